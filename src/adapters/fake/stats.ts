@@ -1,0 +1,104 @@
+/**
+ * Synthetic `getStats()` reports for fake calls, shaped like Chromium's, with
+ * counters that grow with (fake) time at 50 packets/s as Opus does.
+ */
+import type { FakeConditions } from './wire';
+
+const PACKETS_PER_SECOND = 50;
+const BYTES_PER_PACKET = 100;
+
+export interface StatsClock {
+  startedAt: number;
+  /** Audio energy our microphone has produced so far. */
+  inputEnergy: number;
+  /** Audio energy received so far. */
+  inboundEnergy: number;
+  lastAt: number;
+}
+
+export function createStatsClock(now: number): StatsClock {
+  return { startedAt: now, inputEnergy: 0, inboundEnergy: 0, lastAt: now };
+}
+
+export function syntheticReport(
+  clock: StatsClock,
+  now: number,
+  conditions: FakeConditions,
+  flags: { sending: boolean; receiving: boolean },
+): Map<string, Record<string, unknown>> {
+  const elapsedSeconds = Math.max(0, (now - clock.startedAt) / 1000);
+  const stepSeconds = Math.max(0, (now - clock.lastAt) / 1000);
+  if (flags.sending) clock.inputEnergy += 0.01 * stepSeconds;
+  if (flags.receiving) clock.inboundEnergy += 0.01 * stepSeconds;
+  clock.lastAt = now;
+
+  const expected = Math.floor(elapsedSeconds * PACKETS_PER_SECOND);
+  const lost = Math.round(expected * conditions.inboundLoss);
+  const sent = expected;
+  const remoteLost = Math.round(sent * conditions.outboundLoss);
+  const codecMime = `audio/${conditions.codec}`;
+  const entries: Record<string, unknown>[] = [
+    { id: 'COT01', type: 'codec', timestamp: now, mimeType: codecMime, clockRate: 48000, payloadType: 111, channels: 2 },
+    {
+      id: 'IT01',
+      type: 'inbound-rtp',
+      timestamp: now,
+      kind: 'audio',
+      ssrc: 1111,
+      codecId: 'COT01',
+      packetsReceived: expected - lost,
+      packetsLost: lost,
+      bytesReceived: (expected - lost) * BYTES_PER_PACKET,
+      jitter: conditions.jitterMs / 1000,
+      audioLevel: flags.receiving ? 0.1 : 0,
+      totalAudioEnergy: clock.inboundEnergy,
+    },
+    {
+      id: 'OT01',
+      type: 'outbound-rtp',
+      timestamp: now,
+      kind: 'audio',
+      ssrc: 2222,
+      codecId: 'COT01',
+      mediaSourceId: 'SA01',
+      packetsSent: sent,
+      bytesSent: sent * BYTES_PER_PACKET,
+    },
+    {
+      id: 'RI01',
+      type: 'remote-inbound-rtp',
+      timestamp: now,
+      kind: 'audio',
+      ssrc: 2222,
+      localId: 'OT01',
+      codecId: 'COT01',
+      packetsLost: remoteLost,
+      fractionLost: conditions.outboundLoss,
+      jitter: conditions.jitterMs / 1000,
+      roundTripTime: conditions.rttMs / 1000,
+      roundTripTimeMeasurements: Math.floor(elapsedSeconds),
+    },
+    {
+      id: 'SA01',
+      type: 'media-source',
+      timestamp: now,
+      kind: 'audio',
+      audioLevel: flags.sending ? 0.1 : 0,
+      totalAudioEnergy: clock.inputEnergy,
+    },
+    { id: 'T01', type: 'transport', timestamp: now, selectedCandidatePairId: 'CP01', iceState: 'connected', dtlsState: 'connected' },
+    {
+      id: 'CP01',
+      type: 'candidate-pair',
+      timestamp: now,
+      localCandidateId: 'LC01',
+      remoteCandidateId: 'RC01',
+      state: 'succeeded',
+      nominated: true,
+      currentRoundTripTime: conditions.rttMs / 1000,
+    },
+    { id: 'LC01', type: 'local-candidate', timestamp: now, candidateType: conditions.localCandidateType, protocol: 'udp', address: '127.0.0.1', port: 40000 },
+    { id: 'RC01', type: 'remote-candidate', timestamp: now, candidateType: conditions.remoteCandidateType, protocol: 'udp', address: '127.0.0.1', port: 40002 },
+  ];
+  return new Map(entries.map((entry) => [entry['id'] as string, entry]));
+}

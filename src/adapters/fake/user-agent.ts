@@ -1,0 +1,159 @@
+/** A fake device's user agent on the in-memory network. */
+import type { CallPort, InviteRequest, Unsubscribe, UserAgentConfig, UserAgentPort } from '../adapter';
+import { VoiceSDKError } from '../../errors';
+import { FakeCallPort } from './call';
+import type { FakeNetwork } from './network';
+
+export class FakeUserAgent implements UserAgentPort {
+  readonly config: UserAgentConfig;
+  readonly #network: FakeNetwork;
+  readonly #transportLost = new Set<(error: VoiceSDKError) => void>();
+  readonly #incoming = new Set<(call: CallPort) => void>();
+  readonly #registrationLost = new Set<(error: VoiceSDKError) => void>();
+  readonly #calls = new Set<FakeCallPort>();
+  #server: string | undefined;
+  #registered = false;
+  #disposed = false;
+
+  constructor(network: FakeNetwork, config: UserAgentConfig) {
+    this.#network = network;
+    this.config = config;
+  }
+
+  get connected(): boolean {
+    return this.#server !== undefined;
+  }
+
+  get server(): string | undefined {
+    return this.#server;
+  }
+
+  get registered(): boolean {
+    return this.#registered;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Calls that this user agent created or received and that still hold media. */
+  get calls(): ReadonlySet<FakeCallPort> {
+    return this.#calls;
+  }
+
+  async connect(server: string): Promise<void> {
+    await this.#network.tick();
+    const fault = this.#network.takeFault('connect') ?? this.#network.serverFault(server);
+    if (fault) throw fault;
+    this.#server = server;
+  }
+
+  async disconnect(): Promise<void> {
+    this.#server = undefined;
+    this.#unbind();
+  }
+
+  onTransportLost(listener: (error: VoiceSDKError) => void): Unsubscribe {
+    this.#transportLost.add(listener);
+    return () => this.#transportLost.delete(listener);
+  }
+
+  onIncomingCall(listener: (call: CallPort) => void): Unsubscribe {
+    this.#incoming.add(listener);
+    return () => this.#incoming.delete(listener);
+  }
+
+  onRegistrationLost(listener: (error: VoiceSDKError) => void): Unsubscribe {
+    this.#registrationLost.add(listener);
+    return () => this.#registrationLost.delete(listener);
+  }
+
+  async register(): Promise<void> {
+    await this.#network.tick();
+    if (!this.connected) throw new VoiceSDKError('transport-failed', 'REGISTER needs an open transport');
+    const fault = this.#network.takeFault('register');
+    this.#network.countRegister(this.config.uri, 1);
+    if (fault) throw fault;
+    if (!this.#network.checkPassword(this.config)) {
+      // A digest challenge, the retry with credentials, then the rejection.
+      this.#network.countRegister(this.config.uri, 1);
+      throw new VoiceSDKError('auth-failed', `Registration of ${this.config.uri} was rejected: wrong credentials`, { status: 401 });
+    }
+    this.#registered = true;
+    this.#network.bind(this.config.uri, this);
+  }
+
+  async unregister(): Promise<void> {
+    await this.#network.tick();
+    if (!this.connected) throw new VoiceSDKError('transport-failed', 'Un-REGISTER needs an open transport');
+    this.#network.countRegister(this.config.uri, 1);
+    this.#unbind();
+  }
+
+  createCall(request: InviteRequest): CallPort {
+    const call = new FakeCallPort(this.#network, {
+      id: this.#network.nextCallId(),
+      direction: 'outbound',
+      remoteIdentity: this.#network.identityOf(request.target),
+      customHeaders: stripPrefix(request.headers, this.config.headerPrefix),
+      target: request.target,
+      from: { aor: this.config.uri, ...(request.fromUser ? { user: request.fromUser } : {}), headers: request.headers },
+    });
+    this.#calls.add(call);
+    return call;
+  }
+
+  /** Called by the network: an INVITE for us. */
+  deliverIncoming(call: FakeCallPort): boolean {
+    if (!this.connected || this.#incoming.size === 0) return false;
+    this.#calls.add(call);
+    for (const listener of [...this.#incoming]) listener(call);
+    return true;
+  }
+
+  /** Called by the network: our socket dropped. */
+  loseTransport(): void {
+    if (!this.connected) return;
+    this.#server = undefined;
+    this.#unbind();
+    const error = new VoiceSDKError('transport-failed', 'The WebSocket to the SIP server was lost');
+    for (const listener of [...this.#transportLost]) listener(error);
+  }
+
+  /** Called by the network: the registrar dropped our binding. */
+  loseRegistration(): void {
+    if (!this.#registered) return;
+    this.#unbind();
+    const error = new VoiceSDKError('sip-error', 'The registration refresh was rejected', { status: 403 });
+    for (const listener of [...this.#registrationLost]) listener(error);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const call of this.#calls) {
+      await call.bye();
+      await (call.direction === 'inbound' ? call.reject(480) : call.cancel());
+      call.dispose();
+    }
+    this.#calls.clear();
+    this.#unbind();
+    this.#server = undefined;
+    this.#transportLost.clear();
+    this.#incoming.clear();
+    this.#registrationLost.clear();
+  }
+
+  #unbind(): void {
+    this.#registered = false;
+    this.#network.unbind(this.config.uri, this);
+  }
+}
+
+export function stripPrefix(headers: Record<string, string>, prefix: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase().startsWith(prefix.toLowerCase())) result[name.slice(prefix.length)] = value;
+  }
+  return result;
+}

@@ -1,0 +1,47 @@
+/** What one end of a fake dialog tells the other. */
+import type { DtmfMethod } from '../adapter';
+import type { VoiceSDKError } from '../../errors';
+
+export type WireMessage =
+  | { type: 'ringing' }
+  | { type: 'answer' }
+  | { type: 'reject'; status: number }
+  | { type: 'failure'; error: VoiceSDKError }
+  | { type: 'cancel' }
+  | { type: 'bye' }
+  | { type: 'reinvite'; hold: boolean }
+  | { type: 'digits'; digits: string; method: DtmfMethod };
+
+/** One end of a fake dialog: a fake device's call, or a scripted remote's call. */
+export interface FakeEnd {
+  receive(message: WireMessage): void;
+  /** Whether this end sends audio now (not muted, not holding, media up). */
+  readonly sendingAudio: boolean;
+}
+
+/** Network conditions the synthetic stats report. */
+export interface FakeConditions {
+  /** Round-trip time in ms. @default 40 */
+  rttMs: number;
+  /** Interarrival jitter in ms. @default 2 */
+  jitterMs: number;
+  /** Fraction of packets lost towards us, 0..1. @default 0 */
+  inboundLoss: number;
+  /** Fraction of our packets lost on the way out, 0..1. @default 0 */
+  outboundLoss: number;
+  /** Codec mime subtype. @default 'opus' */
+  codec: string;
+  /** Candidate types of the selected pair. @default 'host' */
+  localCandidateType: 'host' | 'srflx' | 'prflx' | 'relay';
+  remoteCandidateType: 'host' | 'srflx' | 'prflx' | 'relay';
+}
+
+export const DEFAULT_CONDITIONS: FakeConditions = {
+  rttMs: 40,
+  jitterMs: 2,
+  inboundLoss: 0,
+  outboundLoss: 0,
+  codec: 'opus',
+  localCandidateType: 'host',
+  remoteCandidateType: 'host',
+};

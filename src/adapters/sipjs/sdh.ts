@@ -1,0 +1,200 @@
+/**
+ * Our WebRTC session description handler: SIP.js's own, with ICE gathering
+ * that stops as soon as the candidates we can get are there.
+ *
+ * SIP.js's handler waits for ICE gathering to complete before it sends an
+ * offer or answer (no trickle ICE over SIP). Chromium reports "complete" only
+ * after every interface and server has been tried — about 115 ms on loopback,
+ * seconds with an unreachable STUN server. We stop at the first candidate that
+ * is good enough instead (see `IceGatheringPolicy`), with
+ * `config.iceGatheringTimeoutMs` as the upper bound.
+ */
+import { Web } from 'sip.js';
+import type { Session } from 'sip.js';
+import { VoiceSDKError } from '../../errors';
+import { acquireMicrophone, stopStream } from '../../media/microphone';
+
+/** The kind of local ICE candidate, by how far it reaches. */
+export type IceCandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
+
+/** When the offer/answer is sent during ICE gathering. */
+export interface IceGatheringPolicy {
+  /**
+   * The first candidate of this type (or a farther-reaching one) ends the wait:
+   * `host` without ICE servers, `srflx` with only STUN, `relay` with TURN.
+   */
+  readonly sufficientType: 'host' | 'srflx' | 'relay';
+  /** After the first sufficient candidate, how long to wait for candidates of the same burst, in ms. */
+  readonly settleMs: number;
+  /** Upper bound of the whole wait, in ms (0: none). */
+  readonly timeoutMs: number;
+}
+
+const REACH: Record<IceCandidateType, number> = { host: 0, srflx: 1, prflx: 1, relay: 2 };
+
+/**
+ * Host candidates for all interfaces come in one burst of a millisecond or
+ * two; a few ms more lets that burst in without costing a round trip.
+ */
+const HOST_SETTLE_MS = 5;
+
+/** The policy for a peer connection configured with `iceServers`. */
+export function iceGatheringPolicyFor(iceServers: readonly RTCIceServer[], timeoutMs: number): IceGatheringPolicy {
+  const urls = iceServers.flatMap((server) => (Array.isArray(server.urls) ? server.urls : [server.urls]));
+  const hasTurn = urls.some((url) => /^turns?:/i.test(url));
+  const hasStun = urls.some((url) => /^stuns?:/i.test(url));
+  const sufficientType = hasTurn ? 'relay' : hasStun ? 'srflx' : 'host';
+  return {
+    sufficientType,
+    settleMs: sufficientType === 'host' ? HOST_SETTLE_MS : 0,
+    timeoutMs: Math.max(0, timeoutMs),
+  };
+}
+
+/** The `typ` of an ICE candidate line (`candidate:…` or `a=candidate:…`). */
+export function candidateTypeOf(candidateLine: string): IceCandidateType | undefined {
+  const match = / typ (host|srflx|prflx|relay)(?: |$)/.exec(candidateLine);
+  return match?.[1] as IceCandidateType | undefined;
+}
+
+/** True when a candidate of this type ends the wait under `policy`. */
+export function isSufficientCandidate(type: IceCandidateType | undefined, policy: IceGatheringPolicy): boolean {
+  return type !== undefined && REACH[type] >= REACH[policy.sufficientType];
+}
+
+/** True when the SDP already carries a candidate that ends the wait. */
+export function sdpHasSufficientCandidate(sdp: string | undefined, policy: IceGatheringPolicy): boolean {
+  if (sdp === undefined) return false;
+  return sdp
+    .split(/\r?\n/)
+    .filter((line) => line.startsWith('a=candidate:'))
+    .some((line) => isSufficientCandidate(candidateTypeOf(line), policy));
+}
+
+/**
+ * SIP.js's `SessionDescriptionHandler`, with:
+ * - ICE gathering cut short by `IceGatheringPolicy`;
+ * - `close()` that also stops local tracks not (yet) attached to a sender;
+ * - `replaceLocalStream()` for a microphone change.
+ */
+export class FastIceSessionDescriptionHandler extends Web.SessionDescriptionHandler {
+  private readonly icePolicy: IceGatheringPolicy;
+  private stopWatchingCandidates: (() => void) | undefined;
+
+  constructor(
+    logger: ConstructorParameters<typeof Web.SessionDescriptionHandler>[0],
+    mediaStreamFactory: Web.MediaStreamFactory,
+    configuration: Web.SessionDescriptionHandlerConfiguration,
+    icePolicy: IceGatheringPolicy,
+  ) {
+    super(logger, mediaStreamFactory, configuration);
+    this.icePolicy = icePolicy;
+  }
+
+  /** True once `close()` ran (the peer connection is gone). */
+  get closed(): boolean {
+    return this.peerConnection === undefined;
+  }
+
+  /** Puts the first audio track of `stream` on the sender; the old track is stopped. */
+  replaceLocalStream(stream: MediaStream): Promise<void> {
+    return this.setLocalMediaStream(stream);
+  }
+
+  override close(): void {
+    this.stopWatchingCandidates?.();
+    const local = this.localMediaStream;
+    super.close();
+    stopStream(local);
+  }
+
+  protected override waitForIceGatheringComplete(restart = false, timeout = 0): Promise<void> {
+    // The base class keeps the promise, the timeout (our upper bound) and the
+    // resolution on "complete"; we only call `iceGatheringComplete()` earlier.
+    const waiting = super.waitForIceGatheringComplete(restart, timeout);
+    const peerConnection = this.peerConnection;
+    if (peerConnection === undefined) return waiting;
+    if (!restart && peerConnection.iceGatheringState === 'complete') return waiting;
+    this.stopWatchingCandidates?.();
+
+    let settleTimer: ReturnType<typeof setTimeout> | undefined;
+    const finish = (): void => {
+      stop();
+      this.iceGatheringComplete();
+    };
+    const enough = (): void => {
+      if (settleTimer !== undefined) return;
+      if (this.icePolicy.settleMs <= 0) {
+        finish();
+        return;
+      }
+      peerConnection.removeEventListener('icecandidate', onCandidate);
+      settleTimer = setTimeout(finish, this.icePolicy.settleMs);
+    };
+    const onCandidate = (event: RTCPeerConnectionIceEvent): void => {
+      const candidate = event.candidate;
+      if (candidate === null) return; // end of candidates: the base class handles "complete"
+      const type = (candidate.type ?? candidateTypeOf(candidate.candidate)) as IceCandidateType | undefined;
+      if (isSufficientCandidate(type, this.icePolicy)) enough();
+    };
+    const stop = (): void => {
+      peerConnection.removeEventListener('icecandidate', onCandidate);
+      if (settleTimer !== undefined) clearTimeout(settleTimer);
+      settleTimer = undefined;
+      if (this.stopWatchingCandidates === stop) this.stopWatchingCandidates = undefined;
+    };
+    this.stopWatchingCandidates = stop;
+    peerConnection.addEventListener('icecandidate', onCandidate);
+    // Candidates gathered between setLocalDescription() and now are in the SDP already.
+    if (sdpHasSufficientCandidate(peerConnection.localDescription?.sdp, this.icePolicy)) enough();
+    waiting.then(stop, stop);
+    return waiting;
+  }
+}
+
+/** What our handler factory needs from the user agent configuration. */
+export interface SessionDescriptionHandlerSettings {
+  iceServers: RTCIceServer[];
+  iceGatheringTimeoutMs: number;
+}
+
+/**
+ * The media stream factory: getUserMedia with SDK errors (`media-denied`…),
+ * and tracks stopped if the call was closed while the browser was asking.
+ */
+export const microphoneStreamFactory: Web.MediaStreamFactory = async (constraints, sessionDescriptionHandler) => {
+  if (!constraints.audio && !constraints.video) return new MediaStream();
+  const stream = await acquireMicrophone({ audio: constraints.audio ?? true, video: false });
+  if (sessionDescriptionHandler.peerConnection === undefined) {
+    stopStream(stream);
+    throw new VoiceSDKError('invalid-state', 'The call ended while the microphone was being opened');
+  }
+  return stream;
+};
+
+/**
+ * The `sessionDescriptionHandlerFactory` for our user agents. Never uses
+ * SIP.js's default peer connection configuration (it names a public STUN
+ * server): `iceServers` is exactly what the app configured, `[]` by default.
+ */
+export function createSessionDescriptionHandlerFactory(
+  settings: SessionDescriptionHandlerSettings,
+): Web.SessionDescriptionHandlerFactory {
+  const policy = iceGatheringPolicyFor(settings.iceServers, settings.iceGatheringTimeoutMs);
+  const configuration: Web.SessionDescriptionHandlerConfiguration = {
+    iceGatheringTimeout: policy.timeoutMs,
+    peerConnectionConfiguration: {
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+      iceTransportPolicy: 'all',
+      iceServers: settings.iceServers.map((server) => ({ ...server })),
+    },
+  };
+  return (session: Session) =>
+    new FastIceSessionDescriptionHandler(
+      session.userAgent.getLogger('sip.SessionDescriptionHandler'),
+      microphoneStreamFactory,
+      configuration,
+      policy,
+    );
+}

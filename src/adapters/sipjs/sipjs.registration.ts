@@ -1,0 +1,268 @@
+/**
+ * REGISTER through SIP.js's `Registerer`, as awaitable requests.
+ *
+ * SIP.js answers a digest challenge once by itself (a second 401/407 is
+ * final), so a wrong password costs exactly two REGISTERs. It also refreshes
+ * the registration on its own timer; a refresh that fails is reported as a
+ * lost registration.
+ */
+import { Registerer, RegistererState } from 'sip.js';
+import type {
+  IncomingResponse,
+  OutgoingRegisterRequest,
+  RegistererOptions,
+  RegistererRegisterOptions,
+  RegistererUnregisterOptions,
+  UserAgent,
+} from 'sip.js';
+import { VoiceSDKError } from '../../errors';
+import { asVoiceSDKError, registerError } from './sipjs.errors';
+
+/**
+ * A `Registerer` that remembers the status of the last final response to any
+ * REGISTER it sent — its own refreshes included, which SIP.js sends without
+ * a delegate we could hook.
+ */
+export class ReportingRegisterer extends Registerer {
+  /** Status of the last final response, or undefined before one / after `resetStatus()`. */
+  lastFinalStatus: number | undefined;
+
+  override register(options: RegistererRegisterOptions = {}): Promise<OutgoingRegisterRequest> {
+    return super.register({ ...options, requestDelegate: this.recording(options.requestDelegate) });
+  }
+
+  override unregister(options: RegistererUnregisterOptions = {}): Promise<OutgoingRegisterRequest> {
+    return super.unregister({ ...options, requestDelegate: this.recording(options.requestDelegate) });
+  }
+
+  resetStatus(): void {
+    this.lastFinalStatus = undefined;
+  }
+
+  private recording(
+    delegate: RegistererRegisterOptions['requestDelegate'],
+  ): NonNullable<RegistererRegisterOptions['requestDelegate']> {
+    const record = (response: IncomingResponse): void => {
+      this.lastFinalStatus = response.message.statusCode;
+    };
+    return {
+      ...delegate,
+      onAccept: (response) => {
+        record(response);
+        delegate?.onAccept?.(response);
+      },
+      onReject: (response) => {
+        record(response);
+        delegate?.onReject?.(response);
+      },
+      onRedirect: (response) => {
+        record(response);
+        delegate?.onRedirect?.(response);
+      },
+    };
+  }
+}
+
+export interface RegistrationEvents {
+  /** The registration went away without a request of ours (refresh failed, expired). */
+  onLost(error: VoiceSDKError): void;
+}
+
+/**
+ * Owns the registerer of one user agent and turns register/unregister into
+ * promises. Does not track registration state itself: SIP.js's registerer
+ * has it, the device machine decides on it.
+ */
+export class Registration {
+  private readonly userAgent: UserAgent;
+  private readonly options: RegistererOptions;
+  private readonly events: RegistrationEvents;
+  private registerer: ReportingRegisterer | undefined;
+  private stopObserving: (() => void) | undefined;
+  /** register()/unregister() calls in progress: a state change then is ours, not a loss. */
+  private ownRequests = 0;
+  private disposed = false;
+
+  constructor(userAgent: UserAgent, options: RegistererOptions, events: RegistrationEvents) {
+    this.userAgent = userAgent;
+    this.options = options;
+    this.events = events;
+  }
+
+  /** Sends REGISTER; resolves on 2xx, rejects with the SDK error for anything else. */
+  async register(): Promise<void> {
+    const registerer = this.usableRegisterer();
+    this.ownRequests += 1;
+    try {
+      registerer.resetStatus();
+      await this.whileConnected(registerer, registerer.register());
+      if (registerer.state !== RegistererState.Registered) {
+        throw registerError(registerer.lastFinalStatus, this.userAgent.isConnected());
+      }
+    } finally {
+      this.ownRequests -= 1;
+    }
+  }
+
+  /** Sends REGISTER with expires 0; resolves on 2xx. Nothing to do when never registered. */
+  async unregister(): Promise<void> {
+    const registerer = this.registerer;
+    if (registerer === undefined || registerer.state === RegistererState.Terminated) return;
+    this.ownRequests += 1;
+    try {
+      if (registerer.waiting) await whenIdle(registerer);
+      if (registerer.state !== RegistererState.Registered) {
+        // Never registered (or lost already): nothing bound on the server to remove.
+        return;
+      }
+      registerer.resetStatus();
+      await this.whileConnected(registerer, registerer.unregister());
+      const status = registerer.lastFinalStatus;
+      if (status === undefined || status < 200 || status >= 300) {
+        throw registerError(status, this.userAgent.isConnected());
+      }
+    } finally {
+      this.ownRequests -= 1;
+    }
+  }
+
+  /**
+   * Unregisters if registered (best effort, at most `timeoutMs`) and stops
+   * every timer of the registerer. Idempotent.
+   */
+  async dispose(timeoutMs: number): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stopObserving?.();
+    const registerer = this.registerer;
+    this.registerer = undefined;
+    if (registerer === undefined) return;
+    const canUnregister = this.userAgent.isConnected() && registerer.state === RegistererState.Registered;
+    // Registerer.dispose() unregisters when registered, then terminates (clearing its timers).
+    const disposing = canUnregister ? registerer.dispose() : disposeQuietly(registerer);
+    const finished = await settlesWithin(disposing, timeoutMs);
+    if (!finished) clearRegistererTimers(registerer);
+  }
+
+  /** The registerer to send with; a new one if the old one is stuck on an unanswered request. */
+  private usableRegisterer(): ReportingRegisterer {
+    if (this.disposed) throw new Error('Registration disposed');
+    const current = this.registerer;
+    if (current !== undefined && !current.waiting && current.state !== RegistererState.Terminated) return current;
+    if (current !== undefined) {
+      // SIP.js waits up to 32 s for a REGISTER lost with its connection; start afresh instead.
+      this.stopObserving?.();
+      clearRegistererTimers(current);
+      void disposeQuietly(current);
+    }
+    const registerer = new ReportingRegisterer(this.userAgent, this.options);
+    const onState = (state: RegistererState): void => {
+      if (state !== RegistererState.Unregistered) return;
+      // The status arrives in the delegate right after the state change.
+      queueMicrotask(() => {
+        if (this.ownRequests > 0 || this.disposed || this.registerer !== registerer) return;
+        this.events.onLost(registrationLostError(registerer.lastFinalStatus, this.userAgent.isConnected()));
+      });
+    };
+    registerer.stateChange.addListener(onState);
+    this.stopObserving = () => registerer.stateChange.removeListener(onState);
+    this.registerer = registerer;
+    return registerer;
+  }
+
+  /**
+   * Waits for the request `sent` started to get its final answer; rejects
+   * with `transport-failed` at once if the connection drops meanwhile.
+   */
+  private async whileConnected(registerer: ReportingRegisterer, sent: Promise<unknown>): Promise<void> {
+    try {
+      await sent;
+    } catch (error) {
+      throw asVoiceSDKError(error, 'sip-error', 'REGISTER could not be sent');
+    }
+    const transport = this.userAgent.transport;
+    await new Promise<void>((resolve, reject) => {
+      const onTransportState = (): void => {
+        if (!transport.isConnected()) {
+          cleanup();
+          reject(registerError(undefined, false));
+        }
+      };
+      const cleanup = (): void => transport.stateChange.removeListener(onTransportState);
+      transport.stateChange.addListener(onTransportState);
+      whenIdle(registerer).then(
+        () => {
+          cleanup();
+          resolve();
+        },
+        (error: unknown) => {
+          cleanup();
+          reject(error);
+        },
+      );
+    });
+  }
+}
+
+function registrationLostError(status: number | undefined, connected: boolean): VoiceSDKError {
+  if (status === undefined && connected) {
+    // No refresh answer at all: SIP.js's expiry timer ran out.
+    return new VoiceSDKError('timeout', 'The registration expired without a successful refresh');
+  }
+  return registerError(status, connected);
+}
+
+/**
+ * Resolves once the registerer has no request in flight — skipping the
+ * moment between a 423 (Interval Too Brief) and SIP.js's own retry.
+ */
+function whenIdle(registerer: Registerer): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const check = (): void => {
+      queueMicrotask(() => {
+        if (registerer.waiting) return;
+        registerer.waitingChange.removeListener(onWaiting);
+        resolve();
+      });
+    };
+    const onWaiting = (waiting: boolean): void => {
+      if (!waiting) check();
+    };
+    registerer.waitingChange.addListener(onWaiting);
+    if (!registerer.waiting) check();
+  });
+}
+
+function disposeQuietly(registerer: Registerer): Promise<void> {
+  try {
+    return registerer.dispose().catch(() => undefined);
+  } catch {
+    return Promise.resolve();
+  }
+}
+
+function settlesWithin(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+    );
+  });
+}
+
+/**
+ * Clears a registerer's refresh and expiry timers. SIP.js keeps
+ * `clearTimers()` private; we call it only for a registerer we are throwing
+ * away whose own disposal could not finish.
+ */
+function clearRegistererTimers(registerer: Registerer): void {
+  const internals = registerer as unknown as { clearTimers?: () => void };
+  internals.clearTimers?.();
+}

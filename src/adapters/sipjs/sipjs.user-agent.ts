@@ -1,0 +1,291 @@
+/**
+ * The `UserAgentPort` over one SIP.js `UserAgent`: WebSocket transport,
+ * registration, and the calls made and received through it.
+ */
+import { Invitation, Inviter, UserAgent, UserAgentState } from 'sip.js';
+import type { LogLevel, UserAgentOptions } from 'sip.js';
+import type {
+  CallPort,
+  InviteRequest,
+  Unsubscribe,
+  UserAgentConfig,
+  UserAgentPort,
+} from '../adapter';
+import { VoiceSDKError } from '../../errors';
+import {
+  outboundCustomHeaders,
+  readCustomHeaders,
+  remoteIdentityOf,
+  scrubLogText,
+  toExtraHeaderLines,
+} from './headers';
+import { createSessionDescriptionHandlerFactory } from './sdh';
+import { SipJsCall } from './sipjs.call';
+import { asVoiceSDKError } from './sipjs.errors';
+import { Registration } from './sipjs.registration';
+import { RetargetableTransport, UNSET_SERVER } from './sipjs.transport';
+
+/** How long dispose() gives each best-effort step (ending calls, unregistering), in ms. */
+const DISPOSE_STEP_TIMEOUT_MS = 1000;
+
+export class SipJsUserAgent implements UserAgentPort {
+  /** Escape hatch for tests and debugging: the SIP.js user agent. */
+  readonly userAgent: UserAgent;
+  private readonly config: UserAgentConfig;
+  private readonly transport: RetargetableTransport;
+  private readonly registration: Registration;
+  private readonly calls = new Set<SipJsCall>();
+  private readonly transportLostListeners = new Set<(error: VoiceSDKError) => void>();
+  private readonly incomingCallListeners = new Set<(call: CallPort) => void>();
+  private readonly registrationLostListeners = new Set<(error: VoiceSDKError) => void>();
+  private disposing: Promise<void> | undefined;
+
+  constructor(config: UserAgentConfig) {
+    this.config = config;
+    const uri = UserAgent.makeURI(config.uri);
+    if (uri === undefined) {
+      throw new VoiceSDKError('invalid-argument', `"${config.uri}" is not a SIP URI`);
+    }
+    const secrets = config.password === undefined ? [] : [config.password];
+    const options: UserAgentOptions = {
+      uri,
+      authorizationUsername: config.authorizationUsername ?? uri.user ?? '',
+      authorizationPassword: config.password ?? '',
+      displayName: config.displayName ?? '',
+      userAgentString: config.userAgentString,
+      // SIP.js prints whole SIP messages at debug level: keep it at errors, and scrub anyway.
+      logLevel: 'error',
+      logBuiltinEnabled: false,
+      logConfiguration: false,
+      logConnector: (level: LogLevel, category: string, _label: string | undefined, content: string) => {
+        const line = `[callchart sip] ${category}: ${scrubLogText(content, secrets)}`;
+        if (level === 'error') console.error(line);
+        else if (level === 'warn') console.warn(line);
+      },
+      transportConstructor: RetargetableTransport,
+      transportOptions: { server: UNSET_SERVER },
+      // Reconnecting is the device machine's decision (backoff, next server).
+      reconnectionAttempts: 0,
+      // We end calls and unregister ourselves in dispose(), with timeouts;
+      // SIP.js's graceful stop does the same serially and without any.
+      gracefulShutdown: false,
+      sessionDescriptionHandlerFactory: createSessionDescriptionHandlerFactory({
+        iceServers: config.iceServers,
+        iceGatheringTimeoutMs: config.iceGatheringTimeoutMs,
+      }),
+      // Read by SIP.js's default factory only; ours is configured above. Kept
+      // equal so nothing falls back to SIP.js's default public STUN server.
+      sessionDescriptionHandlerFactoryOptions: {
+        iceGatheringTimeout: config.iceGatheringTimeoutMs,
+        peerConnectionConfiguration: { iceServers: config.iceServers },
+      },
+      contactParams: { transport: 'ws' },
+      // Kamailio (with nathelper's add_contact_alias for WebSocket clients)
+      // routes the default "*.invalid" Contact; no fake IP needed.
+      hackIpInContact: false,
+      delegate: {
+        onInvite: (invitation) => this.onInvite(invitation),
+        onDisconnect: (error) => this.onDisconnect(error),
+      },
+    };
+    this.userAgent = new UserAgent(options);
+    this.transport = this.userAgent.transport as RetargetableTransport;
+    this.registration = new Registration(
+      this.userAgent,
+      { expires: config.registerExpires, logConfiguration: false },
+      { onLost: (error) => this.notify(this.registrationLostListeners, error) },
+    );
+  }
+
+  // ---- transport ----------------------------------------------------------
+
+  async connect(server: string): Promise<void> {
+    this.assertUsable();
+    if (!/^wss?:\/\/\S+$/i.test(server)) {
+      throw new VoiceSDKError('invalid-argument', `"${server}" is not a ws:// or wss:// URL`);
+    }
+    if (this.transport.isConnected() && this.transport.server === server) return;
+    try {
+      // A deliberate disconnect: onDisconnect gets no error, no loss is reported.
+      await this.transport.disconnect();
+      this.transport.retarget(server);
+      if (this.userAgent.state === UserAgentState.Stopped) await this.userAgent.start();
+      else await this.transport.connect();
+    } catch (error) {
+      throw asVoiceSDKError(error, 'transport-failed', `Could not connect to ${server}`);
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    try {
+      await this.transport.disconnect();
+    } catch (error) {
+      throw asVoiceSDKError(error, 'transport-failed', 'Could not close the connection');
+    }
+  }
+
+  onTransportLost(listener: (error: VoiceSDKError) => void): Unsubscribe {
+    return subscribe(this.transportLostListeners, listener);
+  }
+
+  private onDisconnect(error?: Error): void {
+    if (error === undefined || this.disposing !== undefined) return;
+    this.notify(
+      this.transportLostListeners,
+      new VoiceSDKError('transport-failed', 'The connection to the SIP server was lost', { cause: error }),
+    );
+  }
+
+  // ---- registration -------------------------------------------------------
+
+  async register(): Promise<void> {
+    this.assertUsable();
+    if (!this.transport.isConnected()) {
+      throw new VoiceSDKError('transport-failed', 'Cannot register: the connection to the SIP server is down');
+    }
+    await this.registration.register();
+  }
+
+  async unregister(): Promise<void> {
+    this.assertUsable();
+    await this.registration.unregister();
+  }
+
+  onRegistrationLost(listener: (error: VoiceSDKError) => void): Unsubscribe {
+    return subscribe(this.registrationLostListeners, listener);
+  }
+
+  // ---- calls --------------------------------------------------------------
+
+  createCall(request: InviteRequest): CallPort {
+    this.assertUsable();
+    const target = UserAgent.makeURI(request.target);
+    if (target === undefined) {
+      throw new VoiceSDKError('invalid-argument', `"${request.target}" is not a SIP URI`);
+    }
+    const extraHeaders = toExtraHeaderLines(request.headers);
+    const fromUri = this.userAgent.configuration.uri.clone();
+    if (request.fromUser !== undefined && request.fromUser.length > 0) {
+      if (!/^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+$/.test(request.fromUser)) {
+        throw new VoiceSDKError('invalid-argument', `"${request.fromUser}" cannot be the user part of a SIP URI`);
+      }
+      fromUri.user = request.fromUser;
+    }
+    const inviter = new Inviter(this.userAgent, target, {
+      extraHeaders,
+      params: { fromUri },
+      earlyMedia: true,
+    });
+    const call = this.track(
+      new SipJsCall(this.callContext(), {
+        direction: 'outbound',
+        session: inviter,
+        remoteIdentity: remoteIdentityOf(target),
+        customHeaders: outboundCustomHeaders(request.headers, this.config.headerPrefix),
+      }),
+    );
+    inviter.delegate = call.sessionDelegate();
+    return call;
+  }
+
+  onIncomingCall(listener: (call: CallPort) => void): Unsubscribe {
+    return subscribe(this.incomingCallListeners, listener);
+  }
+
+  private onInvite(invitation: Invitation): void {
+    if (this.disposing !== undefined || this.incomingCallListeners.size === 0) {
+      // Nobody can answer: 480 Temporarily Unavailable.
+      invitation.reject({ statusCode: 480 }).catch(() => undefined);
+      return;
+    }
+    const call = this.track(
+      new SipJsCall(this.callContext(), {
+        direction: 'inbound',
+        session: invitation,
+        remoteIdentity: remoteIdentityOf(invitation.remoteIdentity.uri),
+        customHeaders: readCustomHeaders(invitation.request.data, this.config.headerPrefix),
+      }),
+    );
+    invitation.delegate = call.sessionDelegate();
+    this.notify(this.incomingCallListeners, call);
+  }
+
+  private callContext() {
+    return {
+      userAgent: this.userAgent,
+      onDisposed: (call: SipJsCall) => {
+        this.calls.delete(call);
+      },
+    };
+  }
+
+  private track(call: SipJsCall): SipJsCall {
+    this.calls.add(call);
+    return call;
+  }
+
+  // ---- teardown -----------------------------------------------------------
+
+  dispose(): Promise<void> {
+    this.disposing ??= this.shutdown();
+    return this.disposing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const calls = [...this.calls];
+    // CANCEL / BYE / 480 for every live call, in parallel, each handed to the transport.
+    await withTimeout(Promise.all(calls.map((call) => call.end())), DISPOSE_STEP_TIMEOUT_MS);
+    calls.forEach((call) => call.dispose());
+    await this.registration.dispose(DISPOSE_STEP_TIMEOUT_MS);
+    this.transportLostListeners.clear();
+    this.incomingCallListeners.clear();
+    this.registrationLostListeners.clear();
+    try {
+      // gracefulShutdown: false → disposes the transport (closing the socket) and the core now.
+      await withTimeout(this.userAgent.stop(), DISPOSE_STEP_TIMEOUT_MS);
+    } catch {
+      // best effort: nothing is left to release if stop() failed half way
+    }
+  }
+
+  private assertUsable(): void {
+    if (this.disposing !== undefined) {
+      throw new VoiceSDKError('invalid-state', 'The user agent was disposed');
+    }
+  }
+
+  private notify<T>(listeners: Set<(value: T) => void>, value: T): void {
+    for (const listener of [...listeners]) {
+      try {
+        listener(value);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}
+
+function subscribe<T>(listeners: Set<T>, listener: T): Unsubscribe {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+function withTimeout(promise: Promise<unknown>, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}

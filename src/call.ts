@@ -1,0 +1,302 @@
+/**
+ * The Call facade: promises and typed events over one call actor. It holds no
+ * call state of its own; every getter reads the actor's snapshot.
+ */
+import type { ActorRefFrom } from 'xstate';
+import { VoiceSDKError } from './errors';
+import { TypedEmitter } from './events';
+import { callMachine, callStatus, isMuted, isOnHold, isRecording, type CallSnapshot } from './machines/call.machine';
+import type { CallDirection, CallEmitted, CallEvent, CallOperation, CallStatus, DisconnectReason } from './machines/call.types';
+import type { QualitySample } from './quality/quality.types';
+import { headerKeyToParam, validateBoolean, validateDeviceId, validateDigits, validateStatusCode } from './validation';
+
+export type CallActorRef = ActorRefFrom<typeof callMachine>;
+
+/** What `disconnect` tells: why the call ended. */
+export interface DisconnectInfo {
+  /** 'local-hangup', 'remote-hangup', 'canceled', 'busy', 'declined', 'rejected', 'device-destroyed' or 'failed'. */
+  reason?: DisconnectReason;
+}
+
+/** Events of a call: name → handler arguments. */
+export type CallEvents = {
+  /** Outbound: the far end is ringing (180/183). */
+  ringing: [];
+  /** The call is answered and media flows. */
+  accepted: [];
+  /** The call ended, for any reason (after `error` when it failed). */
+  disconnect: [info: DisconnectInfo];
+  /** Something went wrong: the call failed, or an operation (hold, recording…) did. */
+  error: [error: VoiceSDKError];
+  /** Mute changed. */
+  mute: [muted: boolean];
+  /** Hold changed (after the far end answered the re-INVITE). */
+  hold: [onHold: boolean];
+  /** A quality sample, once a second while accepted. */
+  quality: [sample: QualitySample];
+};
+
+let requestSequence = 0;
+
+export class Call extends TypedEmitter<CallEvents> {
+  readonly #actor: CallActorRef;
+  readonly #unsubscribe: () => void;
+
+  /** @internal Created by Device. */
+  constructor(actor: CallActorRef) {
+    super();
+    this.#actor = actor;
+    this.#unsubscribe = actor.on('*', (event) => this.#forward(event)).unsubscribe;
+  }
+
+  /** The call id, unique on this device. */
+  get id(): string {
+    return this.#actor.id;
+  }
+
+  get direction(): CallDirection {
+    return this.#snapshot.context.direction;
+  }
+
+  /** The far end: a SIP URI, or an E.164 number / user when it is one. */
+  get remoteIdentity(): string {
+    return this.#snapshot.context.port.remoteIdentity;
+  }
+
+  /** Inbound: the `<prefix>*` headers of the INVITE, prefix stripped (`X-Callchart-TicketId` → `ticketId`). Outbound: the params sent. */
+  get customHeaders(): Readonly<Record<string, string>> {
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.#snapshot.context.port.customHeaders)) headers[headerKeyToParam(key)] = value;
+    return headers;
+  }
+
+  /** Escape hatch: the raw SIP.js Inviter/Invitation (or the fake session). Not covered by semver. */
+  get session(): unknown {
+    return this.#snapshot.context.port.session;
+  }
+
+  /** The call's statechart actor, for inspection. */
+  get actor(): CallActorRef {
+    return this.#actor;
+  }
+
+  getStatus(): CallStatus {
+    return callStatus(this.#snapshot);
+  }
+
+  isMuted(): boolean {
+    return isMuted(this.#snapshot);
+  }
+
+  isOnHold(): boolean {
+    return isOnHold(this.#snapshot);
+  }
+
+  isRecording(): boolean {
+    return isRecording(this.#snapshot);
+  }
+
+  /** The last quality sample, if any. */
+  getLastQualitySample(): QualitySample | undefined {
+    return this.#snapshot.context.lastSample;
+  }
+
+  /** The call's peer connection, when media is set up (for your own stats). */
+  getPeerConnection(): RTCPeerConnection | undefined {
+    return this.#snapshot.context.port.getPeerConnection();
+  }
+
+  /** Inbound: answers the call. Resolves once media is set up. */
+  accept(): Promise<void> {
+    if (this.direction !== 'inbound') return Promise.reject(this.#wrongState('accept() is for inbound calls'));
+    return this.#run({ type: 'ACCEPT' }, 'accept', (e) => e.type === 'accepted');
+  }
+
+  /** Inbound: rejects the call; 486 (busy, default) or 603 (decline / do-not-disturb). */
+  reject(statusCode = 486): Promise<void> {
+    if (this.direction !== 'inbound') return Promise.reject(this.#wrongState('reject() is for inbound calls'));
+    try {
+      validateStatusCode(statusCode);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#run({ type: 'REJECT', statusCode }, 'reject', (e) => e.type === 'disconnect');
+  }
+
+  /** Hangs up an answered call, or cancels an unanswered outbound one. Resolves when the call has ended. */
+  disconnect(): Promise<void> {
+    return this.#run({ type: 'DISCONNECT' }, 'hangup', (e) => e.type === 'disconnect');
+  }
+
+  /** Mutes or unmutes the microphone (no signalling). Idempotent. */
+  mute(shouldMute = true): void {
+    validateBoolean(shouldMute, 'mute()');
+    if (shouldMute === this.isMuted() && this.getStatus() === 'accepted') return;
+    this.#sendOrThrow({ type: shouldMute ? 'MUTE' : 'UNMUTE' }, 'mute() works on an accepted call');
+  }
+
+  /** Holds (re-INVITE with a=sendonly) or resumes; resolves when the far end answered. Idempotent. */
+  hold(shouldHold = true): Promise<void> {
+    try {
+      validateBoolean(shouldHold, 'hold()');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const snapshot = this.#snapshot;
+    if (snapshot.matches({ accepted: { hold: shouldHold ? 'on' : 'off' } })) return Promise.resolve();
+    return this.#run(
+      { type: shouldHold ? 'HOLD' : 'UNHOLD' },
+      shouldHold ? 'hold' : 'resume',
+      (e) => e.type === 'hold' && e.onHold === shouldHold,
+    );
+  }
+
+  /** Sends DTMF digits (0-9 * # A-D). Resolves once the tones were handed over. */
+  sendDigits(digits: string): Promise<void> {
+    let valid: string;
+    try {
+      valid = validateDigits(digits);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#request((requestId) => ({ type: 'SEND_DIGITS', digits: valid, requestId }), 'digits');
+  }
+
+  /** Replaces the microphone (sending track) with another input device. */
+  setInputDevice(deviceId: string): Promise<void> {
+    try {
+      validateDeviceId(deviceId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#request((requestId) => ({ type: 'SET_INPUT_DEVICE', deviceId, requestId }), 'input-device');
+  }
+
+  /** Plays the far end's audio on another output device (setSinkId). */
+  setOutputDevice(deviceId: string): Promise<void> {
+    try {
+      validateDeviceId(deviceId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#request((requestId) => ({ type: 'SET_OUTPUT_DEVICE', deviceId, requestId }), 'output-device');
+  }
+
+  /** Starts recording a mix of local and remote audio. */
+  startRecording(): void {
+    this.#sendOrThrow({ type: 'START_RECORDING' }, 'startRecording() needs an accepted call that is not recording');
+  }
+
+  pauseRecording(): void {
+    this.#sendOrThrow({ type: 'PAUSE_RECORDING' }, 'pauseRecording() needs a running recording');
+  }
+
+  resumeRecording(): void {
+    this.#sendOrThrow({ type: 'RESUME_RECORDING' }, 'resumeRecording() needs a paused recording');
+  }
+
+  /** Stops recording; resolves with the recording (audio/webm, Opus). Paused spans are left out. */
+  stopRecording(): Promise<Blob> {
+    if (!this.#snapshot.can({ type: 'STOP_RECORDING' })) {
+      return Promise.reject(this.#wrongState('stopRecording() needs a recording in progress'));
+    }
+    return new Promise<Blob>((resolve, reject) => {
+      const subscriptions = [
+        this.#actor.on('recording.stopped', (e) => settle(() => resolve(e.blob))),
+        this.#actor.on('error', (e) => e.operation === 'recording' && settle(() => reject(e.error))),
+        this.#actor.on('disconnect', () => settle(() => reject(this.#wrongState('The call ended before the recording was stopped')))),
+      ];
+      const settle = (finish: () => void): void => {
+        subscriptions.forEach((s) => s.unsubscribe());
+        finish();
+      };
+      this.#actor.send({ type: 'STOP_RECORDING' });
+    });
+  }
+
+  get #snapshot(): CallSnapshot {
+    return this.#actor.getSnapshot();
+  }
+
+  #forward(event: CallEmitted): void {
+    switch (event.type) {
+      case 'ringing':
+      case 'accepted':
+        this.emit(event.type);
+        break;
+      case 'disconnect':
+        this.emit('disconnect', { reason: event.reason });
+        this.#unsubscribe();
+        break;
+      case 'error':
+        this.emit('error', event.error);
+        break;
+      case 'mute':
+        this.emit('mute', event.muted);
+        break;
+      case 'hold':
+        this.emit('hold', event.onHold);
+        break;
+      case 'quality':
+        this.emit('quality', event.sample);
+        break;
+    }
+  }
+
+  #wrongState(message: string): VoiceSDKError {
+    return new VoiceSDKError('invalid-state', `${message} (call is ${this.getStatus()})`);
+  }
+
+  #sendOrThrow(event: CallEvent, message: string): void {
+    if (!this.#snapshot.can(event)) throw this.#wrongState(message);
+    this.#actor.send(event);
+  }
+
+  /**
+   * Sends an event and settles when the machine emits the outcome: `done`
+   * matches success, an `error` for this operation rejects, and the call
+   * ending first rejects too (unless ending is the success).
+   */
+  #run(event: CallEvent, operation: CallOperation, done: (e: CallEmitted) => boolean): Promise<void> {
+    if (!this.#snapshot.can(event)) return Promise.reject(this.#wrongState(`${operation} is not possible now`));
+    return new Promise<void>((resolve, reject) => {
+      let failure: VoiceSDKError | undefined;
+      const subscription = this.#actor.on('*', (e) => {
+        if (done(e)) finish(() => resolve());
+        else if (e.type === 'error' && e.operation === operation) finish(() => reject(e.error));
+        // The call itself failed: remember why, `disconnect` follows.
+        else if (e.type === 'error' && e.operation === undefined) failure = e.error;
+        else if (e.type === 'disconnect') {
+          finish(() => reject(failure ?? new VoiceSDKError('invalid-state', `The call ended (${e.reason}) before ${operation} completed`)));
+        }
+      });
+      const finish = (settle: () => void): void => {
+        subscription.unsubscribe();
+        settle();
+      };
+      this.#actor.send(event);
+    });
+  }
+
+  #request(make: (requestId: string) => CallEvent, operation: CallOperation): Promise<void> {
+    const requestId = `${operation}-${++requestSequence}`;
+    const event = make(requestId);
+    if (!this.#snapshot.can(event)) return Promise.reject(this.#wrongState(`${operation} needs an accepted call`));
+    return new Promise<void>((resolve, reject) => {
+      const subscriptions = [
+        this.#actor.on('request.settled', (e) => {
+          if (e.requestId !== requestId) return;
+          settle(() => (e.error ? reject(e.error) : resolve()));
+        }),
+        this.#actor.on('disconnect', () =>
+          settle(() => reject(new VoiceSDKError('invalid-state', `The call ended before ${operation} completed`))),
+        ),
+      ];
+      const settle = (finish: () => void): void => {
+        subscriptions.forEach((s) => s.unsubscribe());
+        finish();
+      };
+      this.#actor.send(event);
+    });
+  }
+}

@@ -1,0 +1,327 @@
+/**
+ * The Device facade: one SIP user agent with its calls. It turns method calls
+ * into events for the device actor and the actor's emitted events into typed
+ * events; `state` and `calls` read the actor's snapshot.
+ */
+import { createActor, type ActorRefFrom, type InspectionEvent } from 'xstate';
+import type { AdapterFactory, DtmfMethod } from './adapters/adapter';
+import { createSipJsAdapter } from './adapters/sipjs';
+import { Call, type CallActorRef } from './call';
+import { VoiceSDKError } from './errors';
+import { TypedEmitter } from './events';
+import { deviceMachine, deviceState, transportState, type DeviceState, type TransportState } from './machines/device.machine';
+import type { DeviceEmitted, ReconnectPolicy } from './machines/device.types';
+import {
+  normalizeTarget,
+  paramsToHeaders,
+  parseSipUri,
+  validateCallerId,
+  validateHeaderPrefix,
+} from './validation';
+
+/** Options of `new Device()`. */
+export interface DeviceOptions {
+  /** WebSocket URL of the SIP server (`wss://pbx.example.com/ws`), or several: tried in order, the next one after a failure. */
+  server: string | string[];
+  /** Our address of record, `sip:alice@example.com`. */
+  uri: string;
+  /** Digest password. Never logged. */
+  password?: string;
+  /** Digest user name. @default the user part of `uri` */
+  authorizationUsername?: string;
+  /** Display name in From headers. */
+  displayName?: string;
+  /** Prefix of custom headers made from `params` and read into `customHeaders`. @default 'X-Callchart-' ('X-2Chat-' works too) */
+  headerPrefix?: string;
+  /** STUN/TURN servers. @default [] — no public STUN server is ever used unless you name it. */
+  iceServers?: RTCIceServer[];
+  /** Receives XState inspection events of the device actor and every call actor (e.g. `@statelyai/inspect`'s `inspector.inspect`). */
+  inspect?: (event: InspectionEvent) => void;
+  /** The adapter: SIP.js + WebRTC by default; `createFakeAdapter` from `callchart/testing` for tests. */
+  adapter?: AdapterFactory;
+  /** Reconnection backoff. @default { baseDelayMs: 500, maxDelayMs: 30000, maxAttempts: 5 } */
+  reconnect?: Partial<ReconnectPolicy>;
+  /** How often `quality` fires while a call is accepted, in ms. @default 1000 */
+  qualityIntervalMs?: number;
+  /** How `sendDigits` sends tones. @default { method: 'rfc2833', durationMs: 100, gapMs: 70 } */
+  dtmf?: { method?: DtmfMethod; durationMs?: number; gapMs?: number };
+  /** With STUN/TURN configured, the most time ICE gathering may take before the offer/answer goes out, in ms. @default 500 */
+  iceGatheringTimeoutMs?: number;
+  /** Registration expiry in seconds. @default 600 */
+  registerExpires?: number;
+  /** User-Agent header. @default 'callchart' */
+  userAgentString?: string;
+}
+
+export interface ConnectOptions {
+  /** E.164 number (`+15551234567`), a user (`bob`) or a SIP URI; numbers and users get the domain of `uri`. */
+  to: string;
+  /** Caller ID: the user part of the From header. */
+  from?: string;
+  /** Custom headers: each key becomes `<prefix><Key>` (`ticketId` → `X-Callchart-TicketId`). */
+  params?: Record<string, string | number | boolean>;
+}
+
+export interface ReconnectingInfo {
+  /** Failed attempts so far in this outage. */
+  attempt: number;
+  /** How long until the next attempt, in ms. */
+  delayMs: number;
+  /** The server the next attempt goes to. */
+  server: string;
+}
+
+/** Events of a device: name → handler arguments. */
+export type DeviceEvents = {
+  /** A REGISTER is under way (first registration, or re-registration after a reconnect). */
+  registering: [];
+  registered: [];
+  unregistered: [];
+  /** The WebSocket is open. */
+  connected: [info: { server: string }];
+  /** The WebSocket dropped or failed; the next attempt follows after `delayMs`. */
+  reconnecting: [info: ReconnectingInfo];
+  /** The WebSocket is closed for good (after `maxAttempts` failures). */
+  disconnected: [];
+  /** Registration, unregistration or transport failed. */
+  error: [error: VoiceSDKError];
+  /** A call is coming in. */
+  incoming: [call: Call];
+  /** destroy() finished. */
+  destroyed: [];
+};
+
+export type DeviceActorRef = ActorRefFrom<typeof deviceMachine>;
+
+const DEFAULT_PREFIX = 'X-Callchart-';
+
+function parseServers(server: unknown): string[] {
+  const servers = Array.isArray(server) ? server : [server];
+  if (servers.length === 0) throw new VoiceSDKError('invalid-argument', '`server` must name at least one ws:// or wss:// URL');
+  return servers.map((value) => {
+    if (typeof value !== 'string' || !/^wss?:\/\/[^\s/]+(\/\S*)?$/i.test(value)) {
+      throw new VoiceSDKError('invalid-argument', `\`server\` "${String(value)}" is not a ws:// or wss:// URL`);
+    }
+    return value;
+  });
+}
+
+function positive(value: unknown, what: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new VoiceSDKError('invalid-argument', `${what} must be a positive number`);
+  }
+  return value;
+}
+
+export class Device extends TypedEmitter<DeviceEvents> {
+  readonly #actor: DeviceActorRef;
+  readonly #calls = new Map<string, Call>();
+  readonly #domain: string;
+  readonly #prefix: string;
+
+  constructor(options: DeviceOptions) {
+    super();
+    if (typeof options !== 'object' || options === null) throw new VoiceSDKError('invalid-argument', 'new Device() needs options');
+    const servers = parseServers(options.server);
+    const aor = parseSipUri(options.uri, '`uri`');
+    this.#domain = aor.host;
+    this.#prefix = validateHeaderPrefix(options.headerPrefix ?? DEFAULT_PREFIX);
+    if (options.password !== undefined && typeof options.password !== 'string') {
+      throw new VoiceSDKError('invalid-argument', '`password` must be a string');
+    }
+    if (options.iceServers !== undefined && !Array.isArray(options.iceServers)) {
+      throw new VoiceSDKError('invalid-argument', '`iceServers` must be an array of RTCIceServer');
+    }
+    const dtmfMethod = options.dtmf?.method ?? 'rfc2833';
+    if (dtmfMethod !== 'rfc2833' && dtmfMethod !== 'info') {
+      throw new VoiceSDKError('invalid-argument', "`dtmf.method` must be 'rfc2833' or 'info'");
+    }
+    const createAdapter = options.adapter ?? createSipJsAdapter;
+    const ua = createAdapter({
+      uri: options.uri,
+      ...(options.password === undefined ? {} : { password: options.password }),
+      authorizationUsername: options.authorizationUsername ?? aor.user,
+      ...(options.displayName === undefined ? {} : { displayName: options.displayName }),
+      headerPrefix: this.#prefix,
+      iceServers: options.iceServers ?? [],
+      iceGatheringTimeoutMs: positive(options.iceGatheringTimeoutMs, '`iceGatheringTimeoutMs`', 500),
+      registerExpires: positive(options.registerExpires, '`registerExpires`', 600),
+      userAgentString: options.userAgentString ?? 'callchart',
+    });
+    this.#actor = createActor(deviceMachine, {
+      input: {
+        ua,
+        servers,
+        reconnect: {
+          baseDelayMs: positive(options.reconnect?.baseDelayMs, '`reconnect.baseDelayMs`', 500),
+          maxDelayMs: positive(options.reconnect?.maxDelayMs, '`reconnect.maxDelayMs`', 30_000),
+          maxAttempts: positive(options.reconnect?.maxAttempts, '`reconnect.maxAttempts`', 5),
+        },
+        random: Math.random,
+        qualityIntervalMs: positive(options.qualityIntervalMs, '`qualityIntervalMs`', 1000),
+        dtmf: {
+          method: dtmfMethod,
+          durationMs: positive(options.dtmf?.durationMs, '`dtmf.durationMs`', 100),
+          gapMs: positive(options.dtmf?.gapMs, '`dtmf.gapMs`', 70),
+        },
+      },
+      ...(options.inspect ? { inspect: options.inspect } : {}),
+    });
+    this.#actor.on('*', (event) => this.#forward(event));
+    this.#actor.start();
+  }
+
+  /** 'unregistered' | 'registering' | 'registered' | 'unregistering' | 'destroyed'. */
+  get state(): DeviceState {
+    return deviceState(this.#actor.getSnapshot());
+  }
+
+  /** 'disconnected' | 'connecting' | 'connected' | 'reconnecting'. */
+  get transportState(): TransportState {
+    return transportState(this.#actor.getSnapshot());
+  }
+
+  /** Calls that have not ended, inbound and outbound, oldest first. */
+  get calls(): Call[] {
+    return [...this.#calls.values()].filter((call) => {
+      const status = call.getStatus();
+      return status !== 'disconnected' && status !== 'failed';
+    });
+  }
+
+  /** The device's statechart actor, for inspection. */
+  get actor(): DeviceActorRef {
+    return this.#actor;
+  }
+
+  /** Opens the socket if needed and registers. Resolves when registered; rejects with `auth-failed`, `transport-failed`, …. */
+  register(): Promise<void> {
+    if (this.state === 'destroyed') return Promise.reject(this.#destroyedError());
+    if (this.state === 'registered') return Promise.resolve();
+    if (this.state === 'unregistering') {
+      return Promise.reject(new VoiceSDKError('invalid-state', 'register() while unregistering: wait for unregister() first'));
+    }
+    return this.#await(
+      () => this.#actor.send({ type: 'REGISTER' }),
+      (e) => e.type === 'registered',
+      (e) => e.type === 'error' && (e.operation === 'register' || e.operation === 'transport'),
+    );
+  }
+
+  /** Removes the registration (REGISTER with Expires: 0). The socket stays open for outbound calls. */
+  unregister(): Promise<void> {
+    if (this.state === 'destroyed') return Promise.reject(this.#destroyedError());
+    if (this.state === 'unregistered') return Promise.resolve();
+    if (this.state === 'registering') {
+      return Promise.reject(new VoiceSDKError('invalid-state', 'unregister() while registering: wait for register() first'));
+    }
+    return this.#await(
+      () => this.#actor.send({ type: 'UNREGISTER' }),
+      (e) => e.type === 'unregistered',
+      () => false,
+    );
+  }
+
+  /** Places a call. Opens the socket first if needed; resolves with the Call once the INVITE is under way. */
+  async connect(options: ConnectOptions): Promise<Call> {
+    if (typeof options !== 'object' || options === null) throw new VoiceSDKError('invalid-argument', 'connect() needs { to }');
+    const target = normalizeTarget(options.to, this.#domain);
+    const headers = paramsToHeaders(options.params, this.#prefix);
+    const fromUser = options.from === undefined ? undefined : validateCallerId(options.from);
+    if (this.state === 'destroyed') throw this.#destroyedError();
+    await this.#ensureTransport();
+    const callId = `call-${globalThis.crypto.randomUUID()}`;
+    this.#actor.send({ type: 'CALL', callId, request: { target, headers, ...(fromUser ? { fromUser } : {}) } });
+    const call = this.#adopt(callId);
+    if (!call) throw new VoiceSDKError('invalid-state', 'The device could not start the call');
+    return call;
+  }
+
+  /** Ends every call, unregisters, closes the socket and stops the actors. Idempotent. */
+  async destroy(): Promise<void> {
+    const snapshot = this.#actor.getSnapshot();
+    if (snapshot.status !== 'active') return;
+    if (!snapshot.matches('destroying')) {
+      await this.#await(
+        () => this.#actor.send({ type: 'DESTROY' }),
+        (e) => e.type === 'destroyed',
+        () => false,
+      );
+    } else {
+      await new Promise<void>((resolve) => this.#actor.on('destroyed', () => resolve()));
+    }
+    this.#actor.stop();
+    this.#calls.clear();
+  }
+
+  #destroyedError(): VoiceSDKError {
+    return new VoiceSDKError('invalid-state', 'The device was destroyed');
+  }
+
+  #ensureTransport(): Promise<void> {
+    if (this.transportState === 'connected') return Promise.resolve();
+    return this.#await(
+      () => this.#actor.send({ type: 'CONNECT' }),
+      (e) => e.type === 'connected',
+      (e) => e.type === 'error' && e.operation === 'transport',
+    );
+  }
+
+  /** Wraps a spawned call actor in a Call facade (once). */
+  #adopt(callId: string): Call | undefined {
+    const existing = this.#calls.get(callId);
+    if (existing) return existing;
+    const ref = this.#actor.getSnapshot().children[callId] as CallActorRef | undefined;
+    if (!ref) return undefined;
+    const call = new Call(ref);
+    this.#calls.set(callId, call);
+    call.on('disconnect', () => this.#calls.delete(callId));
+    return call;
+  }
+
+  #forward(event: DeviceEmitted): void {
+    switch (event.type) {
+      case 'registering':
+      case 'registered':
+      case 'unregistered':
+      case 'disconnected':
+      case 'destroyed':
+        this.emit(event.type);
+        break;
+      case 'connected':
+        this.emit('connected', { server: event.server });
+        break;
+      case 'reconnecting':
+        this.emit('reconnecting', { attempt: event.attempt, delayMs: event.delayMs, server: event.server });
+        break;
+      case 'error':
+        this.emit('error', event.error);
+        break;
+      case 'incoming': {
+        const call = this.#adopt(event.callId);
+        if (call) this.emit('incoming', call);
+        break;
+      }
+    }
+  }
+
+  /** Sends an event and settles on the first emitted event that means success or failure. */
+  #await(send: () => void, success: (e: DeviceEmitted) => boolean, failure: (e: DeviceEmitted) => boolean): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const subscription = this.#actor.on('*', (e) => {
+        if (success(e)) {
+          subscription.unsubscribe();
+          resolve();
+        } else if (failure(e) && e.type === 'error') {
+          subscription.unsubscribe();
+          reject(e.error);
+        } else if (e.type === 'destroyed') {
+          subscription.unsubscribe();
+          reject(this.#destroyedError());
+        }
+      });
+      send();
+    });
+  }
+}

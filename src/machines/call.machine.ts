@@ -1,0 +1,367 @@
+/**
+ * callMachine: one call, inbound or outbound.
+ *
+ * ```
+ * pending ──► ringing ──► accepted ──► disconnected
+ *    │           │      (hold ∥ mute ∥ recording ∥ stats)
+ *    └───────────┴──────────┴────────► failed
+ * ```
+ * Outbound: pending while the INVITE is out, ringing on 180/183, accepted on
+ * answer. Inbound: pending until accept() or reject(). The machine is pure:
+ * every effect is an actor from `./call.actors` working on the call's port.
+ */
+import { assign, emit, sendTo, setup, spawnChild, stopChild } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
+import { toVoiceSDKError } from '../errors';
+import {
+  acceptActor,
+  byeActor,
+  cancelActor,
+  inviteActor,
+  recorderActor,
+  reinviteActor,
+  rejectActor,
+  requestActor,
+  sessionListener,
+  type CallRequest,
+} from './call.actors';
+import type { CallContext, CallEmitted, CallEvent, CallMachineInput, CallOperation, CallStatus } from './call.types';
+import { statsActor } from './stats.actor';
+
+type EventOf<T extends CallEvent['type']> = Extract<CallEvent, { type: T }>;
+
+function requestOf(context: CallContext, event: CallEvent): CallRequest {
+  const e = event as EventOf<'SEND_DIGITS' | 'SET_INPUT_DEVICE' | 'SET_OUTPUT_DEVICE'>;
+  if (e.type === 'SEND_DIGITS') return { kind: 'digits', digits: e.digits, options: context.dtmf };
+  if (e.type === 'SET_INPUT_DEVICE') return { kind: 'input-device', deviceId: e.deviceId };
+  return { kind: 'output-device', deviceId: e.deviceId };
+}
+
+export const callMachine = setup({
+  types: {
+    context: {} as CallContext,
+    events: {} as CallEvent,
+    input: {} as CallMachineInput,
+    emitted: {} as CallEmitted,
+  },
+  actors: {
+    sessionListener,
+    inviteActor,
+    acceptActor,
+    rejectActor,
+    cancelActor,
+    byeActor,
+    reinviteActor,
+    recorderActor,
+    requestActor,
+    statsActor,
+  },
+  guards: {
+    isOutbound: ({ context }) => context.direction === 'outbound',
+  },
+  actions: {
+    emitRinging: emit({ type: 'ringing' } as const),
+    markAccepted: assign({ acceptedAt: () => Date.now() }),
+    emitAccepted: emit({ type: 'accepted' } as const),
+    emitDisconnect: emit(({ context }) => ({ type: 'disconnect', reason: context.endReason ?? 'local-hangup' }) as const),
+    /** `failed` emits the error, then `disconnect` so one handler can clean up after any end. */
+    emitFailure: emit(({ context }) => ({
+      type: 'error',
+      error: context.error ?? toVoiceSDKError('call failed'),
+      operation: undefined,
+    }) as const),
+    setEndReason: assign({
+      endReason: (_, params: { reason: CallContext['endReason'] }) => params.reason,
+    }),
+    setEndReasonFromRemote: assign({
+      endReason: ({ event }) => (event as EventOf<'REMOTE_DECLINED' | 'REMOTE_ENDED'>).reason,
+    }),
+    setErrorFromSession: assign({
+      endReason: 'failed',
+      error: ({ event }) => (event as EventOf<'SESSION_FAILED'>).error,
+    }),
+    setErrorFromActor: assign({
+      endReason: 'failed',
+      error: ({ event }) => toVoiceSDKError((event as { error?: unknown }).error),
+    }),
+    emitOperationError: emit(({ event }, params: { operation: CallOperation }) => ({
+      type: 'error',
+      error: toVoiceSDKError((event as { error?: unknown }).error),
+      operation: params.operation,
+    }) as const),
+    applyMute: ({ context }, params: { muted: boolean }) => context.port.setMuted(params.muted),
+    emitMute: emit((_, params: { muted: boolean }) => ({ type: 'mute', muted: params.muted }) as const),
+    emitHold: emit((_, params: { onHold: boolean }) => ({ type: 'hold', onHold: params.onHold }) as const),
+    recordSample: assign({ lastSample: ({ event }) => (event as EventOf<'QUALITY'>).sample }),
+    emitQuality: emit(({ event }) => ({ type: 'quality', sample: (event as EventOf<'QUALITY'>).sample }) as const),
+    pauseRecorder: sendTo('recorder', { type: 'PAUSE' }),
+    resumeRecorder: sendTo('recorder', { type: 'RESUME' }),
+    stopRecorder: sendTo('recorder', { type: 'STOP' }),
+    emitRecordingStopped: emit(({ event }) => ({
+      type: 'recording.stopped',
+      blob: (event as EventOf<'RECORDING_STOPPED'>).blob,
+    }) as const),
+    spawnRequest: spawnChild('requestActor', {
+      id: ({ event }) => (event as EventOf<'SEND_DIGITS'>).requestId,
+      input: ({ context, event }) => ({
+        port: context.port,
+        requestId: (event as EventOf<'SEND_DIGITS'>).requestId,
+        request: requestOf(context, event),
+      }),
+    }),
+    stopRequest: stopChild(({ event }) => (event as EventOf<'REQUEST_DONE'>).requestId),
+    emitRequestSettled: emit(({ event }) => {
+      const e = event as EventOf<'REQUEST_DONE' | 'REQUEST_FAILED'>;
+      return { type: 'request.settled', requestId: e.requestId, error: e.type === 'REQUEST_FAILED' ? e.error : undefined } as const;
+    }),
+    releaseMedia: ({ context }) => context.port.dispose(),
+  },
+}).createMachine({
+  id: 'call',
+  context: ({ input }) => ({
+    port: input.port,
+    direction: input.port.direction,
+    qualityIntervalMs: input.qualityIntervalMs,
+    dtmf: input.dtmf,
+    endReason: undefined,
+    error: undefined,
+    acceptedAt: undefined,
+    lastSample: undefined,
+  }),
+  invoke: { id: 'sessionListener', src: 'sessionListener', input: ({ context }) => ({ port: context.port }) },
+  on: {
+    DEVICE_DESTROYED: {
+      target: '.disconnected',
+      actions: { type: 'setEndReason', params: { reason: 'device-destroyed' } },
+    },
+  },
+  initial: 'pending',
+  states: {
+    pending: {
+      initial: 'routing',
+      states: {
+        routing: {
+          always: [{ guard: 'isOutbound', target: 'inviting' }, { target: 'incoming' }],
+        },
+        inviting: {
+          invoke: {
+            id: 'inviteActor',
+            src: 'inviteActor',
+            input: ({ context }) => ({ port: context.port }),
+            onDone: 'trying',
+            onError: { target: '#call.failed', actions: 'setErrorFromActor' },
+          },
+          on: { DISCONNECT: '#call.canceling' },
+        },
+        trying: {
+          on: {
+            REMOTE_RINGING: '#call.ringing',
+            REMOTE_ANSWERED: '#call.accepted',
+            REMOTE_DECLINED: { target: '#call.disconnected', actions: 'setEndReasonFromRemote' },
+            SESSION_FAILED: { target: '#call.failed', actions: 'setErrorFromSession' },
+            DISCONNECT: '#call.canceling',
+          },
+        },
+        incoming: {
+          on: {
+            ACCEPT: 'answering',
+            REJECT: '#call.rejecting',
+            REMOTE_ENDED: { target: '#call.disconnected', actions: 'setEndReasonFromRemote' },
+            SESSION_FAILED: { target: '#call.failed', actions: 'setErrorFromSession' },
+          },
+        },
+        answering: {
+          invoke: {
+            id: 'acceptActor',
+            src: 'acceptActor',
+            input: ({ context }) => ({ port: context.port }),
+            onDone: '#call.accepted',
+            onError: { target: '#call.failed', actions: 'setErrorFromActor' },
+          },
+          on: {
+            REMOTE_ENDED: { target: '#call.disconnected', actions: 'setEndReasonFromRemote' },
+          },
+        },
+      },
+    },
+    ringing: {
+      entry: 'emitRinging',
+      on: {
+        REMOTE_ANSWERED: 'accepted',
+        REMOTE_DECLINED: { target: 'disconnected', actions: 'setEndReasonFromRemote' },
+        SESSION_FAILED: { target: 'failed', actions: 'setErrorFromSession' },
+        DISCONNECT: 'canceling',
+      },
+    },
+    accepted: {
+      type: 'parallel',
+      entry: ['markAccepted', 'emitAccepted'],
+      invoke: {
+        id: 'statsActor',
+        src: 'statsActor',
+        input: ({ context }) => ({ port: context.port, intervalMs: context.qualityIntervalMs }),
+      },
+      on: {
+        DISCONNECT: 'hangingUp',
+        REMOTE_ENDED: { target: 'disconnected', actions: 'setEndReasonFromRemote' },
+        SESSION_FAILED: { target: 'failed', actions: 'setErrorFromSession' },
+        QUALITY: { actions: ['recordSample', 'emitQuality'] },
+        SEND_DIGITS: { actions: 'spawnRequest' },
+        SET_INPUT_DEVICE: { actions: 'spawnRequest' },
+        SET_OUTPUT_DEVICE: { actions: 'spawnRequest' },
+        REQUEST_DONE: { actions: ['stopRequest', 'emitRequestSettled'] },
+        REQUEST_FAILED: { actions: ['stopRequest', 'emitRequestSettled'] },
+      },
+      states: {
+        hold: {
+          initial: 'off',
+          states: {
+            off: { on: { HOLD: 'holding' } },
+            holding: {
+              invoke: {
+                id: 'holdReinvite',
+                src: 'reinviteActor',
+                input: ({ context }) => ({ port: context.port, onHold: true }),
+                onDone: { target: 'on', actions: { type: 'emitHold', params: { onHold: true } } },
+                onError: { target: 'off', actions: { type: 'emitOperationError', params: { operation: 'hold' } } },
+              },
+            },
+            on: { on: { UNHOLD: 'resuming' } },
+            resuming: {
+              invoke: {
+                id: 'resumeReinvite',
+                src: 'reinviteActor',
+                input: ({ context }) => ({ port: context.port, onHold: false }),
+                onDone: { target: 'off', actions: { type: 'emitHold', params: { onHold: false } } },
+                onError: { target: 'on', actions: { type: 'emitOperationError', params: { operation: 'resume' } } },
+              },
+            },
+          },
+        },
+        mute: {
+          initial: 'off',
+          states: {
+            off: {
+              on: {
+                MUTE: {
+                  target: 'on',
+                  actions: [
+                    { type: 'applyMute', params: { muted: true } },
+                    { type: 'emitMute', params: { muted: true } },
+                  ],
+                },
+              },
+            },
+            on: {
+              on: {
+                UNMUTE: {
+                  target: 'off',
+                  actions: [
+                    { type: 'applyMute', params: { muted: false } },
+                    { type: 'emitMute', params: { muted: false } },
+                  ],
+                },
+              },
+            },
+          },
+        },
+        recording: {
+          initial: 'idle',
+          states: {
+            idle: { on: { START_RECORDING: 'active' } },
+            active: {
+              invoke: {
+                id: 'recorder',
+                src: 'recorderActor',
+                input: ({ context }) => ({ port: context.port }),
+                onError: { target: 'idle', actions: { type: 'emitOperationError', params: { operation: 'recording' } } },
+              },
+              on: {
+                RECORDING_FAILED: {
+                  target: 'idle',
+                  actions: { type: 'emitOperationError', params: { operation: 'recording' } },
+                },
+              },
+              initial: 'recording',
+              states: {
+                recording: { on: { PAUSE_RECORDING: { target: 'paused', actions: 'pauseRecorder' }, STOP_RECORDING: 'stopping' } },
+                paused: { on: { RESUME_RECORDING: { target: 'recording', actions: 'resumeRecorder' }, STOP_RECORDING: 'stopping' } },
+                stopping: {
+                  entry: 'stopRecorder',
+                  on: { RECORDING_STOPPED: { target: '#call.accepted.recording.idle', actions: 'emitRecordingStopped' } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    canceling: {
+      invoke: {
+        id: 'cancelActor',
+        src: 'cancelActor',
+        input: ({ context }) => ({ port: context.port }),
+        onDone: { target: 'disconnected', actions: { type: 'setEndReason', params: { reason: 'canceled' } } },
+        onError: { target: 'disconnected', actions: { type: 'setEndReason', params: { reason: 'canceled' } } },
+      },
+      on: {
+        // The far end's answer crossed our CANCEL; it ends the call all the same.
+        REMOTE_DECLINED: { target: 'disconnected', actions: { type: 'setEndReason', params: { reason: 'canceled' } } },
+        SESSION_FAILED: { target: 'disconnected', actions: { type: 'setEndReason', params: { reason: 'canceled' } } },
+      },
+    },
+    rejecting: {
+      invoke: {
+        id: 'rejectActor',
+        src: 'rejectActor',
+        input: ({ context, event }) => ({
+          port: context.port,
+          statusCode: (event as EventOf<'REJECT'>).statusCode,
+        }),
+        onDone: { target: 'disconnected', actions: { type: 'setEndReason', params: { reason: 'rejected' } } },
+        onError: { target: 'disconnected', actions: { type: 'setEndReason', params: { reason: 'rejected' } } },
+      },
+      on: {
+        REMOTE_ENDED: { target: 'disconnected', actions: 'setEndReasonFromRemote' },
+      },
+    },
+    hangingUp: {
+      invoke: {
+        id: 'byeActor',
+        src: 'byeActor',
+        input: ({ context }) => ({ port: context.port }),
+        onDone: { target: 'disconnected', actions: { type: 'setEndReason', params: { reason: 'local-hangup' } } },
+        onError: { target: 'disconnected', actions: { type: 'setEndReason', params: { reason: 'local-hangup' } } },
+      },
+      on: {
+        REMOTE_ENDED: { target: 'disconnected', actions: 'setEndReasonFromRemote' },
+      },
+    },
+    disconnected: {
+      type: 'final',
+      entry: ['releaseMedia', 'emitDisconnect'],
+    },
+    failed: {
+      type: 'final',
+      entry: ['releaseMedia', 'emitFailure', 'emitDisconnect'],
+    },
+  },
+});
+
+export type CallSnapshot = SnapshotFrom<typeof callMachine>;
+
+/** Maps the machine's state to the public status. */
+export function callStatus(snapshot: CallSnapshot): CallStatus {
+  if (snapshot.matches('failed')) return 'failed';
+  if (snapshot.matches('ringing')) return 'ringing';
+  if (snapshot.matches('accepted')) return 'accepted';
+  if (snapshot.matches('pending')) return 'pending';
+  // canceling, rejecting, hangingUp: the call is committed to ending.
+  return 'disconnected';
+}
+
+export const isMuted = (snapshot: CallSnapshot): boolean => snapshot.matches({ accepted: { mute: 'on' } });
+export const isOnHold = (snapshot: CallSnapshot): boolean =>
+  snapshot.matches({ accepted: { hold: 'on' } }) || snapshot.matches({ accepted: { hold: 'resuming' } });
+export const isRecording = (snapshot: CallSnapshot): boolean =>
+  snapshot.matches({ accepted: { recording: 'active' } });

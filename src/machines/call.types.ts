@@ -1,0 +1,96 @@
+import type { CallPort, DtmfOptions, EndReason } from '../adapters/adapter';
+import type { VoiceSDKError } from '../errors';
+import type { QualitySample } from '../quality/quality.types';
+
+export type CallDirection = 'inbound' | 'outbound';
+
+/** The five public statuses of a call; internal states map onto them. */
+export type CallStatus = 'pending' | 'ringing' | 'accepted' | 'disconnected' | 'failed';
+
+/** Why `disconnect` fired: an `EndReason`, or 'failed' after an error. */
+export type DisconnectReason = EndReason | 'failed';
+
+export interface CallMachineInput {
+  port: CallPort;
+  /** How often the stats actor samples, in ms. */
+  qualityIntervalMs: number;
+  /** How `sendDigits` sends tones. */
+  dtmf: DtmfOptions;
+}
+
+export interface CallContext {
+  port: CallPort;
+  direction: CallDirection;
+  qualityIntervalMs: number;
+  dtmf: DtmfOptions;
+  /** Set when the call ends, as the `disconnect` event's reason. */
+  endReason: DisconnectReason | undefined;
+  /** Set when the call failed. */
+  error: VoiceSDKError | undefined;
+  /** When the call was accepted (epoch ms), for the report. */
+  acceptedAt: number | undefined;
+  /** Latest quality sample. */
+  lastSample: QualitySample | undefined;
+}
+
+/** Operations whose outcome a facade promise waits for. */
+export type CallOperation =
+  | 'invite'
+  | 'accept'
+  | 'reject'
+  | 'hold'
+  | 'resume'
+  | 'hangup'
+  | 'cancel'
+  | 'recording'
+  | 'digits'
+  | 'input-device'
+  | 'output-device';
+
+/** Events the call machine accepts. Upper case: things that happen to the call. */
+export type CallEvent =
+  // from the user, through the Call facade
+  | { type: 'ACCEPT' }
+  | { type: 'REJECT'; statusCode: number }
+  | { type: 'DISCONNECT' }
+  | { type: 'HOLD' }
+  | { type: 'UNHOLD' }
+  | { type: 'MUTE' }
+  | { type: 'UNMUTE' }
+  | { type: 'START_RECORDING' }
+  | { type: 'PAUSE_RECORDING' }
+  | { type: 'RESUME_RECORDING' }
+  | { type: 'STOP_RECORDING' }
+  | { type: 'SEND_DIGITS'; digits: string; requestId: string }
+  | { type: 'SET_INPUT_DEVICE'; deviceId: string; requestId: string }
+  | { type: 'SET_OUTPUT_DEVICE'; deviceId: string; requestId: string }
+  // from the device
+  | { type: 'DEVICE_DESTROYED' }
+  // from the wire, through the session listener
+  | { type: 'REMOTE_RINGING' }
+  | { type: 'REMOTE_ANSWERED' }
+  | { type: 'REMOTE_DECLINED'; reason: 'busy' | 'declined'; status: number }
+  | { type: 'REMOTE_ENDED'; reason: 'remote-hangup' | 'canceled' | 'answered-elsewhere' }
+  | { type: 'SESSION_FAILED'; error: VoiceSDKError }
+  // from actors
+  | { type: 'QUALITY'; sample: QualitySample }
+  | { type: 'RECORDING_STOPPED'; blob: Blob }
+  | { type: 'RECORDING_FAILED'; error: VoiceSDKError }
+  | { type: 'REQUEST_DONE'; requestId: string }
+  | { type: 'REQUEST_FAILED'; requestId: string; error: VoiceSDKError };
+
+/**
+ * Events the call machine emits. The lower-case public ones are re-emitted by
+ * the Call facade; `request.settled` and `recording.stopped` let facade
+ * promises settle.
+ */
+export type CallEmitted =
+  | { type: 'ringing' }
+  | { type: 'accepted' }
+  | { type: 'disconnect'; reason: DisconnectReason }
+  | { type: 'error'; error: VoiceSDKError; operation: CallOperation | undefined }
+  | { type: 'mute'; muted: boolean }
+  | { type: 'hold'; onHold: boolean }
+  | { type: 'quality'; sample: QualitySample }
+  | { type: 'recording.stopped'; blob: Blob }
+  | { type: 'request.settled'; requestId: string; error: VoiceSDKError | undefined };

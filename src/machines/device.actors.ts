@@ -1,0 +1,28 @@
+/**
+ * The device machine's effects, each working on the user agent port passed
+ * through `input`. `deviceMachine.provide({ actors })` swaps them.
+ */
+import { fromCallback, fromPromise } from 'xstate';
+import type { UserAgentPort } from '../adapters/adapter';
+import type { DeviceEvent } from './device.types';
+
+export interface UserAgentInput {
+  ua: UserAgentPort;
+}
+
+/** Listens to the user agent while the device lives: transport loss, incoming calls, lost registrations. */
+export const userAgentListener = fromCallback<DeviceEvent, UserAgentInput>(({ sendBack, input }) => {
+  const unsubscribers = [
+    input.ua.onTransportLost((error) => sendBack({ type: 'TRANSPORT_LOST', error })),
+    input.ua.onIncomingCall((port) => sendBack({ type: 'INCOMING_CALL', port })),
+    input.ua.onRegistrationLost((error) => sendBack({ type: 'REGISTRATION_LOST', error })),
+  ];
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+});
+
+export const connectActor = fromPromise<void, UserAgentInput & { server: string }>(({ input }) =>
+  input.ua.connect(input.server),
+);
+export const registerActor = fromPromise<void, UserAgentInput>(({ input }) => input.ua.register());
+export const unregisterActor = fromPromise<void, UserAgentInput>(({ input }) => input.ua.unregister());
+export const destroyActor = fromPromise<void, UserAgentInput>(({ input }) => input.ua.dispose());

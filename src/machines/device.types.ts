@@ -1,0 +1,57 @@
+import type { CallPort, DtmfOptions, InviteRequest, UserAgentPort } from '../adapters/adapter';
+import type { VoiceSDKError } from '../errors';
+
+/** Reconnection policy of the transport region. */
+export interface ReconnectPolicy {
+  /** First backoff delay in ms; doubles per attempt. @default 500 */
+  baseDelayMs: number;
+  /** Upper bound of a backoff delay in ms. @default 30000 */
+  maxDelayMs: number;
+  /** Failed connection attempts in a row before giving up with `transport-failed`. @default 5 */
+  maxAttempts: number;
+}
+
+export interface DeviceMachineInput {
+  ua: UserAgentPort;
+  /** WebSocket servers, tried in order; the next one after each failure. */
+  servers: string[];
+  reconnect: ReconnectPolicy;
+  /** Jitter source in [0, 1); `Math.random` unless a test needs determinism. */
+  random: () => number;
+  qualityIntervalMs: number;
+  dtmf: DtmfOptions;
+}
+
+export interface DeviceContext extends DeviceMachineInput {
+  /** Index into `servers` of the server to use next. */
+  serverIndex: number;
+  /** Failed connection attempts since the last success. */
+  failedAttempts: number;
+}
+
+export type DeviceOperation = 'register' | 'unregister' | 'transport';
+
+export type DeviceEvent =
+  // from the user, through the Device facade
+  | { type: 'CONNECT' }
+  | { type: 'REGISTER' }
+  | { type: 'UNREGISTER' }
+  | { type: 'CALL'; callId: string; request: InviteRequest }
+  | { type: 'DESTROY' }
+  // from the user agent listener
+  | { type: 'TRANSPORT_LOST'; error: VoiceSDKError }
+  | { type: 'REGISTRATION_LOST'; error: VoiceSDKError }
+  | { type: 'INCOMING_CALL'; port: CallPort }
+  // raised by the transport region for the registration region
+  | { type: 'TRANSPORT_FAILED'; error: VoiceSDKError };
+
+export type DeviceEmitted =
+  | { type: 'registering' }
+  | { type: 'registered' }
+  | { type: 'unregistered' }
+  | { type: 'connected'; server: string }
+  | { type: 'reconnecting'; attempt: number; delayMs: number; server: string }
+  | { type: 'disconnected' }
+  | { type: 'error'; error: VoiceSDKError; operation: DeviceOperation }
+  | { type: 'incoming'; callId: string }
+  | { type: 'destroyed' };

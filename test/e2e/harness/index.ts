@@ -1,0 +1,9 @@
+// The e2e harness: Kamailio, a static web server, Chromium, packet capture and
+// the network-namespace guard. See e2e/README.md.
+export * from './browser.js';
+export * from './capture.js';
+export * from './kamailio.js';
+export * from './netns.js';
+export * from './process.js';
+export * from './server.js';
+export * from './users.js';

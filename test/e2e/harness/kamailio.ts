@@ -1,0 +1,160 @@
+// Starts a private Kamailio (registrar + proxy, SIP over ws and wss on
+// 127.0.0.1) from e2e/kamailio/kamailio.cfg, stopped by PID.
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  REPO_ROOT,
+  assertExecutable,
+  canConnect,
+  getFreePort,
+  makeTempDir,
+  removeDir,
+  spawnManaged,
+  waitFor,
+  type ManagedProcess,
+} from './process.js';
+import { SIP_DOMAIN } from './users.js';
+
+const execFileAsync = promisify(execFile);
+
+export const KAMAILIO_BIN = '/usr/sbin/kamailio';
+export const OPENSSL_BIN = '/usr/bin/openssl';
+export const KAMAILIO_CFG = join(REPO_ROOT, 'e2e/kamailio/kamailio.cfg');
+
+/** Kamailio's `debug` levels: -1 errors, 0 warnings, 1 notices, 2 info, 3 debug. */
+export type KamailioLogLevel = -1 | 0 | 1 | 2 | 3;
+
+export interface KamailioOptions {
+  /** Defaults to a free port. */
+  wsPort?: number;
+  /** Defaults to a free port. */
+  wssPort?: number;
+  /** Defaults to 0 (warnings and errors). */
+  logLevel?: KamailioLogLevel;
+  /** How long to wait for both ports to accept. Default 10 s. */
+  startTimeoutMs?: number;
+}
+
+export interface Kamailio {
+  /** ws://127.0.0.1:PORT */
+  readonly wsUrl: string;
+  /** wss://127.0.0.1:PORT (self-signed certificate: ignore HTTPS errors) */
+  readonly wssUrl: string;
+  /** SIP domain served: callchart.test */
+  readonly domain: string;
+  readonly wsPort: number;
+  readonly wssPort: number;
+  readonly pid: number;
+  /** Milliseconds from spawn until both ports accepted connections. */
+  readonly startupMs: number;
+  /** Kamailio's stderr so far (last 64 KiB). */
+  logs(): string;
+  /** SIGTERM by PID (SIGKILL after 5 s), then removes the temp folder. */
+  stop(): Promise<void>;
+}
+
+export async function startKamailio(options: KamailioOptions = {}): Promise<Kamailio> {
+  assertExecutable(KAMAILIO_BIN, 'apt-get install -y kamailio kamailio-websocket-modules kamailio-tls-modules');
+  assertExecutable(OPENSSL_BIN, 'apt-get install -y openssl');
+
+  const dir = await makeTempDir('kamailio');
+  try {
+    const runDir = join(dir, 'run');
+    await mkdir(runDir);
+    const { certFile, keyFile } = await makeSelfSignedCert(dir);
+    const wsPort = options.wsPort ?? (await getFreePort());
+    const wssPort = options.wssPort ?? (await getFreePort());
+
+    const args = kamailioArgs({ wsPort, wssPort, runDir, certFile, keyFile, logLevel: options.logLevel ?? 0 });
+    const startedAt = performance.now();
+    const proc = spawnManaged('kamailio', KAMAILIO_BIN, args, { cwd: dir });
+    try {
+      const timeoutMs = options.startTimeoutMs ?? 10_000;
+      await waitForListening(proc, wsPort, timeoutMs);
+      await waitForListening(proc, wssPort, timeoutMs);
+    } catch (error) {
+      await proc.stop();
+      throw error;
+    }
+    const startupMs = performance.now() - startedAt;
+
+    return {
+      wsUrl: `ws://127.0.0.1:${wsPort}`,
+      wssUrl: `wss://127.0.0.1:${wssPort}`,
+      domain: SIP_DOMAIN,
+      wsPort,
+      wssPort,
+      pid: proc.pid,
+      startupMs,
+      logs: () => proc.output(),
+      stop: async () => {
+        await proc.stop();
+        await removeDir(dir);
+      },
+    };
+  } catch (error) {
+    await removeDir(dir);
+    throw error;
+  }
+}
+
+interface ArgsInput {
+  wsPort: number;
+  wssPort: number;
+  runDir: string;
+  certFile: string;
+  keyFile: string;
+  logLevel: KamailioLogLevel;
+}
+
+/**
+ * `-DD` keeps the main process in the foreground (its PID is the one to stop;
+ * it takes its children down on SIGTERM). String defines must carry their own
+ * double quotes to be usable as cfg string literals.
+ */
+function kamailioArgs({ wsPort, wssPort, runDir, certFile, keyFile, logLevel }: ArgsInput): string[] {
+  return [
+    '-f', KAMAILIO_CFG,
+    '-DD', '-E',
+    '-m', '64', '-M', '8',
+    '-A', `WS_PORT=${wsPort}`,
+    '-A', `WSS_PORT=${wssPort}`,
+    '-A', `RUN_DIR="${runDir}"`,
+    '-A', `TLS_CERT="${certFile}"`,
+    '-A', `TLS_KEY="${keyFile}"`,
+    '-A', `LOG_LEVEL=${logLevel}`,
+  ];
+}
+
+async function waitForListening(proc: ManagedProcess, port: number, timeoutMs: number): Promise<void> {
+  const outcome = await waitFor(
+    async () => (proc.hasExited() ? 'exited' : (await canConnect(port)) ? 'listening' : false),
+    { timeoutMs, description: `Kamailio to accept on 127.0.0.1:${port}` },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n--- kamailio output ---\n${proc.output()}`);
+  });
+  if (outcome === 'exited') {
+    const status = await proc.exited;
+    throw new Error(
+      `Kamailio exited during start (code ${status.code}, signal ${status.signal}); cfg ${KAMAILIO_CFG}\n` +
+        `--- kamailio output ---\n${proc.output()}`,
+    );
+  }
+}
+
+/** A throw-away P-256 certificate for 127.0.0.1 (EC keys generate in ms). */
+async function makeSelfSignedCert(dir: string): Promise<{ certFile: string; keyFile: string }> {
+  const certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  await execFileAsync(OPENSSL_BIN, [
+    'req', '-x509', '-nodes',
+    '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+    '-keyout', keyFile, '-out', certFile,
+    '-days', '2',
+    '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1',
+  ]);
+  return { certFile, keyFile };
+}
