@@ -223,6 +223,15 @@ export class Device extends TypedEmitter<DeviceEvents> {
     );
   }
 
+  /**
+   * Opens the WebSocket without registering (register() and connect() do it
+   * themselves). Opening it early saves a round trip on the first call.
+   */
+  connectTransport(): Promise<void> {
+    if (this.state === 'destroyed') return Promise.reject(this.#destroyedError());
+    return this.#ensureTransport();
+  }
+
   /** Places a call. Opens the socket first if needed; resolves with the Call once the INVITE is under way. */
   async connect(options: ConnectOptions): Promise<Call> {
     if (typeof options !== 'object' || options === null) throw new VoiceSDKError('invalid-argument', 'connect() needs { to }');

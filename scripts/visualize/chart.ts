@@ -77,7 +77,7 @@ interface NodeView {
   type: ChartStateType;
   history: false | 'shallow' | 'deep';
   states: Record<string, NodeView>;
-  config: { description?: string; target?: unknown; route?: { guard?: unknown } };
+  config: { target?: unknown; route?: { guard?: unknown } };
   description?: string;
   initial?: { target: NodeView[] };
   transitions: Map<string, TransitionView[]>;
@@ -91,8 +91,6 @@ interface TransitionView {
   target?: NodeView[];
   guard?: unknown;
   delay?: number | string;
-  source: NodeView;
-  reenter?: boolean;
   actions?: unknown[];
 }
 
@@ -190,7 +188,7 @@ export function readChart(name: string, machine: AnyStateMachine): Chart {
       invokes: node.invoke.map((inv) => ({ id: inv.id, src: invokeSrc(inv.src) })),
       internal: [],
       ...(node.history ? { history: node.history } : {}),
-      ...(node.description ?? node.config.description ? { description: node.description ?? node.config.description } : {}),
+      ...(node.description ? { description: node.description } : {}),
       ...(parentId !== undefined ? { parentId } : {}),
     };
     states.set(state.id, state);
@@ -199,11 +197,20 @@ export function readChart(name: string, machine: AnyStateMachine): Chart {
       state.initial = node.initial.target.map((t) => t.id);
     }
 
-    const own: TransitionView[] = [...(node.always ?? []), ...[...node.transitions.values()].flat()];
-    for (const t of own) {
-      const { kind, label } = t.eventType === '' || (node.always ?? []).includes(t)
-        ? { kind: 'always' as const, label: withGuard('always', t.guard) }
-        : describeTransition(node, t);
+    // Candidates for one event are tried in order and the first whose guard
+    // passes wins, so when there are several, each label says which one it is.
+    const nth = (label: string, i: number, of: number): string => (of > 1 ? `${label} (${i + 1} of ${of})` : label);
+    const always = node.always ?? [];
+    const own = [
+      ...always.map((t, i) => ({ t, kind: 'always' as const, label: nth(withGuard('always', t.guard), i, always.length) })),
+      ...[...node.transitions.values()].flatMap((candidates) =>
+        candidates.map((t, i) => {
+          const { kind, label } = describeTransition(node, t);
+          return { t, kind, label: nth(label, i, candidates.length) };
+        }),
+      ),
+    ];
+    for (const { t, kind, label } of own) {
       if (!t.target || t.target.length === 0) {
         const actions = (t.actions ?? []).map(formatAction);
         state.internal.push(actions.length > 0 ? `${label} / ${actions.join(', ')}` : label);
@@ -213,12 +220,11 @@ export function readChart(name: string, machine: AnyStateMachine): Chart {
     }
 
     if (node.type === 'history') {
-      // A history state's default target (config.target) is where it goes
-      // when there is no history yet.
-      const target = node.config.target;
-      if (target !== undefined) {
-        const targets = (Array.isArray(target) ? target : [target]).map((t) => resolveTarget(node, t));
-        transitions.push({ sourceId: node.id, targetIds: targets.map((n) => n.id), kind: 'event', label: 'default' });
+      // Where a history state goes while there is no history yet.
+      const targets = [node.config.target].flat().filter((t) => t !== undefined);
+      const resolved = targets.map((t) => resolveHistoryTarget(machine, node, t));
+      if (resolved.length > 0 && resolved.every((n) => n !== undefined)) {
+        transitions.push({ sourceId: node.id, targetIds: resolved.map((n) => n.id), kind: 'event', label: 'default' });
       }
     }
 
@@ -232,32 +238,27 @@ export function readChart(name: string, machine: AnyStateMachine): Chart {
   return { name, root, states, transitions };
 }
 
-function resolveTarget(node: NodeView, target: unknown): NodeView {
-  if (typeof target === 'string') {
-    if (target.startsWith('#')) {
-      let top = node;
-      while (top.parent) top = top.parent;
-      const found = findById(top, target.slice(1));
-      if (found) return found;
-      throw new Error(`visualize: history target ${target} not found`);
+/** A history state's `target`: `#id`, or a key (or `.`-path) relative to its parent, like XState. */
+function resolveHistoryTarget(machine: AnyStateMachine, node: NodeView, target: unknown): NodeView | undefined {
+  if (typeof target !== 'string') return target as NodeView;
+  if (target.startsWith('#')) {
+    try {
+      return machine.getStateNodeById(target) as unknown as NodeView;
+    } catch {
+      return undefined;
     }
-    const sibling = node.parent?.states[target];
-    if (sibling) return sibling;
-    throw new Error(`visualize: history target ${target} not found from #${node.id}`);
   }
-  return target as NodeView;
+  let current: NodeView | undefined = node.parent;
+  for (const key of target.replace(/^\./, '').split('.')) current = current?.states[key];
+  return current;
 }
 
-function findById(node: NodeView, id: string): NodeView | undefined {
-  if (node.id === id) return node;
-  for (const child of Object.values(node.states)) {
-    const found = findById(child, id);
-    if (found) return found;
-  }
-  return undefined;
+/** `invoke id (src)`, or `invoke id` when the id is the actor's name. */
+export function invokeLine(inv: ChartInvoke): string {
+  return inv.id === inv.src ? `invoke ${inv.id}` : `invoke ${inv.id} (${inv.src})`;
 }
 
-/** Ids of `ancestorId` and every state above it, nearest first. */
+/** Ids of `id` and every state above it, nearest first. */
 export function ancestry(chart: Chart, id: string): string[] {
   const out: string[] = [];
   let cur = chart.states.get(id);
@@ -271,11 +272,4 @@ export function ancestry(chart: Chart, id: string): string[] {
 /** True when `id` is `ancestorId` or lies inside it. */
 export function isWithin(chart: Chart, id: string, ancestorId: string): boolean {
   return ancestry(chart, id).includes(ancestorId);
-}
-
-/** The innermost state containing both (each counts as containing itself). */
-export function commonAncestor(chart: Chart, a: string, b: string): string {
-  const up = new Set(ancestry(chart, b));
-  for (const id of ancestry(chart, a)) if (up.has(id)) return id;
-  return chart.root.id;
 }

@@ -9,7 +9,7 @@
  * node inside the cluster.
  */
 import { spawn } from 'node:child_process';
-import { type Chart, type ChartState, isWithin } from './chart';
+import { type Chart, type ChartState, invokeLine, isWithin } from './chart';
 
 const FONT = 'Helvetica';
 const DETAIL_COLOR = '#555555';
@@ -20,7 +20,7 @@ function isCluster(state: ChartState): boolean {
 
 /** A DOT double-quoted string. */
 function q(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
 function html(text: string): string {
@@ -30,22 +30,55 @@ function html(text: string): string {
 function detailLines(state: ChartState): string[] {
   return [
     ...(state.description ? [state.description] : []),
-    ...state.invokes.map((inv) => (inv.id === inv.src ? `invoke ${inv.id}` : `invoke ${inv.id} (${inv.src})`)),
+    ...state.invokes.map(invokeLine),
     ...state.internal,
   ];
 }
 
-/** HTML-like label: the name, then smaller detail lines. */
-function stateLabel(title: string, details: string[], bold: boolean): string {
-  const head = bold ? `<B>${html(title)}</B>` : html(title);
-  const rest = details.map((line) => `<BR/><FONT POINT-SIZE="9" COLOR="${DETAIL_COLOR}">${html(line)}</FONT>`).join('');
-  return `<${head}${rest}>`;
+/** HTML-like label: the name, then smaller detail lines (left-aligned in cluster titles). */
+function stateLabel(title: string, details: string[], cluster: boolean): string {
+  const br = cluster ? '<BR ALIGN="LEFT"/>' : '<BR/>';
+  const head = cluster ? `<B>${html(title)}</B>` : html(title);
+  const rest = details.map((line) => `${br}<FONT POINT-SIZE="9" COLOR="${DETAIL_COLOR}">${html(line)}</FONT>`).join('');
+  return `<${head}${rest}${cluster && rest ? br : ''}>`;
 }
 
 const anchorId = (stateId: string): string => `${stateId}#anchor`;
 const initialId = (stateId: string): string => `${stateId}#initial`;
 const anyId = (stateId: string): string => `${stateId}#any`;
 const clusterId = (stateId: string): string => `cluster_${stateId}`;
+
+interface Edge {
+  tail: string;
+  head: string;
+  label?: string;
+  ltail?: string;
+  lhead?: string;
+  dashed?: boolean;
+}
+
+/**
+ * One DOT edge statement. Two dot (2.43) quirks are worked around here:
+ * - with newrank, dot routes an edge b→a along an earlier a→b and draws both
+ *   labels on top of each other; so b→a is written as a→b with dir=back,
+ *   leaving and entering on the east side.
+ * - a `label` is placed halfway along the unclipped edge, which for an edge
+ *   clipped at a cluster border (lhead/ltail) can be far inside the cluster;
+ *   an `xlabel` is placed on the drawn part.
+ */
+function formatEdge(edge: Edge, earlier: Edge[]): string {
+  const reverse = earlier.some((e) => e.tail === edge.head && e.head === edge.tail) && edge.tail !== edge.head;
+  const [tail, head] = reverse ? [edge.head, edge.tail] : [edge.tail, edge.head];
+  const attrs: string[] = [];
+  if (edge.label !== undefined) attrs.push(`${edge.lhead || edge.ltail ? 'xlabel' : 'label'}=${q(edge.label)}`);
+  const lhead = reverse ? edge.ltail : edge.lhead;
+  const ltail = reverse ? edge.lhead : edge.ltail;
+  if (ltail) attrs.push(`ltail=${q(ltail)}`);
+  if (lhead) attrs.push(`lhead=${q(lhead)}`);
+  if (reverse) attrs.push('dir=back', 'tailport=e', 'headport=e');
+  if (edge.dashed) attrs.push('style=dashed');
+  return `  ${q(tail)} -> ${q(head)}${attrs.length > 0 ? ` [${attrs.join(', ')}]` : ''};`;
+}
 
 export function toDot(chart: Chart): string {
   const root = chart.root;
@@ -58,10 +91,15 @@ export function toDot(chart: Chart): string {
   // Edges first: they decide which clusters need an anchor / "any state" node.
   const needsAnchor = new Set<string>();
   const needsAny = new Set<string>();
-  const edgeLines: string[] = [];
+  const edges: Edge[] = [];
 
+  // Edges into a compound cluster end at its initial point (where entering
+  // it leads); everything else attaches to an invisible anchor.
   const entryOf = (state: ChartState): string => {
     if (state.type === 'compound' && state.initial.length > 0) return initialId(state.id);
+    return exitOf(state);
+  };
+  const exitOf = (state: ChartState): string => {
     needsAnchor.add(state.id);
     return anchorId(state.id);
   };
@@ -70,40 +108,48 @@ export function toDot(chart: Chart): string {
   for (const state of chart.states.values()) {
     for (const initial of state.initial) {
       const target = byId(initial);
-      const head = isCluster(target) ? entryOf(target) : target.id;
-      const lhead = isCluster(target) ? ` [lhead=${q(clusterId(target.id))}]` : '';
-      edgeLines.push(`  ${q(initialId(state.id))} -> ${q(head)}${lhead};`);
+      edges.push({
+        tail: initialId(state.id),
+        head: isCluster(target) ? entryOf(target) : target.id,
+        ...(isCluster(target) ? { lhead: clusterId(target.id) } : {}),
+      });
     }
   }
   for (const t of chart.transitions) {
     const source = byId(t.sourceId);
     for (const targetId of t.targetIds) {
       const target = byId(targetId);
-      const attrs: string[] = [`label=${q(t.label)}`];
-      let tail = source.id;
-      let head = target.id;
+      const edge: Edge = { tail: source.id, head: target.id, label: t.label, dashed: t.kind === 'always' };
       if (isCluster(source)) {
         if (isWithin(chart, target.id, source.id)) {
           needsAny.add(source.id);
-          tail = anyId(source.id);
+          edge.tail = anyId(source.id);
         } else {
-          needsAnchor.add(source.id);
-          tail = anchorId(source.id);
-          attrs.push(`ltail=${q(clusterId(source.id))}`);
+          edge.tail = exitOf(source);
+          edge.ltail = clusterId(source.id);
         }
       }
       if (isCluster(target)) {
-        head = entryOf(target);
-        if (!isWithin(chart, source.id, target.id)) attrs.push(`lhead=${q(clusterId(target.id))}`);
+        edge.head = entryOf(target);
+        if (!isWithin(chart, source.id, target.id)) edge.lhead = clusterId(target.id);
       }
-      if (t.kind === 'always') attrs.push('style=dashed');
-      edgeLines.push(`  ${q(tail)} -> ${q(head)} [${attrs.join(', ')}];`);
+      edges.push(edge);
     }
   }
+  // Transitions drawn between the same two points share one edge, one label line each.
+  const merged: Edge[] = [];
+  for (const edge of edges) {
+    const same = merged.find(
+      (e) => e.tail === edge.tail && e.head === edge.head && e.ltail === edge.ltail && e.lhead === edge.lhead && e.dashed === edge.dashed,
+    );
+    if (same && same.label !== undefined && edge.label !== undefined) same.label += `\n${edge.label}`;
+    else merged.push({ ...edge });
+  }
+  const edgeLines = merged.map((edge, i) => formatEdge(edge, merged.slice(0, i)));
 
   const out: string[] = [
     `digraph ${q(chart.name)} {`,
-    `  graph [compound=true, rankdir=TB, newrank=true, nodesep=0.35, ranksep=0.4, fontname=${q(FONT)}, fontsize=11, pad=0.2];`,
+    `  graph [compound=true, forcelabels=true, rankdir=TB, newrank=true, nodesep=0.35, ranksep=0.4, fontname=${q(FONT)}, fontsize=11, pad=0.2];`,
     `  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#333333", fontname=${q(FONT)}, fontsize=11, height=0.3, margin="0.12,0.04"];`,
     `  edge [fontname=${q(FONT)}, fontsize=9, color="#444444", arrowsize=0.7];`,
   ];

@@ -1,17 +1,21 @@
 /**
  * Chart → Mermaid `stateDiagram-v2` (rendered by GitHub).
  *
- * Mermaid's cluster layout cannot draw an edge between a composite state and
- * one of its own descendants: it pulls the inner state out of its box. So:
- * - a transition declared on a composite state (or the machine root) that
- *   targets a state inside it is drawn from a dashed "any state in X" node
- *   placed beside X;
- * - a transition from inside a composite state to that state itself
- *   (re-entering it) is written as text on the source state;
- * - composite states cannot carry description lines, so their invokes and
- *   target-less transitions go into a note.
+ * Mermaid's cluster layout is fragile, and these rules keep it drawable:
+ * - every state is declared first (nested `state X { }` blocks, `--` between
+ *   the regions of a parallel state), every transition afterwards at the top
+ *   level: an edge written inside a block pulls the states it names into
+ *   that block;
+ * - no edge joins a composite state and one of its own descendants (Mermaid
+ *   pulls the inner state out of the box): a transition declared on a
+ *   composite state (or the machine root) that stays inside it starts at a
+ *   dashed "any state in X" node beside X; one from inside a composite state
+ *   to that state itself is written as text on the source;
+ * - composite states cannot carry description lines and notes on nested
+ *   composites land far away, so a composite's invokes go into its title.
+ * Target-less transitions are not drawn; the Markdown lists them in a table.
  */
-import { type Chart, type ChartState, type ChartTransition, commonAncestor, isWithin } from './chart';
+import { type Chart, type ChartState, invokeLine, isWithin } from './chart';
 
 const INDENT = '  ';
 
@@ -19,8 +23,6 @@ interface Edge {
   from: string;
   to: string;
   label: string;
-  /** State id of the block the edge is written in (root id = top level). */
-  blockId: string;
 }
 
 function isComposite(state: ChartState): boolean {
@@ -41,38 +43,21 @@ function assignIds(chart: Chart): Map<string, string> {
   return ids;
 }
 
-/** Quoted state labels: Mermaid has no backslash escapes, only entity codes. */
-function quoteLabel(text: string): string {
-  return `"${escapeText(text).replace(/"/g, '#quot;')}"`;
-}
-
-/** Free text after `:` (transition labels, descriptions, notes). */
+/** Mermaid has no backslash escapes, only entity codes; `<br/>` is added after escaping. */
 function escapeText(text: string): string {
-  return text.replace(/[#;]/g, (c) => (c === '#' ? '#35;' : '#59;'));
-}
-
-/**
- * The block an edge between a and b is written in: the innermost compound
- * state containing both, or the root. Not a parallel state: text after its
- * last `--` belongs to its last region.
- */
-function blockFor(chart: Chart, a: string, b: string): string {
-  let state = chart.states.get(commonAncestor(chart, a, b));
-  while (state && state.parentId !== undefined && state.type !== 'compound') state = chart.states.get(state.parentId);
-  return state?.id ?? chart.root.id;
+  return text.replace(/[#;<>"]/g, (c) => ({ '#': '#35;', ';': '#59;', '<': '#lt;', '>': '#gt;', '"': '#quot;' })[c] ?? c);
 }
 
 export function toMermaid(chart: Chart): string {
+  const root = chart.root;
   const ids = assignIds(chart);
   const mid = (stateId: string): string => ids.get(stateId) ?? stateId;
-  const anyNodes = new Map<string, string>(); // composite state id → mermaid id of its "any state" node
-  const textOn = new Map<string, string[]>(); // state id → extra description/note lines
+  const anyNodes = new Map<string, string>(); // container state id → mermaid id of its "any state" node
+  const notes = new Map<string, string[]>(); // state id → lines shown on the state
   const edges: Edge[] = [];
 
-  const addText = (stateId: string, line: string): void => {
-    const lines = textOn.get(stateId) ?? [];
-    lines.push(line);
-    textOn.set(stateId, lines);
+  const addNote = (stateId: string, line: string): void => {
+    notes.set(stateId, [...(notes.get(stateId) ?? []), line]);
   };
   const anyNode = (state: ChartState): string => {
     let id = anyNodes.get(state.id);
@@ -83,71 +68,55 @@ export function toMermaid(chart: Chart): string {
     return id;
   };
 
-  const root = chart.root;
   for (const state of chart.states.values()) {
-    for (const inv of state.invokes) addText(state.id, inv.id === inv.src ? `invoke ${inv.id}` : `invoke ${inv.id} (${inv.src})`);
-    for (const line of state.internal) addText(state.id, line);
+    for (const inv of state.invokes) addNote(state.id, invokeLine(inv));
   }
 
-  for (const t of chart.transitions) addEdges(t);
-
-  function addEdges(t: ChartTransition): void {
+  for (const t of chart.transitions) {
     const source = chart.states.get(t.sourceId);
-    if (!source) return;
+    if (!source) continue;
     for (const targetId of t.targetIds) {
       const target = chart.states.get(targetId);
       if (!target) continue;
       const sourceIsContainer = isComposite(source) || source === root;
       if (sourceIsContainer && targetId !== source.id && isWithin(chart, targetId, source.id)) {
-        // Declared on a composite, goes inside it: "from any state in X".
-        edges.push({ from: anyNode(source), to: mid(targetId), label: t.label, blockId: blockFor(chart, source.parentId ?? root.id, targetId) });
-      } else if (targetId !== source.id && isWithin(chart, source.id, targetId)) {
-        addText(source.id, `${t.label} → ${target.key} (re-enter)`);
-      } else if (source === root) {
-        addText(source.id, `${t.label} → ${target.key}`);
+        edges.push({ from: anyNode(source), to: mid(targetId), label: t.label });
+      } else if ((targetId !== source.id && isWithin(chart, source.id, targetId)) || source === root) {
+        addNote(source.id, `${t.label} → ${target.key}`);
       } else {
-        edges.push({ from: mid(source.id), to: mid(targetId), label: t.label, blockId: blockFor(chart, source.id, targetId) });
+        edges.push({ from: mid(source.id), to: mid(targetId), label: t.label });
       }
     }
   }
-
-  // The root's own invokes and target-less transitions live on its "any state" node.
-  if ((textOn.get(root.id) ?? []).length > 0 || root.description) anyNode(root);
+  // The root has no box of its own: its invokes are written on its "any state" node.
+  if ((notes.get(root.id) ?? []).length > 0) anyNode(root);
 
   const out: string[] = ['stateDiagram-v2'];
   if (anyNodes.size > 0) out.push(`${INDENT}classDef anyState fill:none,stroke-dasharray:4 4`);
 
-  const writeAnyNode = (state: ChartState, depth: number): void => {
+  const writeAnyNode = (state: ChartState, pad: string): void => {
     const id = anyNodes.get(state.id);
     if (!id) return;
-    const pad = INDENT.repeat(depth);
-    out.push(`${pad}state ${quoteLabel(state === root ? 'any state' : `any state in ${state.key}`)} as ${id}`);
-    if (state === root) {
-      const lines = [...(root.description ? [root.description] : []), ...(textOn.get(root.id) ?? [])];
-      for (const line of lines) out.push(`${pad}${id} : ${escapeText(line)}`);
-    }
+    out.push(`${pad}state "${state === root ? 'any state' : `any state in ${escapeText(state.key)}`}" as ${id}`);
+    if (state === root) for (const line of notes.get(root.id) ?? []) out.push(`${pad}${id} : ${escapeText(line)}`);
   };
 
   const writeState = (state: ChartState, depth: number): void => {
     const pad = INDENT.repeat(depth);
     const id = mid(state.id);
-    // The root's lines are written on its "any state" node instead.
-    const text = state === root ? [] : [...(state.description ? [state.description] : []), ...(textOn.get(state.id) ?? [])];
+    const lines = state === root ? [] : (notes.get(state.id) ?? []).map(escapeText);
     if (isComposite(state)) {
-      out.push(`${pad}state ${quoteLabel(state.key)} as ${id} {`);
+      // A parallel state's title must stay one line: its regions are drawn over a taller one.
+      const title = [escapeText(state.key), ...lines].join(state.type === 'parallel' ? ' · ' : '<br/>');
+      out.push(`${pad}state "${title}" as ${id} {`);
       writeBlockBody(state, depth + 1);
       out.push(`${pad}}`);
-      if (text.length > 0) {
-        out.push(`${pad}note right of ${id}`);
-        for (const line of text) out.push(`${pad}${INDENT}${escapeText(line)}`);
-        out.push(`${pad}end note`);
-      }
     } else {
       const label = state.type === 'history' ? `${state.key} (${state.history === 'deep' ? 'H*' : 'H'})` : state.key;
-      out.push(`${pad}state ${quoteLabel(label)} as ${id}`);
-      for (const line of text) out.push(`${pad}${id} : ${escapeText(line)}`);
+      out.push(`${pad}state "${escapeText(label)}" as ${id}`);
+      for (const line of lines) out.push(`${pad}${id} : ${line}`);
     }
-    writeAnyNode(state, depth);
+    writeAnyNode(state, pad);
   };
 
   function writeBlockBody(state: ChartState, depth: number): void {
@@ -161,24 +130,26 @@ export function toMermaid(chart: Chart): string {
     }
     for (const child of state.children) writeState(child, depth);
     for (const initial of state.initial) out.push(`${pad}[*] --> ${mid(initial)}`);
-    for (const edge of edges) {
-      if (edge.blockId === state.id) out.push(`${pad}${edge.from} --> ${edge.to} : ${escapeText(edge.label)}`);
-    }
     for (const child of state.children) if (child.type === 'final') out.push(`${pad}${mid(child.id)} --> [*]`);
   }
 
   if (root.type === 'compound') {
-    writeAnyNode(root, 1);
+    writeAnyNode(root, INDENT);
     writeBlockBody(root, 1);
   } else {
-    // A parallel (or atomic) root is drawn as one state; edges between its
-    // regions are written at the top level.
+    // A parallel (or atomic) root is drawn as one state.
     writeState(root, 1);
-    if (root.type === 'parallel') out.push(`${INDENT}[*] --> ${mid(root.id)}`);
-    for (const edge of edges) {
-      if (edge.blockId === root.id) out.push(`${INDENT}${edge.from} --> ${edge.to} : ${escapeText(edge.label)}`);
-    }
+    out.push(`${INDENT}[*] --> ${mid(root.id)}`);
   }
+
+  // Transitions between the same two states share one arrow, one label line each.
+  const merged = new Map<string, string[]>();
+  for (const edge of edges) {
+    const arrow = `${edge.from} --> ${edge.to}`;
+    merged.set(arrow, [...(merged.get(arrow) ?? []), escapeText(edge.label)]);
+  }
+  for (const [arrow, labels] of merged) out.push(`${INDENT}${arrow} : ${labels.join('<br/>')}`);
+
   if (anyNodes.size > 0) out.push(`${INDENT}class ${[...anyNodes.values()].join(',')} anyState`);
   return out.join('\n') + '\n';
 }

@@ -65,6 +65,8 @@ export interface RecorderPort {
   stop(): Promise<Blob>;
   /** Stops and discards (call ended). Idempotent. */
   dispose(): void;
+  /** Called when recording breaks on its own (MediaRecorder `error`). */
+  onError(listener: (error: VoiceSDKError) => void): Unsubscribe;
 }
 
 /** One call, either direction. */

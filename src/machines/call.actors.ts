@@ -46,9 +46,20 @@ export const reinviteActor = fromPromise<void, PortInput & { onHold: boolean }>(
 /** Commands the recording region sends to the recorder while it runs. */
 export type RecorderCommand = { type: 'PAUSE' } | { type: 'RESUME' } | { type: 'STOP' };
 
-/** Runs a MediaRecorder (through the port) while the recording region is active. */
+/**
+ * Runs a MediaRecorder (through the port) while the recording region is
+ * active. Every failure — at start, while recording, at stop — comes back as
+ * RECORDING_FAILED.
+ */
 export const recorderActor = fromCallback<RecorderCommand, PortInput>(({ sendBack, receive, input }) => {
-  const recorder: RecorderPort = input.port.startRecording();
+  let recorder: RecorderPort;
+  try {
+    recorder = input.port.startRecording();
+  } catch (error) {
+    sendBack({ type: 'RECORDING_FAILED', error: toVoiceSDKError(error) } satisfies CallEvent);
+    return () => undefined;
+  }
+  const unsubscribe = recorder.onError((error) => sendBack({ type: 'RECORDING_FAILED', error } satisfies CallEvent));
   receive((command) => {
     if (command.type === 'PAUSE') recorder.pause();
     else if (command.type === 'RESUME') recorder.resume();
@@ -59,7 +70,10 @@ export const recorderActor = fromCallback<RecorderCommand, PortInput>(({ sendBac
           sendBack({ type: 'RECORDING_FAILED', error: toVoiceSDKError(error) } satisfies CallEvent),
       );
   });
-  return () => recorder.dispose();
+  return () => {
+    unsubscribe();
+    recorder.dispose();
+  };
 });
 
 /** A one-off request that changes no call state: DTMF, input or output device. */

@@ -274,7 +274,6 @@ export const callMachine = setup({
                 id: 'recorder',
                 src: 'recorderActor',
                 input: ({ context }) => ({ port: context.port }),
-                onError: { target: 'idle', actions: { type: 'emitOperationError', params: { operation: 'recording' } } },
               },
               on: {
                 RECORDING_FAILED: {

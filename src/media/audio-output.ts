@@ -5,11 +5,6 @@
  */
 import { VoiceSDKError } from '../errors';
 
-/** `HTMLAudioElement` with the Audio Output Devices API, which lib.dom may lack. */
-interface SinkableAudioElement extends HTMLAudioElement {
-  setSinkId?: (sinkId: string) => Promise<void>;
-}
-
 export class RemoteAudioOutput {
   /** The element playing the remote audio; undefined outside a browser. */
   readonly element: HTMLAudioElement | undefined;
@@ -42,7 +37,7 @@ export class RemoteAudioOutput {
    * refuses.
    */
   async setSinkId(deviceId: string): Promise<void> {
-    const element = this.element as SinkableAudioElement | undefined;
+    const element = this.element;
     if (element === undefined || typeof element.setSinkId !== 'function') {
       throw new VoiceSDKError('not-supported', 'This browser cannot choose the audio output device (no setSinkId)');
     }

@@ -102,13 +102,17 @@ export function delayImpairment(oneWayDelayMs: number): DelayImpairment {
   return { idte, idle, idd, total: idte + idle + idd };
 }
 
-/** Idte (eqs. 7-20 to 7-23) for echo path delay T in ms; STMR = 15 dB, so no sidetone correction. */
+/**
+ * Idte (eqs. 7-20 to 7-23) for echo path delay T in ms; STMR = 15 dB, so no
+ * sidetone correction. The formula dips a hair below zero for T under about
+ * 2 ms; an impairment is never a bonus, so it is floored at 0.
+ */
 function talkerEchoImpairment(t: number): number {
   const terv =
     TALKER_ECHO_LOUDNESS - 40 * Math.log10((1 + t / 10) / (1 + t / 150)) + 6 * Math.exp(-0.3 * t * t);
   const re = 80 + 2.5 * (terv - 14);
   const roeMinusRe = BASIC_SIGNAL_TO_NOISE - re;
-  return (roeMinusRe / 2 + Math.sqrt((roeMinusRe * roeMinusRe) / 4 + 100) - 1) * (1 - Math.exp(-t));
+  return Math.max(0, (roeMinusRe / 2 + Math.sqrt((roeMinusRe * roeMinusRe) / 4 + 100) - 1) * (1 - Math.exp(-t)));
 }
 
 /** Idle (eqs. 7-25, 7-26) for round-trip delay Tr in ms. */
@@ -168,11 +172,14 @@ export function rFactor(input: RFactorInput): number {
   );
 }
 
-/** MOS (1..4.5) from R, G.107 Annex B eq. B-4. */
+/**
+ * MOS (1..4.5) from R, G.107 Annex B eq. B-4. The cubic dips to 0.99 for R
+ * between 0 and 6.5; it is floored at 1, the bottom of the MOS scale.
+ */
 export function mosFromR(r: number): number {
   if (r < 0) return 1;
   if (r > 100) return 4.5;
-  return 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6;
+  return Math.max(1, 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6);
 }
 
 /** What a call's stats tell us about one direction of audio. */

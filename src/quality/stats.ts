@@ -26,8 +26,8 @@ export type StatsReportLike = ReadonlyMap<string, unknown> | Iterable<unknown>;
 /** Cumulative counters of the inbound audio stream at the previous report. */
 export interface InboundCounters {
   ssrc: number | undefined;
-  packetsReceived: number;
-  packetsLost: number;
+  packetsReceived: number | undefined;
+  packetsLost: number | undefined;
   bytesReceived: number | undefined;
   totalAudioEnergy: number | undefined;
   jitterBufferDelay: number | undefined;
@@ -37,7 +37,7 @@ export interface InboundCounters {
 /** Cumulative counters of the outbound audio stream at the previous report. */
 export interface OutboundCounters {
   ssrc: number | undefined;
-  packetsSent: number;
+  packetsSent: number | undefined;
   bytesSent: number | undefined;
 }
 
@@ -49,7 +49,7 @@ export interface ReceiverReportMark {
   ssrc: number | undefined;
   /** Changes when a new report arrives (`roundTripTimeMeasurements`, else `timestamp`). */
   key: number;
-  packetsLost: number;
+  packetsLost: number | undefined;
   packetsSentAtReport: number | undefined;
   /** Outbound loss computed when this report arrived; held until the next one. */
   loss: number | undefined;
@@ -205,7 +205,10 @@ function ranksAbove(a: StatsEntry, b: StatsEntry, scores: ((entry: StatsEntry) =
   return false;
 }
 
-/** The report's own time; later stats objects may carry slightly later times. */
+/**
+ * The latest timestamp in the report. Objects of one report share a time,
+ * except remote-* ones, stamped when their RTCP report arrived (earlier).
+ */
 function reportTimestamp(stats: StatsIndex, previous: StatsSnapshot | undefined): number {
   let latest: number | undefined;
   for (const entry of stats.values()) {
@@ -273,8 +276,8 @@ function pickSelectedPair(stats: StatsIndex, transport: StatsEntry | undefined):
 function inboundCounters(entry: StatsEntry): InboundCounters {
   return {
     ssrc: numberField(entry, 'ssrc'),
-    packetsReceived: numberField(entry, 'packetsReceived') ?? 0,
-    packetsLost: numberField(entry, 'packetsLost') ?? 0,
+    packetsReceived: numberField(entry, 'packetsReceived'),
+    packetsLost: numberField(entry, 'packetsLost'),
     bytesReceived: numberField(entry, 'bytesReceived'),
     totalAudioEnergy: numberField(entry, 'totalAudioEnergy'),
     jitterBufferDelay: numberField(entry, 'jitterBufferDelay'),
@@ -285,7 +288,7 @@ function inboundCounters(entry: StatsEntry): InboundCounters {
 function outboundCounters(entry: StatsEntry): OutboundCounters {
   return {
     ssrc: numberField(entry, 'ssrc'),
-    packetsSent: numberField(entry, 'packetsSent') ?? 0,
+    packetsSent: numberField(entry, 'packetsSent'),
     bytesSent: numberField(entry, 'bytesSent'),
   };
 }
@@ -301,10 +304,11 @@ function sameStream(before: { ssrc: number | undefined } | undefined, now: { ssr
  * went backwards on the same stream mean a reset, and the interval is unknown.
  */
 function inboundLoss(now: InboundCounters, before: InboundCounters | undefined): number | undefined {
-  // A stream new in this report (first report, or a new SSRC) counts from zero.
-  const received = now.packetsReceived - (before?.packetsReceived ?? 0);
-  if (received < 0) return undefined;
-  const lost = Math.max(0, now.packetsLost - (before?.packetsLost ?? 0));
+  const received = growth(now, before, (c) => c.packetsReceived);
+  const lostNow = now.packetsLost;
+  const lostBefore = before === undefined ? 0 : before.packetsLost;
+  if (received === undefined || lostNow === undefined || lostBefore === undefined) return undefined;
+  const lost = Math.max(0, lostNow - lostBefore);
   const expected = received + lost;
   return expected > 0 ? lost / expected : undefined;
 }
@@ -353,15 +357,15 @@ function receiverReportMark(
 ): ReceiverReportMark {
   const ssrc = numberField(report, 'ssrc');
   const key = numberField(report, 'roundTripTimeMeasurements') ?? numberField(report, 'timestamp') ?? 0;
-  const packetsLost = numberField(report, 'packetsLost') ?? 0;
+  const packetsLost = numberField(report, 'packetsLost');
   const sameReportStream = before !== undefined && before.ssrc === ssrc;
   if (sameReportStream && before.key === key) return before;
 
   const fractionLost = unitInterval(numberField(report, 'fractionLost'));
   const previousMark = sameReportStream ? before : undefined;
   const sent = delta(outbound?.packetsSent, previousMark?.packetsSentAtReport);
-  const lost = packetsLost - (previousMark?.packetsLost ?? 0);
-  const loss = sent !== undefined && sent > 0 && lost >= 0 ? Math.min(1, lost / sent) : fractionLost;
+  const lost = delta(packetsLost, previousMark?.packetsLost);
+  const loss = sent !== undefined && sent > 0 && lost !== undefined ? Math.min(1, lost / sent) : fractionLost;
   return { ssrc, key, packetsLost, packetsSentAtReport: outbound?.packetsSent, loss };
 }
 

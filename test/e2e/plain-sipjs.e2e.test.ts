@@ -19,6 +19,7 @@ import {
   startStaticServer,
   telephoneEventPayloadTypes,
   waitFor,
+  kamailioErrors,
   type E2EBrowser,
   type Kamailio,
   type UserName,
@@ -27,11 +28,17 @@ import {
 /** window.phone in test/e2e/pages/plain-sipjs/phone.js */
 interface PhoneApi {
   register(options: { server: string; user: string; password: string; sipDomain: string }): Promise<{ ms: number }>;
+  setAnswerMode(mode: 'auto' | 'ring'): void;
   call(user: string): Promise<{ established: boolean; statusCode?: number; ms: number }>;
-  sessionState(): string;
+  sessionState(index?: number): string;
+  sessionCount(): number;
   inboundAudio(): Promise<{ packetsReceived: number; bytesReceived: number; totalAudioEnergy: number }>;
   selectedCandidatePair(): Promise<{ local?: string; remote?: string; protocol?: string } | undefined>;
   sendDtmf(tones: string, durationMs?: number, gapMs?: number): Promise<void>;
+  sendInfo(body: string): Promise<number>;
+  infos(): string[];
+  hold(onHold: boolean): Promise<{ statusCode: number; ms: number }>;
+  transfer(user: string): Promise<number>;
   localSdp(): string;
   hangup(): Promise<void>;
   stop(): Promise<void>;
@@ -97,15 +104,22 @@ describe('plain SIP.js through Kamailio in Chromium', () => {
     console.info(`REGISTER (with 401 challenge): alice ${alice.ms.toFixed(0)} ms, bob ${bob.ms.toFixed(0)} ms`);
   });
 
+  it('answers 404 for an unknown user and for a known but unregistered one', async () => {
+    expect(await phone(pages.alice, 'call', 'nobody')).toMatchObject({ established: false, statusCode: 404 });
+    expect(await phone(pages.alice, 'call', 'carol')).toMatchObject({ established: false, statusCode: 404 });
+  });
+
+  it('registers over wss (self-signed certificate)', async () => {
+    const carol = await register('carol', kamailio.wssUrl);
+    console.info(`REGISTER over wss: ${carol.ms.toFixed(0)} ms`);
+  });
+
   it('calls a registered user and carries audio both ways over 127.0.0.1', async () => {
     const result = await phone(pages.alice, 'call', 'bob');
     expect(result).toMatchObject({ established: true });
     console.info(`call setup invite() -> Established: ${result.ms.toFixed(0)} ms`);
 
-    await waitFor(async () => (await phone(pages.bob, 'sessionState')) === 'Established', {
-      timeoutMs: 5000,
-      description: 'bob to be Established',
-    });
+    await waitForSessionState(pages.bob, 'Established');
     await expectAudioGrowing(pages.alice);
     await expectAudioGrowing(pages.bob);
 
@@ -132,28 +146,69 @@ describe('plain SIP.js through Kamailio in Chromium', () => {
     }
   });
 
-  it('ends the call with BYE through the proxy', async () => {
+  it('routes in-dialog INFO from the callee back to the caller (contact alias)', async () => {
+    expect(await phone(pages.bob, 'sendInfo', 'Signal=5\r\nDuration=160\r\n')).toBe(200);
+    expect(await phone(pages.alice, 'infos')).toEqual(['Signal=5\r\nDuration=160\r\n']);
+  });
+
+  it('holds and resumes by re-INVITE', async () => {
+    const held = await phone(pages.alice, 'hold', true);
+    const resumed = await phone(pages.alice, 'hold', false);
+    expect([held.statusCode, resumed.statusCode]).toEqual([200, 200]);
+    console.info(`re-INVITE hold ${held.ms.toFixed(0)} ms, resume ${resumed.ms.toFixed(0)} ms`);
+    await expectAudioGrowing(pages.alice);
+  });
+
+  it('blind-transfers by REFER from a ws user to a wss user', async () => {
+    expect(await phone(pages.alice, 'transfer', 'carol')).toBe(202);
+    await waitForSessionState(pages.carol, 'Established');
+    await waitForSessionState(pages.bob, 'Established'); // bob's newest session: the call to carol
+    await expectAudioGrowing(pages.carol);
+    await expectAudioGrowing(pages.bob);
+
+    // SIP.js keeps the transferor's dialog up: alice ends it with BYE.
     await phone(pages.alice, 'hangup');
-    await waitFor(async () => (await phone(pages.bob, 'sessionState')) === 'Terminated', {
+    await waitForSessionState(pages.alice, 'Terminated');
+    await waitFor(async () => (await phone(pages.bob, 'sessionState', 0)) === 'Terminated', {
       timeoutMs: 5000,
-      description: "bob's session to end after alice's BYE",
+      description: "bob's first call to end after alice's BYE",
     });
   });
 
-  it('answers 404 for an unknown user and for a known but unregistered one', async () => {
-    expect(await phone(pages.alice, 'call', 'nobody')).toMatchObject({ established: false, statusCode: 404 });
-    expect(await phone(pages.alice, 'call', 'carol')).toMatchObject({ established: false, statusCode: 404 });
+  it('ends a call with BYE through the proxy', async () => {
+    await phone(pages.carol, 'hangup');
+    await waitForSessionState(pages.carol, 'Terminated');
+    await waitForSessionState(pages.bob, 'Terminated');
   });
 
-  it('registers over wss (self-signed certificate)', async () => {
-    const carol = await register('carol', kamailio.wssUrl);
-    console.info(`REGISTER over wss: ${carol.ms.toFixed(0)} ms`);
+  it('cancels a ringing call (487 to the caller)', async () => {
+    await phone(pages.bob, 'setAnswerMode', 'ring');
+    const countBefore = await phone(pages.bob, 'sessionCount');
+    const outcome = phone(pages.alice, 'call', 'bob');
+    await waitFor(async () => (await phone(pages.bob, 'sessionCount')) > countBefore, {
+      timeoutMs: 5000,
+      description: 'the INVITE to ring at bob',
+    });
+    await phone(pages.alice, 'hangup');
+    expect(await outcome).toMatchObject({ established: false, statusCode: 487 });
+    await waitForSessionState(pages.bob, 'Terminated');
   });
 
   it('logged no console errors in any page', () => {
     expect(browser.consoleErrors()).toEqual([]);
   });
+
+  it('logged no errors in Kamailio', () => {
+    expect(kamailioErrors(kamailio)).toEqual([]);
+  });
 });
+
+async function waitForSessionState(page: Page, state: string): Promise<void> {
+  await waitFor(async () => (await phone(page, 'sessionState')) === state, {
+    timeoutMs: 5000,
+    description: `session state ${state}`,
+  });
+}
 
 /** Inbound audio must keep arriving (packets) and carry sound (energy). */
 async function expectAudioGrowing(page: Page): Promise<void> {

@@ -101,6 +101,9 @@ export class FakeCallPort implements CallPort, FakeEnd {
   }
 
   async invite(): Promise<void> {
+    // getUserMedia and the offer take a moment, as in a browser.
+    await this.#network.tick();
+    if (this.#dialog === 'ended') return; // canceled before the INVITE went out
     const fault = this.#network.takeFault('inviteSend');
     if (fault) throw fault;
     this.#openMedia();
@@ -109,12 +112,16 @@ export class FakeCallPort implements CallPort, FakeEnd {
   }
 
   async cancel(): Promise<void> {
+    await this.#network.tick();
+    const fault = this.#network.takeFault('cancel');
     if (this.#dialog === 'confirmed') return this.bye();
     if (this.#dialog === 'early' && this.#peer) this.#send({ type: 'cancel' });
     this.#end();
+    if (fault) throw fault;
   }
 
   async accept(): Promise<void> {
+    await this.#network.tick();
     const fault = this.#network.takeFault('accept');
     if (fault) {
       this.#send({ type: 'reject', status: 500 });
@@ -124,24 +131,34 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.#openMedia();
     this.#dialog = 'confirmed';
     this.#send({ type: 'answer' });
-    await this.#network.tick();
   }
 
   async reject(statusCode: number): Promise<void> {
+    await this.#network.tick();
+    const fault = this.#network.takeFault('reject');
     if (this.#dialog !== 'early') return;
     this.#send({ type: 'reject', status: statusCode });
     this.#end();
+    if (fault) throw fault;
   }
 
   async bye(): Promise<void> {
+    await this.#network.tick();
+    const fault = this.#network.takeFault('bye');
     if (this.#dialog !== 'confirmed') return;
     this.#send({ type: 'bye' });
     this.#end();
+    if (fault) throw fault;
+  }
+
+  /** Whether the dialog is over (the network drops a late INVITE of a canceled call). */
+  get ended(): boolean {
+    return this.#dialog === 'ended';
   }
 
   async hold(onHold: boolean): Promise<void> {
-    const fault = this.#network.takeFault('reinvite');
     await this.#network.tick();
+    const fault = this.#network.takeFault('reinvite');
     if (fault) throw fault;
     if (this.#dialog !== 'confirmed') throw new VoiceSDKError('invalid-state', 'No dialog to re-INVITE');
     this.#holding = onHold;
@@ -250,7 +267,9 @@ export class FakeCallPort implements CallPort, FakeEnd {
 
   #send(message: WireMessage): void {
     const peer = this.#peer;
-    if (peer) this.#network.deliver(() => peer.receive(message));
+    if (!peer) return;
+    if (peer.immediate) peer.receive(message);
+    else this.#network.deliver(() => peer.receive(message));
   }
 
   #end(): void {
@@ -274,6 +293,7 @@ export function declineOrFailure(status: number): CallPortEvent {
 /** Records which spans of fake time were recorded; the Blob holds them as JSON. */
 class FakeRecorder implements RecorderPort {
   readonly #network: FakeNetwork;
+  readonly #errorListeners = new Set<(error: VoiceSDKError) => void>();
   readonly #callId: string;
   #segmentStart: number | undefined;
   #recordedMs = 0;
@@ -284,6 +304,19 @@ class FakeRecorder implements RecorderPort {
     this.#callId = callId;
     this.#segmentStart = network.now();
     network.activeRecorders += 1;
+    network.recorders.add(this);
+  }
+
+  onError(listener: (error: VoiceSDKError) => void): Unsubscribe {
+    this.#errorListeners.add(listener);
+    return () => this.#errorListeners.delete(listener);
+  }
+
+  /** Called by the network to break this recording. */
+  fail(error: VoiceSDKError): void {
+    if (this.#done) return;
+    this.dispose();
+    for (const listener of [...this.#errorListeners]) listener(error);
   }
 
   pause(): void {
@@ -299,6 +332,11 @@ class FakeRecorder implements RecorderPort {
   async stop(): Promise<Blob> {
     this.pause();
     await this.#network.tick();
+    const fault = this.#network.takeFault('recordingStop');
+    if (fault) {
+      this.dispose();
+      throw fault;
+    }
     const body = JSON.stringify({ callId: this.#callId, recordedMs: this.#recordedMs });
     this.dispose();
     return new Blob([body], { type: 'application/json' });
@@ -308,5 +346,6 @@ class FakeRecorder implements RecorderPort {
     if (this.#done) return;
     this.#done = true;
     this.#network.activeRecorders -= 1;
+    this.#network.recorders.delete(this);
   }
 }

@@ -24,7 +24,19 @@ export interface FakeNetworkOptions {
   outputDevices?: string[];
 }
 
-type FaultKind = 'connect' | 'register' | 'inviteSend' | 'accept' | 'reinvite' | 'recording';
+type FaultKind =
+  | 'connect'
+  | 'register'
+  | 'unregister'
+  | 'inviteSend'
+  | 'accept'
+  | 'reject'
+  | 'cancel'
+  | 'bye'
+  | 'reinvite'
+  | 'recording'
+  | 'recordingStop'
+  | 'dispose';
 
 const E164 = /^\+[1-9][0-9]{1,14}$/;
 
@@ -39,6 +51,8 @@ export class FakeNetwork {
   conditions: FakeConditions = { ...DEFAULT_CONDITIONS };
   /** Recorders not yet stopped or disposed. */
   activeRecorders = 0;
+  /** @internal */
+  readonly recorders = new Set<{ fail(error: VoiceSDKError): void }>();
   readonly userAgents: FakeUserAgent[] = [];
   readonly #users: Record<string, string> | undefined;
   readonly #latencyMs: number;
@@ -92,6 +106,11 @@ export class FakeNetwork {
     return this.#addFault('register', new VoiceSDKError(status === 401 || status === 403 ? 'auth-failed' : 'sip-error', `REGISTER answered ${status}`, { status }));
   }
 
+  /** The next un-REGISTER gets this final response. */
+  failNextUnregister(status = 503): this {
+    return this.#addFault('unregister', new VoiceSDKError('sip-error', `un-REGISTER answered ${status}`, { status }));
+  }
+
   /** The next INVITE, from any device, gets this final response (486, 603, 404, 503 …) or no answer. */
   failNextInvite(response: number | 'timeout'): this {
     this.#inviteResponses.push(response);
@@ -120,6 +139,27 @@ export class FakeNetwork {
   /** The next startRecording() fails (`not-supported`). */
   failNextRecording(error = new VoiceSDKError('not-supported', 'MediaRecorder is not available')): this {
     return this.#addFault('recording', error);
+  }
+
+  /** The next BYE, CANCEL or reject response cannot be sent (the socket closed under it); the call ends locally anyway. */
+  failNextSend(kind: 'bye' | 'cancel' | 'reject', error = new VoiceSDKError('transport-failed', `The ${kind} could not be sent`)): this {
+    return this.#addFault(kind, error);
+  }
+
+  /** The next stopRecording() fails after stopping. */
+  failNextRecordingStop(error = new VoiceSDKError('not-supported', 'The recording could not be encoded')): this {
+    return this.#addFault('recordingStop', error);
+  }
+
+  /** The next device dispose fails after releasing everything (as a failing un-REGISTER would). */
+  failNextDispose(error = new VoiceSDKError('transport-failed', 'The socket closed while shutting down')): this {
+    return this.#addFault('dispose', error);
+  }
+
+  /** Every running recording breaks (as a MediaRecorder `error` would). */
+  breakRecordings(error = new VoiceSDKError('not-supported', 'The recorder stopped with an error')): this {
+    for (const recorder of [...this.recorders]) recorder.fail(error);
+    return this;
   }
 
   /** Drops the WebSocket of the device registered (or connected) as `uri`. */
@@ -229,15 +269,19 @@ export class FakeNetwork {
   /** @internal An outbound INVITE from a fake device. */
   route(call: FakeCallPort, target: string, from: { aor: string; user?: string; headers: Record<string, string> }): void {
     const response = this.#inviteResponses.shift();
-    this.deliver(() => {
-      if (response === 'timeout') {
-        call.receive({ type: 'failure', error: new VoiceSDKError('timeout', 'The INVITE got no final answer', { status: 408 }) });
-        return;
-      }
-      if (response !== undefined) {
-        call.receive({ type: 'reject', status: response });
-        return;
-      }
+    if (response !== undefined) {
+      this.deliver(() => {
+        if (call.ended) return;
+        if (response === 'timeout') {
+          call.receive({ type: 'failure', error: new VoiceSDKError('timeout', 'The INVITE got no final answer', { status: 408 }) });
+        } else {
+          call.receive({ type: 'reject', status: response });
+        }
+      });
+      return;
+    }
+    // The far end gets the INVITE at once; its answers travel back with latency.
+    {
       const user = userOf(target);
       const remote = this.#remotes.get(user);
       if (remote) {
@@ -263,13 +307,13 @@ export class FakeNetwork {
           peer: call,
         });
       if (!ua || !inbound) {
-        call.receive({ type: 'reject', status: 404 });
+        this.deliver(() => call.receive({ type: 'reject', status: 404 }));
         return;
       }
       call.connectTo(inbound);
       if (ua.deliverIncoming(inbound)) this.deliver(() => call.receive({ type: 'ringing' }));
-      else call.receive({ type: 'reject', status: 480 });
-    });
+      else this.deliver(() => call.receive({ type: 'reject', status: 480 }));
+    }
   }
 
   /** @internal A scripted remote calls a fake device. */
@@ -284,7 +328,13 @@ export class FakeNetwork {
       direction: 'inbound',
       remoteIdentity: this.identityOf(callerUri),
       customHeaders: stripPrefix(headers, ua.config.headerPrefix),
-      peer: { receive: (message) => remoteCall?.receive(message), get sendingAudio() { return remoteCall?.sendingAudio ?? false; } },
+      peer: {
+        immediate: true,
+        receive: (message) => remoteCall?.receive(message),
+        get sendingAudio() {
+          return remoteCall?.sendingAudio ?? false;
+        },
+      },
     });
     remoteCall = new RemoteCall(this, inbound, {
       direction: 'outbound',

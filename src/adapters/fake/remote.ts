@@ -25,6 +25,7 @@ export class RemoteCall implements FakeEnd {
   endedBy: 'cancel' | 'bye' | 'reject' | 'remote-bye' | undefined;
   /** Whether the device put us on hold. */
   heldByDevice = false;
+  readonly immediate = true;
   readonly #network: FakeNetwork;
   readonly #device: FakeCallPort;
   #state: RemoteCallState;
@@ -127,9 +128,9 @@ export class RemoteCall implements FakeEnd {
     }
   }
 
+  /** The test drives the remote step by step, so its messages arrive at once. */
   #send(message: WireMessage): void {
-    const device = this.#device;
-    this.#network.deliver(() => device.receive(message));
+    this.#device.receive(message);
   }
 
   #expect(state: RemoteCallState, what: string): void {

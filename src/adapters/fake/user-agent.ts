@@ -86,7 +86,9 @@ export class FakeUserAgent implements UserAgentPort {
   async unregister(): Promise<void> {
     await this.#network.tick();
     if (!this.connected) throw new VoiceSDKError('transport-failed', 'Un-REGISTER needs an open transport');
+    const fault = this.#network.takeFault('unregister');
     this.#network.countRegister(this.config.uri, 1);
+    if (fault) throw fault;
     this.#unbind();
   }
 
@@ -142,6 +144,8 @@ export class FakeUserAgent implements UserAgentPort {
     this.#transportLost.clear();
     this.#incoming.clear();
     this.#registrationLost.clear();
+    const fault = this.#network.takeFault('dispose');
+    if (fault) throw fault;
   }
 
   #unbind(): void {

@@ -17,6 +17,8 @@ export interface FakeEnd {
   receive(message: WireMessage): void;
   /** Whether this end sends audio now (not muted, not holding, media up). */
   readonly sendingAudio: boolean;
+  /** A scripted end gets messages at once, so a test can act on them step by step. */
+  readonly immediate?: boolean;
 }
 
 /** Network conditions the synthetic stats report. */

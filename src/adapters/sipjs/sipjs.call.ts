@@ -9,7 +9,7 @@
  * (invite, accept), no event follows.
  */
 import { Invitation, Inviter, SessionState } from 'sip.js';
-import type { Bye, Cancel, IncomingResponse, Referral, SessionDelegate, UserAgent } from 'sip.js';
+import type { Bye, Cancel, Core, Referral, SessionDelegate, UserAgent, Web } from 'sip.js';
 import type {
   CallPort,
   CallPortEvent,
@@ -154,6 +154,15 @@ export class SipJsCall implements CallPort {
 
   async cancel(): Promise<void> {
     const inviter = this.asInviter('cancel');
+    if (inviter.state === SessionState.Establishing && inviter.dialog !== undefined) {
+      // The 2xx is here and SIP.js is applying its answer: a CANCEL is
+      // pointless now (SIP.js would not send it, and would then fail to
+      // establish); hang up once established instead.
+      this.endedLocally = true;
+      await settled(inviter);
+      if ((inviter.state as SessionState) === SessionState.Established) await this.bye();
+      return;
+    }
     switch (inviter.state) {
       case SessionState.Initial:
       case SessionState.Establishing:
@@ -169,7 +178,7 @@ export class SipJsCall implements CallPort {
     }
   }
 
-  private onInviteProgress(response: IncomingResponse): void {
+  private onInviteProgress(response: Core.IncomingResponse): void {
     const status = response.message.statusCode ?? 0;
     if ((status === 180 || status === 183) && !this.reportedRinging) {
       this.reportedRinging = true;
@@ -177,7 +186,7 @@ export class SipJsCall implements CallPort {
     }
   }
 
-  private onInviteFinalFailure(response: IncomingResponse): void {
+  private onInviteFinalFailure(response: Core.IncomingResponse): void {
     const status = response.message.statusCode ?? 0;
     if (status === 486 || status === 600) {
       this.finalResponseEvent = { type: 'declined', reason: 'busy', status };
@@ -209,7 +218,7 @@ export class SipJsCall implements CallPort {
     } finally {
       this.operationInFlight = false;
     }
-    if (invitation.state !== SessionState.Established) {
+    if ((invitation.state as SessionState) !== SessionState.Established) {
       // SIP.js swallows the error when a CANCEL raced the answer.
       throw new VoiceSDKError('invalid-state', 'The caller hung up before the call was answered');
     }
@@ -265,10 +274,13 @@ export class SipJsCall implements CallPort {
   /** re-INVITE with a=sendonly (hold) or a=sendrecv; resolves on the far end's 2xx. */
   private reinvite(onHold: boolean): Promise<void> {
     const session = this.session;
+    // `hold` sets the offered direction (sendonly / sendrecv); SIP.js keeps these
+    // options for the re-INVITEs the far end sends us, so our answers stay on hold.
+    const handlerOptions: Web.SessionDescriptionHandlerOptions = { hold: onHold, constraints: AUDIO_ONLY };
     return new Promise<void>((resolve, reject) => {
       session
         .invite({
-          sessionDescriptionHandlerOptions: { hold: onHold, constraints: AUDIO_ONLY },
+          sessionDescriptionHandlerOptions: handlerOptions,
           requestDelegate: {
             onAccept: () => {
               // SIP.js calls onAccept even when it could not apply the answer (and hung up).
@@ -522,10 +534,12 @@ export class SipJsCall implements CallPort {
     return this.session.dialog !== undefined && this.session.state !== SessionState.Initial;
   }
 
-  /** Reports ICE / DTLS failure of the call's peer connection as `media-failed`. */
+  /** Plays the call's remote audio and reports ICE / DTLS failure as `media-failed`. */
   private watchMedia(handler: FastIceSessionDescriptionHandler): void {
     const peerConnection = handler.peerConnection;
     if (peerConnection === undefined) return;
+    // Play from the start: early media (183 with SDP) is heard while ringing.
+    this.audioOutput.play(handler.remoteMediaStream);
     this.stopObservingMedia?.();
     const check = (): void => {
       const failed = peerConnection.connectionState === 'failed' || peerConnection.iceConnectionState === 'failed';
@@ -623,6 +637,19 @@ export class SipJsCall implements CallPort {
     }
     return this.session;
   }
+}
+
+/** Resolves once an establishing session is Established or over. */
+function settled(session: Inviter | Invitation): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (session.state === SessionState.Establishing || session.state === SessionState.Initial) return;
+      session.stateChange.removeListener(check);
+      resolve();
+    };
+    session.stateChange.addListener(check);
+    check();
+  });
 }
 
 /** `Reason: SIP;cause=200;text="Call completed elsewhere"` (RFC 3326) on a CANCEL. */

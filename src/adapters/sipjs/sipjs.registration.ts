@@ -8,8 +8,8 @@
  */
 import { Registerer, RegistererState } from 'sip.js';
 import type {
-  IncomingResponse,
-  OutgoingRegisterRequest,
+  Core,
+  Emitter,
   RegistererOptions,
   RegistererRegisterOptions,
   RegistererUnregisterOptions,
@@ -26,12 +26,18 @@ import { asVoiceSDKError, registerError } from './sipjs.errors';
 export class ReportingRegisterer extends Registerer {
   /** Status of the last final response, or undefined before one / after `resetStatus()`. */
   lastFinalStatus: number | undefined;
+  /** The connection (see `Registration.connectionEpoch`) the last request went out on. */
+  lastRequestEpoch = -1;
+  /** Set right after construction (a field initialiser would run after `super()` registered us). */
+  currentEpoch: () => number = () => -1;
 
-  override register(options: RegistererRegisterOptions = {}): Promise<OutgoingRegisterRequest> {
+  override register(options: RegistererRegisterOptions = {}): Promise<Core.OutgoingRegisterRequest> {
+    this.lastRequestEpoch = this.currentEpoch();
     return super.register({ ...options, requestDelegate: this.recording(options.requestDelegate) });
   }
 
-  override unregister(options: RegistererUnregisterOptions = {}): Promise<OutgoingRegisterRequest> {
+  override unregister(options: RegistererUnregisterOptions = {}): Promise<Core.OutgoingRegisterRequest> {
+    this.lastRequestEpoch = this.currentEpoch();
     return super.unregister({ ...options, requestDelegate: this.recording(options.requestDelegate) });
   }
 
@@ -42,7 +48,7 @@ export class ReportingRegisterer extends Registerer {
   private recording(
     delegate: RegistererRegisterOptions['requestDelegate'],
   ): NonNullable<RegistererRegisterOptions['requestDelegate']> {
-    const record = (response: IncomingResponse): void => {
+    const record = (response: Core.IncomingResponse): void => {
       this.lastFinalStatus = response.message.statusCode;
     };
     return {
@@ -89,11 +95,22 @@ export class Registration {
     this.events = events;
   }
 
+  /**
+   * Counts connections: a REGISTER sent on an earlier one will never be
+   * answered (SIP.js would wait 32 s for it).
+   */
+  private connectionEpoch = 0;
+
+  /** The user agent's transport closed (deliberately or not). */
+  onTransportClosed(): void {
+    this.connectionEpoch += 1;
+  }
+
   /** Sends REGISTER; resolves on 2xx, rejects with the SDK error for anything else. */
   async register(): Promise<void> {
-    const registerer = this.usableRegisterer();
     this.ownRequests += 1;
     try {
+      const registerer = await this.idleRegisterer();
       registerer.resetStatus();
       await this.whileConnected(registerer, registerer.register());
       if (registerer.state !== RegistererState.Registered) {
@@ -106,12 +123,13 @@ export class Registration {
 
   /** Sends REGISTER with expires 0; resolves on 2xx. Nothing to do when never registered. */
   async unregister(): Promise<void> {
-    const registerer = this.registerer;
-    if (registerer === undefined || registerer.state === RegistererState.Terminated) return;
+    const current = this.registerer;
+    if (current === undefined || current.state === RegistererState.Terminated) return;
+    const wasRegistered = current.state === RegistererState.Registered;
     this.ownRequests += 1;
     try {
-      if (registerer.waiting) await whenIdle(registerer);
-      if (registerer.state !== RegistererState.Registered) {
+      const registerer = await this.idleRegisterer();
+      if (!wasRegistered && registerer.state !== RegistererState.Registered) {
         // Never registered (or lost already): nothing bound on the server to remove.
         return;
       }
@@ -144,18 +162,32 @@ export class Registration {
     if (!finished) clearRegistererTimers(registerer);
   }
 
-  /** The registerer to send with; a new one if the old one is stuck on an unanswered request. */
-  private usableRegisterer(): ReportingRegisterer {
-    if (this.disposed) throw new Error('Registration disposed');
+  /**
+   * The registerer to send the next request with, once it has none in flight.
+   * A request still out on this connection (e.g. SIP.js's own refresh) is
+   * waited for; one sent on an earlier connection is abandoned with its
+   * registerer, since it will never be answered.
+   */
+  private async idleRegisterer(): Promise<ReportingRegisterer> {
+    if (this.disposed) throw new VoiceSDKError('invalid-state', 'The user agent was disposed');
     const current = this.registerer;
-    if (current !== undefined && !current.waiting && current.state !== RegistererState.Terminated) return current;
-    if (current !== undefined) {
-      // SIP.js waits up to 32 s for a REGISTER lost with its connection; start afresh instead.
+    if (current !== undefined && current.state !== RegistererState.Terminated) {
+      if (!isWaiting(current)) return current;
+      if (current.lastRequestEpoch === this.connectionEpoch) {
+        await whenIdle(current);
+        return this.idleRegisterer();
+      }
+      // Not disposed (Registerer.dispose() would unregister the contact we are
+      // about to register again): just silenced, and left to time out.
       this.stopObserving?.();
       clearRegistererTimers(current);
-      void disposeQuietly(current);
     }
+    return this.newRegisterer();
+  }
+
+  private newRegisterer(): ReportingRegisterer {
     const registerer = new ReportingRegisterer(this.userAgent, this.options);
+    registerer.currentEpoch = () => this.connectionEpoch;
     const onState = (state: RegistererState): void => {
       if (state !== RegistererState.Unregistered) return;
       // The status arrives in the delegate right after the state change.
@@ -220,16 +252,16 @@ function whenIdle(registerer: Registerer): Promise<void> {
   return new Promise<void>((resolve) => {
     const check = (): void => {
       queueMicrotask(() => {
-        if (registerer.waiting) return;
-        registerer.waitingChange.removeListener(onWaiting);
+        if (isWaiting(registerer)) return;
+        waitingChangeOf(registerer).removeListener(onWaiting);
         resolve();
       });
     };
     const onWaiting = (waiting: boolean): void => {
       if (!waiting) check();
     };
-    registerer.waitingChange.addListener(onWaiting);
-    if (!registerer.waiting) check();
+    waitingChangeOf(registerer).addListener(onWaiting);
+    if (!isWaiting(registerer)) check();
   });
 }
 
@@ -265,4 +297,22 @@ function settlesWithin(promise: Promise<unknown>, timeoutMs: number): Promise<bo
 function clearRegistererTimers(registerer: Registerer): void {
   const internals = registerer as unknown as { clearTimers?: () => void };
   internals.clearTimers?.();
+}
+
+/**
+ * SIP.js's `Registerer.waiting` / `waitingChange` (true while a REGISTER has
+ * no final answer) are public getters at run time but `private` in its type
+ * declarations; this is the one place that reads them.
+ */
+interface RegistererWaiting {
+  readonly waiting: boolean;
+  readonly waitingChange: Emitter<boolean>;
+}
+
+function isWaiting(registerer: Registerer): boolean {
+  return (registerer as unknown as RegistererWaiting).waiting;
+}
+
+function waitingChangeOf(registerer: Registerer): Emitter<boolean> {
+  return (registerer as unknown as RegistererWaiting).waitingChange;
 }

@@ -2,7 +2,7 @@
  * The `UserAgentPort` over one SIP.js `UserAgent`: WebSocket transport,
  * registration, and the calls made and received through it.
  */
-import { Invitation, Inviter, UserAgent, UserAgentState } from 'sip.js';
+import { Invitation, Inviter, SessionState, UserAgent, UserAgentState } from 'sip.js';
 import type { LogLevel, UserAgentOptions } from 'sip.js';
 import type {
   CallPort,
@@ -129,6 +129,7 @@ export class SipJsUserAgent implements UserAgentPort {
   }
 
   private onDisconnect(error?: Error): void {
+    this.registration.onTransportClosed();
     if (error === undefined || this.disposing !== undefined) return;
     this.notify(
       this.transportLostListeners,
@@ -193,6 +194,8 @@ export class SipJsUserAgent implements UserAgentPort {
   }
 
   private onInvite(invitation: Invitation): void {
+    // A CANCEL may have beaten SIP.js's 180 to us: nothing left to offer.
+    if (invitation.state !== SessionState.Initial) return;
     if (this.disposing !== undefined || this.incomingCallListeners.size === 0) {
       // Nobody can answer: 480 Temporarily Unavailable.
       invitation.reject({ statusCode: 480 }).catch(() => undefined);

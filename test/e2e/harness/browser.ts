@@ -21,6 +21,10 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--autoplay-policy=no-user-gesture-required',
   // Without it Chromium gathers no ICE candidates on lo at all.
   '--allow-loopback-in-peer-connection',
+  // Kamailio's wss certificate is self-signed. Playwright's ignoreHTTPSErrors
+  // alone still lets the first handshake fail (Kamailio logs "alert
+  // certificate unknown") before the override kicks in.
+  '--ignore-certificate-errors',
 ];
 
 export interface LaunchBrowserOptions {

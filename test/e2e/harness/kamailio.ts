@@ -158,3 +158,11 @@ async function makeSelfSignedCert(dir: string): Promise<{ certFile: string; keyF
   ]);
   return { certFile, keyFile };
 }
+
+/** ERROR/CRITICAL/ALERT/BUG lines Kamailio has logged so far. */
+export function kamailioErrors(kamailio: Pick<Kamailio, 'logs'>): string[] {
+  return kamailio
+    .logs()
+    .split('\n')
+    .filter((line) => /\b(ERROR|CRITICAL|ALERT|BUG):/.test(line));
+}

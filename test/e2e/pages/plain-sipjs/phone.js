@@ -1,6 +1,8 @@
 // A bare SIP.js 0.21.2 phone (no callchart code), driven from the e2e test
-// via page.evaluate(() => window.phone.*). One UserAgent per page.
+// via page.evaluate(() => window.phone.*). One UserAgent per page; every call
+// (incoming, outgoing, transfer target) is kept, the newest is "current".
 import {
+  Invitation,
   Inviter,
   Registerer,
   RegistererState,
@@ -14,9 +16,13 @@ const AUDIO_ONLY = { constraints: { audio: true, video: false } };
 let userAgent;
 /** @type {Registerer | undefined} */
 let registerer;
-/** @type {import('/node_modules/sip.js/lib/index.js').Session | undefined} */
-let session;
+/** @type {Array<import('/node_modules/sip.js/lib/index.js').Session>} */
+const sessions = [];
+/** @type {string[]} */
+const receivedInfos = [];
 let domain = '';
+/** 'auto': answer at once; 'ring': send 180 and wait (for CANCEL tests). */
+let answerMode = 'auto';
 
 function uri(user) {
   const target = UserAgent.makeURI(`sip:${user}@${domain}`);
@@ -24,27 +30,53 @@ function uri(user) {
   return target;
 }
 
+function current() {
+  const session = sessions.at(-1);
+  if (!session) throw new Error('no session');
+  return session;
+}
+
 function peerConnection() {
-  const pc = session?.sessionDescriptionHandler?.peerConnection;
-  if (!pc) throw new Error('no active session');
+  const pc = current().sessionDescriptionHandler?.peerConnection;
+  if (!pc) throw new Error('no peer connection');
   return pc;
 }
 
 /** Plays the remote audio: Chromium only computes inbound audio levels for played-out tracks. */
-function playRemoteAudio(current) {
-  const pc = current.sessionDescriptionHandler?.peerConnection;
+function playRemoteAudio(session) {
+  const pc = session.sessionDescriptionHandler?.peerConnection;
   if (!pc) return;
-  const stream = new MediaStream(pc.getReceivers().map((receiver) => receiver.track));
   const audio = new Audio();
-  audio.srcObject = stream;
+  audio.srcObject = new MediaStream(pc.getReceivers().map((receiver) => receiver.track));
   void audio.play();
 }
 
-function track(current) {
-  session = current;
-  current.stateChange.addListener((state) => {
-    if (state === SessionState.Established) playRemoteAudio(current);
+function track(session) {
+  sessions.push(session);
+  session.delegate = {
+    onInfo(info) {
+      receivedInfos.push(info.request.body);
+      void info.accept();
+    },
+    // Blind transfer: accept the REFER and call the target. SIP.js leaves the
+    // original dialog up; the transferor ends it.
+    onRefer(referral) {
+      void referral.accept().then(() => {
+        const inviter = referral.makeInviter({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
+        track(inviter);
+        return inviter.invite();
+      });
+    },
+  };
+  session.stateChange.addListener((state) => {
+    if (state === SessionState.Established) playRemoteAudio(session);
   });
+}
+
+function onInvite(invitation) {
+  track(invitation);
+  if (answerMode === 'auto') void invitation.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
+  else void invitation.progress();
 }
 
 async function register({ server, user, password, sipDomain }) {
@@ -58,12 +90,7 @@ async function register({ server, user, password, sipDomain }) {
     // Never the SIP.js default public STUN server: media stays on loopback.
     sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] } },
     logLevel: 'warn',
-    delegate: {
-      onInvite(invitation) {
-        track(invitation);
-        void invitation.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
-      },
-    },
+    delegate: { onInvite },
   });
   await userAgent.start();
   registerer = new Registerer(userAgent);
@@ -82,7 +109,11 @@ async function register({ server, user, password, sipDomain }) {
   return { ms: performance.now() - started };
 }
 
-/** Calls `user`; resolves when Established, or with the final status code if rejected. */
+function setAnswerMode(mode) {
+  answerMode = mode;
+}
+
+/** Calls `user`; resolves when Established, or with the final status code if rejected/cancelled. */
 async function call(user) {
   if (!userAgent) throw new Error('register first');
   const inviter = new Inviter(userAgent, uri(user), { sessionDescriptionHandlerOptions: AUDIO_ONLY });
@@ -103,8 +134,14 @@ async function call(user) {
   });
 }
 
-function sessionState() {
+/** State of the current (newest) session, or of sessions[index]. */
+function sessionState(index) {
+  const session = index === undefined ? sessions.at(-1) : sessions[index];
   return session?.state ?? 'none';
+}
+
+function sessionCount() {
+  return sessions.length;
 }
 
 async function inboundAudio() {
@@ -124,15 +161,16 @@ async function inboundAudio() {
 /** The selected ICE candidate pair's local and remote addresses. */
 async function selectedCandidatePair() {
   const report = await peerConnection().getStats();
-  const stats = [...report.values()];
-  const pair = stats.find((entry) => entry.type === 'candidate-pair' && entry.nominated && entry.state === 'succeeded');
+  const pair = [...report.values()].find(
+    (entry) => entry.type === 'candidate-pair' && entry.nominated && entry.state === 'succeeded',
+  );
   if (!pair) return undefined;
   const local = report.get(pair.localCandidateId);
   const remote = report.get(pair.remoteCandidateId);
   return { local: local?.address, remote: remote?.address, protocol: local?.protocol };
 }
 
-/** RFC 4733 DTMF through the audio sender; resolves when the last tone has played. */
+/** RFC 4733 DTMF through the audio sender; resolves when the last tone has been handed to the sender. */
 async function sendDtmf(tones, durationMs = 100, gapMs = 70) {
   const sender = peerConnection()
     .getSenders()
@@ -147,14 +185,61 @@ async function sendDtmf(tones, durationMs = 100, gapMs = 70) {
   });
 }
 
-function localSdp() {
-  return peerConnection().localDescription?.sdp ?? '';
+/** In-dialog INFO (application/dtmf-relay); resolves with the final status code. */
+async function sendInfo(body) {
+  return new Promise((resolve, reject) => {
+    current()
+      .info({
+        requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: body } },
+        requestDelegate: {
+          onAccept: (response) => resolve(response.message.statusCode),
+          onReject: (response) => resolve(response.message.statusCode),
+        },
+      })
+      .catch(reject);
+  });
 }
 
+function infos() {
+  return [...receivedInfos];
+}
+
+/** Hold/unhold by re-INVITE; resolves with the final status code and duration. */
+async function hold(onHold) {
+  const session = current();
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const done = (response) => resolve({ statusCode: response.message.statusCode, ms: performance.now() - started });
+    session
+      .invite({
+        sessionDescriptionHandlerOptions: { ...AUDIO_ONLY, hold: onHold },
+        requestDelegate: { onAccept: done, onReject: done },
+      })
+      .catch(reject);
+  });
+}
+
+/** Blind transfer of the current call to `user` (REFER); resolves with the REFER's final status code. */
+async function transfer(user) {
+  return new Promise((resolve, reject) => {
+    current()
+      .refer(uri(user), {
+        requestDelegate: {
+          onAccept: (response) => resolve(response.message.statusCode),
+          onReject: (response) => resolve(response.message.statusCode),
+        },
+      })
+      .catch(reject);
+  });
+}
+
+/** Ends the current session: BYE if established, CANCEL if still ringing out, reject if ringing in. */
 async function hangup() {
+  const session = sessions.at(-1);
   if (!session) return;
   if (session.state === SessionState.Established) await session.bye();
-  else if (session.state === SessionState.Establishing && session instanceof Inviter) await session.cancel();
+  else if (session instanceof Inviter && session.state === SessionState.Establishing) await session.cancel();
+  else if (session instanceof Invitation && session.state === SessionState.Initial) await session.reject();
 }
 
 async function stop() {
@@ -164,12 +249,18 @@ async function stop() {
 
 window.phone = {
   register,
+  setAnswerMode,
   call,
   sessionState,
+  sessionCount,
   inboundAudio,
   selectedCandidatePair,
   sendDtmf,
-  localSdp,
+  sendInfo,
+  infos,
+  hold,
+  transfer,
+  localSdp: () => peerConnection().localDescription?.sdp ?? '',
   hangup,
   stop,
 };

@@ -1,0 +1,349 @@
+/**
+ * Model-based test of callMachine: every transition of the chart is the last
+ * step of some path; each path runs for real through Device/Call on the fake
+ * network, and at every step the facade must agree with the model.
+ */
+import { afterAll, beforeEach, afterEach, describe, expect, it, vi } from 'vitest';
+import { callMachine } from '../../src/machines/call.machine';
+import type { Call } from '../../src/call';
+import type { Device } from '../../src/device';
+import type { CallPort } from '../../src/adapters/adapter';
+import type { FakeNetwork, RemoteCall, ScriptedRemote } from '../../src/testing';
+import { VoiceSDKError } from '../../src/errors';
+import { Coverage, describePath, transitionPaths, type ModelPath, type ModelStep } from './model';
+import { createDevice, drainMicrotasks, flushUntil, newNetwork, recordCallEvents, settled } from './world';
+
+const coverage = new Coverage('callMachine', callMachine);
+
+type Direction = 'inbound' | 'outbound';
+
+const modelPort = (direction: Direction): CallPort =>
+  ({ direction, id: 'model', subscribe: () => () => undefined }) as unknown as CallPort;
+
+const modelInput = (direction: Direction) => ({
+  port: modelPort(direction),
+  qualityIntervalMs: 1000,
+  dtmf: { method: 'rfc2833' as const, durationMs: 100, gapMs: 70 },
+});
+
+const done = (id: string) => ({ type: `xstate.done.actor.${id}` });
+const error = (id: string) => ({ type: `xstate.error.actor.${id}`, error: new VoiceSDKError('sip-error', 'model') });
+
+const EVENTS: ModelStep['event'][] = [
+  { type: 'ACCEPT' },
+  { type: 'REJECT', statusCode: 486 },
+  { type: 'DISCONNECT' },
+  { type: 'HOLD' },
+  { type: 'UNHOLD' },
+  { type: 'MUTE' },
+  { type: 'UNMUTE' },
+  { type: 'START_RECORDING' },
+  { type: 'PAUSE_RECORDING' },
+  { type: 'RESUME_RECORDING' },
+  { type: 'STOP_RECORDING' },
+  { type: 'SEND_DIGITS', digits: '1#', requestId: 'model' },
+  { type: 'SET_INPUT_DEVICE', deviceId: 'fake-mic-2', requestId: 'model' },
+  { type: 'SET_OUTPUT_DEVICE', deviceId: 'no-such-speaker', requestId: 'model' },
+  { type: 'DEVICE_DESTROYED' },
+  { type: 'REMOTE_RINGING' },
+  { type: 'REMOTE_ANSWERED' },
+  { type: 'REMOTE_DECLINED', reason: 'busy', status: 486 },
+  { type: 'REMOTE_ENDED', reason: 'remote-hangup' },
+  { type: 'SESSION_FAILED', error: new VoiceSDKError('media-failed', 'model') },
+  { type: 'QUALITY', sample: { timestamp: 0 } },
+  { type: 'RECORDING_STOPPED', blob: new Blob([]) },
+  { type: 'RECORDING_FAILED', error: new VoiceSDKError('not-supported', 'model') },
+  ...['inviteActor', 'acceptActor', 'cancelActor', 'rejectActor', 'byeActor', 'holdReinvite', 'resumeReinvite'].flatMap((id) => [
+    done(id),
+    error(id),
+  ]),
+];
+
+/** Requests that wait for the fake network; the model runs one at a time, so time can finish exactly one. */
+const WAITING_EVENTS = new Set(['HOLD', 'UNHOLD', 'STOP_RECORDING', 'SEND_DIGITS', 'SET_INPUT_DEVICE', 'SET_OUTPUT_DEVICE']);
+const isWaiting = (state: ModelStep['state']): boolean =>
+  state.matches({ accepted: { hold: 'holding' } }) ||
+  state.matches({ accepted: { hold: 'resuming' } }) ||
+  state.matches({ accepted: { recording: { active: 'stopping' } } });
+
+const finalEvents = (state: ModelStep['state']) => (isWaiting(state) ? EVENTS.filter((e) => !WAITING_EVENTS.has(e.type)) : EVENTS);
+
+/**
+ * Cancelling while the INVITE is still being prepared is a last step only:
+ * the far end never sees that call, so nothing can cross the CANCEL.
+ */
+const prefixEvents = (state: ModelStep['state']) =>
+  finalEvents(state).filter((e) => !(e.type === 'DISCONNECT' && state.matches({ pending: 'inviting' })));
+
+function pathsFor(direction: Direction): ModelPath[] {
+  return transitionPaths(callMachine, {
+    input: modelInput(direction),
+    events: prefixEvents,
+    finalEvents,
+    serializeState: (state) => JSON.stringify(state.value),
+  });
+}
+
+// --- the world ----------------------------------------------------------------
+
+interface World {
+  direction: Direction;
+  network: FakeNetwork;
+  device: Device;
+  call: Call;
+  remote: ScriptedRemote;
+  events: string[];
+  pending: Map<string, ReturnType<typeof settled<unknown>>>;
+}
+
+function remoteCall(world: World): RemoteCall {
+  const call = world.remote.lastCall;
+  if (!call) throw new Error('The far end has no call');
+  return call;
+}
+
+async function setUp(direction: Direction): Promise<World> {
+  const network = newNetwork();
+  const device = createDevice(network, 'alice', coverage.inspect);
+  const registering = settled(device.register());
+  await flushUntil(() => registering.outcome() === 'resolved', 'registration');
+  const events: string[] = [];
+  let call: Call | undefined;
+  let remote: ScriptedRemote;
+  if (direction === 'outbound') {
+    remote = network.remote('bob');
+    call = await device.connect({ to: 'bob', params: { ticketId: 'T-1' } });
+  } else {
+    remote = network.remote('carol');
+    device.on('incoming', (incoming) => (call = incoming));
+    remote.call('sip:alice@example.com', { headers: { 'X-Callchart-TicketId': 'T-1' } });
+    await flushUntil(() => call !== undefined, 'the incoming call');
+  }
+  recordCallEvents(call!, events);
+  return { direction, network, device, call: call!, remote, events, pending: new Map() };
+}
+
+function keep(world: World, name: string, promise: Promise<unknown>): void {
+  world.pending.set(name, settled(promise));
+}
+
+/** Performs the real-world counterpart of a model event. */
+async function perform(world: World, from: ModelStep['state'], event: ModelStep['event'], next: ModelStep | undefined): Promise<void> {
+  const { call, network } = world;
+  const inState = (value: unknown) => from.matches(value);
+  switch (event.type) {
+    case 'ACCEPT':
+      return keep(world, 'accept', call.accept());
+    case 'REJECT':
+      return keep(world, 'reject', call.reject(486));
+    case 'DISCONNECT':
+      return keep(world, 'disconnect', call.disconnect());
+    case 'HOLD':
+      return keep(world, 'hold', call.hold(true));
+    case 'UNHOLD':
+      return keep(world, 'resume', call.hold(false));
+    case 'MUTE':
+      return call.mute(true);
+    case 'UNMUTE':
+      return call.mute(false);
+    case 'START_RECORDING':
+      return call.startRecording();
+    case 'PAUSE_RECORDING':
+      return call.pauseRecording();
+    case 'RESUME_RECORDING':
+      return call.resumeRecording();
+    case 'STOP_RECORDING':
+      return keep(world, 'stopRecording', call.stopRecording());
+    case 'RECORDING_FAILED':
+      if (from.matches({ accepted: { recording: { active: 'stopping' } } })) network.failNextRecordingStop();
+      else network.breakRecordings();
+      return;
+    case 'SEND_DIGITS':
+      return keep(world, 'digits', call.sendDigits('1#'));
+    case 'SET_INPUT_DEVICE':
+      return keep(world, 'input', call.setInputDevice('fake-mic-2'));
+    case 'SET_OUTPUT_DEVICE':
+      return keep(world, 'output', call.setOutputDevice('no-such-speaker'));
+    case 'DEVICE_DESTROYED':
+      return keep(world, 'destroy', world.device.destroy());
+    case 'REMOTE_RINGING':
+      return remoteCall(world).ring();
+    case 'REMOTE_ANSWERED':
+      return remoteCall(world).answer();
+    case 'REMOTE_DECLINED':
+      return remoteCall(world).reject(inState('ringing') ? 603 : 486);
+    case 'REMOTE_ENDED':
+      return inState('accepted') || inState('hangingUp') ? remoteCall(world).hangup() : remoteCall(world).cancel();
+    case 'SESSION_FAILED':
+      if (world.direction === 'outbound' && !inState('accepted') && !inState('hangingUp')) return remoteCall(world).reject(404);
+      return remoteCall(world).fail();
+    case 'QUALITY':
+      await vi.advanceTimersByTimeAsync(1000);
+      return;
+    case 'xstate.error.actor.inviteActor':
+      network.failNextMedia();
+      return;
+    case 'xstate.error.actor.acceptActor':
+      network.failNextAccept();
+      return;
+    case 'xstate.error.actor.holdReinvite':
+    case 'xstate.error.actor.resumeReinvite':
+      network.failNextReinvite(488);
+      return;
+    case 'xstate.error.actor.cancelActor':
+      network.failNextSend('cancel');
+      return;
+    case 'xstate.error.actor.rejectActor':
+      network.failNextSend('reject');
+      return;
+    case 'xstate.error.actor.byeActor':
+      network.failNextSend('bye');
+      return;
+    default:
+      // done events and RECORDING_STOPPED: the fake finishes the work as time runs.
+      return;
+  }
+}
+
+// --- what the user must see ------------------------------------------------------
+
+function publicStatus(state: ModelStep['state']): string {
+  if (state.matches('pending')) return 'pending';
+  if (state.matches('ringing')) return 'ringing';
+  if (state.matches('accepted')) return 'accepted';
+  if (state.matches('failed')) return 'failed';
+  return 'disconnected';
+}
+
+function disconnectReason(from: ModelStep['state'], event: string): string {
+  if (event === 'DEVICE_DESTROYED') return 'device-destroyed';
+  if (from.matches('canceling')) return 'canceled';
+  if (from.matches('rejecting')) return event === 'REMOTE_ENDED' ? 'canceled' : 'rejected';
+  if (from.matches('hangingUp')) return event === 'REMOTE_ENDED' ? 'remote-hangup' : 'local-hangup';
+  if (event === 'REMOTE_DECLINED') return from.matches('ringing') ? 'declined' : 'busy';
+  if (event === 'REMOTE_ENDED') return from.matches('accepted') ? 'remote-hangup' : 'canceled';
+  throw new Error(`No disconnect expected for ${event}`);
+}
+
+function failureCode(from: ModelStep['state'], event: string, direction: Direction): string {
+  if (event === 'xstate.error.actor.inviteActor') return 'media-denied';
+  if (event === 'xstate.error.actor.acceptActor') return 'media-failed';
+  if (event === 'SESSION_FAILED' && direction === 'outbound' && !from.matches('accepted')) return 'not-found';
+  return 'media-failed';
+}
+
+function expectedEvents(from: ModelStep['state'], step: ModelStep, direction: Direction): string[] {
+  const type = step.event.type;
+  const to = step.state;
+  const out: string[] = [];
+  if (to.matches('ringing') && !from.matches('ringing')) out.push('ringing');
+  if (to.matches('accepted') && !from.matches('accepted')) out.push('accepted');
+  if (type === 'MUTE') out.push('mute:true');
+  if (type === 'UNMUTE') out.push('mute:false');
+  if (type === 'xstate.done.actor.holdReinvite') out.push('hold:true');
+  if (type === 'xstate.done.actor.resumeReinvite') out.push('hold:false');
+  if (type === 'xstate.error.actor.holdReinvite' || type === 'xstate.error.actor.resumeReinvite') out.push('error:sip-error');
+  if (type === 'RECORDING_FAILED') out.push('error:not-supported');
+  if (to.matches('disconnected') && !from.matches('disconnected')) out.push(`disconnect:${disconnectReason(from, type)}`);
+  if (to.matches('failed')) out.push(`error:${failureCode(from, type, direction)}`, 'disconnect:failed');
+  return out;
+}
+
+async function checkOutcomes(world: World, from: ModelStep['state'], step: ModelStep): Promise<void> {
+  await drainMicrotasks();
+  const outcome = (name: string) => world.pending.get(name)?.outcome();
+  const type = step.event.type;
+  const to = step.state;
+  if (type === 'xstate.done.actor.holdReinvite') expect(outcome('hold')).toBe('resolved');
+  if (type === 'xstate.error.actor.holdReinvite') expect(outcome('hold')).toBe('rejected');
+  if (type === 'xstate.done.actor.resumeReinvite') expect(outcome('resume')).toBe('resolved');
+  if (type === 'xstate.error.actor.resumeReinvite') expect(outcome('resume')).toBe('rejected');
+  if (type === 'xstate.done.actor.acceptActor') expect(outcome('accept')).toBe('resolved');
+  if (type === 'xstate.error.actor.acceptActor') expect(outcome('accept')).toBe('rejected');
+  if (type === 'RECORDING_STOPPED') {
+    expect(outcome('stopRecording')).toBe('resolved');
+    expect(world.pending.get('stopRecording')?.value).toBeInstanceOf(Blob);
+  }
+  if (type === 'RECORDING_FAILED' && from.matches({ accepted: { recording: { active: 'stopping' } } })) {
+    expect(outcome('stopRecording')).toBe('rejected');
+  }
+  if (type === 'SEND_DIGITS') {
+    await flushUntil(() => outcome('digits') !== 'pending', 'the digits');
+    expect(outcome('digits')).toBe('resolved');
+    expect(remoteCall(world).digits.at(-1)).toEqual({ digits: '1#', method: 'rfc2833' });
+  }
+  if (type === 'SET_INPUT_DEVICE') {
+    await flushUntil(() => outcome('input') !== 'pending', 'the input device');
+    expect(outcome('input')).toBe('resolved');
+  }
+  if (type === 'SET_OUTPUT_DEVICE') {
+    await flushUntil(() => outcome('output') !== 'pending', 'the output device');
+    expect(outcome('output')).toBe('rejected');
+    expect((world.pending.get('output')?.error as VoiceSDKError).code).toBe('device-not-found');
+  }
+  if (to.matches('disconnected') && (from.matches('hangingUp') || from.matches('canceling')) && type.startsWith('xstate.')) {
+    expect(outcome('disconnect')).toBe('resolved');
+  }
+}
+
+async function runPath(direction: Direction, path: ModelPath): Promise<void> {
+  const world = await setUp(direction);
+  const actor = world.call.actor;
+  expect(actor.getSnapshot().value).toEqual(path[0]!.state.value);
+  for (let i = 1; i < path.length; i++) {
+    const step = path[i]!;
+    const from = path[i - 1]!.state;
+    world.events.length = 0;
+    await perform(world, from, step.event, path[i + 1]);
+    await flushUntil(
+      () => JSON.stringify(actor.getSnapshot().value) === JSON.stringify(step.state.value),
+      `${step.event.type} to reach ${JSON.stringify(step.state.value)} (is ${JSON.stringify(actor.getSnapshot().value)})`,
+    );
+    await checkOutcomes(world, from, step);
+    const call = world.call;
+    expect(call.getStatus(), 'status').toBe(publicStatus(step.state));
+    expect(call.isMuted(), 'isMuted').toBe(step.state.matches({ accepted: { mute: 'on' } }));
+    expect(call.isOnHold(), 'isOnHold').toBe(
+      step.state.matches({ accepted: { hold: 'on' } }) || step.state.matches({ accepted: { hold: 'resuming' } }),
+    );
+    expect(call.isRecording(), 'isRecording').toBe(step.state.matches({ accepted: { recording: 'active' } }));
+    const seen = world.events.filter((e) => e !== 'quality');
+    expect(seen, `events after ${step.event.type}`).toEqual(expectedEvents(from, step, direction));
+    if (step.event.type === 'QUALITY') expect(world.events).toContain('quality');
+  }
+  // Nothing may be left behind once the device is gone.
+  const destroying = settled(world.device.destroy());
+  await flushUntil(() => destroying.outcome() !== 'pending', 'destroy');
+  expect(world.device.state).toBe('destroyed');
+  expect(world.network.openMediaCount, 'open media').toBe(0);
+  expect(world.network.activeRecorders, 'recorders').toBe(0);
+  await drainMicrotasks();
+  expect(vi.getTimerCount(), 'timers left').toBe(0);
+}
+
+describe.each(['outbound', 'inbound'] as const)('callMachine paths, %s call', (direction) => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const paths = pathsFor(direction);
+  it.each(paths.map((path) => [describePath(path), path] as const))('%s', async (_name, path) => {
+    await runPath(direction, path);
+  });
+});
+
+afterAll(() => {
+  console.log(`[model coverage] ${coverage.line}`);
+  if (coverage.missingStates.length) console.log(`  states not covered: ${coverage.missingStates.join(', ')}`);
+  if (coverage.missingTransitions.length) console.log(`  transitions not covered:\n    ${coverage.missingTransitions.join('\n    ')}`);
+});
+
+describe('callMachine coverage', () => {
+  // Runs after the paths (vitest runs describe blocks in order within a file).
+  it('covers every state and every transition', () => {
+    expect(coverage.missingStates).toEqual([]);
+    expect(coverage.missingTransitions).toEqual([]);
+  });
+});
