@@ -96,7 +96,8 @@ export const deviceMachine = setup({
     }),
     emitIncoming: emit(({ event }) => ({ type: 'incoming', callId: (event as EventOf<'INCOMING_CALL'>).port.id }) as const),
     endCalls: enqueueActions(({ enqueue, self }) => {
-      for (const child of Object.values(self.getSnapshot().children)) {
+      // (Pure traversals run this on an empty actor with no snapshot.)
+      for (const child of Object.values(self.getSnapshot()?.children ?? {})) {
         if (child && child.src === 'callMachine' && child.getSnapshot().status === 'active') {
           enqueue.sendTo(child, { type: 'DEVICE_DESTROYED' });
         }

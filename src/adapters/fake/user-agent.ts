@@ -133,6 +133,7 @@ export class FakeUserAgent implements UserAgentPort {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    await this.#network.tick();
     for (const call of this.#calls) {
       await call.bye();
       await (call.direction === 'inbound' ? call.reject(480) : call.cancel());

@@ -1,0 +1,245 @@
+/**
+ * Model-based test of deviceMachine: every transition is the last step of a
+ * path, run for real through Device on the fake network; at every step the
+ * facade's state and events must agree with the model.
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deviceMachine } from '../../src/machines/device.machine';
+import type { Device } from '../../src/device';
+import type { UserAgentPort } from '../../src/adapters/adapter';
+import type { FakeNetwork, ScriptedRemote } from '../../src/testing';
+import { VoiceSDKError } from '../../src/errors';
+import { Coverage, describePath, transitionPaths, type ModelPath, type ModelStep } from './model';
+import { createDevice, drainMicrotasks, flushUntil, newNetwork, settled } from './world';
+
+const coverage = new Coverage('deviceMachine', deviceMachine);
+
+const SERVERS = ['wss://sip-a.example.com/ws', 'wss://sip-b.example.com/ws'];
+/** Long backoff in fake time, so only the model's own `after` step fires it. */
+const RECONNECT = { baseDelayMs: 1_000_000, maxDelayMs: 4_000_000, maxAttempts: 2 };
+const AFTER = 'xstate.after.reconnectDelay.device.active.transport.reconnecting';
+
+const modelInput = {
+  ua: { createCall: () => ({ id: 'model', direction: 'outbound', subscribe: () => () => undefined }) } as unknown as UserAgentPort,
+  servers: SERVERS,
+  reconnect: RECONNECT,
+  random: () => 0.5,
+  qualityIntervalMs: 1000,
+  dtmf: { method: 'rfc2833' as const, durationMs: 100, gapMs: 70 },
+};
+
+const done = (id: string) => ({ type: `xstate.done.actor.${id}` });
+const error = (id: string) => ({ type: `xstate.error.actor.${id}`, error: new VoiceSDKError('sip-error', 'model') });
+const incomingPort = { id: 'model-in', direction: 'inbound', subscribe: () => () => undefined };
+
+const matches = (state: ModelStep['state'], region: 'transport' | 'registration', value: unknown) =>
+  state.matches({ active: { [region]: value } });
+
+function events(state: ModelStep['state']): ModelStep['event'][] {
+  const registered = matches(state, 'registration', 'registered');
+  const connected = matches(state, 'transport', 'connected');
+  // One request in flight at a time: fake time then finishes exactly the one the model names.
+  const waiting =
+    matches(state, 'transport', 'connecting') ||
+    matches(state, 'registration', { registering: 'sending' }) ||
+    matches(state, 'registration', 'unregistering');
+  const list: ModelStep['event'][] = [
+    { type: 'DESTROY' },
+    { type: 'TRANSPORT_LOST', error: new VoiceSDKError('transport-failed', 'model') },
+    ...['connectActor', 'registerActor', 'destroyActor'].flatMap((id) => [done(id), error(id)]),
+    error('unregisterActor'),
+  ];
+  // Without a socket an un-REGISTER can only fail.
+  if (connected) list.push(done('unregisterActor'));
+  if (!waiting) {
+    list.push({ type: 'CONNECT' }, { type: 'REGISTER' }, { type: 'UNREGISTER' }, { type: AFTER });
+    list.push({ type: 'REGISTRATION_LOST', error: new VoiceSDKError('sip-error', 'model') });
+  }
+  if (registered) list.push({ type: 'INCOMING_CALL', port: incomingPort });
+  if (connected) list.push({ type: 'CALL', callId: 'model-out', request: { target: 'sip:bob@example.com', headers: {} } });
+  return list;
+}
+
+const paths = transitionPaths(deviceMachine, {
+  input: modelInput,
+  events,
+  serializeState: (state) => JSON.stringify([state.value, state.context['failedAttempts']]),
+});
+
+// --- the world ------------------------------------------------------------------
+
+interface World {
+  network: FakeNetwork;
+  device: Device;
+  remote: ScriptedRemote;
+  events: string[];
+  pending: Map<string, ReturnType<typeof settled<unknown>>>;
+}
+
+function setUp(): World {
+  const network = newNetwork();
+  network.remote('bob');
+  const device = createDevice(network, 'alice', coverage.inspect, { server: SERVERS, reconnect: RECONNECT });
+  const events: string[] = [];
+  for (const name of ['registering', 'registered', 'unregistered', 'disconnected', 'destroyed'] as const) {
+    device.on(name, () => events.push(name));
+  }
+  device.on('connected', () => events.push('connected'));
+  device.on('reconnecting', () => events.push('reconnecting'));
+  device.on('error', (e) => events.push(`error:${e.code}`));
+  device.on('incoming', () => events.push('incoming'));
+  return { network, device, remote: network.remote('carol'), events, pending: new Map() };
+}
+
+const keep = (world: World, name: string, promise: Promise<unknown>) => world.pending.set(name, settled(promise));
+
+async function perform(world: World, event: ModelStep['event']): Promise<void> {
+  const { device, network } = world;
+  const uri = 'sip:alice@example.com';
+  switch (event.type) {
+    case 'CONNECT':
+      return keep(world, 'connect', device.connectTransport());
+    case 'REGISTER':
+      return keep(world, 'register', device.register());
+    case 'UNREGISTER':
+      return keep(world, 'unregister', device.unregister());
+    case 'DESTROY':
+      return keep(world, 'destroy', device.destroy());
+    case 'TRANSPORT_LOST':
+      network.dropTransport(uri);
+      return;
+    case 'REGISTRATION_LOST':
+      network.dropRegistration(uri);
+      return;
+    case 'INCOMING_CALL': {
+      const before = device.calls.length;
+      world.remote.call(uri);
+      await flushUntil(() => device.calls.length > before, 'the incoming call');
+      return;
+    }
+    case 'CALL': {
+      const call = await device.connect({ to: 'bob' });
+      expect(device.calls).toContain(call);
+      return;
+    }
+    case AFTER: {
+      const delay = device.actor.getSnapshot().context.nextDelayMs;
+      await vi.advanceTimersByTimeAsync(delay);
+      return;
+    }
+    case 'xstate.error.actor.connectActor':
+      network.failNextConnect();
+      return;
+    case 'xstate.error.actor.registerActor':
+      network.failNextRegister(403);
+      return;
+    case 'xstate.error.actor.unregisterActor':
+      network.failNextUnregister(500);
+      return;
+    case 'xstate.error.actor.destroyActor':
+      network.failNextDispose();
+      return;
+    default:
+      return; // done events: the fake finishes the work as time runs
+  }
+}
+
+// --- what the user must see ---------------------------------------------------------
+
+function publicState(state: ModelStep['state']): string {
+  if (state.matches('destroying') || state.matches('destroyed')) return 'destroyed';
+  for (const value of ['registered', 'registering', 'unregistering'] as const) {
+    if (matches(state, 'registration', value)) return value;
+  }
+  return 'unregistered';
+}
+
+function transport(state: ModelStep['state']): string {
+  for (const value of ['connected', 'connecting', 'reconnecting'] as const) {
+    if (matches(state, 'transport', value)) return value;
+  }
+  return 'disconnected';
+}
+
+function expectedEvents(from: ModelStep['state'], step: ModelStep): string[] {
+  const to = step.state;
+  const type = step.event.type;
+  const out: string[] = [];
+  const entered = (region: 'transport' | 'registration', value: string) => matches(to, region, value) && !matches(from, region, value);
+  if (entered('transport', 'connected')) out.push('connected');
+  if (entered('transport', 'reconnecting')) out.push('reconnecting');
+  if (type === 'xstate.error.actor.connectActor' && matches(to, 'transport', 'disconnected')) {
+    out.push('error:transport-failed', 'disconnected');
+    if (matches(from, 'registration', 'registering')) out.push('unregistered');
+  }
+  if (entered('registration', 'registering')) out.push('registering');
+  if (entered('registration', 'registered')) out.push('registered');
+  if (type === 'xstate.error.actor.registerActor') out.push('error:auth-failed');
+  if (type === 'xstate.done.actor.unregisterActor') out.push('unregistered');
+  if (type === 'xstate.error.actor.unregisterActor') {
+    out.push(matches(from, 'transport', 'connected') ? 'error:sip-error' : 'error:transport-failed', 'unregistered');
+  }
+  if (type === 'INCOMING_CALL') out.push('incoming');
+  if (to.matches('destroyed') && !from.matches('destroyed')) out.push('destroyed');
+  return out.sort();
+}
+
+async function runPath(path: ModelPath): Promise<void> {
+  const world = setUp();
+  const actor = world.device.actor;
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  expect(actor.getSnapshot().value).toEqual(path[0]!.state.value);
+  for (let i = 1; i < path.length; i++) {
+    const step = path[i]!;
+    const from = path[i - 1]!.state;
+    world.events.length = 0;
+    await perform(world, step.event);
+    await flushUntil(
+      () => same(actor.getSnapshot().value, step.state.value),
+      `${step.event.type} to reach ${JSON.stringify(step.state.value)} (is ${JSON.stringify(actor.getSnapshot().value)})`,
+    );
+    await drainMicrotasks();
+    expect(actor.getSnapshot().context.failedAttempts, 'failed attempts').toBe(step.state.context['failedAttempts']);
+    expect(world.device.state, 'state').toBe(publicState(step.state));
+    expect(world.device.transportState, 'transportState').toBe(transport(step.state));
+    expect([...world.events].sort(), `events after ${step.event.type}`).toEqual(expectedEvents(from, step));
+    if (step.event.type === 'xstate.done.actor.registerActor') expect(world.pending.get('register')?.outcome()).toBe('resolved');
+    if (step.event.type === 'xstate.error.actor.registerActor') {
+      expect(world.pending.get('register')?.outcome()).toBe('rejected');
+      expect((world.pending.get('register')?.error as VoiceSDKError).code).toBe('auth-failed');
+    }
+  }
+  const destroying = settled(world.device.destroy());
+  await flushUntil(() => destroying.outcome() !== 'pending', 'destroy');
+  expect(actor.getSnapshot().status, 'device actor').toBe('done');
+  expect(world.device.state).toBe('destroyed');
+  expect(world.device.calls).toEqual([]);
+  expect(world.network.openMediaCount, 'open media').toBe(0);
+  await drainMicrotasks();
+  expect(vi.getTimerCount(), 'timers left').toBe(0);
+}
+
+describe('deviceMachine paths', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  it.each(paths.map((path) => [describePath(path), path] as const))('%s', async (_name, path) => {
+    await runPath(path);
+  });
+});
+
+afterAll(() => {
+  console.log(`[model coverage] ${coverage.line}`);
+  if (coverage.missingStates.length) console.log(`  states not covered: ${coverage.missingStates.join(', ')}`);
+  if (coverage.missingTransitions.length) console.log(`  transitions not covered:\n    ${coverage.missingTransitions.join('\n    ')}`);
+});
+
+describe('deviceMachine coverage', () => {
+  it('covers every state and every transition', () => {
+    expect(coverage.missingStates).toEqual([]);
+    expect(coverage.missingTransitions).toEqual([]);
+  });
+});
