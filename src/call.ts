@@ -5,9 +5,10 @@
 import type { ActorRefFrom } from 'xstate';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
-import { callMachine, callStatus, isMuted, isOnHold, isRecording, type CallSnapshot } from './machines/call.machine';
+import { callMachine, callStatus, isMuted, isOnHold, isRecording, reportOf, type CallSnapshot } from './machines/call.machine';
 import type { CallDirection, CallEmitted, CallEvent, CallOperation, CallStatus, DisconnectReason } from './machines/call.types';
-import type { QualitySample } from './quality/quality.types';
+import type { QualitySample, WarningName } from './quality/quality.types';
+import type { CallReport } from './quality/report';
 import { headerKeyToParam, validateBoolean, validateDeviceId, validateDigits, validateStatusCode } from './validation';
 
 export type CallActorRef = ActorRefFrom<typeof callMachine>;
@@ -16,6 +17,17 @@ export type CallActorRef = ActorRefFrom<typeof callMachine>;
 export interface DisconnectInfo {
   /** 'local-hangup', 'remote-hangup', 'canceled', 'busy', 'declined', 'rejected', 'device-destroyed' or 'failed'. */
   reason?: DisconnectReason;
+  /** The final call report. */
+  report: CallReport;
+}
+
+/** A quality warning was raised. */
+export interface QualityWarning {
+  name: WarningName;
+  /** The sample value that raised it, in the metric's unit (ms, 0..1 loss, MOS…). */
+  value: number;
+  /** The threshold it crossed, same unit. */
+  threshold: number;
 }
 
 /** Events of a call: name → handler arguments. */
@@ -34,6 +46,12 @@ export type CallEvents = {
   hold: [onHold: boolean];
   /** A quality sample, once a second while accepted. */
   quality: [sample: QualitySample];
+  /** A quality warning was raised (high-rtt, high-jitter, low-mos, silent-microphone…). */
+  warning: [warning: QualityWarning];
+  /** A raised warning cleared (or was suppressed by mute/hold). */
+  'warning-cleared': [info: { name: WarningName }];
+  /** The call report so far, every 3 s while accepted. */
+  report: [report: CallReport];
 };
 
 let requestSequence = 0;
@@ -99,6 +117,11 @@ export class Call extends TypedEmitter<CallEvents> {
   /** The last quality sample, if any. */
   getLastQualitySample(): QualitySample | undefined {
     return this.#snapshot.context.lastSample;
+  }
+
+  /** The call report so far: duration, setup time, min/avg/max of rtt, jitter, loss, MOS, codec, candidates, warnings. */
+  getReport(): CallReport {
+    return reportOf(this.#snapshot.context);
   }
 
   /** The call's peer connection, when media is set up (for your own stats). */
@@ -225,7 +248,7 @@ export class Call extends TypedEmitter<CallEvents> {
         this.emit(event.type);
         break;
       case 'disconnect':
-        this.emit('disconnect', { reason: event.reason });
+        this.emit('disconnect', { reason: event.reason, report: event.report });
         this.#unsubscribe();
         break;
       case 'error':
@@ -239,6 +262,15 @@ export class Call extends TypedEmitter<CallEvents> {
         break;
       case 'quality':
         this.emit('quality', event.sample);
+        break;
+      case 'warning':
+        this.emit('warning', { name: event.name, value: event.value, threshold: event.threshold });
+        break;
+      case 'warning-cleared':
+        this.emit('warning-cleared', { name: event.name });
+        break;
+      case 'report':
+        this.emit('report', event.report);
         break;
     }
   }

@@ -11,6 +11,8 @@ import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
 import { deviceMachine, deviceState, transportState, type DeviceState, type TransportState } from './machines/device.machine';
 import type { DeviceEmitted, ReconnectPolicy } from './machines/device.types';
+import type { QualityWarningOptions } from './quality/quality.types';
+import { DEFAULT_GRACE_PERIOD_MS, resolveWarningInputs } from './quality/warnings';
 import {
   normalizeTarget,
   paramsToHeaders,
@@ -43,6 +45,10 @@ export interface DeviceOptions {
   reconnect?: Partial<ReconnectPolicy>;
   /** How often `quality` fires while a call is accepted, in ms. @default 1000 */
   qualityIntervalMs?: number;
+  /** Thresholds and rules of the quality warnings; `false` for one turns it off. @default every warning on, with the documented defaults */
+  qualityWarnings?: QualityWarningOptions;
+  /** How often `report` fires while a call is accepted, in ms. @default 3000 */
+  reportIntervalMs?: number;
   /** How `sendDigits` sends tones. @default { method: 'rfc2833', durationMs: 100, gapMs: 70 } */
   dtmf?: { method?: DtmfMethod; durationMs?: number; gapMs?: number };
   /** With STUN/TURN configured, the most time ICE gathering may take before the offer/answer goes out, in ms. @default 500 */
@@ -137,6 +143,7 @@ export class Device extends TypedEmitter<DeviceEvents> {
     if (dtmfMethod !== 'rfc2833' && dtmfMethod !== 'info') {
       throw new VoiceSDKError('invalid-argument', "`dtmf.method` must be 'rfc2833' or 'info'");
     }
+    const warnings = resolveWarningInputs(options.qualityWarnings);
     const createAdapter = options.adapter ?? createSipJsAdapter;
     const ua = createAdapter({
       uri: options.uri,
@@ -159,11 +166,16 @@ export class Device extends TypedEmitter<DeviceEvents> {
           maxAttempts: positive(options.reconnect?.maxAttempts, '`reconnect.maxAttempts`', 5),
         },
         random: Math.random,
-        qualityIntervalMs: positive(options.qualityIntervalMs, '`qualityIntervalMs`', 1000),
-        dtmf: {
-          method: dtmfMethod,
-          durationMs: positive(options.dtmf?.durationMs, '`dtmf.durationMs`', 100),
-          gapMs: positive(options.dtmf?.gapMs, '`dtmf.gapMs`', 70),
+        call: {
+          qualityIntervalMs: positive(options.qualityIntervalMs, '`qualityIntervalMs`', 1000),
+          dtmf: {
+            method: dtmfMethod,
+            durationMs: positive(options.dtmf?.durationMs, '`dtmf.durationMs`', 100),
+            gapMs: positive(options.dtmf?.gapMs, '`dtmf.gapMs`', 70),
+          },
+          warnings,
+          gracePeriodMs: options.qualityWarnings?.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS,
+          reportIntervalMs: positive(options.reportIntervalMs, '`reportIntervalMs`', 3000),
         },
       },
       ...(options.inspect ? { inspect: options.inspect } : {}),

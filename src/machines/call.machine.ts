@@ -10,7 +10,7 @@
  * answer. Inbound: pending until accept() or reject(). The machine is pure:
  * every effect is an actor from `./call.actors` working on the call's port.
  */
-import { assign, emit, sendTo, setup, spawnChild, stopChild } from 'xstate';
+import { assign, emit, enqueueActions, sendTo, setup, spawnChild, stopChild } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import { toVoiceSDKError } from '../errors';
 import {
@@ -27,6 +27,21 @@ import {
 } from './call.actors';
 import type { CallContext, CallEmitted, CallEvent, CallMachineInput, CallOperation, CallStatus } from './call.types';
 import { statsActor } from './stats.actor';
+import { buildReport, EMPTY_REPORT_STATE, withSample, withWarning, type CallReport } from '../quality/report';
+import { warningMachine } from '../quality/warning.machine';
+import { warningEvents } from '../quality/warnings';
+
+/** The id of the warning actor for `name`. */
+export const warningActorId = (name: string): string => `warning.${name}`;
+
+/** The call report from the machine's context, as of `now` for a call still up. */
+export function reportOf(context: CallContext, now = Date.now()): CallReport {
+  return buildReport(context.report, {
+    startedAt: context.startedAt,
+    ...(context.acceptedAt === undefined ? {} : { acceptedAt: context.acceptedAt }),
+    endedAt: context.endedAt ?? now,
+  });
+}
 
 type EventOf<T extends CallEvent['type']> = Extract<CallEvent, { type: T }>;
 
@@ -55,15 +70,62 @@ export const callMachine = setup({
     recorderActor,
     requestActor,
     statsActor,
+    warningMachine,
   },
   guards: {
     isOutbound: ({ context }) => context.direction === 'outbound',
+  },
+  delays: {
+    reportInterval: ({ context }) => context.reportIntervalMs,
   },
   actions: {
     emitRinging: emit({ type: 'ringing' } as const),
     markAccepted: assign({ acceptedAt: () => Date.now() }),
     emitAccepted: emit({ type: 'accepted' } as const),
-    emitDisconnect: emit(({ context }) => ({ type: 'disconnect', reason: context.endReason ?? 'local-hangup' }) as const),
+    markEnded: assign({ endedAt: () => Date.now() }),
+    emitDisconnect: emit(({ context }) => ({
+      type: 'disconnect',
+      reason: context.endReason ?? 'local-hangup',
+      report: reportOf(context),
+    }) as const),
+    emitReport: emit(({ context }) => ({ type: 'report', report: reportOf(context) }) as const),
+    startWarnings: enqueueActions(({ context, enqueue, self }) => {
+      for (const warning of context.warnings) {
+        enqueue.spawnChild('warningMachine', { id: warningActorId(warning.name), input: { ...warning, reportTo: self } });
+      }
+    }),
+    stopWarnings: enqueueActions(({ context, enqueue }) => {
+      for (const warning of context.warnings) enqueue.stopChild(warningActorId(warning.name));
+    }),
+    /** Feeds a sample to every warning actor, with the facts the stats cannot know. */
+    judgeSample: enqueueActions(({ context, event, enqueue, self }) => {
+      const sample = (event as EventOf<'QUALITY'>).sample;
+      // (Pure traversals run this on an empty actor with no snapshot.)
+      const current = self.getSnapshot() as Partial<CallSnapshot> | undefined;
+      const snapshot = typeof current?.matches === 'function' ? (current as CallSnapshot) : undefined;
+      const facts = {
+        muted: snapshot?.matches({ accepted: { mute: 'on' } }) ?? false,
+        onHold: snapshot !== undefined && !snapshot.matches({ accepted: { hold: 'off' } }),
+        elapsedMs: sample.timestamp - (context.acceptedAt ?? sample.timestamp),
+      };
+      const enabled = new Set(context.warnings.map((w) => w.name));
+      for (const { name, event: warningEvent } of warningEvents(sample, facts, { gracePeriodMs: context.gracePeriodMs })) {
+        if (enabled.has(name)) enqueue.sendTo(warningActorId(name), warningEvent);
+      }
+    }),
+    noteWarning: assign({
+      report: ({ context, event }) => {
+        const notice = event as EventOf<'WARNING_RAISED' | 'WARNING_CLEARED'>;
+        return notice.type === 'WARNING_RAISED'
+          ? withWarning(context.report, notice.name, Date.now(), false, notice.value)
+          : withWarning(context.report, notice.name, Date.now(), true);
+      },
+    }),
+    emitWarning: emit(({ event }) => {
+      const notice = event as EventOf<'WARNING_RAISED'>;
+      return { type: 'warning', name: notice.name, value: notice.value, threshold: notice.threshold } as const;
+    }),
+    emitWarningCleared: emit(({ event }) => ({ type: 'warning-cleared', name: (event as EventOf<'WARNING_CLEARED'>).name }) as const),
     /** `failed` emits the error, then `disconnect` so one handler can clean up after any end. */
     emitFailure: emit(({ context }) => ({
       type: 'error',
@@ -92,7 +154,10 @@ export const callMachine = setup({
     applyMute: ({ context }, params: { muted: boolean }) => context.port.setMuted(params.muted),
     emitMute: emit((_, params: { muted: boolean }) => ({ type: 'mute', muted: params.muted }) as const),
     emitHold: emit((_, params: { onHold: boolean }) => ({ type: 'hold', onHold: params.onHold }) as const),
-    recordSample: assign({ lastSample: ({ event }) => (event as EventOf<'QUALITY'>).sample }),
+    recordSample: assign({
+      lastSample: ({ event }) => (event as EventOf<'QUALITY'>).sample,
+      report: ({ context, event }) => withSample(context.report, (event as EventOf<'QUALITY'>).sample),
+    }),
     emitQuality: emit(({ event }) => ({ type: 'quality', sample: (event as EventOf<'QUALITY'>).sample }) as const),
     pauseRecorder: sendTo('recorder', { type: 'PAUSE' }),
     resumeRecorder: sendTo('recorder', { type: 'RESUME' }),
@@ -123,6 +188,12 @@ export const callMachine = setup({
     direction: input.port.direction,
     qualityIntervalMs: input.qualityIntervalMs,
     dtmf: input.dtmf,
+    warnings: input.warnings,
+    gracePeriodMs: input.gracePeriodMs,
+    reportIntervalMs: input.reportIntervalMs,
+    startedAt: Date.now(),
+    endedAt: undefined,
+    report: EMPTY_REPORT_STATE,
     endReason: undefined,
     error: undefined,
     acceptedAt: undefined,
@@ -195,7 +266,8 @@ export const callMachine = setup({
     },
     accepted: {
       type: 'parallel',
-      entry: ['markAccepted', 'emitAccepted'],
+      entry: ['markAccepted', 'startWarnings', 'emitAccepted'],
+      exit: 'stopWarnings',
       invoke: {
         id: 'statsActor',
         src: 'statsActor',
@@ -205,7 +277,9 @@ export const callMachine = setup({
         DISCONNECT: 'hangingUp',
         REMOTE_ENDED: { target: 'disconnected', actions: 'setEndReasonFromRemote' },
         SESSION_FAILED: { target: 'failed', actions: 'setErrorFromSession' },
-        QUALITY: { actions: ['recordSample', 'emitQuality'] },
+        QUALITY: { actions: ['recordSample', 'emitQuality', 'judgeSample'] },
+        WARNING_RAISED: { actions: ['noteWarning', 'emitWarning'] },
+        WARNING_CLEARED: { actions: ['noteWarning', 'emitWarningCleared'] },
         SEND_DIGITS: { actions: 'spawnRequest' },
         SET_INPUT_DEVICE: { actions: 'spawnRequest' },
         SET_OUTPUT_DEVICE: { actions: 'spawnRequest' },
@@ -262,6 +336,14 @@ export const callMachine = setup({
                   ],
                 },
               },
+            },
+          },
+        },
+        reporting: {
+          initial: 'active',
+          states: {
+            active: {
+              after: { reportInterval: { target: 'active', reenter: true, actions: 'emitReport' } },
             },
           },
         },
@@ -338,11 +420,11 @@ export const callMachine = setup({
     },
     disconnected: {
       type: 'final',
-      entry: ['releaseMedia', 'emitDisconnect'],
+      entry: ['markEnded', 'releaseMedia', 'emitDisconnect'],
     },
     failed: {
       type: 'final',
-      entry: ['releaseMedia', 'emitFailure', 'emitDisconnect'],
+      entry: ['markEnded', 'releaseMedia', 'emitFailure', 'emitDisconnect'],
     },
   },
 });

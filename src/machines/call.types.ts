@@ -1,6 +1,8 @@
 import type { CallPort, DtmfOptions, EndReason } from '../adapters/adapter';
 import type { VoiceSDKError } from '../errors';
-import type { QualitySample } from '../quality/quality.types';
+import type { QualitySample, WarningName } from '../quality/quality.types';
+import type { CallReport, ReportState } from '../quality/report';
+import type { WarningMachineInput, WarningNotice } from '../quality/warning.machine';
 
 export type CallDirection = 'inbound' | 'outbound';
 
@@ -16,6 +18,12 @@ export interface CallMachineInput {
   qualityIntervalMs: number;
   /** How `sendDigits` sends tones. */
   dtmf: DtmfOptions;
+  /** One warning actor per entry, while accepted. */
+  warnings: WarningMachineInput[];
+  /** No warning but ice-disconnected is judged this long after answer, in ms. */
+  gracePeriodMs: number;
+  /** How often `report` fires while accepted, in ms. */
+  reportIntervalMs: number;
 }
 
 export interface CallContext {
@@ -23,6 +31,15 @@ export interface CallContext {
   direction: CallDirection;
   qualityIntervalMs: number;
   dtmf: DtmfOptions;
+  warnings: WarningMachineInput[];
+  gracePeriodMs: number;
+  reportIntervalMs: number;
+  /** When the call was created (INVITE sent or received), epoch ms. */
+  startedAt: number;
+  /** When the call ended, epoch ms. */
+  endedAt: number | undefined;
+  /** Everything the call report summarises so far. */
+  report: ReportState;
   /** Set when the call ends, as the `disconnect` event's reason. */
   endReason: DisconnectReason | undefined;
   /** Set when the call failed. */
@@ -77,7 +94,9 @@ export type CallEvent =
   | { type: 'RECORDING_STOPPED'; blob: Blob }
   | { type: 'RECORDING_FAILED'; error: VoiceSDKError }
   | { type: 'REQUEST_DONE'; requestId: string }
-  | { type: 'REQUEST_FAILED'; requestId: string; error: VoiceSDKError };
+  | { type: 'REQUEST_FAILED'; requestId: string; error: VoiceSDKError }
+  // from the warning actors
+  | WarningNotice;
 
 /**
  * Events the call machine emits. The lower-case public ones are re-emitted by
@@ -87,10 +106,13 @@ export type CallEvent =
 export type CallEmitted =
   | { type: 'ringing' }
   | { type: 'accepted' }
-  | { type: 'disconnect'; reason: DisconnectReason }
+  | { type: 'disconnect'; reason: DisconnectReason; report: CallReport }
   | { type: 'error'; error: VoiceSDKError; operation: CallOperation | undefined }
   | { type: 'mute'; muted: boolean }
   | { type: 'hold'; onHold: boolean }
   | { type: 'quality'; sample: QualitySample }
+  | { type: 'warning'; name: WarningName; value: number; threshold: number }
+  | { type: 'warning-cleared'; name: WarningName }
+  | { type: 'report'; report: CallReport }
   | { type: 'recording.stopped'; blob: Blob }
   | { type: 'request.settled'; requestId: string; error: VoiceSDKError | undefined };

@@ -81,17 +81,15 @@ export const deviceMachine = setup({
     spawnOutboundCall: spawnChild('callMachine', {
       id: ({ event }) => (event as EventOf<'CALL'>).callId,
       input: ({ context, event }) => ({
+        ...context.call,
         port: context.ua.createCall((event as EventOf<'CALL'>).request),
-        qualityIntervalMs: context.qualityIntervalMs,
-        dtmf: context.dtmf,
       }),
     }),
     spawnInboundCall: spawnChild('callMachine', {
       id: ({ event }) => (event as EventOf<'INCOMING_CALL'>).port.id,
       input: ({ context, event }) => ({
+        ...context.call,
         port: (event as EventOf<'INCOMING_CALL'>).port,
-        qualityIntervalMs: context.qualityIntervalMs,
-        dtmf: context.dtmf,
       }),
     }),
     emitIncoming: emit(({ event }) => ({ type: 'incoming', callId: (event as EventOf<'INCOMING_CALL'>).port.id }) as const),

@@ -1,5 +1,6 @@
-import type { CallPort, DtmfOptions, InviteRequest, UserAgentPort } from '../adapters/adapter';
+import type { CallPort, InviteRequest, UserAgentPort } from '../adapters/adapter';
 import type { VoiceSDKError } from '../errors';
+import type { CallMachineInput } from './call.types';
 
 /** Reconnection policy of the transport region. */
 export interface ReconnectPolicy {
@@ -18,8 +19,8 @@ export interface DeviceMachineInput {
   reconnect: ReconnectPolicy;
   /** Jitter source in [0, 1); `Math.random` unless a test needs determinism. */
   random: () => number;
-  qualityIntervalMs: number;
-  dtmf: DtmfOptions;
+  /** What every call actor gets besides its port. */
+  call: Omit<CallMachineInput, 'port'>;
 }
 
 export interface DeviceContext extends DeviceMachineInput {

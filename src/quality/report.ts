@@ -91,51 +91,91 @@ const SUMMARISED: { readonly [K in SummarisedMetric]: (sample: QualitySample) =>
   mos: (s) => s.mosEstimate,
 };
 
-export function createReportAccumulator(): ReportAccumulator {
-  const summaries = new Map<SummarisedMetric, RunningSummary>();
-  const episodes: WarningEpisode[] = [];
-  let sampleCount = 0;
-  let last: Pick<QualitySample, 'selectedCodec' | 'localCandidateType' | 'remoteCandidateType'> = {};
+/**
+ * The accumulated state of a report as an immutable value, so a statechart
+ * can keep it in its context and update it with `assign`.
+ */
+export interface ReportState {
+  readonly sampleCount: number;
+  readonly summaries: Readonly<Partial<Record<SummarisedMetric, RunningSummary>>>;
+  readonly last: Readonly<Pick<QualitySample, 'selectedCodec' | 'localCandidateType' | 'remoteCandidateType'>>;
+  readonly episodes: readonly WarningEpisode[];
+}
 
+export const EMPTY_REPORT_STATE: ReportState = { sampleCount: 0, summaries: {}, last: {}, episodes: [] };
+
+/** The state with one more sample. */
+export function withSample(state: ReportState, sample: QualitySample): ReportState {
+  const summaries = { ...state.summaries };
+  for (const [metric, read] of Object.entries(SUMMARISED) as [SummarisedMetric, (s: QualitySample) => number | undefined][]) {
+    const value = read(sample);
+    if (value !== undefined && Number.isFinite(value)) summaries[metric] = includeValue(summaries[metric], value);
+  }
+  return {
+    sampleCount: state.sampleCount + 1,
+    summaries,
+    last: {
+      selectedCodec: sample.selectedCodec ?? state.last.selectedCodec,
+      localCandidateType: sample.localCandidateType ?? state.last.localCandidateType,
+      remoteCandidateType: sample.remoteCandidateType ?? state.last.remoteCandidateType,
+    },
+    episodes: state.episodes,
+  };
+}
+
+/**
+ * The state with a warning raised (or, with `cleared`, cleared) at `at`.
+ * A clear closes the latest open episode of that warning; a raise while one
+ * is open, or a clear with none open, changes nothing.
+ */
+export function withWarning(state: ReportState, name: WarningName, at: number, cleared = false, value?: number): ReportState {
+  let openIndex = -1;
+  for (let i = state.episodes.length - 1; i >= 0; i -= 1) {
+    const episode = state.episodes[i];
+    if (episode && episode.name === name && episode.clearedAt === undefined) {
+      openIndex = i;
+      break;
+    }
+  }
+  if (cleared) {
+    if (openIndex < 0) return state;
+    const episodes = state.episodes.map((e, i) => (i === openIndex ? { ...e, clearedAt: at } : e));
+    return { ...state, episodes };
+  }
+  if (openIndex >= 0) return state;
+  return { ...state, episodes: [...state.episodes, { name, raisedAt: at, value }] };
+}
+
+/** The report for a state and the call's times. */
+export function buildReport(state: ReportState, { startedAt, acceptedAt, endedAt }: CallTimes): CallReport {
+  return {
+    durationMs: acceptedAt === undefined ? 0 : Math.max(0, endedAt - acceptedAt),
+    setupTimeMs: acceptedAt === undefined ? undefined : Math.max(0, acceptedAt - startedAt),
+    sampleCount: state.sampleCount,
+    rtt: summaryOf(state.summaries.rtt),
+    jitter: summaryOf(state.summaries.jitter),
+    inboundLoss: summaryOf(state.summaries.inboundLoss),
+    outboundLoss: summaryOf(state.summaries.outboundLoss),
+    mos: summaryOf(state.summaries.mos),
+    codec: state.last.selectedCodec,
+    localCandidateType: state.last.localCandidateType,
+    remoteCandidateType: state.last.remoteCandidateType,
+    // Copies, so a report handed out is not changed by later warnings.
+    warnings: state.episodes.map((e) => ({ ...e })),
+  };
+}
+
+export function createReportAccumulator(): ReportAccumulator {
+  let state = EMPTY_REPORT_STATE;
   return {
     add(sample) {
-      sampleCount += 1;
-      for (const [metric, read] of Object.entries(SUMMARISED) as [SummarisedMetric, (s: QualitySample) => number | undefined][]) {
-        const value = read(sample);
-        if (value !== undefined && Number.isFinite(value)) summaries.set(metric, includeValue(summaries.get(metric), value));
-      }
-      last = {
-        selectedCodec: sample.selectedCodec ?? last.selectedCodec,
-        localCandidateType: sample.localCandidateType ?? last.localCandidateType,
-        remoteCandidateType: sample.remoteCandidateType ?? last.remoteCandidateType,
-      };
+      state = withSample(state, sample);
     },
-
     noteWarning(name, at, cleared = false, value) {
-      const open = findLast(episodes, (e) => e.name === name && e.clearedAt === undefined);
-      if (cleared) {
-        if (open !== undefined) open.clearedAt = at;
-      } else if (open === undefined) {
-        episodes.push({ name, raisedAt: at, value });
-      }
+      state = withWarning(state, name, at, cleared, value);
     },
-
-    report({ startedAt, acceptedAt, endedAt }) {
-      return {
-        durationMs: acceptedAt === undefined ? 0 : Math.max(0, endedAt - acceptedAt),
-        setupTimeMs: acceptedAt === undefined ? undefined : Math.max(0, acceptedAt - startedAt),
-        sampleCount,
-        rtt: summaryOf(summaries.get('rtt')),
-        jitter: summaryOf(summaries.get('jitter')),
-        inboundLoss: summaryOf(summaries.get('inboundLoss')),
-        outboundLoss: summaryOf(summaries.get('outboundLoss')),
-        mos: summaryOf(summaries.get('mos')),
-        codec: last.selectedCodec,
-        localCandidateType: last.localCandidateType,
-        remoteCandidateType: last.remoteCandidateType,
-        // Copies, so a report handed out is not changed by later warnings.
-        warnings: episodes.map((e) => ({ ...e })),
-      };
+    report(times) {
+      return buildReport(state, times);
     },
   };
 }
@@ -152,13 +192,4 @@ function includeValue(summary: RunningSummary | undefined, value: number): Runni
 
 function summaryOf(summary: RunningSummary | undefined): MetricSummary | undefined {
   return summary && { min: summary.min, avg: summary.sum / summary.count, max: summary.max };
-}
-
-/** `Array.prototype.findLast` is ES2023; the library targets ES2022. */
-function findLast<T>(items: T[], predicate: (item: T) => boolean): T | undefined {
-  for (let i = items.length - 1; i >= 0; i -= 1) {
-    const item = items[i];
-    if (item !== undefined && predicate(item)) return item;
-  }
-  return undefined;
 }

@@ -22,7 +22,7 @@
  * - A SAMPLE without a value (the browser did not report the metric) is not
  *   judged at all: missing data is neither good nor bad.
  */
-import { emit, setup, assign } from 'xstate';
+import { assign, emit, enqueueActions, setup, type AnyActorRef } from 'xstate';
 import type { ClearRule, RaiseRule, WarningComparison, WarningName } from './quality.types';
 
 /** What one warning watches and when it fires. */
@@ -36,7 +36,14 @@ export interface WarningMachineInput {
   clearThreshold?: number;
   raise: RaiseRule;
   clear: ClearRule;
+  /** An actor that also gets WARNING_RAISED / WARNING_CLEARED (the call that owns this warning). */
+  reportTo?: AnyActorRef;
 }
+
+/** What the owner (`reportTo`) is sent. */
+export type WarningNotice =
+  | { type: 'WARNING_RAISED'; name: WarningName; value: number; threshold: number }
+  | { type: 'WARNING_CLEARED'; name: WarningName };
 
 /** Events a warning actor accepts. */
 export type WarningEvent =
@@ -63,6 +70,7 @@ export interface WarningContext {
   recent: boolean[];
   /** Consecutive good samples since the warning was raised. */
   goodStreak: number;
+  reportTo: AnyActorRef | undefined;
 }
 
 function sampleValue(event: WarningEvent): number | undefined {
@@ -130,6 +138,21 @@ export const warningMachine = setup({
       threshold: context.threshold,
     })),
     emitCleared: emit(({ context }) => ({ type: 'warning-cleared' as const, name: context.name })),
+    notifyRaised: enqueueActions(({ context, event, enqueue }) => {
+      if (!context.reportTo) return;
+      const notice: WarningNotice = {
+        type: 'WARNING_RAISED',
+        name: context.name,
+        value: sampleValue(event) ?? context.threshold,
+        threshold: context.threshold,
+      };
+      enqueue.sendTo(context.reportTo, notice);
+    }),
+    notifyCleared: enqueueActions(({ context, enqueue }) => {
+      if (!context.reportTo) return;
+      const notice: WarningNotice = { type: 'WARNING_CLEARED', name: context.name };
+      enqueue.sendTo(context.reportTo, notice);
+    }),
   },
 }).createMachine({
   id: 'warning',
@@ -142,6 +165,7 @@ export const warningMachine = setup({
     clear: input.clear,
     recent: [],
     goodStreak: 0,
+    reportTo: input.reportTo,
   }),
   initial: 'watching',
   states: {
@@ -153,7 +177,7 @@ export const warningMachine = setup({
       on: {
         SAMPLE: [
           { guard: 'hasNoValue' },
-          { guard: 'completesRaiseRule', target: 'raised', actions: 'emitWarning' },
+          { guard: 'completesRaiseRule', target: 'raised', actions: ['emitWarning', 'notifyRaised'] },
           { actions: 'recordSample' },
         ],
         SUPPRESS: 'suppressed',
@@ -164,11 +188,11 @@ export const warningMachine = setup({
       on: {
         SAMPLE: [
           { guard: 'hasNoValue' },
-          { guard: 'completesClearRule', target: 'watching', actions: 'emitCleared' },
+          { guard: 'completesClearRule', target: 'watching', actions: ['emitCleared', 'notifyCleared'] },
           { guard: 'isClearSample', actions: 'countGoodSample' },
           { actions: 'resetGoodStreak' },
         ],
-        SUPPRESS: { target: 'suppressed', actions: 'emitCleared' },
+        SUPPRESS: { target: 'suppressed', actions: ['emitCleared', 'notifyCleared'] },
       },
     },
   },

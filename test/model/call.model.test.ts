@@ -10,6 +10,7 @@ import type { Device } from '../../src/device';
 import type { CallPort } from '../../src/adapters/adapter';
 import type { FakeNetwork, RemoteCall, ScriptedRemote } from '../../src/testing';
 import { VoiceSDKError } from '../../src/errors';
+import { resolveWarningInputs } from '../../src/quality/warnings';
 import { Coverage, describePath, transitionPaths, type ModelPath, type ModelStep } from './model';
 import { createDevice, drainMicrotasks, flushUntil, newNetwork, recordCallEvents, settled } from './world';
 
@@ -24,7 +25,12 @@ const modelInput = (direction: Direction) => ({
   port: modelPort(direction),
   qualityIntervalMs: 1000,
   dtmf: { method: 'rfc2833' as const, durationMs: 100, gapMs: 70 },
+  warnings: resolveWarningInputs(),
+  gracePeriodMs: 5000,
+  reportIntervalMs: 3000,
 });
+
+const REPORT_TICK = 'xstate.after.reportInterval.call.accepted.reporting.active';
 
 const done = (id: string) => ({ type: `xstate.done.actor.${id}` });
 const error = (id: string) => ({ type: `xstate.error.actor.${id}`, error: new VoiceSDKError('sip-error', 'model') });
@@ -53,6 +59,9 @@ const EVENTS: ModelStep['event'][] = [
   { type: 'QUALITY', sample: { timestamp: 0 } },
   { type: 'RECORDING_STOPPED', blob: new Blob([]) },
   { type: 'RECORDING_FAILED', error: new VoiceSDKError('not-supported', 'model') },
+  { type: 'WARNING_RAISED', name: 'high-rtt', value: 600, threshold: 400 },
+  { type: 'WARNING_CLEARED', name: 'high-rtt' },
+  { type: REPORT_TICK },
   ...['inviteActor', 'acceptActor', 'cancelActor', 'rejectActor', 'byeActor', 'holdReinvite', 'resumeReinvite'].flatMap((id) => [
     done(id),
     error(id),
@@ -60,7 +69,16 @@ const EVENTS: ModelStep['event'][] = [
 ];
 
 /** Requests that wait for the fake network; the model runs one at a time, so time can finish exactly one. */
-const WAITING_EVENTS = new Set(['HOLD', 'UNHOLD', 'STOP_RECORDING', 'SEND_DIGITS', 'SET_INPUT_DEVICE', 'SET_OUTPUT_DEVICE']);
+const WAITING_EVENTS = new Set([
+  'HOLD',
+  'UNHOLD',
+  'STOP_RECORDING',
+  'SEND_DIGITS',
+  'SET_INPUT_DEVICE',
+  'SET_OUTPUT_DEVICE',
+  'WARNING_RAISED',
+  'WARNING_CLEARED',
+]);
 const isWaiting = (state: ModelStep['state']): boolean =>
   state.matches({ accepted: { hold: 'holding' } }) ||
   state.matches({ accepted: { hold: 'resuming' } }) ||
@@ -180,6 +198,15 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
     case 'QUALITY':
       await vi.advanceTimersByTimeAsync(1000);
       return;
+    case REPORT_TICK:
+      await vi.advanceTimersByTimeAsync(3000);
+      return;
+    case 'WARNING_RAISED':
+      return raiseHighRtt(world);
+    case 'WARNING_CLEARED':
+      await raiseHighRtt(world);
+      network.setConditions({ rttMs: 40 });
+      return advanceUntil(world, 'warning-cleared:high-rtt');
     case 'xstate.error.actor.inviteActor':
       network.failNextMedia();
       return;
@@ -203,6 +230,18 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
       // done events and RECORDING_STOPPED: the fake finishes the work as time runs.
       return;
   }
+}
+
+/** Lets fake seconds pass (one stats sample each) until the call emitted `event`. */
+async function advanceUntil(world: World, event: string): Promise<void> {
+  for (let i = 0; i < 30 && !world.events.includes(event); i++) await vi.advanceTimersByTimeAsync(1000);
+  expect(world.events, `waiting for ${event}`).toContain(event);
+}
+
+/** 600 ms round trip: above the 400 ms high-rtt threshold, not bad enough for low-mos. */
+async function raiseHighRtt(world: World): Promise<void> {
+  world.network.setConditions({ rttMs: 600 });
+  await advanceUntil(world, 'warning:high-rtt');
 }
 
 // --- what the user must see ------------------------------------------------------
@@ -246,6 +285,8 @@ function expectedEvents(from: ModelStep['state'], step: ModelStep, direction: Di
   if (type === 'RECORDING_FAILED') out.push('error:not-supported');
   if (to.matches('disconnected') && !from.matches('disconnected')) out.push(`disconnect:${disconnectReason(from, type)}`);
   if (to.matches('failed')) out.push(`error:${failureCode(from, type, direction)}`, 'disconnect:failed');
+  if (type === 'WARNING_RAISED') out.push('warning:high-rtt');
+  if (type === 'WARNING_CLEARED') out.push('warning:high-rtt', 'warning-cleared:high-rtt');
   return out;
 }
 
@@ -307,9 +348,13 @@ async function runPath(direction: Direction, path: ModelPath): Promise<void> {
       step.state.matches({ accepted: { hold: 'on' } }) || step.state.matches({ accepted: { hold: 'resuming' } }),
     );
     expect(call.isRecording(), 'isRecording').toBe(step.state.matches({ accepted: { recording: 'active' } }));
-    const seen = world.events.filter((e) => e !== 'quality');
+    const seen = world.events.filter((e) => e !== 'quality' && e !== 'report');
     expect(seen, `events after ${step.event.type}`).toEqual(expectedEvents(from, step, direction));
     if (step.event.type === 'QUALITY') expect(world.events).toContain('quality');
+    if (step.event.type === REPORT_TICK) {
+      expect(world.events).toContain('report');
+      expect(call.getReport().sampleCount).toBeGreaterThan(0);
+    }
   }
   // Nothing may be left behind once the device is gone.
   const destroying = settled(world.device.destroy());

@@ -24,8 +24,13 @@ const modelInput = {
   servers: SERVERS,
   reconnect: RECONNECT,
   random: () => 0.5,
-  qualityIntervalMs: 1000,
-  dtmf: { method: 'rfc2833' as const, durationMs: 100, gapMs: 70 },
+  call: {
+    qualityIntervalMs: 1000,
+    dtmf: { method: 'rfc2833' as const, durationMs: 100, gapMs: 70 },
+    warnings: [],
+    gracePeriodMs: 5000,
+    reportIntervalMs: 3000,
+  },
 };
 
 const done = (id: string) => ({ type: `xstate.done.actor.${id}` });
@@ -91,7 +96,9 @@ function setUp(): World {
   return { network, device, remote: network.remote('carol'), events, pending: new Map() };
 }
 
-const keep = (world: World, name: string, promise: Promise<unknown>) => world.pending.set(name, settled(promise));
+const keep = (world: World, name: string, promise: Promise<unknown>): void => {
+  world.pending.set(name, settled(promise));
+};
 
 async function perform(world: World, event: ModelStep['event']): Promise<void> {
   const { device, network } = world;

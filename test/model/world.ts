@@ -52,6 +52,9 @@ export function recordCallEvents(call: Call, into: string[]): void {
   call.on('error', (error) => into.push(`error:${error.code}`));
   call.on('disconnect', ({ reason }) => into.push(`disconnect:${reason}`));
   call.on('quality', () => into.push('quality'));
+  call.on('report', () => into.push('report'));
+  call.on('warning', ({ name }) => into.push(`warning:${name}`));
+  call.on('warning-cleared', ({ name }) => into.push(`warning-cleared:${name}`));
 }
 
 /** Keeps a promise's rejection from being unhandled; the test inspects it later. */
