@@ -128,6 +128,8 @@ export const warningMachine = setup({
       },
     }),
     forgetHistory: assign({ recent: () => [], goodStreak: 0 }),
+    /** Missing data is neither good nor bad: the window and the streak stay as they are. */
+    skipUnreportedSample: () => undefined,
     countGoodSample: assign({ goodStreak: ({ context }) => context.goodStreak + 1 }),
     resetGoodStreak: assign({ goodStreak: 0 }),
     emitWarning: emit(({ context, event }) => ({
@@ -176,7 +178,7 @@ export const warningMachine = setup({
       entry: 'forgetHistory',
       on: {
         SAMPLE: [
-          { guard: 'hasNoValue' },
+          { guard: 'hasNoValue', actions: 'skipUnreportedSample' },
           { guard: 'completesRaiseRule', target: 'raised', actions: ['emitWarning', 'notifyRaised'] },
           { actions: 'recordSample' },
         ],
@@ -187,7 +189,7 @@ export const warningMachine = setup({
       entry: 'resetGoodStreak',
       on: {
         SAMPLE: [
-          { guard: 'hasNoValue' },
+          { guard: 'hasNoValue', actions: 'skipUnreportedSample' },
           { guard: 'completesClearRule', target: 'watching', actions: ['emitCleared', 'notifyCleared'] },
           { guard: 'isClearSample', actions: 'countGoodSample' },
           { actions: 'resetGoodStreak' },

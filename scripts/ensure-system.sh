@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the tests, the demo and the benchmark need from Debian and
+# npm, when it is missing. Idempotent; needs root for apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
+[[ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/websocket.so ]] || ls /usr/lib/*/kamailio/modules/websocket.so >/dev/null 2>&1 || need+=(kamailio-websocket-modules)
+ls /usr/lib/*/kamailio/modules/tls.so >/dev/null 2>&1 || need+=(kamailio-tls-modules)
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
+command -v tshark >/dev/null 2>&1 || need+=(tshark)
+command -v turnserver >/dev/null 2>&1 || need+=(coturn)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v sox >/dev/null 2>&1 || need+=(sox)
+command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+
+if ((${#need[@]})); then
+  echo "[setup] installing Debian packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # tshark asks whether non-root users may capture; the default answer is fine.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "[setup] installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite, as `npm test` runs it: types, build, unit and
+# model-based tests (with coverage per machine), diagrams, the built
+# package's types, and the end-to-end suite (real Kamailio + Chromium) inside
+# a private network namespace that has only loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-system.sh
+
+echo "== typecheck"
+npx tsc --noEmit -p .
+
+echo "== build"
+npx tsup --silent
+
+echo "== unit and model-based tests"
+npx vitest run --project unit 2>&1 | tee .tmp-unit.log
+grep -a '\[model coverage\]' .tmp-unit.log | sed 's/^.*\[model coverage\]/[model coverage]/' || true
+rm -f .tmp-unit.log
+
+echo "== types of the built package"
+node test/types/check-types.mjs
+
+echo "== end-to-end (Kamailio + Chromium, loopback-only network namespace)"
+bash e2e/scripts/in-netns.sh npx vitest run --project e2e
