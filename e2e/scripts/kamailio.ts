@@ -30,6 +30,9 @@ const shutdown = async (): Promise<void> => {
   stopping = true;
   await kamailio.stop();
   console.log('kamailio stopped');
+  // Exit explicitly: with our own SIGINT/SIGTERM handlers installed, Node
+  // would otherwise not end on the signal itself.
+  process.exit(0);
 };
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);

@@ -91,9 +91,16 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
     recordConsole(page, name, messages);
     await page.goto(url);
     if (pageOptions.readyExpression) {
-      await page.waitForFunction(pageOptions.readyExpression, undefined, {
-        timeout: pageOptions.readyTimeoutMs ?? 15_000,
-      });
+      await page
+        .waitForFunction(pageOptions.readyExpression, undefined, { timeout: pageOptions.readyTimeoutMs ?? 15_000 })
+        .catch((error: Error) => {
+          // A failed module import only shows in the console: put it in the error.
+          const errors = messages.filter((entry) => entry.page === name && isError(entry));
+          throw new Error(
+            `page ${name} (${url}) never got ready (${pageOptions.readyExpression}): ${error.message}\n` +
+              errors.map((entry) => `  ${entry.type}: ${entry.text}`).join('\n'),
+          );
+        });
     }
     return page;
   };
@@ -117,9 +124,13 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
     openPage,
     openPages,
     consoleMessages: () => [...messages],
-    consoleErrors: () => messages.filter((entry) => entry.type === 'error' || entry.type === 'pageerror'),
+    consoleErrors: () => messages.filter(isError),
     close,
   };
+}
+
+function isError(entry: ConsoleEntry): boolean {
+  return entry.type === 'error' || entry.type === 'pageerror';
 }
 
 /** Pushes every console message and uncaught exception of `page` into `sink`. */

@@ -1,0 +1,45 @@
+/**
+ * `npm run demo`: Kamailio on 127.0.0.1, the softphone page served next to
+ * it, the URL printed; Ctrl-C stops both.
+ */
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startKamailio } from '../test/e2e/harness/kamailio';
+import { REPO_ROOT } from '../test/e2e/harness/process';
+import { startStaticServer } from '../test/e2e/harness/server';
+import { USERS } from '../test/e2e/harness/users';
+
+export async function startDemo(options: { port?: number } = {}) {
+  const kamailio = await startKamailio();
+  const configDir = await mkdtemp(join(tmpdir(), 'callchart-demo-'));
+  const passwords = Object.fromEntries(Object.values(USERS).map((u) => [u.user, u.password]));
+  await writeFile(join(configDir, 'config.json'), JSON.stringify({ wsUrl: kamailio.wsUrl, domain: kamailio.domain, passwords }));
+  const server = await startStaticServer({
+    root: REPO_ROOT,
+    mounts: { '/demo-config/': configDir },
+    ...(options.port === undefined ? {} : { port: options.port }),
+  });
+  return {
+    url: `${server.url}/demo/index.html`,
+    kamailio,
+    async stop() {
+      await server.stop();
+      await kamailio.stop();
+      await rm(configDir, { recursive: true, force: true });
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const demo = await startDemo({ port: Number(process.env['PORT'] ?? 8090) });
+  console.log(`callchart demo: SIP over ${demo.kamailio.wsUrl} (domain ${demo.kamailio.domain})`);
+  console.log(`Open ${demo.url}?user=alice and ${demo.url}?user=bob in two tabs, register both, call bob from alice.`);
+  console.log('Ctrl-C stops Kamailio and the web server.');
+  const stop = async () => {
+    await demo.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
