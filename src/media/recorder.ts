@@ -55,6 +55,7 @@ class MixedRecorder implements MixedRecording {
   private remoteSource: MediaStreamAudioSourceNode | undefined;
   private stopping: Promise<Blob> | undefined;
   private disposed = false;
+  private readonly errorListeners = new Set<(error: VoiceSDKError) => void>();
 
   constructor(sources: RecordingSources, options: RecordingOptions) {
     this.context = new AudioContext();
@@ -69,12 +70,22 @@ class MixedRecorder implements MixedRecording {
       void this.context.close().catch(() => undefined);
       throw new VoiceSDKError('not-supported', 'The recorder could not be created', { cause: error });
     }
+    this.recorder.addEventListener('error', (event) => {
+      const cause = (event as Event & { error?: unknown }).error ?? event;
+      const error = new VoiceSDKError('not-supported', 'The recorder stopped with an error', { cause });
+      for (const listener of [...this.errorListeners]) listener(error);
+    });
     this.recorder.addEventListener('dataavailable', (event) => {
       if (!this.disposed && event.data.size > 0) this.chunks.push(event.data);
     });
     // A context created without a user gesture may start suspended and then produce nothing.
     void this.context.resume().catch(() => undefined);
     this.recorder.start(options.timesliceMs ?? 1000);
+  }
+
+  onError(listener: (error: VoiceSDKError) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
   }
 
   pause(): void {

@@ -417,6 +417,7 @@ export class SipJsCall implements CallPort {
     return {
       pause: () => recording.pause(),
       resume: () => recording.resume(),
+      onError: (listener) => recording.onError(listener),
       stop: () => recording.stop().finally(release),
       dispose: () => {
         release();
