@@ -20,7 +20,7 @@ grep -a '\[model coverage\]' .tmp-unit.log | sed 's/^.*\[model coverage\]/[model
 rm -f .tmp-unit.log
 
 echo "== types of the built package"
-node test/types/check-types.mjs
+node test/types/check-types.mjs --lib-check
 
 echo "== end-to-end (Kamailio + Chromium, loopback-only network namespace)"
 bash e2e/scripts/in-netns.sh npx vitest run --project e2e

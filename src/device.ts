@@ -12,13 +12,15 @@ import { TypedEmitter } from './events';
 import { deviceMachine, deviceState, transportState, type DeviceState, type TransportState } from './machines/device.machine';
 import type { DeviceEmitted, ReconnectPolicy } from './machines/device.types';
 import type { QualityWarningOptions } from './quality/quality.types';
-import { DEFAULT_GRACE_PERIOD_MS, resolveWarningInputs } from './quality/warnings';
+import { resolveGracePeriod, resolveWarningInputs } from './quality/warnings';
 import {
   normalizeTarget,
   paramsToHeaders,
   parseSipUri,
   validateCallerId,
+  validateDisplayName,
   validateHeaderPrefix,
+  validateIdentityText,
 } from './validation';
 
 /** Options of `new Device()`. */
@@ -37,6 +39,13 @@ export interface DeviceOptions {
   headerPrefix?: string;
   /** STUN/TURN servers. @default [] — no public STUN server is ever used unless you name it. */
   iceServers?: RTCIceServer[];
+  /**
+   * Which ICE candidates the peer connection may use: `'all'`, or `'relay'`
+   * to send media only through the TURN servers in `iceServers` (hides the
+   * user's IP addresses from the far end; needs a `turn:`/`turns:` server).
+   * @default 'all'
+   */
+  iceTransportPolicy?: 'all' | 'relay';
   /** Receives XState inspection events of the device actor and every call actor (e.g. `@statelyai/inspect`'s `inspector.inspect`). */
   inspect?: (event: InspectionEvent) => void;
   /** The adapter: SIP.js + WebRTC by default; `createFakeAdapter` from `callchart/testing` for tests. */
@@ -139,45 +148,53 @@ export class Device extends TypedEmitter<DeviceEvents> {
     if (options.iceServers !== undefined && !Array.isArray(options.iceServers)) {
       throw new VoiceSDKError('invalid-argument', '`iceServers` must be an array of RTCIceServer');
     }
+    const iceTransportPolicy = options.iceTransportPolicy ?? 'all';
+    if (iceTransportPolicy !== 'all' && iceTransportPolicy !== 'relay') {
+      throw new VoiceSDKError('invalid-argument', "`iceTransportPolicy` must be 'all' or 'relay'");
+    }
     const dtmfMethod = options.dtmf?.method ?? 'rfc2833';
     if (dtmfMethod !== 'rfc2833' && dtmfMethod !== 'info') {
       throw new VoiceSDKError('invalid-argument', "`dtmf.method` must be 'rfc2833' or 'info'");
     }
-    const warnings = resolveWarningInputs(options.qualityWarnings);
+    // Every option is checked before the adapter exists: a refused Device builds nothing.
+    const identity = {
+      authorizationUsername: validateIdentityText(options.authorizationUsername ?? aor.user, '`authorizationUsername`'),
+      ...(options.displayName === undefined ? {} : { displayName: validateDisplayName(options.displayName) }),
+      userAgentString: validateIdentityText(options.userAgentString ?? 'callchart', '`userAgentString`'),
+    };
+    const reconnect = {
+      baseDelayMs: positive(options.reconnect?.baseDelayMs, '`reconnect.baseDelayMs`', 500),
+      maxDelayMs: positive(options.reconnect?.maxDelayMs, '`reconnect.maxDelayMs`', 30_000),
+      maxAttempts: positive(options.reconnect?.maxAttempts, '`reconnect.maxAttempts`', 5),
+    };
+    const call = {
+      qualityIntervalMs: positive(options.qualityIntervalMs, '`qualityIntervalMs`', 1000),
+      dtmf: {
+        method: dtmfMethod,
+        durationMs: positive(options.dtmf?.durationMs, '`dtmf.durationMs`', 100),
+        gapMs: positive(options.dtmf?.gapMs, '`dtmf.gapMs`', 70),
+      },
+      warnings: resolveWarningInputs(options.qualityWarnings),
+      gracePeriodMs: resolveGracePeriod(options.qualityWarnings),
+      reportIntervalMs: positive(options.reportIntervalMs, '`reportIntervalMs`', 3000),
+    };
+    const iceGatheringTimeoutMs = positive(options.iceGatheringTimeoutMs, '`iceGatheringTimeoutMs`', 500);
+    const registerExpires = positive(options.registerExpires, '`registerExpires`', 600);
     const createAdapter = options.adapter ?? createSipJsAdapter;
+    if (typeof createAdapter !== 'function') throw new VoiceSDKError('invalid-argument', '`adapter` must be an adapter factory');
+
     const ua = createAdapter({
       uri: options.uri,
       ...(options.password === undefined ? {} : { password: options.password }),
-      authorizationUsername: options.authorizationUsername ?? aor.user,
-      ...(options.displayName === undefined ? {} : { displayName: options.displayName }),
+      ...identity,
       headerPrefix: this.#prefix,
       iceServers: options.iceServers ?? [],
-      iceGatheringTimeoutMs: positive(options.iceGatheringTimeoutMs, '`iceGatheringTimeoutMs`', 500),
-      registerExpires: positive(options.registerExpires, '`registerExpires`', 600),
-      userAgentString: options.userAgentString ?? 'callchart',
+      iceTransportPolicy,
+      iceGatheringTimeoutMs,
+      registerExpires,
     });
     this.#actor = createActor(deviceMachine, {
-      input: {
-        ua,
-        servers,
-        reconnect: {
-          baseDelayMs: positive(options.reconnect?.baseDelayMs, '`reconnect.baseDelayMs`', 500),
-          maxDelayMs: positive(options.reconnect?.maxDelayMs, '`reconnect.maxDelayMs`', 30_000),
-          maxAttempts: positive(options.reconnect?.maxAttempts, '`reconnect.maxAttempts`', 5),
-        },
-        random: Math.random,
-        call: {
-          qualityIntervalMs: positive(options.qualityIntervalMs, '`qualityIntervalMs`', 1000),
-          dtmf: {
-            method: dtmfMethod,
-            durationMs: positive(options.dtmf?.durationMs, '`dtmf.durationMs`', 100),
-            gapMs: positive(options.dtmf?.gapMs, '`dtmf.gapMs`', 70),
-          },
-          warnings,
-          gracePeriodMs: options.qualityWarnings?.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS,
-          reportIntervalMs: positive(options.reportIntervalMs, '`reportIntervalMs`', 3000),
-        },
-      },
+      input: { ua, servers, reconnect, random: Math.random, call },
       ...(options.inspect ? { inspect: options.inspect } : {}),
     });
     this.#actor.on('*', (event) => this.#forward(event));
@@ -297,7 +314,11 @@ export class Device extends TypedEmitter<DeviceEvents> {
     if (!ref) return undefined;
     const call = new Call(ref);
     this.#calls.set(callId, call);
-    call.on('disconnect', () => this.#calls.delete(callId));
+    // On the actor, not the facade: `call.removeAllListeners()` must not keep it here.
+    const subscription = ref.on('disconnect', () => {
+      subscription.unsubscribe();
+      this.#calls.delete(callId);
+    });
     return call;
   }
 

@@ -40,6 +40,7 @@ export function parseSipUri(value: unknown, what = 'SIP URI'): ParsedSipUri {
  */
 export function normalizeTarget(to: unknown, domain: string): string {
   if (typeof to !== 'string' || to.trim() === '') throw invalid('`to` must be a non-empty string: an E.164 number, a user or a SIP URI');
+  if (CONTROL.test(to)) throw invalid('`to` must not contain CR, LF or other control characters');
   const value = to.trim();
   if (/^sips?:/i.test(value)) {
     parseSipUri(value, '`to`');
@@ -74,6 +75,22 @@ export function validateHeaderValue(name: string, value: unknown): string {
   if (CONTROL.test(text)) throw invalid(`Header ${name} must not contain CR, LF or other control characters`);
   if (text.length > MAX_HEADER_VALUE) throw invalid(`Header ${name} is longer than ${MAX_HEADER_VALUE} characters`);
   return text;
+}
+
+/** Text that goes into a header as it is (user names, User-Agent): no control characters. */
+export function validateIdentityText(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value === '' || CONTROL.test(value) || value.length > 256) {
+    throw invalid(`${what} must be a non-empty string without CR, LF or other control characters`);
+  }
+  return value;
+}
+
+/** A display name goes between quotes in From: no quotes, backslashes or control characters. */
+export function validateDisplayName(value: unknown): string {
+  if (typeof value !== 'string' || CONTROL.test(value) || /["\\]/.test(value) || value.length > 128) {
+    throw invalid('`displayName` must be a string without quotes, backslashes or control characters');
+  }
+  return value;
 }
 
 /** Validates a header prefix such as `X-Callchart-`. */

@@ -156,6 +156,8 @@ export interface UserAgentConfig {
   /** Prefix of custom headers (for reading inbound ones). */
   headerPrefix: string;
   iceServers: RTCIceServer[];
+  /** `'relay'`: media only through TURN servers. @default 'all' */
+  iceTransportPolicy?: 'all' | 'relay';
   /**
    * How long ICE gathering may take before the offer/answer is sent, in ms,
    * when STUN/TURN servers are configured. Without servers, host candidates

@@ -45,6 +45,19 @@ export function reportOf(context: CallContext, now = Date.now()): CallReport {
 
 type EventOf<T extends CallEvent['type']> = Extract<CallEvent, { type: T }>;
 
+type CallActorSource =
+  | 'sessionListener'
+  | 'inviteActor'
+  | 'acceptActor'
+  | 'rejectActor'
+  | 'cancelActor'
+  | 'byeActor'
+  | 'reinviteActor'
+  | 'recorderActor'
+  | 'requestActor'
+  | 'statsActor'
+  | 'warningMachine';
+
 function requestOf(context: CallContext, event: CallEvent): CallRequest {
   const e = event as EventOf<'SEND_DIGITS' | 'SET_INPUT_DEVICE' | 'SET_OUTPUT_DEVICE'>;
   if (e.type === 'SEND_DIGITS') return { kind: 'digits', digits: e.digits, options: context.dtmf };
@@ -58,6 +71,21 @@ export const callMachine = setup({
     events: {} as CallEvent,
     input: {} as CallMachineInput,
     emitted: {} as CallEmitted,
+    // Spelled out so the published .d.ts is valid without skipLibCheck:
+    // invoked ids, plus the spawned requests and warnings by dynamic id.
+    children: {} as {
+      [id: string]: CallActorSource;
+      sessionListener: 'sessionListener';
+      inviteActor: 'inviteActor';
+      acceptActor: 'acceptActor';
+      rejectActor: 'rejectActor';
+      cancelActor: 'cancelActor';
+      byeActor: 'byeActor';
+      holdReinvite: 'reinviteActor';
+      resumeReinvite: 'reinviteActor';
+      recorder: 'recorderActor';
+      statsActor: 'statsActor';
+    },
   },
   actors: {
     sessionListener,

@@ -132,11 +132,36 @@ function iceDisconnected(sample: QualitySample, facts: CallFacts): number | unde
  * @throws VoiceSDKError `invalid-argument` when a rule cannot work (k > n, m < 1…).
  */
 export function resolveWarningInputs(options: QualityWarningOptions = {}): WarningMachineInput[] {
+  if (typeof options !== 'object' || options === null) {
+    throw new VoiceSDKError('invalid-argument', '`qualityWarnings` must be an object');
+  }
+  const thresholds: object = options.thresholds ?? {};
+  if (typeof thresholds !== 'object' || thresholds === null) {
+    throw new VoiceSDKError('invalid-argument', '`qualityWarnings.thresholds` must be an object');
+  }
+  for (const name of Object.keys(thresholds)) {
+    // A typo would otherwise silently leave the default in force.
+    if (!(WARNING_NAMES as readonly string[]).includes(name)) {
+      throw new VoiceSDKError('invalid-argument', `Unknown quality warning '${name}' (known: ${WARNING_NAMES.join(', ')})`);
+    }
+  }
   return enabledWarnings(options).map((name) => {
     const rule = mergedThreshold(name, options);
     assertWorkableRule(name, rule);
     return { name, comparison: CATALOGUE[name].comparison, ...rule };
   });
+}
+
+/**
+ * The grace period in ms, validated.
+ * @throws VoiceSDKError `invalid-argument` unless it is a finite number ≥ 0.
+ */
+export function resolveGracePeriod(options: QualityWarningOptions = {}): number {
+  const value = options.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new VoiceSDKError('invalid-argument', '`qualityWarnings.gracePeriodMs` must be a number of ms ≥ 0');
+  }
+  return value;
 }
 
 /** One event for one warning actor. */

@@ -224,10 +224,10 @@ export class FakeNetwork {
   }
 
   /** @internal */
-  checkPassword(config: UserAgentConfig): boolean {
+  checkPassword(ua: FakeUserAgent): boolean {
     if (!this.#users) return true;
-    const user = config.authorizationUsername ?? userOf(config.uri);
-    return this.#users[user] !== undefined && this.#users[user] === config.password;
+    const user = ua.config.authorizationUsername ?? userOf(ua.config.uri);
+    return this.#users[user] !== undefined && ua.hasPassword(this.#users[user]);
   }
 
   /** @internal */

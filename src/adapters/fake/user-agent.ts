@@ -5,7 +5,9 @@ import { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
 
 export class FakeUserAgent implements UserAgentPort {
-  readonly config: UserAgentConfig;
+  /** The configuration without the password. */
+  readonly config: Omit<UserAgentConfig, 'password'>;
+  readonly #password: string | undefined;
   readonly #network: FakeNetwork;
   readonly #transportLost = new Set<(error: VoiceSDKError) => void>();
   readonly #incoming = new Set<(call: CallPort) => void>();
@@ -17,7 +19,14 @@ export class FakeUserAgent implements UserAgentPort {
 
   constructor(network: FakeNetwork, config: UserAgentConfig) {
     this.#network = network;
-    this.config = config;
+    const { password, ...rest } = config;
+    this.config = rest;
+    this.#password = password;
+  }
+
+  /** Whether `password` is this user agent's password (the registrar's check). */
+  hasPassword(password: string | undefined): boolean {
+    return this.#password === password;
   }
 
   get connected(): boolean {
@@ -74,7 +83,7 @@ export class FakeUserAgent implements UserAgentPort {
     const fault = this.#network.takeFault('register');
     this.#network.countRegister(this.config.uri, 1);
     if (fault) throw fault;
-    if (!this.#network.checkPassword(this.config)) {
+    if (!this.#network.checkPassword(this)) {
       // A digest challenge, the retry with credentials, then the rejection.
       this.#network.countRegister(this.config.uri, 1);
       throw new VoiceSDKError('auth-failed', `Registration of ${this.config.uri} was rejected: wrong credentials`, { status: 401 });

@@ -155,6 +155,8 @@ export class FastIceSessionDescriptionHandler extends Web.SessionDescriptionHand
 /** What our handler factory needs from the user agent configuration. */
 export interface SessionDescriptionHandlerSettings {
   iceServers: RTCIceServer[];
+  /** @default 'all' */
+  iceTransportPolicy?: 'all' | 'relay';
   iceGatheringTimeoutMs: number;
 }
 
@@ -186,7 +188,7 @@ export function createSessionDescriptionHandlerFactory(
     peerConnectionConfiguration: {
       bundlePolicy: 'max-bundle',
       rtcpMuxPolicy: 'require',
-      iceTransportPolicy: 'all',
+      iceTransportPolicy: settings.iceTransportPolicy ?? 'all',
       iceServers: settings.iceServers.map((server) => ({ ...server })),
     },
   };

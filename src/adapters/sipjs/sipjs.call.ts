@@ -53,56 +53,67 @@ export class SipJsCall implements CallPort {
   readonly direction: 'inbound' | 'outbound';
   readonly remoteIdentity: string;
   readonly customHeaders: Readonly<Record<string, string>>;
-  /** Escape hatch: the SIP.js `Inviter` or `Invitation`. */
-  readonly session: Inviter | Invitation;
+  // Private fields: they reach the SIP.js user agent and its credentials, and
+  // the call sits in machine context that inspectors serialize.
+  readonly #session: Inviter | Invitation;
 
-  private readonly context: SipJsCallContext;
-  private readonly listeners = new Set<(event: CallPortEvent) => void>();
-  private readonly audioOutput = new RemoteAudioOutput();
-  private readonly recordings = new Set<MixedRecording>();
+  readonly #context: SipJsCallContext;
+  readonly #listeners = new Set<(event: CallPortEvent) => void>();
+  readonly #audioOutput = new RemoteAudioOutput();
+  readonly #recordings = new Set<MixedRecording>();
   /** Settles pending waits (DTMF, pauses) when the call is disposed. */
-  private readonly aborters = new Set<() => void>();
-  private readonly stopObservingState: () => void;
-  private stopObservingMedia: (() => void) | undefined;
+  readonly #aborters = new Set<() => void>();
+  readonly #stopObservingState: () => void;
+  #stopObservingMedia: (() => void) | undefined;
 
   // Facts about this call's wire and media, not a mirror of SIP.js state.
   /** The machine asked for the end (bye, cancel, reject, dispose): report nothing more. */
-  private endedLocally = false;
+  #endedLocally = false;
   /** A terminal event (declined, ended, failed) went out. */
-  private reportedEnd = false;
-  private reportedRinging = false;
+  #reportedEnd = false;
+  #reportedRinging = false;
   /** invite()/accept() is running: its promise reports a failure, not an event. */
-  private operationInFlight = false;
-  private remoteHangup = false;
-  private cancelReason: 'canceled' | 'answered-elsewhere' | undefined;
+  #operationInFlight = false;
+  #remoteHangup = false;
+  #cancelReason: 'canceled' | 'answered-elsewhere' | undefined;
   /** An outbound final non-2xx, turned into the event to report. */
-  private finalResponseEvent: CallPortEvent | undefined;
-  private muted = false;
-  private held = false;
-  private dtmfQueue: Promise<void> = Promise.resolve();
-  private disposed = false;
+  #finalResponseEvent: CallPortEvent | undefined;
+  #muted = false;
+  #held = false;
+  #dtmfQueue: Promise<void> = Promise.resolve();
+  #disposed = false;
+
+  /** Escape hatch: the SIP.js `Inviter` or `Invitation`. */
+  get session(): Inviter | Invitation {
+    return this.#session;
+  }
+
+  /** What serializers (inspectors) see: nothing that leads to credentials. */
+  toJSON(): Record<string, unknown> {
+    return { id: this.id, direction: this.direction, remoteIdentity: this.remoteIdentity };
+  }
 
   constructor(context: SipJsCallContext, init: SipJsCallInit) {
-    this.context = context;
-    this.session = init.session;
+    this.#context = context;
+    this.#session = init.session;
     this.direction = init.direction;
     this.remoteIdentity = init.remoteIdentity;
     this.customHeaders = Object.freeze({ ...init.customHeaders });
     this.id = init.session.request.callId;
     const onStateChange = (state: SessionState): void => this.onSessionState(state);
-    this.session.stateChange.addListener(onStateChange);
-    this.stopObservingState = () => this.session.stateChange.removeListener(onStateChange);
+    this.#session.stateChange.addListener(onStateChange);
+    this.#stopObservingState = () => this.#session.stateChange.removeListener(onStateChange);
   }
 
   /** The delegate to give the session (set by the user agent before any request). */
   sessionDelegate(): CallSessionDelegate {
     return {
       onBye: (bye: Bye) => {
-        this.remoteHangup = true;
+        this.#remoteHangup = true;
         bye.accept().catch(() => undefined);
       },
       onCancel: (cancel: Cancel) => {
-        this.cancelReason = isAnsweredElsewhere(cancel.request.getHeader('reason'))
+        this.#cancelReason = isAnsweredElsewhere(cancel.request.getHeader('reason'))
           ? 'answered-elsewhere'
           : 'canceled';
       },
@@ -118,21 +129,21 @@ export class SipJsCall implements CallPort {
   }
 
   subscribe(listener: (event: CallPortEvent) => void): Unsubscribe {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   // ---- outbound -----------------------------------------------------------
 
   async invite(): Promise<void> {
     const inviter = this.asInviter('invite');
-    if (this.disposed || inviter.state !== SessionState.Initial) {
+    if (this.#disposed || inviter.state !== SessionState.Initial) {
       throw new VoiceSDKError('invalid-state', 'The INVITE was sent already or the call is over');
     }
-    if (!this.context.userAgent.isConnected()) {
+    if (!this.#context.userAgent.isConnected()) {
       throw new VoiceSDKError('transport-failed', 'Cannot call: the connection to the SIP server is down');
     }
-    this.operationInFlight = true;
+    this.#operationInFlight = true;
     try {
       await inviter.invite({
         sessionDescriptionHandlerOptions: { constraints: AUDIO_ONLY },
@@ -143,12 +154,12 @@ export class SipJsCall implements CallPort {
         },
       });
     } catch (error) {
-      if (this.endedLocally) {
+      if (this.#endedLocally) {
         throw new VoiceSDKError('invalid-state', 'The call was ended before the INVITE was sent', { cause: error });
       }
       throw asVoiceSDKError(error, 'media-failed', 'Could not prepare the call');
     } finally {
-      this.operationInFlight = false;
+      this.#operationInFlight = false;
     }
   }
 
@@ -158,7 +169,7 @@ export class SipJsCall implements CallPort {
       // The 2xx is here and SIP.js is applying its answer: a CANCEL is
       // pointless now (SIP.js would not send it, and would then fail to
       // establish); hang up once established instead.
-      this.endedLocally = true;
+      this.#endedLocally = true;
       await settled(inviter);
       if ((inviter.state as SessionState) === SessionState.Established) await this.bye();
       return;
@@ -166,7 +177,7 @@ export class SipJsCall implements CallPort {
     switch (inviter.state) {
       case SessionState.Initial:
       case SessionState.Establishing:
-        this.endedLocally = true;
+        this.#endedLocally = true;
         // If a 2xx crosses the CANCEL, SIP.js ACKs it and sends BYE itself.
         await inviter.cancel();
         return;
@@ -180,8 +191,8 @@ export class SipJsCall implements CallPort {
 
   private onInviteProgress(response: Core.IncomingResponse): void {
     const status = response.message.statusCode ?? 0;
-    if ((status === 180 || status === 183) && !this.reportedRinging) {
-      this.reportedRinging = true;
+    if ((status === 180 || status === 183) && !this.#reportedRinging) {
+      this.#reportedRinging = true;
       this.emit({ type: 'ringing' });
     }
   }
@@ -189,13 +200,13 @@ export class SipJsCall implements CallPort {
   private onInviteFinalFailure(response: Core.IncomingResponse): void {
     const status = response.message.statusCode ?? 0;
     if (status === 486 || status === 600) {
-      this.finalResponseEvent = { type: 'declined', reason: 'busy', status };
+      this.#finalResponseEvent = { type: 'declined', reason: 'busy', status };
     } else if (status === 603) {
-      this.finalResponseEvent = { type: 'declined', reason: 'declined', status };
+      this.#finalResponseEvent = { type: 'declined', reason: 'declined', status };
     } else {
-      this.finalResponseEvent = {
+      this.#finalResponseEvent = {
         type: 'failed',
-        error: inviteError(status, this.context.userAgent.isConnected()),
+        error: inviteError(status, this.#context.userAgent.isConnected()),
       };
     }
   }
@@ -204,19 +215,19 @@ export class SipJsCall implements CallPort {
 
   async accept(): Promise<void> {
     const invitation = this.asInvitation('accept');
-    if (this.disposed || invitation.state !== SessionState.Initial) {
+    if (this.#disposed || invitation.state !== SessionState.Initial) {
       throw new VoiceSDKError('invalid-state', 'The call cannot be answered any more');
     }
-    this.operationInFlight = true;
+    this.#operationInFlight = true;
     try {
       await invitation.accept({ sessionDescriptionHandlerOptions: { constraints: AUDIO_ONLY } });
     } catch (error) {
-      if (this.cancelReason !== undefined) {
+      if (this.#cancelReason !== undefined) {
         throw new VoiceSDKError('invalid-state', 'The caller hung up before the call was answered', { cause: error });
       }
       throw asVoiceSDKError(error, 'media-failed', 'Could not answer the call');
     } finally {
-      this.operationInFlight = false;
+      this.#operationInFlight = false;
     }
     if ((invitation.state as SessionState) !== SessionState.Established) {
       // SIP.js swallows the error when a CANCEL raced the answer.
@@ -232,34 +243,34 @@ export class SipJsCall implements CallPort {
     if (invitation.state !== SessionState.Initial && invitation.state !== SessionState.Establishing) {
       throw new VoiceSDKError('invalid-state', 'Only a call that was not answered can be rejected');
     }
-    this.endedLocally = true;
+    this.#endedLocally = true;
     await invitation.reject({ statusCode });
   }
 
   // ---- in dialog ----------------------------------------------------------
 
   async bye(): Promise<void> {
-    const state = this.session.state;
+    const state = this.#session.state;
     if (state === SessionState.Terminating || state === SessionState.Terminated) {
-      this.endedLocally = true;
+      this.#endedLocally = true;
       return;
     }
     if (state !== SessionState.Established) {
       throw new VoiceSDKError('invalid-state', 'BYE needs an answered call (use cancel or reject before that)');
     }
-    this.endedLocally = true;
+    this.#endedLocally = true;
     try {
-      await this.session.bye();
+      await this.#session.bye();
     } catch (error) {
       throw asVoiceSDKError(error, 'sip-error', 'BYE could not be sent');
     }
   }
 
   async hold(onHold: boolean): Promise<void> {
-    if (this.disposed || this.session.state !== SessionState.Established) {
+    if (this.#disposed || this.#session.state !== SessionState.Established) {
       throw new VoiceSDKError('invalid-state', 'Hold needs an answered call');
     }
-    const heldBefore = this.held;
+    const heldBefore = this.#held;
     // Going on hold: stop sending our microphone at once, not when the answer comes.
     if (onHold) this.setHeld(true);
     try {
@@ -273,7 +284,7 @@ export class SipJsCall implements CallPort {
 
   /** re-INVITE with a=sendonly (hold) or a=sendrecv; resolves on the far end's 2xx. */
   private reinvite(onHold: boolean): Promise<void> {
-    const session = this.session;
+    const session = this.#session;
     // `hold` sets the offered direction (sendonly / sendrecv); SIP.js keeps these
     // options for the re-INVITEs the far end sends us, so our answers stay on hold.
     const handlerOptions: Web.SessionDescriptionHandlerOptions = { hold: onHold, constraints: AUDIO_ONLY };
@@ -289,7 +300,7 @@ export class SipJsCall implements CallPort {
             },
             onReject: (response) => {
               const status = response.message.statusCode ?? 0;
-              reject(inDialogError('re-INVITE', status, this.context.userAgent.isConnected()));
+              reject(inDialogError('re-INVITE', status, this.#context.userAgent.isConnected()));
             },
             onRedirect: (response) => {
               reject(inDialogError('re-INVITE', response.message.statusCode ?? 0, true));
@@ -308,7 +319,7 @@ export class SipJsCall implements CallPort {
   }
 
   setMuted(muted: boolean): void {
-    this.muted = muted;
+    this.#muted = muted;
     this.applySenderEnabled();
   }
 
@@ -318,24 +329,24 @@ export class SipJsCall implements CallPort {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.disposed || this.session.state !== SessionState.Established) {
+    if (this.#disposed || this.#session.state !== SessionState.Established) {
       return Promise.reject(new VoiceSDKError('invalid-state', 'DTMF needs an answered call'));
     }
     // One burst at a time: insertDTMF would drop the tones still queued.
     const run = (): Promise<void> =>
       options.method === 'info' ? this.sendInfoDigits(digits, options) : this.sendRtpDigits(digits, options);
-    const result = this.dtmfQueue.then(run, run);
-    this.dtmfQueue = result.catch(() => undefined);
+    const result = this.#dtmfQueue.then(run, run);
+    this.#dtmfQueue = result.catch(() => undefined);
     return result;
   }
 
   private async sendRtpDigits(digits: string, options: DtmfOptions): Promise<void> {
     const playback = playRtpDtmf(this.audioSender(), digits, options);
-    this.aborters.add(playback.cancel);
+    this.#aborters.add(playback.cancel);
     try {
       await playback.done;
     } finally {
-      this.aborters.delete(playback.cancel);
+      this.#aborters.delete(playback.cancel);
     }
   }
 
@@ -354,16 +365,16 @@ export class SipJsCall implements CallPort {
   }
 
   private sendInfoDigit(digit: string, durationMs: number): Promise<void> {
-    if (this.disposed || this.session.state !== SessionState.Established) {
+    if (this.#disposed || this.#session.state !== SessionState.Established) {
       return Promise.reject(new VoiceSDKError('invalid-state', 'The call ended while DTMF was being sent'));
     }
     return new Promise<void>((resolve, reject) => {
-      this.session
+      this.#session
         .info({
           requestDelegate: {
             onAccept: () => resolve(),
             onReject: (response) =>
-              reject(inDialogError('INFO', response.message.statusCode ?? 0, this.context.userAgent.isConnected())),
+              reject(inDialogError('INFO', response.message.statusCode ?? 0, this.#context.userAgent.isConnected())),
           },
           requestOptions: {
             body: {
@@ -379,11 +390,11 @@ export class SipJsCall implements CallPort {
 
   async setInputDevice(deviceId: string): Promise<void> {
     const handler = this.handler();
-    if (this.disposed || handler === undefined || handler.closed) {
+    if (this.#disposed || handler === undefined || handler.closed) {
       throw new VoiceSDKError('invalid-state', 'The call has no media to change the microphone of');
     }
     const stream = await acquireMicrophone(microphoneConstraints(deviceId));
-    if (this.disposed || handler.closed) {
+    if (this.#disposed || handler.closed) {
       stopStream(stream);
       throw new VoiceSDKError('invalid-state', 'The call ended while the microphone was being opened');
     }
@@ -396,23 +407,23 @@ export class SipJsCall implements CallPort {
     }
     this.applySenderEnabled();
     const track = this.audioSender()?.track ?? undefined;
-    this.recordings.forEach((recording) => recording.replaceLocalTrack(track));
+    this.#recordings.forEach((recording) => recording.replaceLocalTrack(track));
   }
 
   setOutputDevice(deviceId: string): Promise<void> {
-    return this.audioOutput.setSinkId(deviceId);
+    return this.#audioOutput.setSinkId(deviceId);
   }
 
   startRecording(): RecorderPort {
     const peerConnection = this.getPeerConnection();
-    if (this.disposed || peerConnection === undefined) {
+    if (this.#disposed || peerConnection === undefined) {
       throw new VoiceSDKError('invalid-state', 'The call has no media to record');
     }
     const remote = peerConnection.getReceivers().find((receiver) => receiver.track.kind === 'audio')?.track;
     const recording = startRecording({ local: this.audioSender()?.track ?? undefined, remote });
-    this.recordings.add(recording);
+    this.#recordings.add(recording);
     const release = (): void => {
-      this.recordings.delete(recording);
+      this.#recordings.delete(recording);
     };
     return {
       pause: () => recording.pause(),
@@ -443,8 +454,8 @@ export class SipJsCall implements CallPort {
    * agent's dispose. Resolves once the request is handed to the transport.
    */
   async end(): Promise<void> {
-    this.endedLocally = true;
-    const session = this.session;
+    this.#endedLocally = true;
+    const session = this.#session;
     try {
       switch (session.state) {
         case SessionState.Initial:
@@ -464,23 +475,23 @@ export class SipJsCall implements CallPort {
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.endedLocally = true;
-    this.listeners.clear();
-    this.recordings.forEach((recording) => recording.dispose());
-    this.recordings.clear();
-    this.aborters.forEach((abort) => abort());
-    this.aborters.clear();
-    this.stopObservingMedia?.();
-    this.stopObservingState();
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#endedLocally = true;
+    this.#listeners.clear();
+    this.#recordings.forEach((recording) => recording.dispose());
+    this.#recordings.clear();
+    this.#aborters.forEach((abort) => abort());
+    this.#aborters.clear();
+    this.#stopObservingMedia?.();
+    this.#stopObservingState();
     const handler = this.handler();
     // SIP.js ends a live session its own way (CANCEL, BYE, 480) and closes its media.
-    this.session.dispose().catch(() => undefined);
+    this.#session.dispose().catch(() => undefined);
     // Close now rather than after the CANCEL settles: the microphone goes off at once.
     handler?.close();
-    this.audioOutput.dispose();
-    this.context.onDisposed(this);
+    this.#audioOutput.dispose();
+    this.#context.onDisposed(this);
   }
 
   // ---- internals ----------------------------------------------------------
@@ -488,9 +499,9 @@ export class SipJsCall implements CallPort {
   private onSessionState(state: SessionState): void {
     if (state === SessionState.Established) {
       const handler = this.handler();
-      if (handler !== undefined) this.audioOutput.play(handler.remoteMediaStream);
+      if (handler !== undefined) this.#audioOutput.play(handler.remoteMediaStream);
       this.applySenderEnabled();
-      if (this.direction === 'outbound' && !this.endedLocally) this.emit({ type: 'answered' });
+      if (this.direction === 'outbound' && !this.#endedLocally) this.emit({ type: 'answered' });
       return;
     }
     if (state === SessionState.Terminated) {
@@ -501,18 +512,18 @@ export class SipJsCall implements CallPort {
   }
 
   private onTerminated(): void {
-    this.stopObservingMedia?.();
-    if (this.endedLocally || this.reportedEnd) return;
-    if (this.cancelReason !== undefined) {
-      this.emitEnd({ type: 'ended', reason: this.cancelReason });
+    this.#stopObservingMedia?.();
+    if (this.#endedLocally || this.#reportedEnd) return;
+    if (this.#cancelReason !== undefined) {
+      this.emitEnd({ type: 'ended', reason: this.#cancelReason });
       return;
     }
-    if (this.operationInFlight) return; // invite()/accept() rejects instead
-    if (this.finalResponseEvent !== undefined) {
-      this.emitEnd(this.finalResponseEvent);
+    if (this.#operationInFlight) return; // invite()/accept() rejects instead
+    if (this.#finalResponseEvent !== undefined) {
+      this.emitEnd(this.#finalResponseEvent);
       return;
     }
-    if (this.remoteHangup) {
+    if (this.#remoteHangup) {
       this.emitEnd({ type: 'ended', reason: 'remote-hangup' });
       return;
     }
@@ -532,7 +543,7 @@ export class SipJsCall implements CallPort {
   }
 
   private answered(): boolean {
-    return this.session.dialog !== undefined && this.session.state !== SessionState.Initial;
+    return this.#session.dialog !== undefined && this.#session.state !== SessionState.Initial;
   }
 
   /** Plays the call's remote audio and reports ICE / DTLS failure as `media-failed`. */
@@ -540,11 +551,11 @@ export class SipJsCall implements CallPort {
     const peerConnection = handler.peerConnection;
     if (peerConnection === undefined) return;
     // Play from the start: early media (183 with SDP) is heard while ringing.
-    this.audioOutput.play(handler.remoteMediaStream);
-    this.stopObservingMedia?.();
+    this.#audioOutput.play(handler.remoteMediaStream);
+    this.#stopObservingMedia?.();
     const check = (): void => {
       const failed = peerConnection.connectionState === 'failed' || peerConnection.iceConnectionState === 'failed';
-      if (!failed || this.endedLocally || this.reportedEnd) return;
+      if (!failed || this.#endedLocally || this.#reportedEnd) return;
       this.emitEnd({
         type: 'failed',
         error: new VoiceSDKError(
@@ -555,21 +566,21 @@ export class SipJsCall implements CallPort {
     };
     peerConnection.addEventListener('connectionstatechange', check);
     peerConnection.addEventListener('iceconnectionstatechange', check);
-    this.stopObservingMedia = () => {
+    this.#stopObservingMedia = () => {
       peerConnection.removeEventListener('connectionstatechange', check);
       peerConnection.removeEventListener('iceconnectionstatechange', check);
-      this.stopObservingMedia = undefined;
+      this.#stopObservingMedia = undefined;
     };
   }
 
   private setHeld(held: boolean): void {
-    this.held = held;
+    this.#held = held;
     this.applySenderEnabled();
   }
 
   /** The microphone is sent only when neither muted nor on hold. */
   private applySenderEnabled(): void {
-    const enabled = !this.muted && !this.held;
+    const enabled = !this.#muted && !this.#held;
     const peerConnection = this.getPeerConnection();
     peerConnection?.getSenders().forEach((sender) => {
       if (sender.track !== null && sender.track.kind === 'audio') sender.track.enabled = enabled;
@@ -587,7 +598,7 @@ export class SipJsCall implements CallPort {
   }
 
   private handler(): FastIceSessionDescriptionHandler | undefined {
-    return this.session.sessionDescriptionHandler as FastIceSessionDescriptionHandler | undefined;
+    return this.#session.sessionDescriptionHandler as FastIceSessionDescriptionHandler | undefined;
   }
 
   /** Waits `ms`, or rejects at once when the call is disposed. */
@@ -599,21 +610,21 @@ export class SipJsCall implements CallPort {
         reject(new VoiceSDKError('invalid-state', 'The call ended while DTMF was being sent'));
       };
       const timer = setTimeout(() => {
-        this.aborters.delete(abort);
+        this.#aborters.delete(abort);
         resolve();
       }, ms);
-      this.aborters.add(abort);
+      this.#aborters.add(abort);
     });
   }
 
   private emitEnd(event: CallPortEvent): void {
-    this.reportedEnd = true;
+    this.#reportedEnd = true;
     this.emit(event);
   }
 
   private emit(event: CallPortEvent): void {
-    if (this.disposed) return;
-    for (const listener of [...this.listeners]) {
+    if (this.#disposed) return;
+    for (const listener of [...this.#listeners]) {
       try {
         listener(event);
       } catch (error) {
@@ -626,17 +637,17 @@ export class SipJsCall implements CallPort {
   }
 
   private asInviter(method: string): Inviter {
-    if (!(this.session instanceof Inviter)) {
+    if (!(this.#session instanceof Inviter)) {
       throw new VoiceSDKError('invalid-state', `${method}() is for outbound calls`);
     }
-    return this.session;
+    return this.#session;
   }
 
   private asInvitation(method: string): Invitation {
-    if (!(this.session instanceof Invitation)) {
+    if (!(this.#session instanceof Invitation)) {
       throw new VoiceSDKError('invalid-state', `${method}() is for inbound calls`);
     }
-    return this.session;
+    return this.#session;
   }
 }
 

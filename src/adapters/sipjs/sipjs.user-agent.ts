@@ -30,18 +30,28 @@ const DISPOSE_STEP_TIMEOUT_MS = 1000;
 
 export class SipJsUserAgent implements UserAgentPort {
   /** Escape hatch for tests and debugging: the SIP.js user agent. */
-  readonly userAgent: UserAgent;
-  private readonly config: UserAgentConfig;
-  private readonly transport: RetargetableTransport;
-  private readonly registration: Registration;
-  private readonly calls = new Set<SipJsCall>();
-  private readonly transportLostListeners = new Set<(error: VoiceSDKError) => void>();
-  private readonly incomingCallListeners = new Set<(call: CallPort) => void>();
-  private readonly registrationLostListeners = new Set<(error: VoiceSDKError) => void>();
-  private disposing: Promise<void> | undefined;
+  readonly #userAgent: UserAgent;
+  readonly #config: UserAgentConfig;
+  readonly #transport: RetargetableTransport;
+  readonly #registration: Registration;
+  readonly #calls = new Set<SipJsCall>();
+  readonly #transportLostListeners = new Set<(error: VoiceSDKError) => void>();
+  readonly #incomingCallListeners = new Set<(call: CallPort) => void>();
+  readonly #registrationLostListeners = new Set<(error: VoiceSDKError) => void>();
+  #disposing: Promise<void> | undefined;
+
+  /** The SIP.js UserAgent (escape hatch for tests). */
+  get userAgent(): UserAgent {
+    return this.#userAgent;
+  }
+
+  /** What serializers (inspectors) see: never the configuration or its password. */
+  toJSON(): Record<string, unknown> {
+    return { uri: this.#config.uri };
+  }
 
   constructor(config: UserAgentConfig) {
-    this.config = config;
+    this.#config = config;
     const uri = UserAgent.makeURI(config.uri);
     if (uri === undefined) {
       throw new VoiceSDKError('invalid-argument', `"${config.uri}" is not a SIP URI`);
@@ -71,13 +81,14 @@ export class SipJsUserAgent implements UserAgentPort {
       gracefulShutdown: false,
       sessionDescriptionHandlerFactory: createSessionDescriptionHandlerFactory({
         iceServers: config.iceServers,
+        iceTransportPolicy: config.iceTransportPolicy ?? 'all',
         iceGatheringTimeoutMs: config.iceGatheringTimeoutMs,
       }),
       // Read by SIP.js's default factory only; ours is configured above. Kept
       // equal so nothing falls back to SIP.js's default public STUN server.
       sessionDescriptionHandlerFactoryOptions: {
         iceGatheringTimeout: config.iceGatheringTimeoutMs,
-        peerConnectionConfiguration: { iceServers: config.iceServers },
+        peerConnectionConfiguration: { iceServers: config.iceServers, iceTransportPolicy: config.iceTransportPolicy ?? 'all' },
       },
       contactParams: { transport: 'ws' },
       // Kamailio (with nathelper's add_contact_alias for WebSocket clients)
@@ -88,12 +99,12 @@ export class SipJsUserAgent implements UserAgentPort {
         onDisconnect: (error) => this.onDisconnect(error),
       },
     };
-    this.userAgent = new UserAgent(options);
-    this.transport = this.userAgent.transport as RetargetableTransport;
-    this.registration = new Registration(
-      this.userAgent,
+    this.#userAgent = new UserAgent(options);
+    this.#transport = this.#userAgent.transport as RetargetableTransport;
+    this.#registration = new Registration(
+      this.#userAgent,
       { expires: config.registerExpires, logConfiguration: false },
-      { onLost: (error) => this.notify(this.registrationLostListeners, error) },
+      { onLost: (error) => this.notify(this.#registrationLostListeners, error) },
     );
   }
 
@@ -104,13 +115,13 @@ export class SipJsUserAgent implements UserAgentPort {
     if (!/^wss?:\/\/\S+$/i.test(server)) {
       throw new VoiceSDKError('invalid-argument', `"${server}" is not a ws:// or wss:// URL`);
     }
-    if (this.transport.isConnected() && this.transport.server === server) return;
+    if (this.#transport.isConnected() && this.#transport.server === server) return;
     try {
       // A deliberate disconnect: onDisconnect gets no error, no loss is reported.
-      await this.transport.disconnect();
-      this.transport.retarget(server);
-      if (this.userAgent.state === UserAgentState.Stopped) await this.userAgent.start();
-      else await this.transport.connect();
+      await this.#transport.disconnect();
+      this.#transport.retarget(server);
+      if (this.#userAgent.state === UserAgentState.Stopped) await this.#userAgent.start();
+      else await this.#transport.connect();
     } catch (error) {
       throw asVoiceSDKError(error, 'transport-failed', `Could not connect to ${server}`);
     }
@@ -118,21 +129,21 @@ export class SipJsUserAgent implements UserAgentPort {
 
   async disconnect(): Promise<void> {
     try {
-      await this.transport.disconnect();
+      await this.#transport.disconnect();
     } catch (error) {
       throw asVoiceSDKError(error, 'transport-failed', 'Could not close the connection');
     }
   }
 
   onTransportLost(listener: (error: VoiceSDKError) => void): Unsubscribe {
-    return subscribe(this.transportLostListeners, listener);
+    return subscribe(this.#transportLostListeners, listener);
   }
 
   private onDisconnect(error?: Error): void {
-    this.registration.onTransportClosed();
-    if (error === undefined || this.disposing !== undefined) return;
+    this.#registration.onTransportClosed();
+    if (error === undefined || this.#disposing !== undefined) return;
     this.notify(
-      this.transportLostListeners,
+      this.#transportLostListeners,
       new VoiceSDKError('transport-failed', 'The connection to the SIP server was lost', { cause: error }),
     );
   }
@@ -141,19 +152,19 @@ export class SipJsUserAgent implements UserAgentPort {
 
   async register(): Promise<void> {
     this.assertUsable();
-    if (!this.transport.isConnected()) {
+    if (!this.#transport.isConnected()) {
       throw new VoiceSDKError('transport-failed', 'Cannot register: the connection to the SIP server is down');
     }
-    await this.registration.register();
+    await this.#registration.register();
   }
 
   async unregister(): Promise<void> {
     this.assertUsable();
-    await this.registration.unregister();
+    await this.#registration.unregister();
   }
 
   onRegistrationLost(listener: (error: VoiceSDKError) => void): Unsubscribe {
-    return subscribe(this.registrationLostListeners, listener);
+    return subscribe(this.#registrationLostListeners, listener);
   }
 
   // ---- calls --------------------------------------------------------------
@@ -165,14 +176,14 @@ export class SipJsUserAgent implements UserAgentPort {
       throw new VoiceSDKError('invalid-argument', `"${request.target}" is not a SIP URI`);
     }
     const extraHeaders = toExtraHeaderLines(request.headers);
-    const fromUri = this.userAgent.configuration.uri.clone();
+    const fromUri = this.#userAgent.configuration.uri.clone();
     if (request.fromUser !== undefined && request.fromUser.length > 0) {
       if (!/^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+$/.test(request.fromUser)) {
         throw new VoiceSDKError('invalid-argument', `"${request.fromUser}" cannot be the user part of a SIP URI`);
       }
       fromUri.user = request.fromUser;
     }
-    const inviter = new Inviter(this.userAgent, target, {
+    const inviter = new Inviter(this.#userAgent, target, {
       extraHeaders,
       params: { fromUri },
       earlyMedia: true,
@@ -182,7 +193,7 @@ export class SipJsUserAgent implements UserAgentPort {
         direction: 'outbound',
         session: inviter,
         remoteIdentity: remoteIdentityOf(target),
-        customHeaders: outboundCustomHeaders(request.headers, this.config.headerPrefix),
+        customHeaders: outboundCustomHeaders(request.headers, this.#config.headerPrefix),
       }),
     );
     inviter.delegate = call.sessionDelegate();
@@ -190,13 +201,13 @@ export class SipJsUserAgent implements UserAgentPort {
   }
 
   onIncomingCall(listener: (call: CallPort) => void): Unsubscribe {
-    return subscribe(this.incomingCallListeners, listener);
+    return subscribe(this.#incomingCallListeners, listener);
   }
 
   private onInvite(invitation: Invitation): void {
     // A CANCEL may have beaten SIP.js's 180 to us: nothing left to offer.
     if (invitation.state !== SessionState.Initial) return;
-    if (this.disposing !== undefined || this.incomingCallListeners.size === 0) {
+    if (this.#disposing !== undefined || this.#incomingCallListeners.size === 0) {
       // Nobody can answer: 480 Temporarily Unavailable.
       invitation.reject({ statusCode: 480 }).catch(() => undefined);
       return;
@@ -206,53 +217,57 @@ export class SipJsUserAgent implements UserAgentPort {
         direction: 'inbound',
         session: invitation,
         remoteIdentity: remoteIdentityOf(invitation.remoteIdentity.uri),
-        customHeaders: readCustomHeaders(invitation.request.data, this.config.headerPrefix),
+        customHeaders: readCustomHeaders(invitation.request.data, this.#config.headerPrefix),
       }),
     );
     invitation.delegate = call.sessionDelegate();
-    this.notify(this.incomingCallListeners, call);
+    this.notify(this.#incomingCallListeners, call);
   }
 
   private callContext() {
     return {
-      userAgent: this.userAgent,
+      userAgent: this.#userAgent,
       onDisposed: (call: SipJsCall) => {
-        this.calls.delete(call);
+        this.#calls.delete(call);
       },
     };
   }
 
   private track(call: SipJsCall): SipJsCall {
-    this.calls.add(call);
+    this.#calls.add(call);
     return call;
   }
 
   // ---- teardown -----------------------------------------------------------
 
   dispose(): Promise<void> {
-    this.disposing ??= this.shutdown();
-    return this.disposing;
+    this.#disposing ??= this.shutdown();
+    return this.#disposing;
   }
 
   private async shutdown(): Promise<void> {
-    const calls = [...this.calls];
+    const calls = [...this.#calls];
     // CANCEL / BYE / 480 for every live call, in parallel, each handed to the transport.
     await withTimeout(Promise.all(calls.map((call) => call.end())), DISPOSE_STEP_TIMEOUT_MS);
     calls.forEach((call) => call.dispose());
-    await this.registration.dispose(DISPOSE_STEP_TIMEOUT_MS);
-    this.transportLostListeners.clear();
-    this.incomingCallListeners.clear();
-    this.registrationLostListeners.clear();
+    await this.#registration.dispose(DISPOSE_STEP_TIMEOUT_MS);
+    this.#transportLostListeners.clear();
+    this.#incomingCallListeners.clear();
+    this.#registrationLostListeners.clear();
     try {
       // gracefulShutdown: false → disposes the transport (closing the socket) and the core now.
-      await withTimeout(this.userAgent.stop(), DISPOSE_STEP_TIMEOUT_MS);
+      await withTimeout(this.#userAgent.stop(), DISPOSE_STEP_TIMEOUT_MS);
+      // stop() starts closing the socket but does not wait for it (SIP.js
+      // drops the transport.dispose() promise); wait for the close handshake so
+      // that no WebSocket is left CLOSING once destroy() resolves.
+      await withTimeout(this.#transport.disconnect(), DISPOSE_STEP_TIMEOUT_MS);
     } catch {
       // best effort: nothing is left to release if stop() failed half way
     }
   }
 
   private assertUsable(): void {
-    if (this.disposing !== undefined) {
+    if (this.#disposing !== undefined) {
       throw new VoiceSDKError('invalid-state', 'The user agent was disposed');
     }
   }

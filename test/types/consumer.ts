@@ -1,0 +1,271 @@
+/**
+ * A consumer of the BUILT package, type-checked by check-types.mjs against
+ * `dist/` through package.json `exports` (never run). It uses every public
+ * member of Device and Call and every event with a correctly typed handler;
+ * the exhaustiveness checks at the bottom fail to compile when a public
+ * member or event is added without being used here.
+ */
+import {
+  Call,
+  Device,
+  VoiceSDKError,
+  callMachine,
+  callStatus,
+  createSipJsAdapter,
+  deviceMachine,
+  deviceState,
+  isVoiceSDKError,
+  transportState,
+} from 'callchart';
+import type {
+  CallDirection,
+  CallEvents,
+  CallReport,
+  CallStatus,
+  ConnectOptions,
+  DeviceEvents,
+  DeviceOptions,
+  DeviceState,
+  DisconnectInfo,
+  DisconnectReason,
+  QualitySample,
+  QualityWarning,
+  ReconnectingInfo,
+  TransportState,
+  VoiceSDKErrorCode,
+  WarningName,
+} from 'callchart';
+import { createFakeNetwork, type FakeNetwork, type FakeSession, type RemoteCall } from 'callchart/testing';
+
+// --- options ------------------------------------------------------------------
+
+const network: FakeNetwork = createFakeNetwork({ domain: 'example.com', latencyMs: 0, users: { alice: 'pw' } });
+
+const options: DeviceOptions = {
+  server: ['wss://a.example.com/ws', 'wss://b.example.com/ws'],
+  uri: 'sip:alice@example.com',
+  password: 'pw',
+  authorizationUsername: 'alice',
+  displayName: 'Alice',
+  headerPrefix: 'X-2Chat-',
+  iceServers: [{ urls: 'stun:stun.example.com:3478' }],
+  inspect: (event) => void event.type,
+  adapter: network.adapter,
+  reconnect: { baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 5 },
+  qualityIntervalMs: 1000,
+  qualityWarnings: { gracePeriodMs: 5000, thresholds: { 'high-rtt': { threshold: 300 }, 'low-mos': false } },
+  reportIntervalMs: 3000,
+  dtmf: { method: 'info', durationMs: 100, gapMs: 70 },
+  iceGatheringTimeoutMs: 500,
+  registerExpires: 600,
+  userAgentString: 'my-app',
+};
+
+const sipJsOptions: DeviceOptions = { server: 'wss://pbx.example.com/ws', uri: 'sip:alice@example.com', adapter: createSipJsAdapter };
+void sipJsOptions;
+
+// --- Device -------------------------------------------------------------------
+
+export async function useDevice(): Promise<void> {
+  const device = new Device(options);
+
+  const state: DeviceState = device.state;
+  const transport: TransportState = device.transportState;
+  const calls: Call[] = device.calls;
+  const sameState: DeviceState = deviceState(device.actor.getSnapshot());
+  const sameTransport: TransportState = transportState(device.actor.getSnapshot());
+  void [state, transport, calls, sameState, sameTransport];
+
+  const offRegistering: () => void = device.on('registering', () => undefined);
+  device.on('registered', () => undefined);
+  device.on('unregistered', () => undefined);
+  device.on('connected', (info: { server: string }) => void info.server.toUpperCase());
+  device.on('reconnecting', (info: ReconnectingInfo) => void (info.attempt + info.delayMs + info.server.length));
+  device.on('disconnected', () => undefined);
+  device.on('error', (error: VoiceSDKError) => {
+    const code: VoiceSDKErrorCode = error.code;
+    const status: number | undefined = error.status;
+    void [code, status, error.message, error.cause];
+  });
+  device.on('incoming', (call: Call) => void useIncomingCall(call));
+  device.on('destroyed', () => undefined);
+  const onceRegistered = (): void => undefined;
+  device.once('registered', onceRegistered);
+  device.off('registered', onceRegistered);
+  offRegistering();
+
+  await device.connectTransport();
+  await device.register();
+  const call: Call = await device.connect({ to: '+15551234567', from: '+15550001111', params: { ticketId: 'T-1', priority: 2, vip: true } });
+  const minimal: ConnectOptions = { to: 'bob' };
+  await device.connect(minimal);
+  await useOutboundCall(call);
+  await device.unregister();
+  await device.destroy();
+  device.removeAllListeners();
+}
+
+// --- Call ---------------------------------------------------------------------
+
+async function useIncomingCall(call: Call): Promise<void> {
+  const headers: Readonly<Record<string, string>> = call.customHeaders;
+  void headers['ticketId'];
+  if (call.direction === 'inbound') await call.accept();
+  else await call.reject(603);
+  await call.reject();
+}
+
+export async function useOutboundCall(call: Call): Promise<void> {
+  const id: string = call.id;
+  const direction: CallDirection = call.direction;
+  const remote: string = call.remoteIdentity;
+  const session: unknown = call.session;
+  const status: CallStatus = call.getStatus();
+  const sameStatus: CallStatus = callStatus(call.actor.getSnapshot());
+  const muted: boolean = call.isMuted();
+  const onHold: boolean = call.isOnHold();
+  const recording: boolean = call.isRecording();
+  const sample: QualitySample | undefined = call.getLastQualitySample();
+  const report: CallReport = call.getReport();
+  const pc: RTCPeerConnection | undefined = call.getPeerConnection();
+  void [id, direction, remote, session, status, sameStatus, muted, onHold, recording, sample?.mosEstimate, report.durationMs, pc];
+
+  call.on('ringing', () => undefined);
+  call.on('accepted', () => undefined);
+  call.on('disconnect', (info: DisconnectInfo) => {
+    const reason: DisconnectReason | undefined = info.reason;
+    const final: CallReport = info.report;
+    void [reason, final.sampleCount];
+  });
+  call.on('error', (error: VoiceSDKError) => void error.code);
+  call.on('mute', (isMuted: boolean) => void isMuted);
+  call.on('hold', (isHeld: boolean) => void isHeld);
+  call.on('quality', (q: QualitySample) => void (q.timestamp + (q.rttMs ?? 0)));
+  call.on('warning', (warning: QualityWarning) => {
+    const name: WarningName = warning.name;
+    void [name, warning.value, warning.threshold];
+  });
+  call.on('warning-cleared', (info: { name: WarningName }) => void info.name);
+  call.on('report', (r: CallReport) => void r.warnings.length);
+  const offMute = call.once('mute', () => undefined);
+  offMute();
+  const onHoldChange = (held: boolean): void => void held;
+  call.on('hold', onHoldChange);
+  call.off('hold', onHoldChange);
+
+  call.mute();
+  call.mute(false);
+  await call.hold();
+  await call.hold(false);
+  await call.sendDigits('123#');
+  await call.setInputDevice('default');
+  await call.setOutputDevice('default');
+  call.startRecording();
+  call.pauseRecording();
+  call.resumeRecording();
+  const blob: Blob = await call.stopRecording();
+  void blob.size;
+  await call.disconnect();
+  call.removeAllListeners();
+}
+
+// --- errors, machines, testing ---------------------------------------------------
+
+export function useErrors(value: unknown): string {
+  const error = new VoiceSDKError('busy', 'The callee is busy', { status: 486, cause: new Error('486') });
+  if (error instanceof Error && isVoiceSDKError(value)) return value.code;
+  return error.name;
+}
+
+export function useMachines(): void {
+  const callNode = callMachine.id;
+  const deviceNode = deviceMachine.id;
+  void [callNode, deviceNode];
+}
+
+export function useTesting(): void {
+  const remote = network.remote('bob');
+  remote.nextCall().then((call: RemoteCall) => {
+    const headers: Readonly<Record<string, string>> = call.headers;
+    const fromUser: string | undefined = call.fromUser;
+    void [headers, fromUser];
+    call.ring();
+    call.answer();
+    call.hangup();
+  });
+  network.failNextInvite(486).failNextReinvite('timeout').setConditions({ rttMs: 300 });
+  const count: number = network.registerCount('sip:alice@example.com');
+  const open: number = network.openMediaCount;
+  const fakeSession = null as unknown as FakeSession;
+  void [count, open, fakeSession?.receivedDigits];
+}
+
+// --- exhaustiveness -------------------------------------------------------------
+
+type Exact<Used extends string, All extends PropertyKey> = [Exclude<All, Used>, Exclude<Used, All>] extends [never, never] ? true : never;
+
+/** Every public member of Device is used above; a new one must be added there (and here). */
+const deviceMembers: Exact<
+  | 'state'
+  | 'transportState'
+  | 'calls'
+  | 'actor'
+  | 'register'
+  | 'unregister'
+  | 'connectTransport'
+  | 'connect'
+  | 'destroy'
+  | 'on'
+  | 'once'
+  | 'off'
+  | 'removeAllListeners',
+  keyof Device
+> = true;
+
+/** Every public member of Call is used above. */
+const callMembers: Exact<
+  | 'id'
+  | 'direction'
+  | 'remoteIdentity'
+  | 'customHeaders'
+  | 'session'
+  | 'actor'
+  | 'getStatus'
+  | 'isMuted'
+  | 'isOnHold'
+  | 'isRecording'
+  | 'getLastQualitySample'
+  | 'getReport'
+  | 'getPeerConnection'
+  | 'accept'
+  | 'reject'
+  | 'disconnect'
+  | 'mute'
+  | 'hold'
+  | 'sendDigits'
+  | 'setInputDevice'
+  | 'setOutputDevice'
+  | 'startRecording'
+  | 'pauseRecording'
+  | 'resumeRecording'
+  | 'stopRecording'
+  | 'on'
+  | 'once'
+  | 'off'
+  | 'removeAllListeners',
+  keyof Call
+> = true;
+
+/** Every device event has a handler above. */
+const deviceEventNames: Exact<
+  'registering' | 'registered' | 'unregistered' | 'connected' | 'reconnecting' | 'disconnected' | 'error' | 'incoming' | 'destroyed',
+  keyof DeviceEvents
+> = true;
+
+/** Every call event has a handler above. */
+const callEventNames: Exact<
+  'ringing' | 'accepted' | 'disconnect' | 'error' | 'mute' | 'hold' | 'quality' | 'warning' | 'warning-cleared' | 'report',
+  keyof CallEvents
+> = true;
+
+void [deviceMembers, callMembers, deviceEventNames, callEventNames];
