@@ -12,6 +12,7 @@ import type {
   UserAgentPort,
 } from '../adapter';
 import { VoiceSDKError } from '../../errors';
+import { withTimeout } from './timeouts';
 import {
   outboundCustomHeaders,
   readCustomHeaders,
@@ -74,8 +75,8 @@ export class SipJsUserAgent implements UserAgentPort {
       },
       transportConstructor: RetargetableTransport,
       transportOptions: { server: UNSET_SERVER },
-      // Reconnecting is the device machine's decision (backoff, next server).
-      reconnectionAttempts: 0,
+      // Reconnecting is the device machine's decision (backoff, next server);
+      // SIP.js 0.21 does not reconnect by default (its reconnectionAttempts is deprecated).
       // We end calls and unregister ourselves in dispose(), with timeouts;
       // SIP.js's graceful stop does the same serially and without any.
       gracefulShutdown: false,
@@ -292,18 +293,3 @@ function subscribe<T>(listeners: Set<T>, listener: T): Unsubscribe {
   };
 }
 
-function withTimeout(promise: Promise<unknown>, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    promise.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
-}

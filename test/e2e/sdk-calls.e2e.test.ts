@@ -1,0 +1,502 @@
+// The built SDK (dist/) in Chromium through the e2e Kamailio, media on
+// loopback: registration (and a wrong password), calls with custom headers,
+// two-way audio, mute, hold, and DTMF both ways of sending it. Each test makes
+// its own devices and ends with every call hung up, every device destroyed,
+// and nothing left open in the pages.
+//
+// Build first (npx tsup --silent), then:
+//   bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/sdk-calls.e2e.test.ts
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CleanupStack,
+  REPO_ROOT,
+  USERS,
+  assertIsolatedNetwork,
+  countTelephoneEvents,
+  kamailioErrors,
+  launchBrowser,
+  readRtpPackets,
+  sipUri,
+  startCapture,
+  startKamailio,
+  startStaticServer,
+  telephoneEventPayloadTypes,
+  waitFor,
+  type E2EBrowser,
+  type Kamailio,
+} from './harness/index.js';
+import {
+  lab,
+  openLabPages,
+  readSipOverWebSocket,
+  requestsOf,
+  type InboundAudio,
+  type LabDeviceOptions,
+} from './sdk/calls-helpers.js';
+
+const PAGE_PATH = '/test/e2e/pages/sdk/index.html';
+const NAMES = ['alice', 'bob', 'carol'] as const;
+type Name = (typeof NAMES)[number];
+/** Generous: other e2e runs share these two cores. */
+const WAIT = { timeoutMs: 15_000, intervalMs: 25 };
+
+const TICKET_PARAMS = { ticketId: 'INC-4815', operator: 'ada' };
+const WRONG_PASSWORD = 'not-carols-password';
+/** WebSocket.OPEN and .CLOSED (Node 20 has no WebSocket global). */
+const WEBSOCKET_OPEN = 1;
+const WEBSOCKET_CLOSED = 3;
+
+describe('callchart SDK calls through Kamailio in Chromium', () => {
+  const cleanup = new CleanupStack();
+  let kamailio: Kamailio;
+  let browser: E2EBrowser;
+  let pages: Record<Name, Page>;
+  const figures: string[] = [];
+
+  const deviceOptions = (name: Name, extra: Partial<LabDeviceOptions> = {}): LabDeviceOptions => ({
+    server: kamailio.wsUrl,
+    uri: sipUri(name),
+    password: USERS[name].password,
+    ...extra,
+  });
+
+  const registered = async (name: Name, extra: Partial<LabDeviceOptions> = {}): Promise<void> => {
+    await lab(pages[name], 'createDevice', deviceOptions(name, extra));
+    expect(await lab(pages[name], 'register')).toMatchObject({ ok: true });
+  };
+
+  /** The label of the next incoming call on `name`'s page, once it is there. */
+  const nextIncoming = async (name: Name, before: readonly string[]): Promise<string> =>
+    waitFor(
+      async () => (await lab(pages[name], 'incomingLabels')).find((label) => !before.includes(label)),
+      { ...WAIT, description: `an incoming call on ${name}` },
+    );
+
+  const waitForCallEvent = (name: Name, label: string, type: string) =>
+    waitFor(async () => (await lab(pages[name], 'callEvents', label)).find((event) => event.type === type), {
+      ...WAIT,
+      description: `'${type}' on ${name}'s call ${label}`,
+    });
+
+  /**
+   * alice calls bob, bob answers at once (auto-answer in his page) and both
+   * see `accepted`; returns the labels and connect() → accepted on alice.
+   */
+  const establishCall = async (
+    options: { alice?: Partial<LabDeviceOptions>; bob?: Partial<LabDeviceOptions> } = {},
+  ): Promise<{ out: string; in: string; setupMs: number }> => {
+    await registered('bob', options.bob);
+    await registered('alice', options.alice);
+    await lab(pages.bob, 'setAutoAnswer', true);
+    const before = await lab(pages.bob, 'incomingLabels');
+    expect(await lab(pages.alice, 'connect', 'out', { to: 'bob' })).toMatchObject({ ok: true });
+    const incoming = await nextIncoming('bob', before);
+    const accepted = await waitForCallEvent('alice', 'out', 'accepted');
+    await waitForCallEvent('bob', incoming, 'accepted');
+    const setupMs = accepted.at - (await lab(pages.alice, 'connectStartedAt', 'out'));
+    return { out: 'out', in: incoming, setupMs };
+  };
+
+  const inbound = (name: Name, label: string): Promise<InboundAudio> => lab(pages[name], 'inboundAudio', label);
+
+  /** Polls until `name`'s inbound audio on `label` has grown by `packets` packets and some energy. */
+  const expectAudioGrowing = async (name: Name, label: string, packets = 25): Promise<void> => {
+    const start = await inbound(name, label);
+    await waitFor(
+      async () => {
+        const now = await inbound(name, label);
+        return now.packetsReceived >= start.packetsReceived + packets && now.totalAudioEnergy > start.totalAudioEnergy;
+      },
+      { ...WAIT, intervalMs: 50, description: `inbound audio on ${name}'s ${label} to grow` },
+    );
+  };
+
+  /** What arrived on `name`'s `label` during `ms` (media is let flow for a measured interval). */
+  const growthOver = async (name: Name, label: string, ms: number): Promise<InboundAudio> => {
+    const start = await inbound(name, label);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const end = await inbound(name, label);
+    return {
+      packetsReceived: end.packetsReceived - start.packetsReceived,
+      totalAudioEnergy: end.totalAudioEnergy - start.totalAudioEnergy,
+    };
+  };
+
+  beforeAll(async () => {
+    assertIsolatedNetwork();
+    kamailio = await startKamailio();
+    cleanup.add('kamailio', () => kamailio.stop());
+    const server = await startStaticServer({ root: REPO_ROOT });
+    cleanup.add('static server', () => server.stop());
+    browser = await launchBrowser();
+    cleanup.add('chromium', () => browser.close());
+    pages = await openLabPages(browser, NAMES, `${server.url}${PAGE_PATH}`);
+  });
+
+  afterEach(async () => {
+    for (const name of NAMES) {
+      await lab(pages[name], 'setAutoAnswer', false);
+      expect(await lab(pages[name], 'endAll'), `tearing down ${name}`).toMatchObject({ ok: true });
+    }
+    for (const name of NAMES) {
+      const { peerConnections, microphoneTracks, sockets } = await lab(pages[name], 'leftovers');
+      expect(peerConnections.filter((state) => state !== 'closed/closed'), `open peer connections on ${name}`).toEqual([]);
+      expect(microphoneTracks.filter((state) => state !== 'ended'), `live microphone tracks on ${name}`).toEqual([]);
+      expect(sockets.filter((state) => state !== WEBSOCKET_CLOSED), `open WebSockets on ${name}`).toEqual([]);
+    }
+  });
+
+  afterAll(async () => {
+    if (figures.length > 0) console.info(`measured:\n  ${figures.join('\n  ')}`);
+    await cleanup.runAll();
+  });
+
+  it('registers, unregisters and registers again, announcing each step in order', async () => {
+    await lab(pages.alice, 'createDevice', deviceOptions('alice'));
+    expect(await lab(pages.alice, 'device')).toMatchObject({ state: 'unregistered', transportState: 'disconnected' });
+    /** The REGISTERs alice sends during `step`, and how it settled. */
+    const registersDuring = async (step: 'register' | 'unregister') => {
+      const before = (await lab(pages.alice, 'sentFrames')).length;
+      const outcome = await lab(pages.alice, step);
+      return { outcome, registers: requestsOf((await lab(pages.alice, 'sentFrames')).slice(before), 'REGISTER') };
+    };
+    const removesBinding = (frame: string): boolean => /^Expires:\s*0\r$/m.test(frame) || /^Contact:.*;expires=0\b/im.test(frame);
+
+    const first = await registersDuring('register');
+    expect(first.outcome).toMatchObject({ ok: true });
+    expect(await lab(pages.alice, 'device')).toMatchObject({ state: 'registered', transportState: 'connected' });
+    const off = await registersDuring('unregister');
+    expect(off.outcome).toMatchObject({ ok: true });
+    expect(await lab(pages.alice, 'device')).toMatchObject({ state: 'unregistered', transportState: 'connected' });
+    const again = await registersDuring('register');
+    expect(again.outcome).toMatchObject({ ok: true });
+    expect(await lab(pages.alice, 'device')).toMatchObject({ state: 'registered', transportState: 'connected' });
+
+    const registration = (await lab(pages.alice, 'deviceEvents')).filter((event) =>
+      ['registering', 'registered', 'unregistered'].includes(event.type),
+    );
+    // Each event fires with device.state already saying the same thing.
+    expect(registration.map(({ type, state }) => [type, state])).toEqual([
+      ['registering', 'registering'],
+      ['registered', 'registered'],
+      ['unregistered', 'unregistered'],
+      ['registering', 'registering'],
+      ['registered', 'registered'],
+    ]);
+    expect((await lab(pages.alice, 'deviceEvents')).filter((event) => event.type === 'error')).toEqual([]);
+
+    // On the wire: a binding (with the digest challenge at most once), its removal, a binding again.
+    for (const step of [first, again]) {
+      expect(step.registers.length).toBeGreaterThanOrEqual(1);
+      expect(step.registers.length).toBeLessThanOrEqual(2);
+      expect(step.registers.filter(removesBinding)).toEqual([]);
+    }
+    expect(off.registers.length).toBeGreaterThanOrEqual(1);
+    expect(off.registers.every(removesBinding)).toBe(true);
+    figures.push(
+      `register (ws, digest challenge): first ${first.outcome.ms.toFixed(0)} ms (opens the socket, ${first.registers.length} REGISTERs), ` +
+        `again ${again.outcome.ms.toFixed(0)} ms (${again.registers.length}); unregister ${off.outcome.ms.toFixed(0)} ms`,
+    );
+  });
+
+  it('refuses a wrong password with auth-failed after at most two REGISTERs, and does not retry on its own', async () => {
+    const sentBefore = (await lab(pages.carol, 'sentFrames')).length;
+    await lab(pages.carol, 'createDevice', deviceOptions('carol', { password: WRONG_PASSWORD }));
+    const outcome = await lab(pages.carol, 'register');
+    expect(outcome).toMatchObject({ ok: false, error: { name: 'VoiceSDKError', code: 'auth-failed' } });
+    const events = await lab(pages.carol, 'deviceEvents');
+    expect(events.filter((event) => event.type === 'error')).toEqual([
+      expect.objectContaining({ detail: 'auth-failed', state: 'unregistered' }),
+    ]);
+    expect(events.filter((event) => event.type === 'registered')).toEqual([]);
+    const registers = requestsOf((await lab(pages.carol, 'sentFrames')).slice(sentBefore), 'REGISTER');
+    expect(registers.length).toBeGreaterThanOrEqual(1);
+    expect(registers.length).toBeLessThanOrEqual(2);
+
+    // Nothing to wait for: a retry loop would show as more REGISTERs. The
+    // reconnect backoff starts at 500 ms, so 2 s would see any loop.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(requestsOf((await lab(pages.carol, 'sentFrames')).slice(sentBefore), 'REGISTER')).toHaveLength(registers.length);
+    expect(await lab(pages.carol, 'device')).toEqual({ state: 'unregistered', transportState: 'connected', calls: 0 });
+    expect((await lab(pages.carol, 'deviceEvents')).length).toBe(events.length);
+    figures.push(`wrong password: auth-failed after ${registers.length} REGISTERs in ${outcome.ms.toFixed(0)} ms`);
+  });
+
+  it('a device refused registration still places calls on its open socket, and they fail with auth-failed at the INVITE', async () => {
+    await registered('bob');
+    await lab(pages.carol, 'createDevice', deviceOptions('carol', { password: WRONG_PASSWORD }));
+    expect(await lab(pages.carol, 'register')).toMatchObject({ ok: false, error: { code: 'auth-failed' } });
+    const sentBefore = (await lab(pages.carol, 'sentFrames')).length;
+    const bobBefore = await lab(pages.bob, 'incomingLabels');
+
+    // connect() resolves once the INVITE is under way: the socket is still open.
+    expect(await lab(pages.carol, 'connect', 'denied', { to: 'bob' })).toMatchObject({ ok: true });
+    await waitForCallEvent('carol', 'denied', 'disconnect');
+    // Kamailio challenges the INVITE (407), SIP.js answers once with the same wrong password, the second 407 is final.
+    expect((await lab(pages.carol, 'callEvents', 'denied')).map(({ type, detail }) => [type, detail])).toEqual([
+      ['error', 'auth-failed'],
+      ['disconnect', 'failed'],
+    ]);
+    expect(await lab(pages.carol, 'callInfo', 'denied')).toMatchObject({ status: 'failed' });
+    const invites = requestsOf((await lab(pages.carol, 'sentFrames')).slice(sentBefore), 'INVITE');
+    expect(invites.length).toBeGreaterThanOrEqual(1);
+    expect(invites.length).toBeLessThanOrEqual(2);
+    // Same socket: it connected once, for the REGISTER.
+    const events = await lab(pages.carol, 'deviceEvents');
+    expect(events.filter((event) => event.type === 'connected')).toHaveLength(1);
+    expect(await lab(pages.carol, 'device')).toEqual({ state: 'unregistered', transportState: 'connected', calls: 0 });
+    // bob never heard of it.
+    expect(await lab(pages.bob, 'incomingLabels')).toEqual(bobBefore);
+  });
+
+  it('a device refused registration is destroyed cleanly, and a new one fails the same way without looping', async () => {
+    await lab(pages.carol, 'createDevice', deviceOptions('carol', { password: WRONG_PASSWORD }));
+    expect(await lab(pages.carol, 'register')).toMatchObject({ ok: false, error: { code: 'auth-failed' } });
+    expect(await lab(pages.carol, 'endAll')).toMatchObject({ ok: true });
+    expect(await lab(pages.carol, 'device')).toMatchObject({ state: 'destroyed' });
+    expect((await lab(pages.carol, 'deviceEvents')).at(-1)).toMatchObject({ type: 'destroyed' });
+
+    const sentBefore = (await lab(pages.carol, 'sentFrames')).length;
+    await lab(pages.carol, 'createDevice', deviceOptions('carol', { password: WRONG_PASSWORD }));
+    expect(await lab(pages.carol, 'register')).toMatchObject({ ok: false, error: { code: 'auth-failed' } });
+    const registers = requestsOf((await lab(pages.carol, 'sentFrames')).slice(sentBefore), 'REGISTER');
+    expect(registers.length).toBeGreaterThanOrEqual(1);
+    expect(registers.length).toBeLessThanOrEqual(2);
+    // As above: a loop would show within the first backoff step.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(requestsOf((await lab(pages.carol, 'sentFrames')).slice(sentBefore), 'REGISTER')).toHaveLength(registers.length);
+  });
+
+  it('alice calls bob with params: bob sees who calls and the params, alice sees ringing, then both see accepted', async () => {
+    await registered('bob');
+    await registered('alice');
+    const sentBefore = (await lab(pages.alice, 'sentFrames')).length;
+    const bobBefore = await lab(pages.bob, 'incomingLabels');
+    expect(await lab(pages.alice, 'connect', 'out', { to: 'bob', params: TICKET_PARAMS })).toMatchObject({ ok: true });
+
+    const incoming = await nextIncoming('bob', bobBefore);
+    expect(await lab(pages.bob, 'callInfo', incoming)).toEqual({
+      direction: 'inbound',
+      status: 'pending',
+      remoteIdentity: 'sip:alice@callchart.test',
+      customHeaders: TICKET_PARAMS,
+      muted: false,
+      onHold: false,
+    });
+    const ringing = await waitForCallEvent('alice', 'out', 'ringing');
+    expect(await lab(pages.alice, 'callInfo', 'out')).toMatchObject({ direction: 'outbound', status: 'ringing' });
+
+    const accept = await lab(pages.bob, 'accept', incoming);
+    expect(accept).toMatchObject({ ok: true });
+    await waitForCallEvent('alice', 'out', 'accepted');
+    expect((await lab(pages.alice, 'callEvents', 'out')).map((event) => event.type)).toEqual(['ringing', 'accepted']);
+    expect((await lab(pages.bob, 'callEvents', incoming)).map((event) => event.type)).toEqual(['accepted']);
+    expect(await lab(pages.alice, 'callInfo', 'out')).toMatchObject({
+      status: 'accepted',
+      remoteIdentity: 'sip:bob@callchart.test',
+      customHeaders: TICKET_PARAMS,
+    });
+    expect(await lab(pages.bob, 'callInfo', incoming)).toMatchObject({ status: 'accepted' });
+
+    // On the wire, each param is one header with the default prefix.
+    const invite = requestsOf((await lab(pages.alice, 'sentFrames')).slice(sentBefore), 'INVITE').at(-1);
+    expect(invite).toMatch(/^X-Callchart-TicketId: INC-4815\r$/m);
+    expect(invite).toMatch(/^X-Callchart-Operator: ada\r$/m);
+    figures.push(
+      `call: connect() -> ringing ${(ringing.at - (await lab(pages.alice, 'connectStartedAt', 'out'))).toFixed(0)} ms, bob's accept() ${accept.ms.toFixed(0)} ms`,
+    );
+  });
+
+  it("params round-trip with headerPrefix 'X-2Chat-' on both devices", async () => {
+    await registered('bob', { headerPrefix: 'X-2Chat-' });
+    await registered('alice', { headerPrefix: 'X-2Chat-' });
+    const sentBefore = (await lab(pages.alice, 'sentFrames')).length;
+    const bobBefore = await lab(pages.bob, 'incomingLabels');
+    expect(await lab(pages.alice, 'connect', 'out', { to: 'bob', params: TICKET_PARAMS })).toMatchObject({ ok: true });
+    const incoming = await nextIncoming('bob', bobBefore);
+    expect((await lab(pages.bob, 'callInfo', incoming)).customHeaders).toEqual(TICKET_PARAMS);
+    expect((await lab(pages.alice, 'callInfo', 'out')).customHeaders).toEqual(TICKET_PARAMS);
+    const invite = requestsOf((await lab(pages.alice, 'sentFrames')).slice(sentBefore), 'INVITE').at(-1);
+    expect(invite).toMatch(/^X-2Chat-TicketId: INC-4815\r$/m);
+    expect(invite).toMatch(/^X-2Chat-Operator: ada\r$/m);
+    expect(invite).not.toMatch(/^X-Callchart-/im);
+    expect(await lab(pages.bob, 'accept', incoming)).toMatchObject({ ok: true });
+    await waitForCallEvent('alice', 'out', 'accepted');
+  });
+
+  it('audio flows both ways once the call is accepted', async () => {
+    const call = await establishCall();
+    await expectAudioGrowing('alice', call.out);
+    await expectAudioGrowing('bob', call.in);
+    // The teardown checks rely on the page seeing the SDK's peer connection, microphone and socket.
+    for (const name of ['alice', 'bob'] as const) {
+      expect(await lab(pages[name], 'leftovers')).toMatchObject({
+        peerConnections: expect.arrayContaining(['connected/stable']),
+        microphoneTracks: expect.arrayContaining(['live']),
+        sockets: expect.arrayContaining([WEBSOCKET_OPEN]),
+      });
+    }
+    figures.push(`call setup, connect() -> accepted with an auto-answering callee: ${call.setupMs.toFixed(0)} ms`);
+  });
+
+  it("mute silences alice at bob's end, and unmute brings her back", async () => {
+    const call = await establishCall();
+    await expectAudioGrowing('bob', call.in);
+    const talking = await growthOver('bob', call.in, 1000);
+    expect(talking.totalAudioEnergy).toBeGreaterThan(0);
+
+    expect(await lab(pages.alice, 'mute', call.out, true)).toMatchObject({ ok: true });
+    expect(await lab(pages.alice, 'callInfo', call.out)).toMatchObject({ muted: true, status: 'accepted' });
+    // What was in flight and in bob's jitter buffer still plays: wait for a silent second, then check the next.
+    await waitFor(async () => (await growthOver('bob', call.in, 1000)).totalAudioEnergy <= talking.totalAudioEnergy * 0.01, {
+      timeoutMs: 15_000,
+      intervalMs: 0,
+      description: "bob's inbound energy to stop growing",
+    });
+    const muted = await growthOver('bob', call.in, 1000);
+    expect(muted.totalAudioEnergy).toBeLessThanOrEqual(talking.totalAudioEnergy * 0.01);
+    // Mute is local (no signalling): the call stays up and packets (of silence) keep coming.
+    expect(muted.packetsReceived).toBeGreaterThan(0);
+
+    expect(await lab(pages.alice, 'mute', call.out, false)).toMatchObject({ ok: true });
+    expect(await lab(pages.alice, 'callInfo', call.out)).toMatchObject({ muted: false });
+    await waitFor(async () => (await growthOver('bob', call.in, 1000)).totalAudioEnergy >= talking.totalAudioEnergy * 0.25, {
+      timeoutMs: 15_000,
+      intervalMs: 0,
+      description: "bob's inbound energy to grow again",
+    });
+    expect(
+      (await lab(pages.alice, 'callEvents', call.out)).filter((event) => event.type === 'mute').map((event) => event.detail),
+    ).toEqual([true, false]);
+    figures.push(
+      `mute: bob's inbound energy per second ${talking.totalAudioEnergy.toFixed(3)} talking, ${muted.totalAudioEnergy.toFixed(6)} muted`,
+    );
+  });
+
+  it('hold sends a sendonly re-INVITE and stops the audio reaching the holder; unhold resumes it', async () => {
+    const call = await establishCall();
+    await expectAudioGrowing('alice', call.out);
+    const sentBefore = (await lab(pages.alice, 'sentFrames')).length;
+
+    const hold = await lab(pages.alice, 'hold', call.out, true);
+    expect(hold).toMatchObject({ ok: true });
+    expect(await lab(pages.alice, 'callInfo', call.out)).toMatchObject({ onHold: true, status: 'accepted' });
+    const reinvites = requestsOf((await lab(pages.alice, 'sentFrames')).slice(sentBefore), 'INVITE');
+    expect(reinvites).toHaveLength(1);
+    expect(reinvites[0]).toMatch(/^a=sendonly\r$/m);
+    expect((await lab(pages.alice, 'sdp', call.out)).local).toMatch(/^a=sendonly\r$/m);
+    expect((await lab(pages.bob, 'sdp', call.in)).local).toMatch(/^a=recvonly\r$/m);
+    // bob stops sending once his answer is applied: wait for a quiet half second, then check a whole one.
+    await waitFor(async () => (await growthOver('alice', call.out, 500)).packetsReceived === 0, {
+      timeoutMs: 15_000,
+      intervalMs: 0,
+      description: "alice's inbound packets to stop while on hold",
+    });
+    expect((await growthOver('alice', call.out, 1000)).packetsReceived).toBe(0);
+
+    const resume = await lab(pages.alice, 'hold', call.out, false);
+    expect(resume).toMatchObject({ ok: true });
+    expect(await lab(pages.alice, 'callInfo', call.out)).toMatchObject({ onHold: false, status: 'accepted' });
+    const all = requestsOf((await lab(pages.alice, 'sentFrames')).slice(sentBefore), 'INVITE');
+    expect(all).toHaveLength(2);
+    expect(all[1]).toMatch(/^a=sendrecv\r$/m);
+    expect((await lab(pages.alice, 'sdp', call.out)).local).toMatch(/^a=sendrecv\r$/m);
+    await expectAudioGrowing('alice', call.out);
+    await expectAudioGrowing('bob', call.in);
+    expect(
+      (await lab(pages.alice, 'callEvents', call.out)).filter((event) => event.type === 'hold').map((event) => event.detail),
+    ).toEqual([true, false]);
+    figures.push(`hold re-INVITE ${hold.ms.toFixed(0)} ms, resume re-INVITE ${resume.ms.toFixed(0)} ms`);
+  });
+
+  it('sendDigits sends one RFC 4733 telephone-event per digit', async () => {
+    const call = await establishCall();
+    const localSdp = (await lab(pages.alice, 'sdp', call.out)).local;
+    const eventTypes = telephoneEventPayloadTypes(localSdp);
+    expect(eventTypes.length).toBeGreaterThan(0);
+    const aliceSsrcs = [...localSdp.matchAll(/^a=ssrc:(\d+) /gm)].map((match) => Number(match[1]));
+
+    const capture = await startCapture({ filter: 'udp' });
+    try {
+      const sent = await lab(pages.alice, 'sendDigits', call.out, '1234#');
+      expect(sent).toMatchObject({ ok: true });
+      // Packets reach the wire after the browser says the tones are done: wait for them.
+      await capture.waitForRtp((packets) => countTelephoneEvents(packets, eventTypes) >= 5, {
+        timeoutMs: 15_000,
+        description: '5 telephone-events on the wire',
+      });
+      await capture.stop();
+      const events = (await readRtpPackets(capture.file)).filter((packet) => eventTypes.includes(packet.payloadType));
+      expect(countTelephoneEvents(events, eventTypes)).toBe(5);
+      // All from alice's audio stream (one RTP timestamp per digit, counted above).
+      expect([...new Set(events.map((packet) => packet.ssrc))]).toEqual([expect.toBeOneOf(aliceSsrcs)]);
+      figures.push(
+        `RFC 4733 DTMF '1234#': sendDigits() ${sent.ms.toFixed(0)} ms, ${events.length} packets, payload type ${[
+          ...new Set(events.map((packet) => packet.payloadType)),
+        ].join('/')}`,
+      );
+    } finally {
+      await capture.dispose();
+    }
+    expect(await lab(pages.bob, 'callInfo', call.in)).toMatchObject({ status: 'accepted' });
+  });
+
+  it("sendDigits with dtmf method 'info' delivers one SIP INFO per digit to the far end", async () => {
+    // The adapter owns the SIP.js session delegate (onBye, onCancel, onRefer…),
+    // so `call.session.delegate` is not ours to replace: we watch the socket
+    // instead. The capture must start before the WebSocket handshake for tshark
+    // to decode SIP; udp port 9 lets startCapture's readiness probe through.
+    const capture = await startCapture({ filter: `tcp port ${kamailio.wsPort} or udp port 9` });
+    try {
+      const call = await establishCall({ alice: { dtmf: { method: 'info' } } });
+      const bobFramesBefore = (await lab(pages.bob, 'receivedFrames')).length;
+      const sent = await lab(pages.alice, 'sendDigits', call.out, '1234#');
+      // Each INFO is awaited until its 2xx: resolving means bob answered all five.
+      expect(sent).toMatchObject({ ok: true });
+
+      const expected = ['1', '2', '3', '4', '#'].map((digit) => `Signal=${digit}\r\nDuration=100`);
+      const delivered = requestsOf((await lab(pages.bob, 'receivedFrames')).slice(bobFramesBefore), 'INFO');
+      expect(delivered.map((frame) => frame.slice(frame.indexOf('\r\n\r\n') + 4))).toEqual(expected);
+      expect(delivered.every((frame) => /^Content-Type: application\/dtmf-relay\r$/m.test(frame))).toBe(true);
+
+      const port = kamailio.wsPort;
+      const infos = await waitFor(
+        async () => {
+          const messages = await readSipOverWebSocket(capture.file, port, `sip.CSeq.method == "INFO"`);
+          return messages.filter((m) => m.srcPort === port && m.status === 200).length >= 5 ? messages : undefined;
+        },
+        { ...WAIT, intervalMs: 200, description: 'the INFO transactions in the capture' },
+      );
+      const toBob = infos.filter((m) => m.method === 'INFO' && m.srcPort === port);
+      const fromAlice = infos.filter((m) => m.method === 'INFO' && m.dstPort === port);
+      expect(toBob.map((m) => m.body)).toEqual(expected);
+      expect(fromAlice).toHaveLength(5);
+      // Delivered on one socket, and not alice's.
+      expect(new Set(toBob.map((m) => m.dstPort)).size).toBe(1);
+      expect(fromAlice.map((m) => m.srcPort)).not.toContain(toBob[0]!.dstPort);
+      const roundTrips = fromAlice.map((request) => {
+        const answer = infos.find((m) => m.status === 200 && m.cseq === request.cseq && m.srcPort === port);
+        return (answer!.time - request.time) * 1000;
+      });
+      figures.push(
+        `INFO DTMF '1234#': sendDigits() ${sent.ms.toFixed(0)} ms; INFO -> 200 through Kamailio ${roundTrips.map((ms) => ms.toFixed(1)).join(', ')} ms`,
+      );
+
+      // The adapter's own delegate still works: alice hangs up, bob sees it.
+      expect(await lab(pages.alice, 'disconnect', call.out)).toMatchObject({ ok: true });
+      expect(await waitForCallEvent('bob', call.in, 'disconnect')).toMatchObject({ detail: 'remote-hangup' });
+    } finally {
+      await capture.dispose();
+    }
+  });
+
+  it('logged no errors (browser or Kamailio) and printed no password', () => {
+    const all = browser.consoleMessages();
+    for (const password of [...Object.values(USERS).map((user) => user.password), WRONG_PASSWORD]) {
+      expect(all.filter((entry) => entry.text.includes(password))).toEqual([]);
+    }
+    expect(browser.consoleErrors()).toEqual([]);
+    expect(kamailioErrors(kamailio)).toEqual([]);
+  });
+});

@@ -1,0 +1,437 @@
+// Drives the built SDK in test/e2e/pages/sdk/ for sdk-calls.e2e.test.ts.
+//
+// `installCallsLab` runs in the page before the SDK loads (an init script):
+// it wraps WebSocket, RTCPeerConnection and getUserMedia to see what the SDK
+// sends and what it leaves open, and puts `window.callsLab` on the page: one
+// Device per page, its calls under labels, every event recorded with its time.
+// `lab(page, method, ...args)` calls it from the test with types.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import type { Call, ConnectOptions, Device, DeviceOptions } from '../../../src/index.js';
+import { TSHARK_BIN, type E2EBrowser } from '../harness/index.js';
+
+const execFileAsync = promisify(execFile);
+
+export interface ErrorInfo {
+  name: string;
+  code?: string;
+  status?: number;
+  message: string;
+}
+
+/** How a page-side promise settled, and how long it took (ms). */
+export type Outcome = ({ ok: true } | { ok: false; error: ErrorInfo }) & { ms: number };
+
+/** A device or call event as the page saw it; `at` is the page's performance.now(). */
+export interface RecordedEvent {
+  type: string;
+  at: number;
+  /** device.state, or call.getStatus(), when the event fired. */
+  state: string;
+  /** Error code (error events), reason (disconnect), or the flag (mute, hold). */
+  detail?: string | boolean;
+}
+
+export interface CallInfo {
+  direction: string;
+  status: string;
+  remoteIdentity: string;
+  customHeaders: Record<string, string>;
+  muted: boolean;
+  onHold: boolean;
+}
+
+export interface InboundAudio {
+  packetsReceived: number;
+  totalAudioEnergy: number;
+}
+
+export interface Leftovers {
+  /** `connectionState/signalingState` of every RTCPeerConnection the page created. */
+  peerConnections: string[];
+  /** `readyState` of every getUserMedia track the page got. */
+  microphoneTracks: string[];
+  /** `readyState` of every WebSocket the page opened (3 is CLOSED). */
+  sockets: number[];
+}
+
+/** Device options the page can take (no functions cross into the page). */
+export type LabDeviceOptions = Omit<DeviceOptions, 'adapter' | 'inspect'>;
+
+/** window.callsLab */
+export interface CallsLab {
+  createDevice(options: LabDeviceOptions): void;
+  register(): Promise<Outcome>;
+  unregister(): Promise<Outcome>;
+  device(): { state: string; transportState: string; calls: number };
+  deviceEvents(): RecordedEvent[];
+  /** Places a call under `label`; resolves when connect() did (INVITE under way). */
+  connect(label: string, options: ConnectOptions): Promise<Outcome>;
+  /** Labels of incoming calls so far: 'in1', 'in2', … */
+  incomingLabels(): string[];
+  callInfo(label: string): CallInfo;
+  callEvents(label: string): RecordedEvent[];
+  /** When connect() was called for `label` (performance.now()). */
+  connectStartedAt(label: string): number;
+  accept(label: string): Promise<Outcome>;
+  /** Answer every incoming call as soon as it arrives (for setup-time figures). */
+  setAutoAnswer(on: boolean): void;
+  disconnect(label: string): Promise<Outcome>;
+  mute(label: string, muted: boolean): Outcome;
+  hold(label: string, onHold: boolean): Promise<Outcome>;
+  sendDigits(label: string, digits: string): Promise<Outcome>;
+  inboundAudio(label: string): Promise<InboundAudio>;
+  sdp(label: string): { local: string; remote: string };
+  /** Text frames the page sent on its WebSockets, oldest first. */
+  sentFrames(): string[];
+  /** Text frames the page received on its WebSockets, oldest first. */
+  receivedFrames(): string[];
+  /**
+   * Hangs up every answered call, waits until every BYE the device sent has
+   * its final response, then destroys the device. Fails if a BYE stays
+   * unanswered for 10 s.
+   */
+  endAll(): Promise<Outcome>;
+  leftovers(): Leftovers;
+  now(): number;
+}
+
+/**
+ * The page side. Serialised by Playwright: it may use nothing from this
+ * module but types.
+ */
+export function installCallsLab(): void {
+  type SDK = { Device: new (options: LabDeviceOptions) => Device };
+  const page = window as unknown as { callchart?: SDK; callsLab?: CallsLab };
+
+  const sent: string[] = [];
+  const received: string[] = [];
+  const sockets: WebSocket[] = [];
+  const NativeSocket = window.WebSocket;
+  const nativeSend = NativeSocket.prototype.send;
+  NativeSocket.prototype.send = function send(this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+    if (typeof data === 'string') sent.push(data);
+    return nativeSend.call(this, data);
+  };
+  window.WebSocket = new Proxy(NativeSocket, {
+    construct(target, args, newTarget) {
+      const socket = Reflect.construct(target, args, newTarget) as WebSocket;
+      sockets.push(socket);
+      socket.addEventListener('message', (event: MessageEvent) => {
+        if (typeof event.data === 'string') received.push(event.data);
+      });
+      return socket;
+    },
+  });
+
+  const peerConnections: RTCPeerConnection[] = [];
+  window.RTCPeerConnection = new Proxy(window.RTCPeerConnection, {
+    construct(target, args, newTarget) {
+      const peerConnection = Reflect.construct(target, args, newTarget) as RTCPeerConnection;
+      peerConnections.push(peerConnection);
+      return peerConnection;
+    },
+  });
+
+  const tracks: MediaStreamTrack[] = [];
+  const mediaDevices = navigator.mediaDevices;
+  const nativeGetUserMedia = mediaDevices.getUserMedia.bind(mediaDevices);
+  mediaDevices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+    const stream = await nativeGetUserMedia(constraints);
+    tracks.push(...stream.getTracks());
+    return stream;
+  };
+
+  let device: Device | undefined;
+  /** Index into `sent` where the current device's frames start. */
+  let deviceSentFrom = 0;
+  let deviceEvents: RecordedEvent[] = [];
+  const calls = new Map<string, Call>();
+  const callEvents = new Map<string, RecordedEvent[]>();
+  const connectStarted = new Map<string, number>();
+  let incomingCount = 0;
+  let autoAnswer = false;
+
+  const errorInfo = (error: unknown): ErrorInfo => {
+    const e = error as { name?: string; code?: string; status?: number; message?: string };
+    return {
+      name: String(e?.name ?? 'Error'),
+      message: String(e?.message ?? error),
+      ...(e?.code === undefined ? {} : { code: e.code }),
+      ...(e?.status === undefined ? {} : { status: e.status }),
+    };
+  };
+  const timed = async (run: () => Promise<unknown>): Promise<Outcome> => {
+    const started = performance.now();
+    try {
+      await run();
+      return { ok: true, ms: performance.now() - started };
+    } catch (error) {
+      return { ok: false, error: errorInfo(error), ms: performance.now() - started };
+    }
+  };
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`no ${what}`);
+    return value;
+  };
+  const currentDevice = (): Device => need(device, 'device (createDevice first)');
+  const callOf = (label: string): Call => need(calls.get(label), `call ${label}`);
+
+  const track = (label: string, call: Call): void => {
+    calls.set(label, call);
+    const events: RecordedEvent[] = [];
+    callEvents.set(label, events);
+    const record = (type: string, detail?: string | boolean): void => {
+      events.push({ type, at: performance.now(), state: call.getStatus(), ...(detail === undefined ? {} : { detail }) });
+    };
+    call.on('ringing', () => record('ringing'));
+    call.on('accepted', () => record('accepted'));
+    call.on('mute', (muted) => record('mute', muted));
+    call.on('hold', (onHold) => record('hold', onHold));
+    call.on('error', (error) => record('error', error.code));
+    call.on('disconnect', ({ reason }) => record('disconnect', reason));
+  };
+
+  /** "Call-ID CSeq" of a BYE or of a response to one. */
+  const byeKey = (frame: string): string | undefined => {
+    const callId = /^Call-ID:\s*(\S+)/im.exec(frame)?.[1];
+    const cseq = /^CSeq:\s*(\d+)\s+BYE\s*$/im.exec(frame)?.[1];
+    return callId === undefined || cseq === undefined ? undefined : `${callId} ${cseq}`;
+  };
+  /** BYEs the current device sent that have no final response yet. */
+  const unansweredByes = (): string[] => {
+    const answered = new Set(received.filter((frame) => /^SIP\/2\.0 [2-6]\d\d /.test(frame)).map(byeKey));
+    return sent
+      .slice(deviceSentFrom)
+      .filter((frame) => frame.startsWith('BYE '))
+      .map(byeKey)
+      .filter((key): key is string => key !== undefined && !answered.has(key));
+  };
+
+  const lab: CallsLab = {
+    createDevice(options) {
+      if (device !== undefined && device.state !== 'destroyed') throw new Error('destroy the previous device first');
+      const sdk = need(page.callchart, 'window.callchart (SDK not loaded)');
+      const created = new sdk.Device(options);
+      device = created;
+      deviceEvents = [];
+      deviceSentFrom = sent.length;
+      const events = deviceEvents;
+      const record = (type: string, detail?: string): void => {
+        events.push({ type, at: performance.now(), state: created.state, ...(detail === undefined ? {} : { detail }) });
+      };
+      for (const type of ['registering', 'registered', 'unregistered', 'disconnected', 'destroyed'] as const) {
+        created.on(type, () => record(type));
+      }
+      created.on('connected', () => record('connected'));
+      created.on('reconnecting', () => record('reconnecting'));
+      created.on('error', (error) => record('error', error.code));
+      created.on('incoming', (call) => {
+        incomingCount += 1;
+        track(`in${incomingCount}`, call);
+        // A failure shows as the call's `error` event.
+        if (autoAnswer) call.accept().catch(() => undefined);
+      });
+    },
+    register: () => timed(() => currentDevice().register()),
+    unregister: () => timed(() => currentDevice().unregister()),
+    device() {
+      const current = currentDevice();
+      return { state: current.state, transportState: current.transportState, calls: current.calls.length };
+    },
+    deviceEvents: () => [...deviceEvents],
+    connect(label, options) {
+      connectStarted.set(label, performance.now());
+      return timed(async () => track(label, await currentDevice().connect(options)));
+    },
+    incomingLabels: () => [...calls.keys()].filter((label) => /^in\d+$/.test(label)),
+    callInfo(label) {
+      const call = callOf(label);
+      return {
+        direction: call.direction,
+        status: call.getStatus(),
+        remoteIdentity: call.remoteIdentity,
+        customHeaders: { ...call.customHeaders },
+        muted: call.isMuted(),
+        onHold: call.isOnHold(),
+      };
+    },
+    callEvents: (label) => [...need(callEvents.get(label), `events of ${label}`)],
+    connectStartedAt: (label) => need(connectStarted.get(label), `connect() of ${label}`),
+    accept: (label) => timed(() => callOf(label).accept()),
+    setAutoAnswer(on) {
+      autoAnswer = on;
+    },
+    disconnect: (label) => timed(() => callOf(label).disconnect()),
+    mute(label, muted) {
+      const started = performance.now();
+      try {
+        callOf(label).mute(muted);
+        return { ok: true, ms: performance.now() - started };
+      } catch (error) {
+        return { ok: false, error: errorInfo(error), ms: performance.now() - started };
+      }
+    },
+    hold: (label, onHold) => timed(() => callOf(label).hold(onHold)),
+    sendDigits: (label, digits) => timed(() => callOf(label).sendDigits(digits)),
+    async inboundAudio(label) {
+      const peerConnection = need(callOf(label).getPeerConnection(), `peer connection of ${label}`);
+      const stats = await peerConnection.getStats();
+      for (const report of stats.values()) {
+        if (report.type === 'inbound-rtp' && report.kind === 'audio') {
+          return { packetsReceived: report.packetsReceived ?? 0, totalAudioEnergy: report.totalAudioEnergy ?? 0 };
+        }
+      }
+      return { packetsReceived: 0, totalAudioEnergy: 0 };
+    },
+    sdp(label) {
+      const peerConnection = need(callOf(label).getPeerConnection(), `peer connection of ${label}`);
+      return { local: peerConnection.localDescription?.sdp ?? '', remote: peerConnection.remoteDescription?.sdp ?? '' };
+    },
+    sentFrames: () => [...sent],
+    receivedFrames: () => [...received],
+    endAll: () =>
+      timed(async () => {
+        const live = [...calls.values()].filter((call) => call.getStatus() === 'accepted');
+        // Unanswered calls need nothing here: destroy() cancels them or answers 480.
+        await Promise.allSettled(live.map((call) => call.disconnect()));
+        // disconnect() resolves once the BYE is sent. Closing the socket before
+        // the 200 comes back makes Kamailio fail to relay it (it logs an error).
+        const started = performance.now();
+        while (unansweredByes().length > 0 && performance.now() - started < 10_000) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const unanswered = unansweredByes();
+        await device?.destroy();
+        calls.clear();
+        callEvents.clear();
+        if (unanswered.length > 0) throw new Error(`BYE without a final response after 10 s: ${unanswered.join(', ')}`);
+      }),
+    leftovers: () => ({
+      peerConnections: peerConnections.map((pc) => `${pc.connectionState}/${pc.signalingState}`),
+      microphoneTracks: tracks.map((t) => t.readyState),
+      sockets: sockets.map((socket) => socket.readyState),
+    }),
+    now: () => performance.now(),
+  };
+  page.callsLab = lab;
+}
+
+/** Calls `window.callsLab[method](...args)` in the page. */
+export function lab<M extends keyof CallsLab>(
+  page: Page,
+  method: M,
+  ...args: Parameters<CallsLab[M]>
+): Promise<Awaited<ReturnType<CallsLab[M]>>> {
+  return page.evaluate(
+    ([name, params]) => {
+      const api = (window as unknown as { callsLab: Record<string, (...a: unknown[]) => unknown> }).callsLab;
+      return api[name]!(...params);
+    },
+    [method, args] as [string, unknown[]],
+  ) as Promise<Awaited<ReturnType<CallsLab[M]>>>;
+}
+
+/**
+ * Opens one page (own browser context) per name with the lab installed
+ * before the SDK module runs: openPages() has loaded the page already, so
+ * the init script is added and the page reloaded.
+ */
+export async function openLabPages<N extends string>(browser: E2EBrowser, names: readonly N[], url: string): Promise<Record<N, Page>> {
+  const pages = await browser.openPages(names, url, { readyExpression: 'window.callchartReady' });
+  await Promise.all(
+    Object.values<Page>(pages).map(async (page) => {
+      await page.addInitScript(installCallsLab);
+      await page.reload();
+      await page.waitForFunction('window.callchartReady && window.callsLab !== undefined', undefined, { timeout: 15_000 });
+    }),
+  );
+  return pages;
+}
+
+/** A SIP message that tshark decoded out of a WebSocket frame. */
+export interface CapturedSip {
+  /** Seconds since the epoch. */
+  time: number;
+  srcPort: number;
+  dstPort: number;
+  /** Request method, or '' for a response. */
+  method: string;
+  /** Response status, or 0 for a request. */
+  status: number;
+  cseq: number;
+  cseqMethod: string;
+  /**
+   * The message body, for messages Kamailio sent (tshark shows body lines but
+   * has no field for them, so it is read from the TCP payload, which only
+   * the server sends unmasked); '' for messages clients sent.
+   */
+  body: string;
+}
+
+const SIP_FIELDS = [
+  'frame.time_epoch',
+  'tcp.srcport',
+  'tcp.dstport',
+  'sip.Method',
+  'sip.Status-Code',
+  'sip.CSeq.seq',
+  'sip.CSeq.method',
+  'tcp.payload',
+] as const;
+
+/**
+ * SIP messages in a capture of Kamailio's ws port that match `displayFilter`.
+ * The capture must have seen the WebSocket handshake: tshark follows HTTP →
+ * WebSocket → SIP (the "sip" subprotocol) from there; `-d` tells it the port
+ * speaks HTTP. Works on a file still being written.
+ */
+export async function readSipOverWebSocket(file: string, wsPort: number, displayFilter: string): Promise<CapturedSip[]> {
+  const args = [
+    '-r', file,
+    '-d', `tcp.port==${wsPort},http`,
+    '-Y', displayFilter,
+    '-T', 'fields',
+    '-E', 'separator=|',
+    '-E', 'occurrence=f',
+    ...SIP_FIELDS.flatMap((field) => ['-e', field]),
+  ];
+  let stdout: string;
+  try {
+    ({ stdout } = await execFileAsync(TSHARK_BIN, args, { maxBuffer: 64 * 1024 * 1024 }));
+  } catch (error) {
+    // A live file may end in a partial packet: tshark exits 2 after printing the complete ones.
+    const failure = error as { stdout?: string; stderr?: string; message: string };
+    if (failure.stdout === undefined || !/cut short/i.test(failure.stderr ?? '')) {
+      throw new Error(`tshark failed: ${failure.stderr || failure.message}`);
+    }
+    stdout = failure.stdout;
+  }
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim().length > 0)
+    .map((line) => {
+      const [time, srcPort, dstPort, method, status, cseq, cseqMethod, payload] = line.split('|');
+      const fromServer = Number(srcPort) === wsPort;
+      const text = fromServer ? Buffer.from((payload ?? '').replace(/:/g, ''), 'hex').toString('utf8') : '';
+      const bodyStart = text.indexOf('\r\n\r\n');
+      // Content-Length bounds the body should the segment carry another frame after it.
+      const length = Number(/^Content-Length:\s*(\d+)/im.exec(text)?.[1] ?? 0);
+      return {
+        time: Number(time),
+        srcPort: Number(srcPort),
+        dstPort: Number(dstPort),
+        method: method ?? '',
+        status: Number(status || 0),
+        cseq: Number(cseq),
+        cseqMethod: cseqMethod ?? '',
+        body: bodyStart < 0 ? '' : text.slice(bodyStart + 4, bodyStart + 4 + length),
+      };
+    });
+}
+
+/** The frames that are SIP requests of `method` ('REGISTER', 'INVITE', …). */
+export function requestsOf(frames: readonly string[], method: string): string[] {
+  return frames.filter((frame) => frame.startsWith(`${method} `));
+}
