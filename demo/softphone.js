@@ -179,3 +179,5 @@ for (const key of $('pad').querySelectorAll('button')) {
 $('user').value = new URLSearchParams(location.search).get('user') ?? 'alice';
 $('password').value = PASSWORDS[$('user').value];
 renderDevice();
+// Every handler is attached: the buttons work from now on (tests wait for this).
+document.body.dataset.ready = 'true';
