@@ -2,7 +2,7 @@
  * Call methods refuse bad input with `invalid-argument` and change nothing:
  * not the call's state, not what the far end received.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Call, Device } from '../../../src/index';
 import type { FakeNetwork, RemoteCall } from '../../../src/testing';
 import {
@@ -17,15 +17,10 @@ import {
   rejection,
   settle,
   thrown,
+  useFakeTime,
 } from './harness';
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 interface Answered {
   network: FakeNetwork;

@@ -1,7 +1,7 @@
 /**
  * How calls end, seen from both ends, and the device's list of calls.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Call, DisconnectInfo, VoiceSDKError } from '../../../src/index';
 import {
   answeredCall,
@@ -16,15 +16,10 @@ import {
   registeredDevice,
   rejection,
   settle,
+  useFakeTime,
 } from './harness';
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 /** Runs fake time until the recorded events show that the call ended. */
 async function ended(events: string[]): Promise<void> {

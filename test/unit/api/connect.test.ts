@@ -2,7 +2,7 @@
  * `device.connect()`: who is called, what the far end sees (caller ID, custom
  * headers), and bad input refused without a trace on the wire.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ConnectOptions } from '../../../src/index';
 import {
   answeredCall,
@@ -17,15 +17,10 @@ import {
   registeredDevice,
   rejection,
   settle,
+  useFakeTime,
 } from './harness';
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 const BAD_TARGETS: Array<[string, unknown, RegExp]> = [
   ['an empty `to`', '', /`to` must be a non-empty string/],

@@ -2,7 +2,7 @@
  * `device.destroy()`: every call ended, media released, registration gone,
  * no timer left behind.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   answeredCall,
   callEvents,
@@ -15,15 +15,10 @@ import {
   settle,
   settled,
   uriOf,
+  useFakeTime,
 } from './harness';
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 describe('destroy()', () => {
   it("ends every call with reason 'device-destroyed', releases all media and leaves no timer", async () => {

@@ -2,17 +2,11 @@
  * `new Device(options)`: bad options are refused with `invalid-argument` and a
  * message that names the option, and nothing is started.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Device, type DeviceOptions } from '../../../src/index';
-import { deviceOptions, expectSDKError, letTimePass, newNetwork, thrown } from './harness';
+import { deviceOptions, expectSDKError, letTimePass, newNetwork, thrown, useFakeTime } from './harness';
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 /**
  * Options that are refused, each with the words its message must contain;

@@ -3,7 +3,7 @@
  * in-memory network of `callchart/testing`, fake timers, and views of what a
  * refused call must leave unchanged.
  */
-import { expect, vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { Device, VoiceSDKError, type Call, type ConnectOptions, type DeviceOptions, type VoiceSDKErrorCode } from '../../../src/index';
 import { createFakeNetwork, type FakeNetwork, type RemoteCall, type ScriptedRemote } from '../../../src/testing';
 import { flushUntil, LATENCY_MS, settled } from '../../model/world';
@@ -186,4 +186,14 @@ export function callView(call: Call, far?: RemoteCall) {
       endedBy: far.endedBy,
     },
   };
+}
+
+/** Fake timers for every test of the file: the fake network delivers with setTimeout. */
+export function useFakeTime(): void {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 }

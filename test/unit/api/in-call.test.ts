@@ -2,7 +2,7 @@
  * What an app does during an answered call: mute, hold, DTMF, audio devices,
  * recording, quality samples.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { QualitySample, VoiceSDKError } from '../../../src/index';
 import {
   acceptedIncomingCall,
@@ -14,15 +14,10 @@ import {
   registeredDevice,
   rejection,
   settle,
+  useFakeTime,
 } from './harness';
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 async function answered(options: Parameters<typeof registeredDevice>[2] = {}) {
   const network = newNetwork();

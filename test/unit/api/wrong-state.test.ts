@@ -2,7 +2,7 @@
  * A method called in a state where it makes no sense is refused with
  * `invalid-state`, and it changes nothing.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Call } from '../../../src/index';
 import { drainMicrotasks } from '../../model/world';
 import {
@@ -21,15 +21,10 @@ import {
   settled,
   thrown,
   uriOf,
+  useFakeTime,
 } from './harness';
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 /** Every call method that needs an accepted call, as a function that returns the refusal. */
 const NEEDS_ACCEPTED: Array<[string, (call: Call) => Promise<unknown>]> = [
