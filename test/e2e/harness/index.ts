@@ -5,5 +5,6 @@ export * from './capture.js';
 export * from './kamailio.js';
 export * from './netns.js';
 export * from './process.js';
+export * from './relay.js';
 export * from './server.js';
 export * from './users.js';

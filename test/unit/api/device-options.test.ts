@@ -21,6 +21,7 @@ interface BadOption {
 
 const BAD_OPTIONS: BadOption[] = [
   { name: 'no options at all', options: null, message: /needs options/ },
+  { name: 'an iceTransportPolicy other than all or relay', options: { iceTransportPolicy: 'none' }, message: /`iceTransportPolicy`/ },
   { name: 'a uri without the sip: scheme', options: { uri: 'alice@example.com' }, message: /`uri`.*not a SIP URI/ },
   { name: 'a uri without a host', options: { uri: 'sip:alice' }, message: /`uri`/ },
   { name: 'a uri with a space in the user', options: { uri: 'sip:alice smith@example.com' }, message: /`uri`/ },
