@@ -29,5 +29,7 @@ fi
 
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "[setup] installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: npm 11 leaves rollup's platform-specific
+  # optional packages out of the lock file, which `npm ci` then refuses.
+  npm install --no-audit --no-fund --loglevel=error
 fi
