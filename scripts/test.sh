@@ -15,12 +15,19 @@ echo "== build"
 npx tsup --silent
 
 echo "== unit and model-based tests"
-npx vitest run --project unit 2>&1 | tee .tmp-unit.log
-grep -a '\[model coverage\]' .tmp-unit.log | sed 's/^.*\[model coverage\]/[model coverage]/' || true
-rm -f .tmp-unit.log
+mkdir -p .tmp
+npx vitest run --project unit --reporter=default --reporter=json --outputFile=.tmp/unit.json 2>&1 | tee .tmp/unit.log
+grep -a '\[model coverage\]' .tmp/unit.log | sed 's/^.*\[model coverage\]/[model coverage]/' || true
 
 echo "== types of the built package"
 node test/types/check-types.mjs --lib-check
 
 echo "== end-to-end (Kamailio + Chromium, loopback-only network namespace)"
-bash e2e/scripts/in-netns.sh npx vitest run --project e2e
+bash e2e/scripts/in-netns.sh npx vitest run --project e2e --reporter=default --reporter=json --outputFile=.tmp/e2e.json
+
+# One plain closing line for the whole run.
+node -e '
+  const runs = [".tmp/unit.json", ".tmp/e2e.json"].map((f) => JSON.parse(require("fs").readFileSync(f, "utf8")));
+  const sum = (k) => runs.reduce((n, r) => n + r[k], 0);
+  console.log(`tests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed`);
+'
