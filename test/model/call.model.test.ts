@@ -86,18 +86,25 @@ const isWaiting = (state: ModelStep['state']): boolean =>
 
 const finalEvents = (state: ModelStep['state']) => (isWaiting(state) ? EVENTS.filter((e) => !WAITING_EVENTS.has(e.type)) : EVENTS);
 
+const REMOTE_ANSWERS = new Set(['REMOTE_RINGING', 'REMOTE_ANSWERED', 'REMOTE_DECLINED', 'SESSION_FAILED']);
+const inviting = (state: ModelStep['state']) => state.matches({ pending: { outgoing: 'inviting' } });
+
 /**
- * Cancelling while the INVITE is still being prepared is a last step only:
- * the far end never sees that call, so nothing can cross the CANCEL.
+ * While the INVITE is still being prepared the far end has nothing to answer
+ * (the shared transitions are covered from `trying`), and cancelling then is
+ * a last step only: nothing can cross that CANCEL.
  */
 const prefixEvents = (state: ModelStep['state']) =>
-  finalEvents(state).filter((e) => !(e.type === 'DISCONNECT' && state.matches({ pending: 'inviting' })));
+  modelEvents(state).filter((e) => !(e.type === 'DISCONNECT' && inviting(state)));
+
+const modelEvents = (state: ModelStep['state']) =>
+  finalEvents(state).filter((e) => !(inviting(state) && REMOTE_ANSWERS.has(e.type)));
 
 function pathsFor(direction: Direction): ModelPath[] {
   return transitionPaths(callMachine, {
     input: modelInput(direction),
     events: prefixEvents,
-    finalEvents,
+    finalEvents: modelEvents,
     serializeState: (state) => JSON.stringify(state.value),
   });
 }
