@@ -131,7 +131,8 @@ function positive(value: unknown, what: string, fallback: number): number {
 
 export class Device extends TypedEmitter<DeviceEvents> {
   readonly #actor: DeviceActorRef;
-  readonly #calls = new Map<string, Call>();
+  /** One facade per call actor, so the same Call object is handed out every time. */
+  readonly #facades = new WeakMap<CallActorRef, Call>();
   readonly #domain: string;
   readonly #prefix: string;
 
@@ -213,10 +214,14 @@ export class Device extends TypedEmitter<DeviceEvents> {
 
   /** Calls that have not ended, inbound and outbound, oldest first. */
   get calls(): Call[] {
-    return [...this.#calls.values()].filter((call) => {
-      const status = call.getStatus();
-      return status !== 'disconnected' && status !== 'failed';
-    });
+    // The call actors are the device actor's children, in the order spawned.
+    const calls: Call[] = [];
+    for (const [id, child] of Object.entries(this.#actor.getSnapshot().children)) {
+      const call = child?.src === 'callMachine' ? this.#adopt(id) : undefined;
+      const status = call?.getStatus();
+      if (call && status !== 'disconnected' && status !== 'failed') calls.push(call);
+    }
+    return calls;
   }
 
   /** The device's statechart actor, for inspection. */
@@ -290,7 +295,6 @@ export class Device extends TypedEmitter<DeviceEvents> {
       await new Promise<void>((resolve) => this.#actor.on('destroyed', () => resolve()));
     }
     this.#actor.stop();
-    this.#calls.clear();
   }
 
   #destroyedError(): VoiceSDKError {
@@ -308,17 +312,10 @@ export class Device extends TypedEmitter<DeviceEvents> {
 
   /** Wraps a spawned call actor in a Call facade (once). */
   #adopt(callId: string): Call | undefined {
-    const existing = this.#calls.get(callId);
-    if (existing) return existing;
     const ref = this.#actor.getSnapshot().children[callId] as CallActorRef | undefined;
     if (!ref) return undefined;
-    const call = new Call(ref);
-    this.#calls.set(callId, call);
-    // On the actor, not the facade: `call.removeAllListeners()` must not keep it here.
-    const subscription = ref.on('disconnect', () => {
-      subscription.unsubscribe();
-      this.#calls.delete(callId);
-    });
+    let call = this.#facades.get(ref);
+    if (!call) this.#facades.set(ref, (call = new Call(ref)));
     return call;
   }
 
