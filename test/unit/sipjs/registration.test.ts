@@ -1,6 +1,6 @@
 // Registration against a scripted in-memory registrar: SIP.js's real
 // Registerer and transaction layer, a fake transport instead of a WebSocket.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EmitterImpl, TransportState, UserAgent } from 'sip.js';
 import type { Transport } from 'sip.js';
 import { Registration } from '../../../src/adapters/sipjs/sipjs.registration';
@@ -194,8 +194,7 @@ describe('registration', () => {
       1,
     );
     await registration.register();
-    await new Promise((resolve) => setTimeout(resolve, 1300));
-    expect(lost).toMatchObject([{ code: 'auth-failed', status: 403 }]);
+    await vi.waitFor(() => expect(lost).toMatchObject([{ code: 'auth-failed', status: 403 }]), { timeout: 5000, interval: 20 });
   });
 
   it('dispose unregisters and stops the refresh timers', async () => {
@@ -204,6 +203,7 @@ describe('registration', () => {
     await registration.dispose(500);
     const count = transport.registers().length;
     expect(transport.registers().at(-1)).toMatch(/;expires=0/);
+    // A span in which nothing may happen: a live refresh timer would fire at 990 ms.
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(transport.registers()).toHaveLength(count);
   });
