@@ -71,7 +71,7 @@ export const CODEC_IMPAIRMENTS: Readonly<Record<string, CodecImpairment>> = {
 };
 
 /** Unknown codecs are rated like Opus, WebRTC's default. */
-const FALLBACK_CODEC: CodecImpairment = { ie: 0, bpl: 20, codingDelayMs: 26.5 };
+const FALLBACK_CODEC = CODEC_IMPAIRMENTS['OPUS']!;
 
 /** The E-model values for a codec name (any case); Opus's for unknown codecs. */
 export function codecImpairment(codec: string | undefined): CodecImpairment {

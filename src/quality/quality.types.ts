@@ -187,21 +187,3 @@ export interface CallFacts {
    */
   iceState?: IceTransportState;
 }
-
-/** Emitted when a warning is raised. */
-export interface WarningRaisedEvent {
-  type: 'warning';
-  name: WarningName;
-  /** The sample value that raised it, in the metric's unit. */
-  value: number;
-  /** The threshold it crossed, in the metric's unit. */
-  threshold: number;
-}
-
-/** Emitted when a raised warning clears (or is suppressed: muted, held). */
-export interface WarningClearedEvent {
-  type: 'warning-cleared';
-  name: WarningName;
-}
-
-export type QualityWarningEvent = WarningRaisedEvent | WarningClearedEvent;

@@ -1,7 +1,8 @@
 /**
- * The end-of-call report: a pure accumulator fed with every quality sample
- * and warning of a call. It keeps running sums, not the samples, so a call
- * of several hours costs the same memory as one of a minute.
+ * The end-of-call report: an immutable state fed with every quality sample
+ * and warning of a call (`withSample`, `withWarning`, then `buildReport`). It
+ * keeps running sums, not the samples, so a call of several hours costs the
+ * same memory as one of a minute.
  */
 import type { CandidateType, QualitySample, WarningName } from './quality.types';
 
@@ -59,19 +60,6 @@ export interface CallReport {
   remoteCandidateType: CandidateType | undefined;
   /** Every warning raised during the call, in the order raised. */
   warnings: WarningEpisode[];
-}
-
-export interface ReportAccumulator {
-  /** Adds one quality sample. */
-  add(sample: QualitySample): void;
-  /**
-   * Notes a warning raised (or, with `cleared`, cleared) at `at` (epoch ms).
-   * A clear closes the latest open episode of that warning; a raise while one
-   * is open, or a clear with none open, changes nothing.
-   */
-  noteWarning(name: WarningName, at: number, cleared?: boolean, value?: number): void;
-  /** The report so far; calling it does not end accumulation. */
-  report(times: CallTimes): CallReport;
 }
 
 interface RunningSummary {
@@ -160,23 +148,8 @@ export function buildReport(state: ReportState, { startedAt, acceptedAt, endedAt
     codec: state.last.selectedCodec,
     localCandidateType: state.last.localCandidateType,
     remoteCandidateType: state.last.remoteCandidateType,
-    // Copies, so a report handed out is not changed by later warnings.
+    // Copies, so an app that changes a report it was handed changes nothing here.
     warnings: state.episodes.map((e) => ({ ...e })),
-  };
-}
-
-export function createReportAccumulator(): ReportAccumulator {
-  let state = EMPTY_REPORT_STATE;
-  return {
-    add(sample) {
-      state = withSample(state, sample);
-    },
-    noteWarning(name, at, cleared = false, value) {
-      state = withWarning(state, name, at, cleared, value);
-    },
-    report(times) {
-      return buildReport(state, times);
-    },
   };
 }
 

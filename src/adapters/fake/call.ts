@@ -4,7 +4,7 @@
  * after the answer becomes a BYE, and so on); the call machine owns the call.
  */
 import type { CallPort, CallPortEvent, DtmfOptions, RecorderPort, Unsubscribe } from '../adapter';
-import { codeForSipStatus, VoiceSDKError } from '../../errors';
+import { codeForSipStatus, declineReasonForStatus, VoiceSDKError } from '../../errors';
 import type { FakeNetwork } from './network';
 import { createStatsClock, syntheticReport, type StatsClock } from './stats';
 import type { FakeEnd, WireMessage } from './wire';
@@ -281,9 +281,9 @@ export class FakeCallPort implements CallPort, FakeEnd {
   }
 }
 
-export function declineOrFailure(status: number): CallPortEvent {
-  if (status === 486 || status === 600) return { type: 'declined', reason: 'busy', status };
-  if (status === 603) return { type: 'declined', reason: 'declined', status };
+function declineOrFailure(status: number): CallPortEvent {
+  const reason = declineReasonForStatus(status);
+  if (reason) return { type: 'declined', reason, status };
   return {
     type: 'failed',
     error: new VoiceSDKError(codeForSipStatus(status), `The call was answered with SIP ${status}`, { status }),

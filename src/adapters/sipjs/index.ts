@@ -8,11 +8,3 @@ import { SipJsUserAgent } from './sipjs.user-agent';
 /** Creates the SIP.js user agent for one Device. */
 export const createSipJsAdapter: AdapterFactory = (config) => new SipJsUserAgent(config);
 
-export { SipJsUserAgent } from './sipjs.user-agent';
-export { SipJsCall } from './sipjs.call';
-export {
-  FastIceSessionDescriptionHandler,
-  iceGatheringPolicyFor,
-  type IceGatheringPolicy,
-} from './sdh';
-export { readCustomHeaders, remoteIdentityOf, INBOUND_HEADER_LIMITS } from './headers';

@@ -17,7 +17,7 @@ import type {
   RecorderPort,
   Unsubscribe,
 } from '../adapter';
-import { VoiceSDKError } from '../../errors';
+import { declineReasonForStatus, VoiceSDKError } from '../../errors';
 import { RemoteAudioOutput } from '../../media/audio-output';
 import { assertDtmfDigits, DTMF_PAUSE_MS, playRtpDtmf } from '../../media/dtmf';
 import { acquireMicrophone, microphoneConstraints, stopStream } from '../../media/microphone';
@@ -203,16 +203,10 @@ export class SipJsCall implements CallPort {
 
   private onInviteFinalFailure(response: Core.IncomingResponse): void {
     const status = response.message.statusCode ?? 0;
-    if (status === 486 || status === 600) {
-      this.#finalResponseEvent = { type: 'declined', reason: 'busy', status };
-    } else if (status === 603) {
-      this.#finalResponseEvent = { type: 'declined', reason: 'declined', status };
-    } else {
-      this.#finalResponseEvent = {
-        type: 'failed',
-        error: inviteError(status, this.#context.userAgent.isConnected()),
-      };
-    }
+    const reason = declineReasonForStatus(status);
+    this.#finalResponseEvent = reason
+      ? { type: 'declined', reason, status }
+      : { type: 'failed', error: inviteError(status, this.#context.userAgent.isConnected()) };
   }
 
   // ---- inbound ------------------------------------------------------------
@@ -297,7 +291,16 @@ export class SipJsCall implements CallPort {
     // `hold` sets the offered direction (sendonly / sendrecv); SIP.js keeps these
     // options for the re-INVITEs the far end sends us, so our answers stay on hold.
     const handlerOptions: Web.SessionDescriptionHandlerOptions = { hold: onHold, constraints: AUDIO_ONLY };
-    return new Promise<void>((resolve, reject) => {
+    // SIP.js stores these options before sending and keeps them when the
+    // re-INVITE fails; put the previous ones back so later answers match the
+    // state the machine rolled back to.
+    const previousOptions = session.sessionDescriptionHandlerOptionsReInvite;
+    return new Promise<void>((resolveReinvite, rejectReinvite) => {
+      const resolve = (): void => resolveReinvite();
+      const reject = (error: VoiceSDKError): void => {
+        session.sessionDescriptionHandlerOptionsReInvite = previousOptions;
+        rejectReinvite(error);
+      };
       session
         .invite({
           sessionDescriptionHandlerOptions: handlerOptions,
@@ -565,9 +568,13 @@ export class SipJsCall implements CallPort {
     const startPlayout = (): void => {
       if (!this.#disposed) this.#audioOutput.play(handler.remoteMediaStream);
     };
-    if (handler.remoteMediaStream.getTracks().length > 0) startPlayout();
-    else peerConnection.addEventListener('track', () => setTimeout(startPlayout, 0), { once: true });
     this.#stopObservingMedia?.();
+    let playoutTimer: ReturnType<typeof setTimeout> | undefined;
+    const onTrack = (): void => {
+      playoutTimer = setTimeout(startPlayout, 0);
+    };
+    if (handler.remoteMediaStream.getTracks().length > 0) startPlayout();
+    else peerConnection.addEventListener('track', onTrack, { once: true });
     const check = (): void => {
       const failed = peerConnection.connectionState === 'failed' || peerConnection.iceConnectionState === 'failed';
       if (!failed || this.#endedLocally || this.#reportedEnd) return;
@@ -584,6 +591,8 @@ export class SipJsCall implements CallPort {
     this.#stopObservingMedia = () => {
       peerConnection.removeEventListener('connectionstatechange', check);
       peerConnection.removeEventListener('iceconnectionstatechange', check);
+      peerConnection.removeEventListener('track', onTrack);
+      clearTimeout(playoutTimer);
       this.#stopObservingMedia = undefined;
     };
   }
