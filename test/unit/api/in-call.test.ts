@@ -316,5 +316,7 @@ describe('call report and quality warnings', () => {
     network.setConditions({ rttMs: 900 });
     await vi.advanceTimersByTimeAsync(10_000);
     expect(warnings).not.toContain('high-rtt');
+    // The same round trip does raise the warnings left on: the judging ran.
+    expect(warnings).toContain('low-mos');
   });
 });

@@ -1,7 +1,23 @@
 /** The README's `callchart/testing` example, as written there, with real timers. */
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { Device } from '../../../src/index';
 import { createFakeNetwork } from '../../../src/testing';
+
+it('the README testing example still reads as this test runs it', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  for (const line of [
+    "const bob = network.remote('bob');",
+    "const call = await device.connect({ to: 'bob' });",
+    'const far = await bob.nextCall();',
+    'far.ring();',
+    'far.answer();',
+    'network.failNextReinvite(488);',
+    'await call.hold(true).catch((e) => e.code);',
+  ]) {
+    expect(readme).toContain(line);
+  }
+});
 
 it('the README example of testing an app on the fake network works as written', async () => {
   const network = createFakeNetwork({ domain: 'example.com', users: { alice: 'pw' } });

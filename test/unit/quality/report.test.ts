@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { createReportAccumulator } from '../../../src/quality/report';
+import { buildReport, EMPTY_REPORT_STATE, withSample, withWarning, type CallTimes } from '../../../src/quality/report';
+import type { WarningName } from '../../../src/quality/quality.types';
+
+/** Folds samples and warnings the way the call machine does, one at a time. */
+function createReportAccumulator() {
+  let state = EMPTY_REPORT_STATE;
+  return {
+    add(sample: QualitySample) {
+      state = withSample(state, sample);
+    },
+    noteWarning(name: WarningName, at: number, cleared = false, value?: number) {
+      state = withWarning(state, name, at, cleared, value);
+    },
+    report: (times: CallTimes) => buildReport(state, times),
+  };
+}
 import type { QualitySample } from '../../../src/quality/quality.types';
 import { loadFixture, replay } from './fixtures';
 

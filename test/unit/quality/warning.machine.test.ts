@@ -123,6 +123,9 @@ describe('warning machine', () => {
     const warning = startWarning();
     warning.samples(Number.NaN, Number.POSITIVE_INFINITY, Number.NaN, Number.NaN, Number.NaN);
     expect(warning.emitted).toEqual([]);
+    // Two bad samples and an infinite one: judged, the infinity would make three.
+    warning.samples(500, 500, Number.POSITIVE_INFINITY);
+    expect(warning.state()).toBe('watching');
   });
 
   it('raises on low values for a "below" warning', () => {
