@@ -6,7 +6,6 @@
 // Run: bash scripts/bench.sh [--calls=N] [--samples=N]   (see bench/README.md)
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +19,9 @@ import {
   kamailioErrors,
   launchBrowser,
   makeTempDir,
+  pageApi,
   removeDir,
+  snapshotBuiltSdk,
   startKamailio,
   startStaticServer,
   type ConsoleEntry,
@@ -83,19 +84,7 @@ interface BenchPageApi {
 }
 
 /** Calls window.bench[method](...args) in the page. */
-function bench<M extends keyof BenchPageApi>(
-  page: Page,
-  method: M,
-  ...args: Parameters<BenchPageApi[M]>
-): Promise<Awaited<ReturnType<BenchPageApi[M]>>> {
-  return page.evaluate(
-    ([name, params]) => {
-      const api = (window as unknown as { bench: Record<string, (...a: unknown[]) => unknown> }).bench;
-      return api[name]!(...params);
-    },
-    [method, args] as [string, unknown[]],
-  ) as Promise<Awaited<ReturnType<BenchPageApi[M]>>>;
-}
+const bench = pageApi<BenchPageApi>('bench');
 
 type Impl = 'callchart' | 'sipjs';
 const IMPL_NAMES: Record<Impl, string> = { callchart: 'callchart', sipjs: 'plain SIP.js' };
@@ -129,10 +118,11 @@ async function main(): Promise<number> {
     cleanup.add('bundle', () => removeDir(bundleDir));
     await bundleQualityEntry(bundleDir);
 
-    const distDir = await snapshotDist(bundleDir);
+    const sdk = await snapshotBuiltSdk();
+    cleanup.add('built SDK snapshot', () => sdk.dispose());
     const server = await startStaticServer({
       root: REPO_ROOT,
-      mounts: { '/bench-bundle/': bundleDir, '/dist/': distDir },
+      mounts: { '/bench-bundle/': bundleDir, '/dist/': sdk.dir },
     });
     cleanup.add('static server', () => server.stop());
 
@@ -227,40 +217,6 @@ async function bundleQualityEntry(dir: string): Promise<void> {
     `--outfile=${join(dir, 'quality.js')}`,
     '--log-level=warning',
   ]);
-}
-
-/**
- * A private copy of dist/ for the pages. Other engineers rebuild dist/ while
- * they work (tsup empties it first), which would break a page loading it
- * mid-run; the copy is checked complete (the ESM entry and every chunk it
- * imports) and retried while a rebuild is under way.
- */
-async function snapshotDist(parent: string): Promise<string> {
-  const source = join(REPO_ROOT, 'dist');
-  const target = join(parent, 'dist');
-  let problem = '';
-  for (let attempt = 0; attempt < 60; attempt += 1) {
-    await rm(target, { recursive: true, force: true });
-    await cp(source, target, { recursive: true }).catch((error: Error) => {
-      problem = error.message;
-    });
-    problem = problem || (await incompleteEsmBuild(target));
-    if (problem === '') return target;
-    problem = '';
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  throw new Error(`dist/ stayed incomplete for 60 s (being rebuilt?): ${await incompleteEsmBuild(target)}`);
-}
-
-/** '' when dir/index.js and the relative modules it imports are there, else what is missing. */
-async function incompleteEsmBuild(dir: string): Promise<string> {
-  const entry = await readFile(join(dir, 'index.js'), 'utf8').catch(() => undefined);
-  if (entry === undefined) return 'no index.js';
-  const imports = [...entry.matchAll(/from\s+['"](\.\/[^'"]+)['"]/g)].map((match) => match[1]!);
-  for (const file of imports) {
-    if (!(await stat(join(dir, file)).catch(() => undefined))) return `index.js imports missing ${file}`;
-  }
-  return '';
 }
 
 // ---- environment -----------------------------------------------------------------

@@ -10,14 +10,20 @@ import { REPO_ROOT } from '../test/e2e/harness/process';
 import { startStaticServer } from '../test/e2e/harness/server';
 import { USERS } from '../test/e2e/harness/users';
 
-export async function startDemo(options: { port?: number } = {}) {
+export interface DemoOptions {
+  port?: number;
+  /** Extra URL prefix → folder mounts for the web server (e.g. '/dist/' → a snapshot of dist/). */
+  mounts?: Record<string, string>;
+}
+
+export async function startDemo(options: DemoOptions = {}) {
   const kamailio = await startKamailio();
   const configDir = await mkdtemp(join(tmpdir(), 'callchart-demo-'));
   const passwords = Object.fromEntries(Object.values(USERS).map((u) => [u.user, u.password]));
   await writeFile(join(configDir, 'config.json'), JSON.stringify({ wsUrl: kamailio.wsUrl, domain: kamailio.domain, passwords }));
   const server = await startStaticServer({
     root: REPO_ROOT,
-    mounts: { '/demo-config/': configDir },
+    mounts: { ...options.mounts, '/demo-config/': configDir },
     ...(options.port === undefined ? {} : { port: options.port }),
   });
   return {

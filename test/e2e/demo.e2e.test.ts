@@ -5,7 +5,7 @@
 //
 // Run: bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/demo.e2e.test.ts
 import { mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo } from '../../scripts/demo.js';
@@ -16,10 +16,10 @@ import {
   kamailioErrors,
   launchBrowser,
   sipUri,
+  snapshotBuiltSdk,
   waitFor,
   type E2EBrowser,
 } from './harness/index.js';
-import { snapshotBuiltSdk, type BuiltSdkSnapshot } from './sdk/lifecycle-helpers.js';
 
 type Demo = Awaited<ReturnType<typeof startDemo>>;
 
@@ -53,37 +53,26 @@ const waitForHidden = (page: Page, testId: string): Promise<void> =>
 describe('demo softphone', () => {
   const cleanup = new CleanupStack();
   let demo: Demo;
-  let sdk: BuiltSdkSnapshot;
   let browser: E2EBrowser;
   let alice: Page;
   let bob: Page;
 
   beforeAll(async () => {
     assertIsolatedNetwork();
-    demo = await startDemo();
+    // The demo would serve dist/ from the working tree, which others may be
+    // rebuilding: /dist/ is served from a snapshot instead.
+    const sdk = await snapshotBuiltSdk();
+    cleanup.add('built SDK snapshot', () => sdk.dispose());
+    demo = await startDemo({ mounts: { '/dist/': sdk.dir } });
     cleanup.add('demo', () => demo.stop());
     browser = await launchBrowser();
     cleanup.add('chromium', () => browser.close());
-    sdk = await snapshotBuiltSdk();
-    cleanup.add('built SDK snapshot', () => sdk.dispose());
     [alice, bob] = await Promise.all([openPhone('alice'), openPhone('bob')]);
   });
 
-  /**
-   * Opens the demo as `user`. The demo server serves dist/ from the working
-   * tree, which others may be rebuilding: /dist/ is answered from a snapshot.
-   */
+  /** Opens the demo as `user`. */
   const openPhone = async (user: string): Promise<Page> => {
-    const page = await browser.openPage(user, 'about:blank');
-    await page.route(
-      (url) => url.pathname.startsWith('/dist/'),
-      (route) =>
-        route.fulfill({
-          path: join(sdk.dir, basename(new URL(route.request().url()).pathname)),
-          contentType: 'text/javascript; charset=utf-8',
-        }),
-    );
-    await page.goto(`${demo.url}?user=${user}`);
+    const page = await browser.openPage(user, `${demo.url}?user=${user}`);
     // softphone.js marks the body once every handler is attached.
     await page.waitForFunction("document.body.dataset.ready === 'true'", undefined, { timeout: 15_000 });
     return page;

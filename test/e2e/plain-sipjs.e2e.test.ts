@@ -12,6 +12,7 @@ import {
   assertIsolatedNetwork,
   countTelephoneEvents,
   launchBrowser,
+  pageApi,
   payloadTypeHistogram,
   readRtpPackets,
   startCapture,
@@ -44,22 +45,8 @@ interface PhoneApi {
   stop(): Promise<void>;
 }
 
-type PhoneMethod = keyof PhoneApi;
-
 /** Calls window.phone[method](...args) in the page. */
-function phone<M extends PhoneMethod>(
-  page: Page,
-  method: M,
-  ...args: Parameters<PhoneApi[M]>
-): Promise<Awaited<ReturnType<PhoneApi[M]>>> {
-  return page.evaluate(
-    ([name, params]) => {
-      const api = (window as unknown as { phone: Record<string, (...a: unknown[]) => unknown> }).phone;
-      return api[name]!(...params);
-    },
-    [method, args] as [string, unknown[]],
-  ) as Promise<Awaited<ReturnType<PhoneApi[M]>>>;
-}
+const phone = pageApi<PhoneApi>('phone');
 
 const PAGE_PATH = '/test/e2e/pages/plain-sipjs/';
 const NAMES = ['alice', 'bob', 'carol'] as const satisfies readonly UserName[];
@@ -92,6 +79,9 @@ describe('plain SIP.js through Kamailio in Chromium', () => {
     pages = await browser.openPages(NAMES, `${server.url}${PAGE_PATH}`, {
       readyExpression: 'window.phone !== undefined',
     });
+    // Run first (the stack unwinds in reverse): unregister and stop each user
+    // agent while Kamailio and Chromium are still up.
+    for (const name of NAMES) cleanup.add(`${name}'s user agent`, () => phone(pages[name], 'stop'));
   });
 
   afterAll(async () => {

@@ -135,16 +135,34 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
   });
 
   afterEach(async () => {
+    // Every page is torn down and checked even when one fails: the findings
+    // are collected across all pages and asserted once at the end.
+    const failures: unknown[] = [];
     for (const name of NAMES) {
-      await lab(pages[name], 'setAutoAnswer', false);
-      expect(await lab(pages[name], 'endAll'), `tearing down ${name}`).toMatchObject({ ok: true });
+      try {
+        await lab(pages[name], 'setAutoAnswer', false);
+        const outcome = await lab(pages[name], 'endAll');
+        if (outcome.ok !== true) failures.push({ page: name, endAll: outcome });
+      } catch (error) {
+        failures.push({ page: name, tearDown: error instanceof Error ? error.message : String(error) });
+      }
     }
+    const leftovers: unknown[] = [];
     for (const name of NAMES) {
-      const { peerConnections, microphoneTracks, sockets } = await lab(pages[name], 'leftovers');
-      expect(peerConnections.filter((state) => state !== 'closed/closed'), `open peer connections on ${name}`).toEqual([]);
-      expect(microphoneTracks.filter((state) => state !== 'ended'), `live microphone tracks on ${name}`).toEqual([]);
-      expect(sockets.filter((state) => state !== WEBSOCKET_CLOSED), `open WebSockets on ${name}`).toEqual([]);
+      try {
+        const { peerConnections, microphoneTracks, sockets } = await lab(pages[name], 'leftovers');
+        const open = {
+          openPeerConnections: peerConnections.filter((state) => state !== 'closed/closed'),
+          liveMicrophoneTracks: microphoneTracks.filter((state) => state !== 'ended'),
+          openWebSockets: sockets.filter((state) => state !== WEBSOCKET_CLOSED),
+        };
+        if (Object.values(open).some((list) => list.length > 0)) leftovers.push({ page: name, ...open });
+      } catch (error) {
+        leftovers.push({ page: name, leftovers: error instanceof Error ? error.message : String(error) });
+      }
     }
+    expect(failures, 'tearing down the pages').toEqual([]);
+    expect(leftovers, 'left open in the pages').toEqual([]);
   });
 
   afterAll(async () => {

@@ -158,3 +158,39 @@ async function browserEnv(dir: string): Promise<NodeJS.ProcessEnv> {
   await Promise.all(Object.values(folders).map((folder) => mkdir(folder, { recursive: true, mode: 0o700 })));
   return { ...process.env, ...folders };
 }
+
+// ---- page APIs -------------------------------------------------------------------
+
+/** An object of methods a test page puts on `window` (e.g. `window.lab`). */
+export type PageApiShape<Api> = { [K in keyof Api]: (...args: any[]) => unknown };
+
+/** Calls `window[globalName][method](...args)` in `page`, typed by `Api`. */
+export function callPageApi<Api extends PageApiShape<Api>, M extends keyof Api & string>(
+  page: Page,
+  globalName: string,
+  method: M,
+  ...args: Parameters<Api[M]>
+): Promise<Awaited<ReturnType<Api[M]>>> {
+  return page.evaluate(
+    ([global, name, params]) => {
+      const api = (window as unknown as Record<string, Record<string, (...a: unknown[]) => unknown> | undefined>)[global];
+      if (api === undefined) throw new Error(`window.${global} is not set`);
+      const fn = api[name];
+      if (typeof fn !== 'function') throw new Error(`window.${global}.${name} is not a function`);
+      return fn.apply(api, params);
+    },
+    [globalName, method, args] as [string, string, unknown[]],
+  ) as Promise<Awaited<ReturnType<Api[M]>>>;
+}
+
+/** A typed caller for one page API: `(page, method, ...args)`. */
+export type PageApiCaller<Api extends PageApiShape<Api>> = <M extends keyof Api & string>(
+  page: Page,
+  method: M,
+  ...args: Parameters<Api[M]>
+) => Promise<Awaited<ReturnType<Api[M]>>>;
+
+/** {@link callPageApi} bound to `window[globalName]`: `const lab = pageApi<LabApi>('lab')`. */
+export function pageApi<Api extends PageApiShape<Api>>(globalName: string): PageApiCaller<Api> {
+  return (page, method, ...args) => callPageApi<Api, typeof method>(page, globalName, method, ...args);
+}

@@ -2,6 +2,7 @@
 // the network-namespace guard. See e2e/README.md.
 export * from './browser.js';
 export * from './capture.js';
+export * from './dist.js';
 export * from './kamailio.js';
 export * from './netns.js';
 export * from './process.js';

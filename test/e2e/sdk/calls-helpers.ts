@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import type { Call, ConnectOptions, Device, DeviceOptions } from '../../../src/index.js';
-import { TSHARK_BIN, type E2EBrowser } from '../harness/index.js';
+import { TSHARK_BIN, pageApi, type E2EBrowser } from '../harness/index.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -94,7 +94,6 @@ export interface CallsLab {
    */
   endAll(): Promise<Outcome>;
   leftovers(): Leftovers;
-  now(): number;
 }
 
 /**
@@ -313,25 +312,12 @@ export function installCallsLab(): void {
       microphoneTracks: tracks.map((t) => t.readyState),
       sockets: sockets.map((socket) => socket.readyState),
     }),
-    now: () => performance.now(),
   };
   page.callsLab = lab;
 }
 
 /** Calls `window.callsLab[method](...args)` in the page. */
-export function lab<M extends keyof CallsLab>(
-  page: Page,
-  method: M,
-  ...args: Parameters<CallsLab[M]>
-): Promise<Awaited<ReturnType<CallsLab[M]>>> {
-  return page.evaluate(
-    ([name, params]) => {
-      const api = (window as unknown as { callsLab: Record<string, (...a: unknown[]) => unknown> }).callsLab;
-      return api[name]!(...params);
-    },
-    [method, args] as [string, unknown[]],
-  ) as Promise<Awaited<ReturnType<CallsLab[M]>>>;
-}
+export const lab = pageApi<CallsLab>('callsLab');
 
 /**
  * Opens one page (own browser context) per name with the lab installed

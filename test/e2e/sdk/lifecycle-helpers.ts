@@ -2,10 +2,8 @@
 // in each page before any of its scripts run, so that it sees every peer
 // connection, microphone track and WebSocket the SDK creates, and keeps the
 // page's device, calls and their events on `window` for the test to poll.
-import { copyFile, readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT, makeTempDir, removeDir, waitFor, type E2EBrowser } from '../harness/index.js';
+import { pageApi, waitFor, type E2EBrowser } from '../harness/index.js';
 
 export interface ErrorInfo {
   name: string;
@@ -27,16 +25,11 @@ export interface CallEventRecord {
 }
 
 export interface Leftovers {
-  peerConnections: number;
   /** Neither connectionState nor signalingState is 'closed'. */
   openPeerConnections: number;
-  microphoneTracks: number;
   liveMicrophoneTracks: number;
-  webSockets: number;
   /** readyState other than CLOSED (3). */
   openWebSockets: number;
-  /** readyState of each WebSocket, oldest first. */
-  webSocketStates: number[];
 }
 
 /** A span of a recording: recording or paused, for `ms` of page time. */
@@ -89,64 +82,9 @@ export interface LabApi {
 }
 
 /** Calls `window.lab[method](...args)` in `page`. */
-export function lab<M extends keyof LabApi>(
-  page: Page,
-  method: M,
-  ...args: Parameters<LabApi[M]>
-): Promise<Awaited<ReturnType<LabApi[M]>>> {
-  return page.evaluate(
-    ([name, params]) => {
-      const api = (window as unknown as { lab: Record<string, (...a: unknown[]) => unknown> }).lab;
-      return api[name]!(...params);
-    },
-    [method, args] as [string, unknown[]],
-  ) as Promise<Awaited<ReturnType<LabApi[M]>>>;
-}
+export const lab = pageApi<LabApi>('lab');
 
 const SDK_PAGE = '/test/e2e/pages/sdk/index.html';
-
-export interface BuiltSdkSnapshot {
-  /** A folder with the built ESM files of dist/ (index.js and its chunks). */
-  dir: string;
-  dispose(): Promise<void>;
-}
-
-/**
- * Copies the built SDK (dist/*.js) to a folder of its own. Other engineers
- * rebuild dist/ while tests run, and tsup empties it for ~10 s each time, so
- * pages that load /dist/ then get 404s. Serving the copy instead keeps a run
- * on one complete build. Waits for a complete build: index.js and every
- * chunk it imports, each written to the end (its source-map comment).
- */
-export async function snapshotBuiltSdk(): Promise<BuiltSdkSnapshot> {
-  const dist = join(REPO_ROOT, 'dist');
-  const dir = await makeTempDir('dist-snapshot');
-  try {
-    await waitFor(() => copyCompleteBuild(dist, dir), {
-      timeoutMs: 60_000,
-      intervalMs: 500,
-      description: 'a complete build in dist/ (run npx tsup)',
-    });
-  } catch (error) {
-    await removeDir(dir);
-    throw error;
-  }
-  return { dir, dispose: () => removeDir(dir) };
-}
-
-/** Copies dist/*.js to `to`; true when the copy is one complete build. */
-async function copyCompleteBuild(from: string, to: string): Promise<boolean> {
-  const files = (await readdir(from)).filter((name) => name.endsWith('.js'));
-  if (!files.includes('index.js')) return false;
-  await Promise.all(files.map((name) => copyFile(join(from, name), join(to, name))));
-  const complete = async (name: string): Promise<boolean> => {
-    const text = await readFile(join(to, name), 'utf8').catch(() => '');
-    if (!text.trimEnd().endsWith(`//# sourceMappingURL=${name}.map`)) return false;
-    const imports = [...text.matchAll(/from ['"]\.\/([^'"]+)['"]/g)].map((match) => match[1]!);
-    return (await Promise.all(imports.map(complete))).every(Boolean);
-  };
-  return complete('index.js');
-}
 
 /**
  * Opens one isolated page per name on the SDK page with the lab installed.
@@ -402,15 +340,11 @@ export function installLab(): void {
         }
       }),
     leftovers: () => ({
-      peerConnections: peerConnections.length,
       openPeerConnections: peerConnections.filter(
         (pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed',
       ).length,
-      microphoneTracks: microphoneTracks.length,
       liveMicrophoneTracks: microphoneTracks.filter((t) => t.readyState !== 'ended').length,
-      webSockets: webSockets.length,
       openWebSockets: webSockets.filter((socket) => socket.readyState !== WebSocket.CLOSED).length,
-      webSocketStates: webSockets.map((socket) => socket.readyState),
     }),
   };
   (window as unknown as { lab: typeof api }).lab = api;

@@ -6,15 +6,9 @@
 
 /** Every SIP message this page sent, as text. */
 const sent = [];
-/** [ms, '> first line' | '< first line' | note] for every SIP message sent and received. */
-const timeline = [];
-const note = (text) => timeline.push([performance.now(), text]);
 const originalSend = WebSocket.prototype.send;
 WebSocket.prototype.send = function send(data) {
-  if (typeof data === 'string') {
-    sent.push(data);
-    note(`> ${data.split('\r\n')[0]}`);
-  }
+  if (typeof data === 'string') sent.push(data);
   return originalSend.call(this, data);
 };
 /** While set, received messages matching `pattern` reach SIP.js `ms` late (to make a 200 cross a CANCEL). */
@@ -23,13 +17,6 @@ let lateDelivery;
 const lateEvents = new WeakMap();
 const NativeWebSocket = window.WebSocket;
 window.WebSocket = class extends NativeWebSocket {
-  constructor(...args) {
-    super(...args);
-    this.addEventListener('message', (event) => {
-      if (typeof event.data === 'string' && event.data.length > 4) note(`< ${event.data.split('\r\n')[0]}`);
-    });
-  }
-
   addEventListener(type, listener, options) {
     if (type !== 'message' || typeof listener !== 'function') return super.addEventListener(type, listener, options);
     const delayed = (event) => {
@@ -37,7 +24,6 @@ window.WebSocket = class extends NativeWebSocket {
       if (rule && typeof event.data === 'string' && rule.pattern.test(event.data)) {
         lateDelivery = undefined;
         lateEvents.set(event, rule.ms);
-        note(`delaying ${event.data.split('\r\n')[0]} by ${rule.ms} ms`);
       }
       const ms = lateEvents.get(event);
       if (ms === undefined) listener.call(this, event);
@@ -54,10 +40,6 @@ window.RTCPeerConnection = class extends NativePeerConnection {
   constructor(...args) {
     super(...args);
     peerConnections.push(this);
-    note('RTCPeerConnection created');
-    this.addEventListener('icecandidate', (event) => note(`icecandidate ${event.candidate?.candidate ?? 'end'}`));
-    this.addEventListener('icegatheringstatechange', () => note(`icegathering ${this.iceGatheringState}`));
-    this.addEventListener('connectionstatechange', () => note(`connection ${this.connectionState}`));
   }
 };
 
@@ -68,9 +50,7 @@ const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDev
 let denyMicrophone = false;
 navigator.mediaDevices.getUserMedia = async (constraints) => {
   if (denyMicrophone) throw new DOMException('Permission denied', 'NotAllowedError');
-  note('getUserMedia start');
   const stream = await getUserMedia(constraints);
-  note('getUserMedia done');
   microphoneTracks.push(...stream.getTracks());
   return stream;
 };
@@ -101,7 +81,6 @@ function track(label, call) {
   const entry = { call, events: [], startedAt: undefined };
   call.subscribe((event) => {
     entry.events.push({ at: performance.now(), event: eventInfo(event) });
-    note(`event ${label} ${event.type}`);
   });
   calls.set(label, entry);
   return entry;
@@ -165,7 +144,6 @@ window.lab = {
   deliverLate(source, ms) {
     lateDelivery = { pattern: new RegExp(source), ms };
   },
-  unregister: () => attempt(() => userAgent.unregister()),
   setDenyMicrophone(on) {
     denyMicrophone = on;
   },
@@ -181,7 +159,6 @@ window.lab = {
   async call(label, target, headers = {}) {
     const outgoing = track(label, userAgent.createCall({ target, headers }));
     outgoing.startedAt = performance.now();
-    note(`invite() ${label}`);
     return attempt(() => outgoing.call.invite());
   },
   /** ms from invite() to the 'answered' event, once it came. */
@@ -222,15 +199,9 @@ window.lab = {
   dispose: () => attempt(() => userAgent.dispose()),
   /** First lines of the SIP requests this page sent. */
   requestLines: () => sent.map((message) => message.split('\r\n')[0]),
-  /** The SDP body of the first INVITE this page sent after `from` messages. */
+  /** The SIP requests of `method` this page sent, whole, oldest first. */
   sentMessages: (method) => sent.filter((message) => message.startsWith(`${method} `)),
   transportLost: () => transportLost,
-  /** [epoch ms, text] since `fromEpochMs`: SIP messages, media steps, port events. */
-  timeline: (fromEpochMs = 0) =>
-    timeline
-      .map(([at, text]) => [performance.timeOrigin + at, text])
-      .filter(([at]) => at >= fromEpochMs),
-  nowEpochMs: () => performance.timeOrigin + performance.now(),
   registrationLost: () => registrationLost,
   /** Peer connections that are not closed, and microphone tracks not ended. */
   leftovers: () => ({

@@ -76,9 +76,8 @@ window.quality = {
   /** Calls `to`; resolves with the call's index once the INVITE is under way. */
   call: (to) => outcome(async () => track(await device.connect({ to }))),
   callCount: () => calls.length,
-  /** The log of the latest call (or call `index`): plain data. */
-  log: (index) => JSON.parse(JSON.stringify((index === undefined ? calls.at(-1) : calls[index])?.log ?? null)),
-  status: () => current().call.getStatus(),
+  /** The log of the latest call: plain data. */
+  log: () => JSON.parse(JSON.stringify(calls.at(-1)?.log ?? null)),
   report: () => JSON.parse(JSON.stringify(current().call.getReport())),
   hangup: () => outcome(() => current().call.disconnect()),
   mute: (muted) => current().call.mute(muted),
