@@ -27,9 +27,11 @@ if ((${#need[@]})); then
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-  echo "[setup] installing npm packages"
-  # `npm install`, not `npm ci`: npm 11 leaves rollup's platform-specific
-  # optional packages out of the lock file, which `npm ci` then refuses.
-  npm install --no-audit --no-fund --loglevel=error
+# `npm ci`: installs exactly what package-lock.json says and never rewrites it.
+# (vite is pinned in devDependencies: 8.4 names an optional package the registry
+# does not have, which makes `npm ci` refuse the lock.)
+if ! cmp -s package-lock.json node_modules/.callchart-lock 2>/dev/null; then
+  echo "[setup] installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.callchart-lock
 fi
