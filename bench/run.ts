@@ -28,7 +28,7 @@ import {
   type E2EBrowser,
   type Kamailio,
   type UserName,
-} from '../test/e2e/harness/index.js';
+} from '../e2e/harness/index.js';
 import type { QualityBenchOptions, QualityBenchResult, SampleTiming } from './quality-entry.js';
 import { startIsolatingProxy } from './isolation.js';
 import { fmt, summarize, table, type Summary } from './summary.js';
@@ -65,7 +65,7 @@ function intArg(name: string, fallback: number): number {
 type Mark = [ms: number, label: string];
 type Role = 'caller' | 'callee';
 
-/** window.bench in bench/pages/callchart/callchart.js and bench/pages/sipjs/sipjs.js */
+/** window.bench in e2e/pages/bench/callchart/callchart.js and e2e/pages/bench/sipjs/sipjs.js */
 interface BenchPageApi {
   start(options: {
     server: string;
@@ -139,7 +139,7 @@ async function main(): Promise<number> {
       role: Role,
       deviceOptions?: Record<string, unknown>,
     ): Promise<Page> => {
-      const page = await browser.openPage(name, `${origin}/bench/pages/${impl}/`, {
+      const page = await browser.openPage(name, `${origin}/e2e/pages/bench/${impl}/`, {
         readyExpression: 'window.benchReady === true',
       });
       await bench(page, 'start', {

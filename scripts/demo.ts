@@ -5,10 +5,10 @@
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKamailio } from '../test/e2e/harness/kamailio';
-import { REPO_ROOT } from '../test/e2e/harness/process';
-import { startStaticServer } from '../test/e2e/harness/server';
-import { USERS } from '../test/e2e/harness/users';
+import { startKamailio } from '../e2e/harness/kamailio';
+import { REPO_ROOT } from '../e2e/harness/process';
+import { startStaticServer } from '../e2e/harness/server';
+import { USERS } from '../e2e/harness/users';
 
 export interface DemoOptions {
   port?: number;

@@ -2,7 +2,7 @@
 // with a browser): prints the URLs, stops it by PID on Ctrl-C / SIGTERM.
 // Usage: npx tsx e2e/scripts/kamailio.ts [--ws-port N] [--wss-port N] [--log-level N]
 import { parseArgs } from 'node:util';
-import { startKamailio, type KamailioLogLevel } from '../../test/e2e/harness/kamailio.js';
+import { startKamailio, type KamailioLogLevel } from '../harness/kamailio.js';
 
 const { values } = parseArgs({
   options: {

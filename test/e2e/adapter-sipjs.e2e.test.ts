@@ -23,7 +23,7 @@ import {
   waitFor,
   type E2EBrowser,
   type Kamailio,
-} from './harness/index.js';
+} from '../../e2e/harness/index.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -36,7 +36,7 @@ interface ErrorInfo {
 type Outcome<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 type PortEvent = { type: string; reason?: string; status?: number; error?: ErrorInfo };
 
-/** window.lab in test/e2e/pages/adapter-sipjs/lab.js */
+/** window.lab in e2e/pages/adapter-sipjs/lab.js */
 interface LabApi {
   start(options: { uri: string; password: string; server: string; registerExpires?: number }): Promise<Outcome>;
   register(): Promise<Outcome>;
@@ -75,7 +75,7 @@ interface LabApi {
 /** Calls `window.lab[method](...args)` in the page. */
 const lab = pageApi<LabApi>('lab');
 
-const PAGE_PATH = '/test/e2e/pages/adapter-sipjs/';
+const PAGE_PATH = '/e2e/pages/adapter-sipjs/';
 const NAMES = ['alice', 'bob', 'carol', 'mallory'] as const;
 const WAIT = { timeoutMs: 5000, intervalMs: 20 };
 

@@ -19,7 +19,7 @@ import {
   snapshotBuiltSdk,
   waitFor,
   type E2EBrowser,
-} from './harness/index.js';
+} from '../../e2e/harness/index.js';
 
 type Demo = Awaited<ReturnType<typeof startDemo>>;
 

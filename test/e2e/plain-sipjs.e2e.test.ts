@@ -24,9 +24,9 @@ import {
   type E2EBrowser,
   type Kamailio,
   type UserName,
-} from './harness/index.js';
+} from '../../e2e/harness/index.js';
 
-/** window.phone in test/e2e/pages/plain-sipjs/phone.js */
+/** window.phone in e2e/pages/plain-sipjs/phone.js */
 interface PhoneApi {
   register(options: { server: string; user: string; password: string; sipDomain: string }): Promise<{ ms: number }>;
   setAnswerMode(mode: 'auto' | 'ring'): void;
@@ -48,7 +48,7 @@ interface PhoneApi {
 /** Calls window.phone[method](...args) in the page. */
 const phone = pageApi<PhoneApi>('phone');
 
-const PAGE_PATH = '/test/e2e/pages/plain-sipjs/';
+const PAGE_PATH = '/e2e/pages/plain-sipjs/';
 const NAMES = ['alice', 'bob', 'carol'] as const satisfies readonly UserName[];
 
 describe('plain SIP.js through Kamailio in Chromium', () => {

@@ -39,10 +39,10 @@ import {
   type E2EBrowser,
   type Kamailio,
   type Relay,
-} from './harness/index.js';
+} from '../../e2e/harness/index.js';
 import type { CallReport, QualitySample } from '../../src/index.js';
 
-// --- what the page keeps (test/e2e/pages/quality/quality.js) -----------------
+// --- what the page keeps (e2e/pages/quality/quality.js) -----------------
 
 interface WarningEntry {
   name: string;
@@ -118,7 +118,7 @@ const QUALITY_WARNINGS = {
   },
 };
 
-const PAGE_PATH = '/test/e2e/pages/quality/index.html';
+const PAGE_PATH = '/e2e/pages/quality/index.html';
 const FIXTURE_DIR = join(REPO_ROOT, 'test/unit/quality/fixtures');
 const RECORD_FIXTURES = process.env.RECORD_FIXTURES === '1';
 /** Generous: the machine is shared with other e2e runs. */

@@ -25,7 +25,7 @@ import {
   waitFor,
   type E2EBrowser,
   type Kamailio,
-} from './harness/index.js';
+} from '../../e2e/harness/index.js';
 import {
   lab,
   openLabPages,
@@ -35,7 +35,7 @@ import {
   type LabDeviceOptions,
 } from './sdk/calls-helpers.js';
 
-const PAGE_PATH = '/test/e2e/pages/sdk/index.html';
+const PAGE_PATH = '/e2e/pages/sdk/index.html';
 const NAMES = ['alice', 'bob', 'carol'] as const;
 type Name = (typeof NAMES)[number];
 /** Generous: other e2e runs share these two cores. */

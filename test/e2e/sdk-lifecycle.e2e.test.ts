@@ -20,7 +20,7 @@ import {
   startStaticServer,
   type E2EBrowser,
   type Kamailio,
-} from './harness/index.js';
+} from '../../e2e/harness/index.js';
 import {
   expectInboundAudioGrowing,
   lab,

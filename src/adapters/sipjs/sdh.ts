@@ -12,7 +12,7 @@
 import { Web } from 'sip.js';
 import type { Session } from 'sip.js';
 import { VoiceSDKError } from '../../errors';
-import { acquireMicrophone, stopStream } from '../../media/microphone';
+import { acquireMicrophone, stopStream } from './media/microphone';
 
 /** The kind of local ICE candidate, by how far it reaches. */
 export type IceCandidateType = 'host' | 'srflx' | 'prflx' | 'relay';

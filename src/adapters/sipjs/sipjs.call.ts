@@ -18,10 +18,10 @@ import type {
   Unsubscribe,
 } from '../adapter';
 import { declineReasonForStatus, VoiceSDKError } from '../../errors';
-import { RemoteAudioOutput } from '../../media/audio-output';
-import { assertDtmfDigits, DTMF_PAUSE_MS, playRtpDtmf } from '../../media/dtmf';
-import { acquireMicrophone, microphoneConstraints, stopStream } from '../../media/microphone';
-import { startRecording, type MixedRecording } from '../../media/recorder';
+import { RemoteAudioOutput } from './media/audio-output';
+import { assertDtmfDigits, DTMF_PAUSE_MS, playRtpDtmf } from './media/dtmf';
+import { acquireMicrophone, microphoneConstraints, stopStream } from './media/microphone';
+import { startRecording, type MixedRecording } from './media/recorder';
 import type { FastIceSessionDescriptionHandler } from './sdh';
 import { asVoiceSDKError, inDialogError, inviteError } from './sipjs.errors';
 import { withTimeout } from './timeouts';

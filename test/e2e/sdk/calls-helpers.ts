@@ -1,4 +1,4 @@
-// Drives the built SDK in test/e2e/pages/sdk/ for sdk-calls.e2e.test.ts.
+// Drives the built SDK in e2e/pages/sdk/ for sdk-calls.e2e.test.ts.
 //
 // `installCallsLab` runs in the page before the SDK loads (an init script):
 // it wraps WebSocket, RTCPeerConnection and getUserMedia to see what the SDK
@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import type { Call, ConnectOptions, Device, DeviceOptions } from '../../../src/index.js';
-import { TSHARK_BIN, pageApi, type E2EBrowser } from '../harness/index.js';
+import { TSHARK_BIN, pageApi, type E2EBrowser } from '../../../e2e/harness/index.js';
 
 const execFileAsync = promisify(execFile);
 

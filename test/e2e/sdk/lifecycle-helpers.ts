@@ -1,9 +1,9 @@
-// A small driver for the built SDK in test/e2e/pages/sdk/: a "lab" installed
+// A small driver for the built SDK in e2e/pages/sdk/: a "lab" installed
 // in each page before any of its scripts run, so that it sees every peer
 // connection, microphone track and WebSocket the SDK creates, and keeps the
 // page's device, calls and their events on `window` for the test to poll.
 import type { Page } from 'playwright-core';
-import { pageApi, waitFor, type E2EBrowser } from '../harness/index.js';
+import { pageApi, waitFor, type E2EBrowser } from '../../../e2e/harness/index.js';
 
 export interface ErrorInfo {
   name: string;
@@ -84,7 +84,7 @@ export interface LabApi {
 /** Calls `window.lab[method](...args)` in `page`. */
 export const lab = pageApi<LabApi>('lab');
 
-const SDK_PAGE = '/test/e2e/pages/sdk/index.html';
+const SDK_PAGE = '/e2e/pages/sdk/index.html';
 
 /**
  * Opens one isolated page per name on the SDK page with the lab installed.

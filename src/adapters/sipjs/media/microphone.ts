@@ -2,7 +2,7 @@
  * Getting a microphone, with the browser's errors turned into SDK errors.
  * Shared by adapters; no SIP here.
  */
-import { VoiceSDKError } from '../errors';
+import { VoiceSDKError } from '../../../errors';
 
 /** getUserMedia audio constraints for a device id, or the default microphone. */
 export function microphoneConstraints(deviceId?: string): MediaStreamConstraints {

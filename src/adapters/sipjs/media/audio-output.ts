@@ -3,7 +3,7 @@
  * here with `autoplay` and never attached to the DOM (a detached element
  * plays just the same). Shared by adapters; no SIP here.
  */
-import { VoiceSDKError } from '../errors';
+import { VoiceSDKError } from '../../../errors';
 
 export class RemoteAudioOutput {
   /** The element playing the remote audio; undefined outside a browser. */

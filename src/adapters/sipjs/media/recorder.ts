@@ -5,8 +5,8 @@
  * Pausing maps to `MediaRecorder.pause()`, so paused spans are not in the
  * recording at all (no silence is written for them).
  */
-import type { RecorderPort } from '../adapters/adapter';
-import { VoiceSDKError } from '../errors';
+import type { RecorderPort } from '../../adapter';
+import { VoiceSDKError } from '../../../errors';
 
 /** The tracks to mix; either may be missing (e.g. no remote audio yet). */
 export interface RecordingSources {

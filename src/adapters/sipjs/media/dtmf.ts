@@ -2,7 +2,7 @@
  * DTMF helpers shared by adapters: digit validation, and RFC 4733
  * telephone-events through the RTP sender (`RTCDTMFSender`).
  */
-import { VoiceSDKError } from '../errors';
+import { VoiceSDKError } from '../../../errors';
 
 /** Digits, A–D, `*`, `#`, and `,` (a two-second pause, as in `insertDTMF`). */
 const DTMF_DIGITS = /^[0-9A-Da-d*#,]+$/;
