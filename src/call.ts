@@ -9,7 +9,9 @@ import { callMachine, callStatus, isMuted, isOnHold, isRecording, reportOf, type
 import type { CallDirection, CallEmitted, CallEvent, CallOperation, CallStatus, DisconnectReason } from './machines/call.types';
 import type { QualitySample, WarningName } from './quality/quality.types';
 import type { CallReport } from './quality/report';
-import { headerKeyToParam, validateBoolean, validateDeviceId, validateDigits, validateStatusCode } from './validation';
+import { parseDtmfDigits } from './sip/dtmf-digits';
+import { paramForKey } from './sip/headers';
+import { parseRejectStatus } from './sip/responses';
 
 export type CallActorRef = ActorRefFrom<typeof callMachine>;
 
@@ -56,6 +58,16 @@ export type CallEvents = {
 
 let requestSequence = 0;
 
+function booleanArgument(value: unknown, what: string): boolean {
+  if (typeof value !== 'boolean') throw new VoiceSDKError('invalid-argument', `${what} takes a boolean`);
+  return value;
+}
+
+function deviceIdArgument(id: unknown): string {
+  if (typeof id !== 'string' || id === '') throw new VoiceSDKError('invalid-argument', 'A media device id must be a non-empty string');
+  return id;
+}
+
 export class Call extends TypedEmitter<CallEvents> {
   readonly #actor: CallActorRef;
   readonly #unsubscribe: () => void;
@@ -84,7 +96,7 @@ export class Call extends TypedEmitter<CallEvents> {
   /** Inbound: the `<prefix>*` headers of the INVITE, prefix stripped (`X-Callchart-TicketId` → `ticketId`). Outbound: the params sent. */
   get customHeaders(): Readonly<Record<string, string>> {
     const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(this.#snapshot.context.port.customHeaders)) headers[headerKeyToParam(key)] = value;
+    for (const [key, value] of Object.entries(this.#snapshot.context.port.customHeaders)) headers[paramForKey(key)] = value;
     return headers;
   }
 
@@ -139,7 +151,7 @@ export class Call extends TypedEmitter<CallEvents> {
   reject(statusCode = 486): Promise<void> {
     if (this.direction !== 'inbound') return Promise.reject(this.#wrongState('reject() is for inbound calls'));
     try {
-      validateStatusCode(statusCode);
+      parseRejectStatus(statusCode);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -153,7 +165,7 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /** Mutes or unmutes the microphone (no signalling). Idempotent. */
   mute(shouldMute = true): void {
-    validateBoolean(shouldMute, 'mute()');
+    booleanArgument(shouldMute, 'mute()');
     if (shouldMute === this.isMuted() && this.getStatus() === 'accepted') return;
     this.#sendOrThrow({ type: shouldMute ? 'MUTE' : 'UNMUTE' }, 'mute() works on an accepted call');
   }
@@ -161,7 +173,7 @@ export class Call extends TypedEmitter<CallEvents> {
   /** Holds (re-INVITE with a=sendonly) or resumes; resolves when the far end answered. Idempotent. */
   hold(shouldHold = true): Promise<void> {
     try {
-      validateBoolean(shouldHold, 'hold()');
+      booleanArgument(shouldHold, 'hold()');
     } catch (error) {
       return Promise.reject(error);
     }
@@ -174,11 +186,11 @@ export class Call extends TypedEmitter<CallEvents> {
     );
   }
 
-  /** Sends DTMF digits (0-9 * # A-D). Resolves once the tones were handed over. */
+  /** Sends DTMF digits (0-9 * # A-D, `,` a 2 s pause). Resolves once the tones were handed over. */
   sendDigits(digits: string): Promise<void> {
     let valid: string;
     try {
-      valid = validateDigits(digits);
+      valid = parseDtmfDigits(digits);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -188,7 +200,7 @@ export class Call extends TypedEmitter<CallEvents> {
   /** Replaces the microphone (sending track) with another input device. */
   setInputDevice(deviceId: string): Promise<void> {
     try {
-      validateDeviceId(deviceId);
+      deviceIdArgument(deviceId);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -198,7 +210,7 @@ export class Call extends TypedEmitter<CallEvents> {
   /** Plays the far end's audio on another output device (setSinkId). */
   setOutputDevice(deviceId: string): Promise<void> {
     try {
-      validateDeviceId(deviceId);
+      deviceIdArgument(deviceId);
     } catch (error) {
       return Promise.reject(error);
     }

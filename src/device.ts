@@ -3,73 +3,20 @@
  * into events for the device actor and the actor's emitted events into typed
  * events; `state` and `calls` read the actor's snapshot.
  */
-import { createActor, type ActorRefFrom, type InspectionEvent } from 'xstate';
-import type { AdapterFactory, DtmfMethod } from './adapters/adapter';
-import { createSipJsAdapter } from './adapters/sipjs';
+import { createActor, type ActorRefFrom } from 'xstate';
 import { Call, type CallActorRef } from './call';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
 import { deviceMachine, deviceState, transportState, type DeviceState, type TransportState } from './machines/device.machine';
-import type { DeviceEmitted, ReconnectPolicy } from './machines/device.types';
-import type { QualityWarningOptions } from './quality/quality.types';
-import { resolveGracePeriod, resolveWarningInputs } from './quality/warnings';
-import {
-  normalizeTarget,
-  paramsToHeaders,
-  parseSipUri,
-  validateCallerId,
-  validateDisplayName,
-  validateHeaderPrefix,
-  validateIdentityText,
-} from './validation';
+import type { DeviceEmitted } from './machines/device.types';
+import { parseDeviceOptions, type DeviceOptions } from './options';
+import { encodeParams } from './sip/headers';
+import { normalizeTarget, parseCallerId } from './sip/target';
 
-/** Options of `new Device()`. */
-export interface DeviceOptions {
-  /** WebSocket URL of the SIP server (`wss://pbx.example.com/ws`), or several: tried in order, the next one after a failure. */
-  server: string | string[];
-  /** Our address of record, `sip:alice@example.com`. */
-  uri: string;
-  /** Digest password. Never logged. */
-  password?: string;
-  /** Digest user name. @default the user part of `uri` */
-  authorizationUsername?: string;
-  /** Display name in From headers. */
-  displayName?: string;
-  /** Prefix of custom headers made from `params` and read into `customHeaders`. @default 'X-Callchart-' ('X-2Chat-' works too) */
-  headerPrefix?: string;
-  /** STUN/TURN servers. @default [] — no public STUN server is ever used unless you name it. */
-  iceServers?: RTCIceServer[];
-  /**
-   * Which ICE candidates the peer connection may use: `'all'`, or `'relay'`
-   * to send media only through the TURN servers in `iceServers` (hides the
-   * user's IP addresses from the far end; needs a `turn:`/`turns:` server).
-   * @default 'all'
-   */
-  iceTransportPolicy?: 'all' | 'relay';
-  /** Receives XState inspection events of the device actor and every call actor (e.g. `@statelyai/inspect`'s `inspector.inspect`). */
-  inspect?: (event: InspectionEvent) => void;
-  /** The adapter: SIP.js + WebRTC by default; `createFakeAdapter` from `callchart/testing` for tests. */
-  adapter?: AdapterFactory;
-  /** Reconnection backoff. @default { baseDelayMs: 500, maxDelayMs: 30000, maxAttempts: 5 } */
-  reconnect?: Partial<ReconnectPolicy>;
-  /** How often `quality` fires while a call is accepted, in ms. @default 1000 */
-  qualityIntervalMs?: number;
-  /** Thresholds and rules of the quality warnings; `false` for one turns it off. @default every warning on, with the documented defaults */
-  qualityWarnings?: QualityWarningOptions;
-  /** How often `report` fires while a call is accepted, in ms. @default 3000 */
-  reportIntervalMs?: number;
-  /** How `sendDigits` sends tones. @default { method: 'rfc2833', durationMs: 100, gapMs: 70 } */
-  dtmf?: { method?: DtmfMethod; durationMs?: number; gapMs?: number };
-  /** With STUN/TURN configured, the most time ICE gathering may take before the offer/answer goes out, in ms. @default 500 */
-  iceGatheringTimeoutMs?: number;
-  /** Registration expiry in seconds. @default 600 */
-  registerExpires?: number;
-  /** User-Agent header. @default 'callchart' */
-  userAgentString?: string;
-}
+export type { DeviceOptions } from './options';
 
 export interface ConnectOptions {
-  /** E.164 number (`+15551234567`), a user (`bob`) or a SIP URI; numbers and users get the domain of `uri`. */
+  /** E.164 number (`+15551234567`), a user (`bob`), a SIP URI or a global TEL URI (`tel:+15551234567`); numbers and users get the domain of `uri`. */
   to: string;
   /** Caller ID: the user part of the From header. */
   from?: string;
@@ -108,27 +55,6 @@ export type DeviceEvents = {
 
 export type DeviceActorRef = ActorRefFrom<typeof deviceMachine>;
 
-const DEFAULT_PREFIX = 'X-Callchart-';
-
-function parseServers(server: unknown): string[] {
-  const servers = Array.isArray(server) ? server : [server];
-  if (servers.length === 0) throw new VoiceSDKError('invalid-argument', '`server` must name at least one ws:// or wss:// URL');
-  return servers.map((value) => {
-    if (typeof value !== 'string' || !/^wss?:\/\/[^\s/]+(\/\S*)?$/i.test(value)) {
-      throw new VoiceSDKError('invalid-argument', `\`server\` "${String(value)}" is not a ws:// or wss:// URL`);
-    }
-    return value;
-  });
-}
-
-function positive(value: unknown, what: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new VoiceSDKError('invalid-argument', `${what} must be a positive number`);
-  }
-  return value;
-}
-
 export class Device extends TypedEmitter<DeviceEvents> {
   readonly #actor: DeviceActorRef;
   /** One facade per call actor, so the same Call object is handed out every time. */
@@ -138,65 +64,14 @@ export class Device extends TypedEmitter<DeviceEvents> {
 
   constructor(options: DeviceOptions) {
     super();
-    if (typeof options !== 'object' || options === null) throw new VoiceSDKError('invalid-argument', 'new Device() needs options');
-    const servers = parseServers(options.server);
-    const aor = parseSipUri(options.uri, '`uri`');
-    this.#domain = aor.host;
-    this.#prefix = validateHeaderPrefix(options.headerPrefix ?? DEFAULT_PREFIX);
-    if (options.password !== undefined && typeof options.password !== 'string') {
-      throw new VoiceSDKError('invalid-argument', '`password` must be a string');
-    }
-    if (options.iceServers !== undefined && !Array.isArray(options.iceServers)) {
-      throw new VoiceSDKError('invalid-argument', '`iceServers` must be an array of RTCIceServer');
-    }
-    const iceTransportPolicy = options.iceTransportPolicy ?? 'all';
-    if (iceTransportPolicy !== 'all' && iceTransportPolicy !== 'relay') {
-      throw new VoiceSDKError('invalid-argument', "`iceTransportPolicy` must be 'all' or 'relay'");
-    }
-    const dtmfMethod = options.dtmf?.method ?? 'rfc2833';
-    if (dtmfMethod !== 'rfc2833' && dtmfMethod !== 'info') {
-      throw new VoiceSDKError('invalid-argument', "`dtmf.method` must be 'rfc2833' or 'info'");
-    }
     // Every option is checked before the adapter exists: a refused Device builds nothing.
-    const identity = {
-      authorizationUsername: validateIdentityText(options.authorizationUsername ?? aor.user, '`authorizationUsername`'),
-      ...(options.displayName === undefined ? {} : { displayName: validateDisplayName(options.displayName) }),
-      userAgentString: validateIdentityText(options.userAgentString ?? 'callchart', '`userAgentString`'),
-    };
-    const reconnect = {
-      baseDelayMs: positive(options.reconnect?.baseDelayMs, '`reconnect.baseDelayMs`', 500),
-      maxDelayMs: positive(options.reconnect?.maxDelayMs, '`reconnect.maxDelayMs`', 30_000),
-      maxAttempts: positive(options.reconnect?.maxAttempts, '`reconnect.maxAttempts`', 5),
-    };
-    const call = {
-      qualityIntervalMs: positive(options.qualityIntervalMs, '`qualityIntervalMs`', 1000),
-      dtmf: {
-        method: dtmfMethod,
-        durationMs: positive(options.dtmf?.durationMs, '`dtmf.durationMs`', 100),
-        gapMs: positive(options.dtmf?.gapMs, '`dtmf.gapMs`', 70),
-      },
-      warnings: resolveWarningInputs(options.qualityWarnings),
-      gracePeriodMs: resolveGracePeriod(options.qualityWarnings),
-      reportIntervalMs: positive(options.reportIntervalMs, '`reportIntervalMs`', 3000),
-    };
-    const iceGatheringTimeoutMs = positive(options.iceGatheringTimeoutMs, '`iceGatheringTimeoutMs`', 500);
-    const registerExpires = positive(options.registerExpires, '`registerExpires`', 600);
-    const createAdapter = options.adapter ?? createSipJsAdapter;
-    if (typeof createAdapter !== 'function') throw new VoiceSDKError('invalid-argument', '`adapter` must be an adapter factory');
-
-    const ua = createAdapter({
-      uri: options.uri,
-      ...(options.password === undefined ? {} : { password: options.password }),
-      ...identity,
-      headerPrefix: this.#prefix,
-      iceServers: options.iceServers ?? [],
-      iceTransportPolicy,
-      iceGatheringTimeoutMs,
-      registerExpires,
-    });
+    const settings = parseDeviceOptions(options);
+    this.#domain = settings.domain;
+    this.#prefix = settings.headerPrefix;
+    const ua = settings.createAdapter(settings.userAgent);
     this.#actor = createActor(deviceMachine, {
-      input: { ua, servers, reconnect, random: Math.random, call },
-      ...(options.inspect ? { inspect: options.inspect } : {}),
+      input: { ua, servers: settings.servers, reconnect: settings.reconnect, random: Math.random, call: settings.call },
+      ...(settings.inspect ? { inspect: settings.inspect } : {}),
     });
     this.#actor.on('*', (event) => this.#forward(event));
     this.#actor.start();
@@ -270,8 +145,8 @@ export class Device extends TypedEmitter<DeviceEvents> {
   async connect(options: ConnectOptions): Promise<Call> {
     if (typeof options !== 'object' || options === null) throw new VoiceSDKError('invalid-argument', 'connect() needs { to }');
     const target = normalizeTarget(options.to, this.#domain);
-    const headers = paramsToHeaders(options.params, this.#prefix);
-    const fromUser = options.from === undefined ? undefined : validateCallerId(options.from);
+    const headers = encodeParams(options.params, this.#prefix);
+    const fromUser = options.from === undefined ? undefined : parseCallerId(options.from);
     if (this.state === 'destroyed') throw this.#destroyedError();
     await this.#ensureTransport();
     const callId = `call-${globalThis.crypto.randomUUID()}`;

@@ -74,12 +74,29 @@ export function declineReasonForStatus(status: number): 'busy' | 'declined' | un
   return undefined;
 }
 
-/** Maps a final SIP failure status of an outbound INVITE to an error code. */
-export function codeForSipStatus(status: number): VoiceSDKErrorCode {
+/**
+ * What a failure status answered: the same status means different things
+ * (a 404 to an INVITE is `not-found`, to a REGISTER a server problem).
+ */
+export type SipRequestKind = 'INVITE' | 'REGISTER' | 'in-dialog';
+
+/**
+ * Maps a final SIP failure status to an error code; the one copy of this
+ * rule, for both adapters.
+ * - any request: 408 → `timeout`;
+ * - INVITE: 401/403/407 → `auth-failed`, 404/410/604 → `not-found`,
+ *   486/600 → `busy`, 603 → `declined`;
+ * - REGISTER: 401/403/407 → `auth-failed`;
+ * - in-dialog (re-INVITE, INFO): 405/501 → `not-supported`;
+ * - anything else → `sip-error`.
+ */
+export function codeForSipStatus(status: number, request: SipRequestKind = 'INVITE'): VoiceSDKErrorCode {
+  if (status === 408) return 'timeout';
+  if (request === 'in-dialog') return status === 405 || status === 501 ? 'not-supported' : 'sip-error';
   if (status === 401 || status === 403 || status === 407) return 'auth-failed';
+  if (request === 'REGISTER') return 'sip-error';
   if (status === 404 || status === 604 || status === 410) return 'not-found';
   if (status === 486 || status === 600) return 'busy';
   if (status === 603) return 'declined';
-  if (status === 408) return 'timeout';
   return 'sip-error';
 }

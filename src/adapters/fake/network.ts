@@ -5,10 +5,13 @@
  * delivery goes through `setTimeout(latencyMs)`, so fake timers drive it.
  */
 import type { AdapterFactory, UserAgentConfig } from '../adapter';
-import { VoiceSDKError } from '../../errors';
+import { codeForSipStatus, VoiceSDKError } from '../../errors';
+import { sipUriParts } from '../../sip/grammar';
+import { customHeadersOf } from '../../sip/headers';
+import { remoteIdentity } from '../../sip/target';
 import { FakeCallPort } from './call';
 import { RemoteCall, ScriptedRemote } from './remote';
-import { FakeUserAgent, stripPrefix } from './user-agent';
+import { FakeUserAgent } from './user-agent';
 import { DEFAULT_CONDITIONS, type FakeConditions } from './wire';
 
 export interface FakeNetworkOptions {
@@ -38,10 +41,14 @@ type FaultKind =
   | 'recordingStop'
   | 'dispose';
 
-const E164 = /^\+[1-9][0-9]{1,14}$/;
-
+/** The user part of a SIP URI: what the registrar binds and routes by. */
 function userOf(uri: string): string {
-  return /^sips?:([^@;]+)@/i.exec(uri)?.[1] ?? uri;
+  return sipUriParts(uri)?.user ?? uri;
+}
+
+/** The custom headers a fake device reads from an INVITE: the same rule (and bounds) as the SIP.js adapter. */
+function customHeadersFor(headers: Record<string, string>, prefix: string): Record<string, string> {
+  return customHeadersOf(Object.entries(headers), prefix);
 }
 
 export class FakeNetwork {
@@ -103,12 +110,12 @@ export class FakeNetwork {
 
   /** The next REGISTER gets this final response. */
   failNextRegister(status = 503): this {
-    return this.#addFault('register', new VoiceSDKError(status === 401 || status === 403 ? 'auth-failed' : 'sip-error', `REGISTER answered ${status}`, { status }));
+    return this.#addFault('register', new VoiceSDKError(codeForSipStatus(status, 'REGISTER'), `REGISTER answered ${status}`, { status }));
   }
 
   /** The next un-REGISTER gets this final response. */
   failNextUnregister(status = 503): this {
-    return this.#addFault('unregister', new VoiceSDKError('sip-error', `un-REGISTER answered ${status}`, { status }));
+    return this.#addFault('unregister', new VoiceSDKError(codeForSipStatus(status, 'REGISTER'), `un-REGISTER answered ${status}`, { status }));
   }
 
   /** The next INVITE, from any device, gets this final response (486, 603, 404, 503 …) or no answer. */
@@ -132,7 +139,7 @@ export class FakeNetwork {
     const error =
       response === 'timeout'
         ? new VoiceSDKError('timeout', 'The re-INVITE got no answer', { status: 408 })
-        : new VoiceSDKError('sip-error', `The re-INVITE was answered ${response}`, { status: response });
+        : new VoiceSDKError(codeForSipStatus(response, 'in-dialog'), `The re-INVITE was answered ${response}`, { status: response });
     return this.#addFault('reinvite', error);
   }
 
@@ -250,12 +257,6 @@ export class FakeNetwork {
     return `fake-call-${++this.#callSequence}`;
   }
 
-  /** @internal The far end's identity: the number when the user part is E.164, else the URI. */
-  identityOf(uri: string): string {
-    const user = userOf(uri);
-    return E164.test(user) ? user : uri;
-  }
-
   /** @internal */
   trackMedia(call: FakeCallPort): void {
     this.#openMedia.add(call);
@@ -302,8 +303,8 @@ export class FakeNetwork {
         new FakeCallPort(this, {
           id: this.nextCallId(),
           direction: 'inbound',
-          remoteIdentity: this.identityOf(callerUri),
-          customHeaders: stripPrefix(from.headers, ua.config.headerPrefix),
+          remoteIdentity: remoteIdentity(callerUri),
+          customHeaders: customHeadersFor(from.headers, ua.config.headerPrefix),
           peer: call,
         });
       if (!ua || !inbound) {
@@ -326,8 +327,8 @@ export class FakeNetwork {
     const inbound = new FakeCallPort(this, {
       id: this.nextCallId(),
       direction: 'inbound',
-      remoteIdentity: this.identityOf(callerUri),
-      customHeaders: stripPrefix(headers, ua.config.headerPrefix),
+      remoteIdentity: remoteIdentity(callerUri),
+      customHeaders: customHeadersFor(headers, ua.config.headerPrefix),
       peer: {
         immediate: true,
         receive: (message) => remoteCall?.receive(message),

@@ -4,6 +4,9 @@
  */
 import type { DtmfMethod } from '../adapter';
 import { VoiceSDKError } from '../../errors';
+import { isSipUser } from '../../sip/grammar';
+import { isFinalFailureStatus } from '../../sip/responses';
+import { parseCallerId } from '../../sip/target';
 import type { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
 import type { FakeEnd, WireMessage } from './wire';
@@ -65,6 +68,7 @@ export class RemoteCall implements FakeEnd {
   /** Sends a final failure (486 busy, 603 decline, 404, 503 …). */
   reject(status: number): void {
     this.#expect('incoming', 'reject');
+    if (!isFinalFailureStatus(status)) throw new Error(`The remote cannot reject with ${status}: a final failure is 300-699`);
     this.#state = 'ended';
     this.endedBy = 'reject';
     this.#send({ type: 'reject', status });
@@ -146,6 +150,7 @@ export class ScriptedRemote {
   readonly #waiters: Array<(call: RemoteCall) => void> = [];
 
   constructor(network: FakeNetwork, user: string) {
+    if (!isSipUser(user)) throw new Error(`"${user}" cannot be the user part of a SIP URI`);
     this.#network = network;
     this.user = user;
   }
@@ -162,6 +167,7 @@ export class ScriptedRemote {
 
   /** Calls a fake device; returns the remote's side of the call. */
   call(target: string, options: { headers?: Record<string, string>; fromUser?: string } = {}): RemoteCall {
+    if (options.fromUser !== undefined) parseCallerId(options.fromUser);
     return this.#network.callFromRemote(this, target, options);
   }
 

@@ -1,6 +1,8 @@
 /** A fake device's user agent on the in-memory network. */
 import type { CallPort, InviteRequest, Unsubscribe, UserAgentConfig, UserAgentPort } from '../adapter';
 import { VoiceSDKError } from '../../errors';
+import { customHeadersOf } from '../../sip/headers';
+import { remoteIdentity } from '../../sip/target';
 import { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
 
@@ -105,8 +107,8 @@ export class FakeUserAgent implements UserAgentPort {
     const call = new FakeCallPort(this.#network, {
       id: this.#network.nextCallId(),
       direction: 'outbound',
-      remoteIdentity: this.#network.identityOf(request.target),
-      customHeaders: stripPrefix(request.headers, this.config.headerPrefix),
+      remoteIdentity: remoteIdentity(request.target),
+      customHeaders: customHeadersOf(Object.entries(request.headers), this.config.headerPrefix),
       target: request.target,
       from: { aor: this.config.uri, ...(request.fromUser ? { user: request.fromUser } : {}), headers: request.headers },
     });
@@ -162,12 +164,4 @@ export class FakeUserAgent implements UserAgentPort {
     this.#registered = false;
     this.#network.unbind(this.config.uri, this);
   }
-}
-
-export function stripPrefix(headers: Record<string, string>, prefix: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase().startsWith(prefix.toLowerCase())) result[name.slice(prefix.length)] = value;
-  }
-  return result;
 }

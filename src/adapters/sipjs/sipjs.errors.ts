@@ -17,12 +17,15 @@ export function registerError(status: number | undefined, transportConnected: bo
   if (isTransportFailure(status, transportConnected)) {
     return new VoiceSDKError('transport-failed', 'REGISTER could not be sent: the connection is down', { status });
   }
-  if (status === 401 || status === 403 || status === 407) {
-    return new VoiceSDKError('auth-failed', `The server refused our credentials (${status})`, { status });
-  }
-  if (status === 408) return new VoiceSDKError('timeout', 'REGISTER got no answer in time (408)', { status });
   if (status === undefined) return new VoiceSDKError('sip-error', 'REGISTER failed without a final answer');
-  return new VoiceSDKError('sip-error', `REGISTER failed with ${status}`, { status });
+  const code = codeForSipStatus(status, 'REGISTER');
+  const message =
+    code === 'auth-failed'
+      ? `The server refused our credentials (${status})`
+      : code === 'timeout'
+        ? 'REGISTER got no answer in time (408)'
+        : `REGISTER failed with ${status}`;
+  return new VoiceSDKError(code, message, { status });
 }
 
 /** The error for a request inside a call (re-INVITE, INFO) that did not end in 2xx. */
@@ -30,11 +33,14 @@ export function inDialogError(method: string, status: number, transportConnected
   if (isTransportFailure(status, transportConnected)) {
     return new VoiceSDKError('transport-failed', `${method} could not be sent: the connection is down`, { status });
   }
-  if (status === 405 || status === 501) {
-    return new VoiceSDKError('not-supported', `The far end does not support ${method} (${status})`, { status });
-  }
-  if (status === 408) return new VoiceSDKError('timeout', `${method} got no answer in time (408)`, { status });
-  return new VoiceSDKError('sip-error', `${method} failed with ${status}`, { status });
+  const code = codeForSipStatus(status, 'in-dialog');
+  const message =
+    code === 'not-supported'
+      ? `The far end does not support ${method} (${status})`
+      : code === 'timeout'
+        ? `${method} got no answer in time (408)`
+        : `${method} failed with ${status}`;
+  return new VoiceSDKError(code, message, { status });
 }
 
 /** The error for an outbound INVITE's final failure (other than busy/declined, which are not errors). */

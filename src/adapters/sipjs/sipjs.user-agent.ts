@@ -13,13 +13,10 @@ import type {
 } from '../adapter';
 import { VoiceSDKError } from '../../errors';
 import { withTimeout } from './timeouts';
-import {
-  outboundCustomHeaders,
-  readCustomHeaders,
-  remoteIdentityOf,
-  scrubLogText,
-  toExtraHeaderLines,
-} from './headers';
+import { scrubLogText, toExtraHeaderLines } from './headers';
+import { customHeadersOf, readCustomHeaders } from '../../sip/headers';
+import { isSipUser } from '../../sip/grammar';
+import { remoteIdentity } from '../../sip/target';
 import { createSessionDescriptionHandlerFactory } from './sdh';
 import { SipJsCall } from './sipjs.call';
 import { asVoiceSDKError } from './sipjs.errors';
@@ -179,7 +176,7 @@ export class SipJsUserAgent implements UserAgentPort {
     const extraHeaders = toExtraHeaderLines(request.headers);
     const fromUri = this.#userAgent.configuration.uri.clone();
     if (request.fromUser !== undefined && request.fromUser.length > 0) {
-      if (!/^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+$/.test(request.fromUser)) {
+      if (!isSipUser(request.fromUser)) {
         throw new VoiceSDKError('invalid-argument', `"${request.fromUser}" cannot be the user part of a SIP URI`);
       }
       fromUri.user = request.fromUser;
@@ -193,8 +190,8 @@ export class SipJsUserAgent implements UserAgentPort {
       new SipJsCall(this.callContext(), {
         direction: 'outbound',
         session: inviter,
-        remoteIdentity: remoteIdentityOf(target),
-        customHeaders: outboundCustomHeaders(request.headers, this.#config.headerPrefix),
+        remoteIdentity: remoteIdentity(target),
+        customHeaders: customHeadersOf(Object.entries(request.headers), this.#config.headerPrefix),
       }),
     );
     inviter.delegate = call.sessionDelegate();
@@ -217,7 +214,7 @@ export class SipJsUserAgent implements UserAgentPort {
       new SipJsCall(this.callContext(), {
         direction: 'inbound',
         session: invitation,
-        remoteIdentity: remoteIdentityOf(invitation.remoteIdentity.uri),
+        remoteIdentity: remoteIdentity(invitation.remoteIdentity.uri),
         customHeaders: readCustomHeaders(invitation.request.data, this.#config.headerPrefix),
       }),
     );

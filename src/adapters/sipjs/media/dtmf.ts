@@ -1,20 +1,15 @@
 /**
- * DTMF helpers shared by adapters: digit validation, and RFC 4733
- * telephone-events through the RTP sender (`RTCDTMFSender`).
+ * RFC 4733 telephone-events through the RTP sender (`RTCDTMFSender`). The
+ * DTMF alphabet (tones and the `,` pause) is `src/sip/dtmf-digits.ts`.
  */
 import { VoiceSDKError } from '../../../errors';
+import { DTMF_PAUSE, DTMF_PAUSE_MS, parseDtmfDigits } from '../../../sip/dtmf-digits';
 
-/** Digits, A–D, `*`, `#`, and `,` (a two-second pause, as in `insertDTMF`). */
-const DTMF_DIGITS = /^[0-9A-Da-d*#,]+$/;
+export { DTMF_PAUSE_MS };
 
-/** The pause a `,` stands for, in ms (what `RTCDTMFSender` uses). */
-export const DTMF_PAUSE_MS = 2000;
-
-/** Throws `invalid-argument` unless `digits` is a non-empty DTMF string. */
+/** Throws `invalid-argument` unless `digits` is a non-empty DTMF string (tones and `,` pauses). */
 export function assertDtmfDigits(digits: string): void {
-  if (!DTMF_DIGITS.test(digits)) {
-    throw new VoiceSDKError('invalid-argument', `"${digits}" is not a DTMF string (0-9, A-D, *, #, ",")`);
-  }
+  parseDtmfDigits(digits);
 }
 
 /** `RTCDTMFSender` limits (WebRTC spec): tone 40–6000 ms, gap at least 30 ms. */
@@ -28,7 +23,7 @@ export function clampDtmfTiming(durationMs: number, gapMs: number): { durationMs
 /** How long `digits` take to play, in ms. */
 export function dtmfPlayTimeMs(digits: string, durationMs: number, gapMs: number): number {
   let total = 0;
-  for (const digit of digits) total += digit === ',' ? DTMF_PAUSE_MS : durationMs + gapMs;
+  for (const digit of digits) total += digit === DTMF_PAUSE ? DTMF_PAUSE_MS : durationMs + gapMs;
   return total;
 }
 

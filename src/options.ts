@@ -1,0 +1,204 @@
+/**
+ * `new Device(options)`: the options, their defaults (`DEFAULTS`, the one
+ * copy — README and the `@default` tags below are checked against it by a
+ * unit test) and the parser that turns them into what the device machine
+ * and the adapter get. Bad options throw `VoiceSDKError('invalid-argument')`
+ * naming the option, before anything is built.
+ */
+import type { InspectionEvent } from 'xstate';
+import type { AdapterFactory, DtmfMethod, UserAgentConfig } from './adapters/adapter';
+import { createSipJsAdapter } from './adapters/sipjs';
+import type { DeviceMachineInput, ReconnectPolicy } from './machines/device.types';
+import type { QualityThresholds, QualityWarningOptions } from './quality/quality.types';
+import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_QUALITY_THRESHOLDS, resolveGracePeriod, resolveWarningInputs } from './quality/warnings';
+import { hasControlCharacters, invalidArgument, isDisplayName, parseSipUri } from './sip/grammar';
+import { parseHeaderPrefix } from './sip/headers';
+
+/** Options of `new Device()`. */
+export interface DeviceOptions {
+  /** WebSocket URL of the SIP server (`wss://pbx.example.com/ws`), or several: tried in order, the next one after a failure. */
+  server: string | string[];
+  /** Our address of record, `sip:alice@example.com`. */
+  uri: string;
+  /** Digest password. Never logged. */
+  password?: string;
+  /** Digest user name. @default the user part of `uri` */
+  authorizationUsername?: string;
+  /** Display name in From headers. */
+  displayName?: string;
+  /** Prefix of custom headers made from `params` and read into `customHeaders` (`'X-2Chat-'` works too). @default 'X-Callchart-' */
+  headerPrefix?: string;
+  /** STUN/TURN servers; no public STUN server is ever used unless you name it. @default [] */
+  iceServers?: RTCIceServer[];
+  /**
+   * Which ICE candidates the peer connection may use: `'all'`, or `'relay'`
+   * to send media only through the TURN servers in `iceServers` (hides the
+   * user's IP addresses from the far end; needs a `turn:`/`turns:` server).
+   * @default 'all'
+   */
+  iceTransportPolicy?: 'all' | 'relay';
+  /** Receives XState inspection events of the device actor and every call actor (e.g. `@statelyai/inspect`'s `inspector.inspect`). */
+  inspect?: (event: InspectionEvent) => void;
+  /** The adapter: SIP.js + WebRTC by default; `createFakeAdapter` from `callchart/testing` for tests. @default the SIP.js adapter */
+  adapter?: AdapterFactory;
+  /** Reconnection backoff. @default { baseDelayMs: 500, maxDelayMs: 30000, maxAttempts: 5 } */
+  reconnect?: Partial<ReconnectPolicy>;
+  /** How often `quality` fires while a call is accepted, in ms. @default 1000 */
+  qualityIntervalMs?: number;
+  /** Thresholds and rules of the quality warnings; `false` for one turns it off. @default { gracePeriodMs: 5000, thresholds: DEFAULT_QUALITY_THRESHOLDS } */
+  qualityWarnings?: QualityWarningOptions;
+  /** How often `report` fires while a call is accepted, in ms. @default 3000 */
+  reportIntervalMs?: number;
+  /** How `sendDigits` sends tones. @default { method: 'rfc2833', durationMs: 100, gapMs: 70 } */
+  dtmf?: { method?: DtmfMethod; durationMs?: number; gapMs?: number };
+  /** With STUN/TURN configured, the most time ICE gathering may take before the offer/answer goes out, in ms. @default 500 */
+  iceGatheringTimeoutMs?: number;
+  /** Registration expiry in seconds. @default 600 */
+  registerExpires?: number;
+  /** User-Agent header. @default 'callchart' */
+  userAgentString?: string;
+}
+
+/** Every default of `DeviceOptions` that does not depend on the server or the user. */
+export interface DeviceDefaults {
+  readonly headerPrefix: string;
+  readonly iceServers: readonly RTCIceServer[];
+  readonly iceTransportPolicy: 'all' | 'relay';
+  readonly reconnect: Readonly<ReconnectPolicy>;
+  readonly qualityIntervalMs: number;
+  readonly qualityWarnings: { readonly gracePeriodMs: number; readonly thresholds: QualityThresholds };
+  readonly reportIntervalMs: number;
+  readonly dtmf: { readonly method: DtmfMethod; readonly durationMs: number; readonly gapMs: number };
+  readonly iceGatheringTimeoutMs: number;
+  readonly registerExpires: number;
+  readonly userAgentString: string;
+}
+
+/**
+ * The defaults, frozen. The quality warnings' values live with their
+ * reasons in the warning catalogue (`src/quality/warnings.ts`).
+ */
+export const DEFAULTS: DeviceDefaults = Object.freeze({
+  headerPrefix: 'X-Callchart-',
+  iceServers: Object.freeze([]),
+  iceTransportPolicy: 'all',
+  reconnect: Object.freeze({ baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 5 }),
+  qualityIntervalMs: 1000,
+  qualityWarnings: Object.freeze({ gracePeriodMs: DEFAULT_GRACE_PERIOD_MS, thresholds: DEFAULT_QUALITY_THRESHOLDS }),
+  reportIntervalMs: 3000,
+  dtmf: Object.freeze({ method: 'rfc2833', durationMs: 100, gapMs: 70 }),
+  iceGatheringTimeoutMs: 500,
+  registerExpires: 600,
+  userAgentString: 'callchart',
+} as const);
+
+/** What the options mean, checked and with every default filled in. */
+export interface DeviceSettings {
+  servers: string[];
+  /** `host[:port]` of `uri`: the domain that numbers and users in `connect({ to })` get. */
+  domain: string;
+  headerPrefix: string;
+  createAdapter: AdapterFactory;
+  /** What the adapter gets. */
+  userAgent: UserAgentConfig;
+  reconnect: ReconnectPolicy;
+  /** What every call actor gets besides its port. */
+  call: DeviceMachineInput['call'];
+  inspect?: (event: InspectionEvent) => void;
+}
+
+/**
+ * Checks `options` and fills in the defaults.
+ * @throws VoiceSDKError `invalid-argument`, naming the option, for any bad one.
+ */
+export function parseDeviceOptions(options: DeviceOptions): DeviceSettings {
+  if (typeof options !== 'object' || options === null) throw invalidArgument('new Device() needs options');
+  const servers = parseServers(options.server);
+  const aor = parseSipUri(options.uri, '`uri`');
+  const headerPrefix = parseHeaderPrefix(options.headerPrefix ?? DEFAULTS.headerPrefix);
+  if (options.password !== undefined && typeof options.password !== 'string') throw invalidArgument('`password` must be a string');
+  if (options.iceServers !== undefined && !Array.isArray(options.iceServers)) {
+    throw invalidArgument('`iceServers` must be an array of RTCIceServer');
+  }
+  const iceTransportPolicy = options.iceTransportPolicy ?? DEFAULTS.iceTransportPolicy;
+  if (iceTransportPolicy !== 'all' && iceTransportPolicy !== 'relay') {
+    throw invalidArgument("`iceTransportPolicy` must be 'all' or 'relay'");
+  }
+  const dtmfMethod = options.dtmf?.method ?? DEFAULTS.dtmf.method;
+  if (dtmfMethod !== 'rfc2833' && dtmfMethod !== 'info') throw invalidArgument("`dtmf.method` must be 'rfc2833' or 'info'");
+  const identity = {
+    authorizationUsername: identityText(options.authorizationUsername ?? aor.user, '`authorizationUsername`'),
+    ...(options.displayName === undefined ? {} : { displayName: displayName(options.displayName) }),
+    userAgentString: identityText(options.userAgentString ?? DEFAULTS.userAgentString, '`userAgentString`'),
+  };
+  const reconnect = {
+    baseDelayMs: positive(options.reconnect?.baseDelayMs, '`reconnect.baseDelayMs`', DEFAULTS.reconnect.baseDelayMs),
+    maxDelayMs: positive(options.reconnect?.maxDelayMs, '`reconnect.maxDelayMs`', DEFAULTS.reconnect.maxDelayMs),
+    maxAttempts: positive(options.reconnect?.maxAttempts, '`reconnect.maxAttempts`', DEFAULTS.reconnect.maxAttempts),
+  };
+  const call = {
+    qualityIntervalMs: positive(options.qualityIntervalMs, '`qualityIntervalMs`', DEFAULTS.qualityIntervalMs),
+    dtmf: {
+      method: dtmfMethod,
+      durationMs: positive(options.dtmf?.durationMs, '`dtmf.durationMs`', DEFAULTS.dtmf.durationMs),
+      gapMs: positive(options.dtmf?.gapMs, '`dtmf.gapMs`', DEFAULTS.dtmf.gapMs),
+    },
+    warnings: resolveWarningInputs(options.qualityWarnings),
+    gracePeriodMs: resolveGracePeriod(options.qualityWarnings),
+    reportIntervalMs: positive(options.reportIntervalMs, '`reportIntervalMs`', DEFAULTS.reportIntervalMs),
+  };
+  const iceGatheringTimeoutMs = positive(options.iceGatheringTimeoutMs, '`iceGatheringTimeoutMs`', DEFAULTS.iceGatheringTimeoutMs);
+  const registerExpires = positive(options.registerExpires, '`registerExpires`', DEFAULTS.registerExpires);
+  const createAdapter = options.adapter ?? createSipJsAdapter;
+  if (typeof createAdapter !== 'function') throw invalidArgument('`adapter` must be an adapter factory');
+  if (options.inspect !== undefined && typeof options.inspect !== 'function') throw invalidArgument('`inspect` must be a function');
+  return {
+    servers,
+    domain: aor.port === undefined ? aor.host : `${aor.host}:${aor.port}`,
+    headerPrefix,
+    createAdapter,
+    userAgent: {
+      uri: options.uri,
+      ...(options.password === undefined ? {} : { password: options.password }),
+      ...identity,
+      headerPrefix,
+      iceServers: options.iceServers ?? [...DEFAULTS.iceServers],
+      iceTransportPolicy,
+      iceGatheringTimeoutMs,
+      registerExpires,
+    },
+    reconnect,
+    call,
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+  };
+}
+
+function parseServers(server: unknown): string[] {
+  const servers = Array.isArray(server) ? server : [server];
+  if (servers.length === 0) throw invalidArgument('`server` must name at least one ws:// or wss:// URL');
+  return servers.map((value) => {
+    if (typeof value !== 'string' || !/^wss?:\/\/[^\s/]+(\/\S*)?$/i.test(value)) {
+      throw invalidArgument(`\`server\` "${String(value)}" is not a ws:// or wss:// URL`);
+    }
+    return value;
+  });
+}
+
+function positive(value: unknown, what: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw invalidArgument(`${what} must be a positive number`);
+  return value;
+}
+
+/** Text that goes into a header as it is (user names, User-Agent): non-empty, no control characters, at most 256. */
+function identityText(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value === '' || hasControlCharacters(value) || value.length > 256) {
+    throw invalidArgument(`${what} must be a non-empty string without CR, LF or other control characters`);
+  }
+  return value;
+}
+
+function displayName(value: unknown): string {
+  if (!isDisplayName(value)) throw invalidArgument('`displayName` must be a string without quotes, backslashes or control characters');
+  return value;
+}
