@@ -109,6 +109,7 @@ describe('an incoming call refuses a bad reject() status with invalid-argument a
   it.each([
     ['reject(200)', 200],
     ['reject(99)', 99],
+    ['reject(302), a redirect without a Contact', 302],
     ['reject(399)', 399],
     ['reject(700)', 700],
     ['reject(486.5)', 486.5],

@@ -156,6 +156,33 @@ describe('connect() reaches the right far end', () => {
     expect(call.remoteIdentity).toBe('sip:bob@example.com');
   });
 
+  // The rule of both adapters: the number when the user part is E.164, else the SIP URI.
+  it('an extension that is not E.164 shows as the SIP URI, not as bare digits', async () => {
+    const network = newNetwork();
+    const remote = network.remote('1002');
+    const device = await registeredDevice(network);
+    const { call } = await callRemote(device, remote, { to: '1002' });
+    expect((call.session as { target: string }).target).toBe('sip:1002@example.com');
+    expect(call.remoteIdentity).toBe('sip:1002@example.com');
+  });
+
+  it('a global TEL URI is called as its number at the domain of uri', async () => {
+    const network = newNetwork();
+    const remote = network.remote('+15551234567');
+    const device = await registeredDevice(network);
+    const { call } = await callRemote(device, remote, { to: 'tel:+1-555-123-4567' });
+    expect((call.session as { target: string }).target).toBe('sip:+15551234567@example.com');
+    expect(call.remoteIdentity).toBe('+15551234567');
+  });
+
+  it('a SIP URI with parameters shows without them', async () => {
+    const network = newNetwork();
+    const remote = network.remote('bob');
+    const device = await registeredDevice(network);
+    const { call } = await callRemote(device, remote, { to: 'sip:bob@example.com;transport=ws' });
+    expect(call.remoteIdentity).toBe('sip:bob@example.com');
+  });
+
   it('a full SIP URI is called as given', async () => {
     const network = newNetwork();
     const remote = network.remote('bob');
@@ -260,6 +287,24 @@ describe('params become custom headers', () => {
     const device = await registeredDevice(network);
 
     const { call } = await incomingCall(device, remote, 'alice', { 'X-Callchart-TicketId': 'T-5', 'X-2Chat-TicketId': 'other' });
+
+    expect(call.customHeaders).toEqual({ ticketId: 'T-5' });
+  });
+
+  // The fake reads inbound headers with the SIP.js adapter's rules and bounds (src/sip/headers.ts).
+  it('an inbound call drops hostile custom headers as the SIP.js adapter does', async () => {
+    const network = newNetwork();
+    const remote = network.remote('carol');
+    const device = await registeredDevice(network);
+
+    const { call } = await incomingCall(device, remote, 'alice', {
+      'X-Callchart-TicketId': ' T-5 ',
+      'x-callchart-ticketid': 'second of the same key',
+      'X-Callchart-Evil': 'a\r\nVia: evil',
+      'X-Callchart-Long': 'v'.repeat(1025),
+      'X-Callchart-': 'no key',
+      'X-Callchart-Constructor': 'reserved',
+    });
 
     expect(call.customHeaders).toEqual({ ticketId: 'T-5' });
   });

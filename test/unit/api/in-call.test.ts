@@ -139,6 +139,13 @@ describe('DTMF', () => {
     expect(far.digits).toEqual([{ digits: '12#*A', method: 'rfc2833' }]);
   });
 
+  // `,` is a 2 s pause (RTCDTMFSender's, and the SIP.js adapter waits as long between INFOs).
+  it('sendDigits() lets a , pause through to the adapter', async () => {
+    const { call, far } = await answered();
+    await settle(call.sendDigits('1,2'), 'sendDigits()');
+    expect(far.digits).toEqual([{ digits: '1,2', method: 'rfc2833' }]);
+  });
+
   it("dtmf.method 'info' sends the digits as SIP INFO", async () => {
     const { call, far } = await answered({ dtmf: { method: 'info' } });
     await settle(call.sendDigits('9'), 'sendDigits()');
