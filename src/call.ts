@@ -11,7 +11,7 @@ import type { QualitySample, WarningName } from './quality/quality.types';
 import type { CallReport } from './quality/report';
 import { parseDtmfDigits } from './sip/dtmf-digits';
 import { paramForKey } from './sip/headers';
-import { parseRejectStatus } from './sip/responses';
+import { BUSY_STATUS, parseRejectStatus } from './sip/responses';
 
 export type CallActorRef = ActorRefFrom<typeof callMachine>;
 
@@ -148,7 +148,7 @@ export class Call extends TypedEmitter<CallEvents> {
   }
 
   /** Inbound: rejects the call; 486 (busy, default) or 603 (decline / do-not-disturb). */
-  reject(statusCode = 486): Promise<void> {
+  reject(statusCode = BUSY_STATUS): Promise<void> {
     if (this.direction !== 'inbound') return Promise.reject(this.#wrongState('reject() is for inbound calls'));
     try {
       parseRejectStatus(statusCode);

@@ -30,6 +30,12 @@ export function isFinalFailureStatus(status: unknown): status is number {
   return isStatusIn(status, 300, 699);
 }
 
+/** 480 Temporarily Unavailable: what an incoming call gets when nobody can take it (no listener, the device going away). */
+export const UNAVAILABLE_STATUS = 480;
+
+/** 486 Busy Here: what `reject()` sends unless told otherwise. */
+export const BUSY_STATUS = 486;
+
 /**
  * What `reject(statusCode)` may answer an incoming INVITE with: 400–699.
  * A 3xx redirect needs a Contact to redirect to, which reject() has no way

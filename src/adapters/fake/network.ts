@@ -8,6 +8,7 @@ import type { AdapterFactory, UserAgentConfig } from '../adapter';
 import { codeForSipStatus, VoiceSDKError } from '../../errors';
 import { sipUriParts } from '../../sip/grammar';
 import { customHeadersOf } from '../../sip/headers';
+import { UNAVAILABLE_STATUS } from '../../sip/responses';
 import { remoteIdentity } from '../../sip/target';
 import { FakeCallPort } from './call';
 import { RemoteCall, ScriptedRemote } from './remote';
@@ -313,7 +314,7 @@ export class FakeNetwork {
       }
       call.connectTo(inbound);
       if (ua.deliverIncoming(inbound)) this.deliver(() => call.receive({ type: 'ringing' }));
-      else this.deliver(() => call.receive({ type: 'reject', status: 480 }));
+      else this.deliver(() => call.receive({ type: 'reject', status: UNAVAILABLE_STATUS }));
     }
   }
 

@@ -2,6 +2,7 @@
 import type { CallPort, InviteRequest, Unsubscribe, UserAgentConfig, UserAgentPort } from '../adapter';
 import { VoiceSDKError } from '../../errors';
 import { customHeadersOf } from '../../sip/headers';
+import { UNAVAILABLE_STATUS } from '../../sip/responses';
 import { remoteIdentity } from '../../sip/target';
 import { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
@@ -147,7 +148,7 @@ export class FakeUserAgent implements UserAgentPort {
     await this.#network.tick();
     for (const call of this.#calls) {
       await call.bye();
-      await (call.direction === 'inbound' ? call.reject(480) : call.cancel());
+      await (call.direction === 'inbound' ? call.reject(UNAVAILABLE_STATUS) : call.cancel());
       call.dispose();
     }
     this.#calls.clear();

@@ -16,6 +16,7 @@ import { withTimeout } from './timeouts';
 import { scrubLogText, toExtraHeaderLines } from './headers';
 import { customHeadersOf, readCustomHeaders } from '../../sip/headers';
 import { isSipUser } from '../../sip/grammar';
+import { UNAVAILABLE_STATUS } from '../../sip/responses';
 import { remoteIdentity } from '../../sip/target';
 import { createSessionDescriptionHandlerFactory } from './sdh';
 import { SipJsCall } from './sipjs.call';
@@ -207,7 +208,7 @@ export class SipJsUserAgent implements UserAgentPort {
     if (invitation.state !== SessionState.Initial) return;
     if (this.#disposing !== undefined || this.#incomingCallListeners.size === 0) {
       // Nobody can answer: 480 Temporarily Unavailable.
-      invitation.reject({ statusCode: 480 }).catch(() => undefined);
+      invitation.reject({ statusCode: UNAVAILABLE_STATUS }).catch(() => undefined);
       return;
     }
     const call = this.track(
