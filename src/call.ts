@@ -88,7 +88,7 @@ export class Call extends TypedEmitter<CallEvents> {
     return this.#snapshot.context.direction;
   }
 
-  /** The far end: a SIP URI, or an E.164 number / user when it is one. */
+  /** The far end: the E.164 number when the user part is one, else the SIP URI without parameters (`sip:1002@pbx.example.com`). */
   get remoteIdentity(): string {
     return this.#snapshot.context.port.remoteIdentity;
   }

@@ -74,9 +74,9 @@ export interface CallPort {
   /** Unique id of the call on this device. */
   readonly id: string;
   readonly direction: 'inbound' | 'outbound';
-  /** The far end: a SIP URI, or the E.164 number / user part when it is a number. */
+  /** The far end: the E.164 number when the user part is one, else the SIP URI without parameters (`remoteIdentity` in src/sip/target.ts). */
   readonly remoteIdentity: string;
-  /** Inbound: the `<prefix>*` headers of the INVITE, prefix stripped. Outbound: what we sent. */
+  /** The `<prefix>*` headers, prefix stripped, bounded and cleaned (`customHeadersOf` in src/sip/headers.ts): inbound those of the INVITE, outbound those we sent. */
   readonly customHeaders: Readonly<Record<string, string>>;
   /** The raw SIP.js session (escape hatch), or the fake session. */
   readonly session: unknown;

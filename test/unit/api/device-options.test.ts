@@ -58,6 +58,8 @@ const BAD_OPTIONS: BadOption[] = [
   { name: 'a negative reconnect delay', options: { reconnect: { baseDelayMs: -5 } }, message: /`reconnect\.baseDelayMs`/, late: true },
   { name: 'an infinite reconnect.maxAttempts', options: { reconnect: { maxAttempts: Infinity } }, message: /`reconnect\.maxAttempts`/, late: true },
   { name: 'a NaN DTMF duration', options: { dtmf: { durationMs: Number.NaN } }, message: /`dtmf\.durationMs`/, late: true },
+  { name: 'an inspect that is not a function', options: { inspect: 'console' }, message: /`inspect` must be a function/, late: true },
+  { name: 'a header prefix longer than 64 characters', options: { headerPrefix: `X-${'a'.repeat(63)}` }, message: /headerPrefix/ },
 ];
 
 const optionsWith = (network: ReturnType<typeof newNetwork>, bad: BadOption): DeviceOptions =>
