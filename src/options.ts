@@ -11,7 +11,7 @@ import { createSipJsAdapter } from './adapters/sipjs';
 import type { DeviceMachineInput, ReconnectPolicy } from './machines/device.types';
 import type { QualityThresholds, QualityWarningOptions } from './quality/quality.types';
 import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_QUALITY_THRESHOLDS, resolveGracePeriod, resolveWarningInputs } from './quality/warnings';
-import { hasControlCharacters, invalidArgument, isDisplayName, parseSipUri } from './sip/grammar';
+import { hasControlCharacters, invalidArgument, isDisplayName, parseSipUri, shown } from './sip/grammar';
 import { parseHeaderPrefix } from './sip/headers';
 
 /** Options of `new Device()`. */
@@ -178,7 +178,7 @@ function parseServers(server: unknown): string[] {
   if (servers.length === 0) throw invalidArgument('`server` must name at least one ws:// or wss:// URL');
   return servers.map((value) => {
     if (typeof value !== 'string' || !/^wss?:\/\/[^\s/]+(\/\S*)?$/i.test(value)) {
-      throw invalidArgument(`\`server\` "${String(value)}" is not a ws:// or wss:// URL`);
+      throw invalidArgument(`\`server\` ${shown(value)} is not a ws:// or wss:// URL`);
     }
     return value;
   });

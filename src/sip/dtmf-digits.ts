@@ -4,7 +4,7 @@
  * `DTMF_PAUSE_MS` (what `RTCDTMFSender.insertDTMF` does with it; the SIP.js
  * adapter waits as long between SIP INFOs).
  */
-import { invalidArgument } from './grammar';
+import { invalidArgument, shown } from './grammar';
 
 /** The tones, in RFC 4733 event order. */
 export const DTMF_TONES = '0123456789*#ABCD';
@@ -34,7 +34,7 @@ export function isDtmfTone(value: unknown): value is string {
  */
 export function parseDtmfDigits(digits: unknown): string {
   if (!isDtmfDigits(digits)) {
-    throw invalidArgument(`DTMF digits must be one or more of 0-9 * # A-D and , (a pause), got ${JSON.stringify(digits)}`);
+    throw invalidArgument(`DTMF digits must be one or more of 0-9 * # A-D and , (a pause), got ${shown(digits)}`);
   }
   return digits.toUpperCase();
 }

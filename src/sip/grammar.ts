@@ -14,6 +14,18 @@ export function invalidArgument(message: string): VoiceSDKError {
 }
 
 /**
+ * Any value as a message shows it, without calling anything on it (a hostile
+ * `toString` must not throw out of a check): strings quoted and cut at 64.
+ */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return String(value);
+  }
+  return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
+}
+
+/**
  * RFC 3261 `token` (§25.1): alphanum and `-.!%*_+`'~`. What header names
  * and our header prefix are made of. (RFC 7230's `^` and `|` are not SIP.)
  */
@@ -65,6 +77,32 @@ export function isE164(value: unknown): value is string {
 /** Whether `value` can be the user part of a SIP URI as it is (`bob`, `+4930123456`, `1002`, `a%20b`). */
 export function isSipUser(value: unknown): value is string {
   return typeof value === 'string' && USER.test(value);
+}
+
+/** One character a SIP user part may hold as it is (unreserved and user-unreserved). */
+const USER_CHARACTER = /^[A-Za-z0-9\-_.!~*'()&=+$,;?/]$/;
+
+/**
+ * A user part with its escapes decoded, as SIP.js gives it: `a%20b` → `a b`,
+ * `%2B4930123456` → `+4930123456`. Escapes that are not UTF-8 stay as they are.
+ */
+export function unescapeUser(user: string): string {
+  try {
+    return decodeURIComponent(user);
+  } catch {
+    return user;
+  }
+}
+
+/** A decoded user part escaped for a URI again: `a b` → `a%20b`, `a\r\nb` → `a%0D%0Ab`; `unescapeUser`'s inverse. */
+export function escapeUser(user: string): string {
+  let escaped = '';
+  for (const character of user) {
+    escaped += USER_CHARACTER.test(character)
+      ? character
+      : [...new TextEncoder().encode(character)].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  }
+  return escaped;
 }
 
 /** Whether `value` is a host with an optional port: `example.com`, `10.0.0.1:5060`, `[::1]:5061`. */
@@ -121,10 +159,10 @@ export function parseSipUri(value: unknown, what = 'SIP URI'): SipUri {
   return parts;
 }
 
-/** A SIP URI as text, without parameters: `sip:alice@example.com:5060`. */
+/** A SIP URI as text, without parameters: `sip:alice@example.com:5060`; scheme and host lower-cased (they are case-insensitive). */
 export function formatSipUri(uri: { scheme?: string; user?: string; host: string; port?: number }): string {
   const scheme = (uri.scheme ?? 'sip').toLowerCase();
-  const host = uri.port === undefined ? uri.host : `${uri.host}:${uri.port}`;
+  const host = uri.port === undefined ? uri.host.toLowerCase() : `${uri.host.toLowerCase()}:${uri.port}`;
   return uri.user ? `${scheme}:${uri.user}@${host}` : `${scheme}:${host}`;
 }
 

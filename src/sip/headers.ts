@@ -11,7 +11,8 @@
  * upper-cased, and `paramForKey` lower-cases it back, so a param that starts
  * with a lower-case letter or a digit round-trips.
  */
-import { hasControlCharacters, invalidArgument, isToken, TOKEN_CHARACTERS } from './grammar';
+import { VoiceSDKError } from '../errors';
+import { hasControlCharacters, invalidArgument, isToken, shown, TOKEN_CHARACTERS } from './grammar';
 
 /** Bounds on custom headers, the same for what we send and what we read. */
 export const HEADER_LIMITS = {
@@ -42,7 +43,7 @@ function isReservedKey(key: string): boolean {
 export function parseHeaderPrefix(prefix: unknown): string {
   if (!isToken(prefix) || prefix.length > HEADER_LIMITS.maxPrefixLength) {
     throw invalidArgument(
-      `headerPrefix "${String(prefix)}" must be a header token such as X-Callchart- (${TOKEN_CHARACTERS}, at most ${HEADER_LIMITS.maxPrefixLength})`,
+      `headerPrefix ${shown(prefix)} must be a header token such as X-Callchart- (${TOKEN_CHARACTERS}, at most ${HEADER_LIMITS.maxPrefixLength})`,
     );
   }
   return prefix;
@@ -97,7 +98,12 @@ export function encodeParams(params: unknown, prefix: string): Record<string, st
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     throw invalidArgument('`params` must be an object of header values');
   }
-  const entries = Object.entries(params);
+  let entries: Array<[string, unknown]>;
+  try {
+    entries = Object.entries(params);
+  } catch (cause) {
+    throw new VoiceSDKError('invalid-argument', '`params` could not be read', { cause });
+  }
   if (entries.length > HEADER_LIMITS.maxCount) {
     throw invalidArgument(`\`params\` may have at most ${HEADER_LIMITS.maxCount} keys, got ${entries.length}`);
   }

@@ -4,7 +4,7 @@
  * reason a failure status means lives with the error type: `codeForSipStatus`
  * and `declineReasonForStatus` in `src/errors.ts`.)
  */
-import { invalidArgument } from './grammar';
+import { invalidArgument, shown } from './grammar';
 
 function isStatusIn(status: unknown, low: number, high: number): status is number {
   return typeof status === 'number' && Number.isInteger(status) && status >= low && status <= high;
@@ -55,7 +55,7 @@ export function isRejectStatus(status: unknown): status is number {
 export function parseRejectStatus(statusCode: unknown): number {
   if (!isRejectStatus(statusCode)) {
     throw invalidArgument(
-      `reject() takes a SIP final failure status ${REJECT_STATUS_RANGE.min}-${REJECT_STATUS_RANGE.max} (486 busy, 603 decline), got ${String(statusCode)}`,
+      `reject() takes a SIP final failure status ${REJECT_STATUS_RANGE.min}-${REJECT_STATUS_RANGE.max} (486 busy, 603 decline), got ${shown(statusCode)}`,
     );
   }
   return statusCode;

@@ -4,6 +4,7 @@
  * shows it. One copy for the facade and both adapters.
  */
 import {
+  escapeUser,
   formatSipUri,
   hasControlCharacters,
   hasUriScheme,
@@ -13,6 +14,7 @@ import {
   parseSipUri,
   sipUriParts,
   telUriNumber,
+  unescapeUser,
   withoutControlCharacters,
 } from './grammar';
 
@@ -89,17 +91,20 @@ export function remoteIdentity(uri: string | UriLike): string {
   return withoutControlCharacters(identity).slice(0, MAX_IDENTITY_LENGTH);
 }
 
+/** From SIP.js's parsed URI: its user part is decoded already (`%2B49…` → `+49…`, `a%0D%0Ab` → `a\r\nb`). */
 function identityOfParts(uri: UriLike): string {
   const user = typeof uri.user === 'string' ? uri.user : '';
   if (isE164(user)) return user;
   const host = typeof uri.host === 'string' ? uri.host : '';
   const port = typeof uri.port === 'number' && Number.isInteger(uri.port) ? uri.port : undefined;
-  return formatSipUri({ ...(uri.scheme === undefined ? {} : { scheme: String(uri.scheme) }), user, host, ...(port === undefined ? {} : { port }) });
+  const scheme = typeof uri.scheme === 'string' ? { scheme: uri.scheme } : {};
+  return formatSipUri({ ...scheme, user: escapeUser(user), host, ...(port === undefined ? {} : { port }) });
 }
 
+/** From a URI as text (the fake network): decoded the way SIP.js decodes it, then the same rule. */
 function identityOfText(text: string): string {
   const number = telUriNumber(text);
   if (number !== undefined) return number;
   const parts = sipUriParts(text);
-  return parts ? identityOfParts(parts) : text.trim();
+  return parts ? identityOfParts({ ...parts, user: unescapeUser(parts.user) }) : text.trim();
 }

@@ -3,6 +3,9 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { VoiceSDKError } from '../../../src/errors';
 
+// The properties hunt for hostile input: more runs than fast-check's 100 (each is cheap).
+fc.configureGlobal({ numRuns: 500 });
+
 const TOKEN_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~".split('');
 const USER_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()&=+$,;?/".split('');
 
@@ -32,8 +35,29 @@ export const hostileString = fc.oneof(
   }),
 );
 
+/** An object nearly every operation on which throws (not `in`, which fast-check itself uses). */
+const throwingProxy = (): unknown =>
+  new Proxy(
+    {},
+    Object.fromEntries(
+      ['get', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf'].map((trap) => [trap, () => { throw new Error(`${trap} trap`); }]),
+    ),
+  );
+
+/** Values whose conversion to text or whose reading throws. */
+const trickyValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant({ toString: '' }),
+  fc.constant({ toString: () => { throw new Error('toString'); } }),
+  fc.constant(Object.create(null)),
+  fc.constant(Symbol('s')),
+  fc.bigInt(),
+  fc.integer().map(() => throwingProxy()),
+  fc.constant(() => 'function'),
+);
+
 /** Any JavaScript value an untyped caller could pass. */
-export const anyValue: fc.Arbitrary<unknown> = fc.oneof(hostileString, fc.anything());
+export const anyValue: fc.Arbitrary<unknown> = fc.oneof(hostileString, fc.anything(), trickyValue);
+
 
 /** Characters that must never reach a SIP message. */
 export const CONTROL_CHARACTER = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u2028\u2029]/;
