@@ -1,14 +1,17 @@
 /**
- * The far end's identity is computed by one function for both adapters; the
- * SIP.js adapter hands it SIP.js's parsed URI, the fake network the URI as
- * text. Both must give the same answer for the same URI.
+ * The SIP rules of src/sip against SIP.js's own parser, so that what the fake
+ * network accepts and shows, SIP.js accepts and shows the same way:
+ * - the far end's identity is computed by one function for both adapters;
+ *   the SIP.js adapter hands it SIP.js's parsed URI, the fake network the URI
+ *   as text; both must give the same answer for the same URI;
+ * - every target `connect({ to })` normalises to, SIP.js can call.
  */
 import fc from 'fast-check';
 import { UserAgent } from 'sip.js';
 import { describe, expect, it } from 'vitest';
 import { escapeUser } from '../../../src/sip/grammar';
-import { remoteIdentity } from '../../../src/sip/target';
-import { e164, sipUser } from '../sip/arbitraries';
+import { normalizeTarget, remoteIdentity } from '../../../src/sip/target';
+import { e164, hostPort, sipUser } from '../sip/arbitraries';
 
 function viaSipJs(text: string): string {
   const uri = UserAgent.makeURI(text);
@@ -40,6 +43,25 @@ describe('remoteIdentity through SIP.js and through the fake network', () => {
       fc.property(user, host, port, (u, h, p) => {
         const text = `sip:${u}@${h}${p === undefined ? '' : `:${p}`}`;
         expect(viaSipJs(text)).toBe(remoteIdentity(text));
+      }),
+    );
+  });
+});
+
+describe('targets of connect({ to }) through SIP.js', () => {
+  it('parse in SIP.js to the same user, host and port', () => {
+    const escaped = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).map(escapeUser);
+    const to = fc.oneof(
+      e164,
+      sipUser.filter((u) => !u.startsWith('+')),
+      fc.tuple(fc.oneof(sipUser, escaped), hostPort, fc.constantFrom('', ';transport=ws', ';lr;user=phone')).map(([u, h, p]) => `sip:${u}@${h}${p}`),
+    );
+    fc.assert(
+      fc.property(to, (value) => {
+        const target = normalizeTarget(value, 'pbx.example.com');
+        const uri = UserAgent.makeURI(target);
+        expect(uri, target).toBeDefined();
+        expect(remoteIdentity(uri!)).toBe(remoteIdentity(target));
       }),
     );
   });
