@@ -109,6 +109,17 @@ describe('hold', () => {
     expect(call.isOnHold()).toBe(false);
   });
 
+  it.each([
+    [408, 'timeout'],
+    [405, 'not-supported'],
+    [501, 'not-supported'],
+  ] as const)('a hold re-INVITE answered %i rejects hold() with %s, as over SIP.js', async (status, code) => {
+    const { network, call } = await answered();
+    network.failNextReinvite(status);
+    expectSDKError(await rejection(call.hold()), code);
+    expect(call.isOnHold()).toBe(false);
+  });
+
   it('after a failed hold, hold() can be tried again and works', async () => {
     const { network, call, far } = await answered();
     network.failNextReinvite();

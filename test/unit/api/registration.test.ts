@@ -106,6 +106,24 @@ describe('register()', () => {
   });
 });
 
+// The fake maps statuses with the SIP.js adapter's one rule (codeForSipStatus).
+describe('a REGISTER failure status means the same on the fake as over SIP.js', () => {
+  it.each([
+    [401, 'auth-failed'],
+    [403, 'auth-failed'],
+    [407, 'auth-failed'],
+    [408, 'timeout'],
+    [404, 'sip-error'],
+  ] as const)('%i → %s', async (status, code) => {
+    const network = newNetwork();
+    const device = newDevice(network);
+    network.failNextRegister(status);
+    const error = await rejection(device.register());
+    expectSDKError(error, code);
+    expect((error as VoiceSDKError).status).toBe(status);
+  });
+});
+
 describe('wrong password', () => {
   it('register() rejects with auth-failed after at most 2 REGISTERs, and does not retry', async () => {
     const network = newNetwork();
