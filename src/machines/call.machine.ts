@@ -65,7 +65,7 @@ function requestOf(context: CallContext, event: CallEvent): CallRequest {
   return { kind: 'output-device', deviceId: e.deviceId };
 }
 
-export const callMachine = setup({
+export const callMachine = /* @__PURE__ */ setup({
   types: {
     context: {} as CallContext,
     events: {} as CallEvent,

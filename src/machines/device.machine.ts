@@ -27,7 +27,7 @@ export function backoffDelay(context: DeviceContext): number {
 
 const currentServer = (context: DeviceContext): string => context.servers[context.serverIndex] ?? '';
 
-export const deviceMachine = setup({
+export const deviceMachine = /* @__PURE__ */ setup({
   types: {
     context: {} as DeviceContext & { nextDelayMs: number },
     events: {} as DeviceEvent,

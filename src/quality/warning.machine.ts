@@ -92,7 +92,7 @@ function windowWith(context: WarningContext, value: number): boolean[] {
   return [...context.recent, isBad(context, value)].slice(-context.raise.window);
 }
 
-export const warningMachine = setup({
+export const warningMachine = /* @__PURE__ */ setup({
   types: {
     context: {} as WarningContext,
     events: {} as WarningEvent,
