@@ -2,6 +2,7 @@
  * The Call facade: promises and typed events over one call actor. It holds no
  * call state of its own; every getter reads the actor's snapshot.
  */
+import type { Invitation, Inviter } from 'sip.js';
 import type { ActorRefFrom } from 'xstate';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
@@ -13,10 +14,17 @@ import { headerKeyToParam, validateBoolean, validateDeviceId, validateDigits, va
 
 export type CallActorRef = ActorRefFrom<typeof callMachine>;
 
+/**
+ * What {@link Call.session} gives with the SIP.js adapter (the default): the
+ * SIP.js `Inviter` of an outbound call or `Invitation` of an inbound one.
+ * A type-only import: it costs nothing in a bundle.
+ */
+export type SipJsSession = Inviter | Invitation;
+
 /** What `disconnect` tells: why the call ended. */
 export interface DisconnectInfo {
-  /** 'local-hangup', 'remote-hangup', 'canceled', 'busy', 'declined', 'rejected', 'device-destroyed' or 'failed'. */
-  reason?: DisconnectReason;
+  /** 'local-hangup', 'remote-hangup', 'canceled', 'busy', 'declined', 'rejected', 'answered-elsewhere', 'device-destroyed' or 'failed'. */
+  reason: DisconnectReason;
   /** The final call report. */
   report: CallReport;
 }
@@ -88,9 +96,15 @@ export class Call extends TypedEmitter<CallEvents> {
     return headers;
   }
 
-  /** Escape hatch: the raw SIP.js Inviter/Invitation (or the fake session). Not covered by semver. */
-  get session(): unknown {
-    return this.#snapshot.context.port.session;
+  /**
+   * Escape hatch: the raw SIP.js `Inviter` (outbound) or `Invitation`
+   * (inbound). Not covered by semver. Typed for the SIP.js adapter that apps
+   * ship with; another adapter's call gives its own object here (the fake
+   * network of `callchart/testing` a `FakeSession`), so check before use
+   * (`call.session instanceof Inviter`) when the adapter can vary.
+   */
+  get session(): SipJsSession {
+    return this.#snapshot.context.port.session as SipJsSession;
   }
 
   /** The call's statechart actor, for inspection. */

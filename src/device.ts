@@ -3,7 +3,7 @@
  * into events for the device actor and the actor's emitted events into typed
  * events; `state` and `calls` read the actor's snapshot.
  */
-import { createActor, type ActorRefFrom, type InspectionEvent } from 'xstate';
+import { createActor, type ActorRefFrom, type InspectionEvent, type Observer } from 'xstate';
 import type { AdapterFactory, DtmfMethod } from './adapters/adapter';
 import { createSipJsAdapter } from './adapters/sipjs';
 import { Call, type CallActorRef } from './call';
@@ -22,6 +22,12 @@ import {
   validateHeaderPrefix,
   validateIdentityText,
 } from './validation';
+
+/**
+ * Where XState inspection events go: a function called with each event, or an
+ * observer whose `next` is (what `@statelyai/inspect`'s `inspector.inspect` is).
+ */
+export type Inspector = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
 /** Options of `new Device()`. */
 export interface DeviceOptions {
@@ -46,9 +52,9 @@ export interface DeviceOptions {
    * @default 'all'
    */
   iceTransportPolicy?: 'all' | 'relay';
-  /** Receives XState inspection events of the device actor and every call actor (e.g. `@statelyai/inspect`'s `inspector.inspect`). */
-  inspect?: (event: InspectionEvent) => void;
-  /** The adapter: SIP.js + WebRTC by default; `createFakeAdapter` from `callchart/testing` for tests. */
+  /** Receives XState inspection events of the device actor and every call actor: a function, or an observer such as `@statelyai/inspect`'s `inspector.inspect`. */
+  inspect?: Inspector;
+  /** The adapter: SIP.js + WebRTC by default; `network.adapter` of `createFakeNetwork()` from `callchart/testing` in tests; your own from `callchart/adapter`. */
   adapter?: AdapterFactory;
   /** Reconnection backoff. @default { baseDelayMs: 500, maxDelayMs: 30000, maxAttempts: 5 } */
   reconnect?: Partial<ReconnectPolicy>;

@@ -5,6 +5,12 @@
  */
 import { Device, VoiceSDKError, type Call, type DeviceOptions } from 'callchart';
 import { createFakeNetwork } from 'callchart/testing';
+// @ts-expect-error: machine internals are not public API
+import type { CallContext } from 'callchart';
+// @ts-expect-error: port types live in `callchart/adapter`, not the app entry
+import type { UserAgentPort } from 'callchart';
+// @ts-expect-error: the SIP.js adapter factory moved to `callchart/adapter`
+import { createSipJsAdapter } from 'callchart';
 
 const network = createFakeNetwork();
 const device = new Device({ server: 'wss://pbx.example.com/ws', uri: 'sip:alice@example.com', adapter: network.adapter });

@@ -144,6 +144,8 @@ export class ScriptedRemote {
   readonly calls: RemoteCall[] = [];
   readonly #network: FakeNetwork;
   readonly #waiters: Array<(call: RemoteCall) => void> = [];
+  /** Inbound calls not yet handed out by `nextCall()`, oldest first. */
+  readonly #unclaimed: RemoteCall[] = [];
 
   constructor(network: FakeNetwork, user: string) {
     this.#network = network;
@@ -155,8 +157,15 @@ export class ScriptedRemote {
     return this.calls[this.calls.length - 1];
   }
 
-  /** Resolves with the next call that reaches this remote. */
+  /**
+   * The next call that reaches this remote: the oldest one that arrived and
+   * was not handed out by `nextCall()` yet, or else the next to arrive. Each
+   * incoming call is handed out once; calls the remote places itself
+   * (`call()`) are not counted.
+   */
   nextCall(): Promise<RemoteCall> {
+    const waiting = this.#unclaimed.shift();
+    if (waiting) return Promise.resolve(waiting);
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
@@ -168,6 +177,9 @@ export class ScriptedRemote {
   /** @internal */
   accept(call: RemoteCall): void {
     this.calls.push(call);
-    for (const waiter of this.#waiters.splice(0)) waiter(call);
+    if (call.direction !== 'inbound') return;
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter(call);
+    else this.#unclaimed.push(call);
   }
 }
