@@ -12,6 +12,7 @@ import type { QualitySample, WarningName } from './quality/quality.types';
 import type { CallReport } from './quality/report';
 import { headerKeyToParam, validateBoolean, validateDeviceId, validateDigits, validateStatusCode } from './validation';
 
+/** The actor of one call (`call.actor`): `callMachine` running. */
 export type CallActorRef = ActorRefFrom<typeof callMachine>;
 
 /**
@@ -31,6 +32,7 @@ export interface DisconnectInfo {
 
 /** A quality warning was raised. */
 export interface QualityWarning {
+  /** Which warning (`high-rtt`, `low-mos`, …). */
   name: WarningName;
   /** The sample value that raised it, in the metric's unit (ms, 0..1 loss, MOS…). */
   value: number;
@@ -64,11 +66,16 @@ export type CallEvents = {
 
 let requestSequence = 0;
 
+/**
+ * One call, inbound or outbound: promises and typed events over its
+ * statechart actor. Get one from `device.connect()` or the device's
+ * `incoming` event.
+ */
 export class Call extends TypedEmitter<CallEvents> {
   readonly #actor: CallActorRef;
   readonly #unsubscribe: () => void;
 
-  /** @internal Created by Device. */
+  /** Created by the Device (`device.connect()`, the `incoming` event); apps do not construct calls. */
   constructor(actor: CallActorRef) {
     super();
     this.#actor = actor;
@@ -80,6 +87,7 @@ export class Call extends TypedEmitter<CallEvents> {
     return this.#actor.id;
   }
 
+  /** `'outbound'` when we placed the call, `'inbound'` when it came in. */
   get direction(): CallDirection {
     return this.#snapshot.context.direction;
   }
@@ -112,18 +120,22 @@ export class Call extends TypedEmitter<CallEvents> {
     return this.#actor;
   }
 
+  /** `'pending'`, `'ringing'`, `'accepted'`, `'disconnected'` or `'failed'`, read from the chart. */
   getStatus(): CallStatus {
     return callStatus(this.#snapshot);
   }
 
+  /** Whether our microphone is muted (`mute()`). */
   isMuted(): boolean {
     return isMuted(this.#snapshot);
   }
 
+  /** Whether we put the call on hold (from the answered re-INVITE until the resume is answered). */
   isOnHold(): boolean {
     return isOnHold(this.#snapshot);
   }
 
+  /** Whether a recording is running (started and not stopped; paused counts). */
   isRecording(): boolean {
     return isRecording(this.#snapshot);
   }
@@ -224,10 +236,12 @@ export class Call extends TypedEmitter<CallEvents> {
     this.#sendOrThrow({ type: 'START_RECORDING' }, 'startRecording() needs an accepted call that is not recording');
   }
 
+  /** Pauses the recording; the paused span is left out of the result. */
   pauseRecording(): void {
     this.#sendOrThrow({ type: 'PAUSE_RECORDING' }, 'pauseRecording() needs a running recording');
   }
 
+  /** Resumes a paused recording. */
   resumeRecording(): void {
     this.#sendOrThrow({ type: 'RESUME_RECORDING' }, 'resumeRecording() needs a paused recording');
   }

@@ -74,6 +74,7 @@ export interface DeviceOptions {
   userAgentString?: string;
 }
 
+/** What `device.connect()` takes: whom to call and what to send along. */
 export interface ConnectOptions {
   /** E.164 number (`+15551234567`), a user (`bob`) or a SIP URI; numbers and users get the domain of `uri`. */
   to: string;
@@ -83,6 +84,7 @@ export interface ConnectOptions {
   params?: Record<string, string | number | boolean>;
 }
 
+/** What the `reconnecting` event tells. */
 export interface ReconnectingInfo {
   /** Failed attempts so far in this outage. */
   attempt: number;
@@ -112,6 +114,7 @@ export type DeviceEvents = {
   destroyed: [];
 };
 
+/** The device's actor (`device.actor`): `deviceMachine` running. */
 export type DeviceActorRef = ActorRefFrom<typeof deviceMachine>;
 
 const DEFAULT_PREFIX = 'X-Callchart-';
@@ -135,6 +138,11 @@ function positive(value: unknown, what: string, fallback: number): number {
   return value;
 }
 
+/**
+ * One SIP user agent with its calls: registration, the WebSocket transport
+ * (several servers, reconnection), outbound and inbound calls. State is read
+ * from its statechart actor; events are typed.
+ */
 export class Device extends TypedEmitter<DeviceEvents> {
   readonly #actor: DeviceActorRef;
   /** One facade per call actor, so the same Call object is handed out every time. */
@@ -142,6 +150,7 @@ export class Device extends TypedEmitter<DeviceEvents> {
   readonly #domain: string;
   readonly #prefix: string;
 
+  /** Checks every option (bad ones throw `VoiceSDKError('invalid-argument')`) and starts the device actor; nothing goes on the wire until `register()`, `connectTransport()` or `connect()`. */
   constructor(options: DeviceOptions) {
     super();
     if (typeof options !== 'object' || options === null) throw new VoiceSDKError('invalid-argument', 'new Device() needs options');

@@ -13,8 +13,6 @@ export {
   FakeNetwork,
   ScriptedRemote,
   RemoteCall,
-  FakeUserAgent,
-  FakeCallPort,
 } from './adapters/fake';
 export type { FakeNetworkOptions, RemoteCallState, FakeSession, FakeConditions } from './adapters/fake';
 

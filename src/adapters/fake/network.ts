@@ -13,6 +13,7 @@ import { RemoteCall, ScriptedRemote } from './remote';
 import { FakeUserAgent, stripPrefix } from './user-agent';
 import { DEFAULT_CONDITIONS, type FakeConditions } from './wire';
 
+/** What `createFakeNetwork()` takes. */
 export interface FakeNetworkOptions {
   /** SIP domain of the network. @default 'example.com' */
   domain?: string;
@@ -51,15 +52,26 @@ function userOf(uri: string): string {
   return /^sips?:([^@;]+)@/i.exec(uri)?.[1] ?? uri;
 }
 
+/**
+ * The in-memory SIP network of `callchart/testing`: pass `network.adapter` to
+ * `new Device()`, script far ends with `remote(user)`, inject faults with the
+ * `failNext…` methods, observe with `registerCount`, `isRegistered`,
+ * `openMediaCount`. Made by `createFakeNetwork()`.
+ */
 export class FakeNetwork {
+  /** The SIP domain of every user on this network. */
   readonly domain: string;
+  /** Microphone ids that `call.setInputDevice()` accepts. */
   readonly inputDevices: string[];
+  /** Output ids that `call.setOutputDevice()` accepts. */
   readonly outputDevices: string[];
+  /** What the fake stats report now (RTT, jitter, loss, codec…); change with `setConditions()`. */
   conditions: FakeConditions = { ...DEFAULT_CONDITIONS };
   /** Recorders not yet stopped or disposed. */
   activeRecorders = 0;
   /** @internal */
   readonly recorders = new Set<{ fail(error: VoiceSDKError): void }>();
+  /** Every user agent a Device created on this network, oldest first. */
   readonly userAgents: FakeUserAgent[] = [];
   readonly #users: Record<string, string> | undefined;
   readonly #latencyMs: number;
@@ -196,6 +208,7 @@ export class FakeNetwork {
     return this.#registerCounts.get(uri) ?? 0;
   }
 
+  /** Whether `uri` (`sip:alice@example.com`) is registered now. */
   isRegistered(uri: string): boolean {
     return this.#bindings.get(userOf(uri))?.config.uri === uri;
   }

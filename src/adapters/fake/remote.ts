@@ -8,6 +8,7 @@ import type { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
 import type { FakeEnd, WireMessage } from './wire';
 
+/** A remote call's state, seen from the remote: `incoming` (not answered yet), `outgoing` (the remote called), `answered`, `ended`. */
 export type RemoteCallState = 'incoming' | 'outgoing' | 'answered' | 'ended';
 
 /** One call between a scripted remote and a fake device. */
@@ -18,6 +19,7 @@ export class RemoteCall implements FakeEnd {
   readonly fromUser: string | undefined;
   /** The calling device's address of record (inbound to the remote). */
   readonly from: string;
+  /** Seen from the remote: `'inbound'` when the device called it, `'outbound'` when it called the device. */
   readonly direction: 'inbound' | 'outbound';
   /** Digits the device sent us. */
   readonly digits: Array<{ digits: string; method: DtmfMethod }> = [];
@@ -41,6 +43,7 @@ export class RemoteCall implements FakeEnd {
     this.#state = init.direction === 'inbound' ? 'incoming' : 'outgoing';
   }
 
+  /** Where the call is, seen from the remote. */
   get state(): RemoteCallState {
     return this.#state;
   }
@@ -97,6 +100,7 @@ export class RemoteCall implements FakeEnd {
     this.#muted = muted;
   }
 
+  /** Takes a message from the device's side of the call (the fake wire calls it). */
   receive(message: WireMessage): void {
     switch (message.type) {
       case 'answer':
@@ -140,7 +144,9 @@ export class RemoteCall implements FakeEnd {
 
 /** A scripted SIP user on the fake network. */
 export class ScriptedRemote {
+  /** The user part of its address (`bob` in `sip:bob@example.com`). */
   readonly user: string;
+  /** Every call of this remote, both directions, oldest first. */
   readonly calls: RemoteCall[] = [];
   readonly #network: FakeNetwork;
   readonly #waiters: Array<(call: RemoteCall) => void> = [];
