@@ -25,6 +25,10 @@ node test/types/check-types.mjs --lib-check
 
 echo "== package: size budget, tarball contents (attw, publint)"
 node scripts/size.mjs
+if grep -l '@internal' dist/*.d.ts dist/*.d.cts; then
+  echo "package: the .d.ts files above ship @internal members (stripInternal)" >&2
+  exit 1
+fi
 rm -rf .tmp/pack && mkdir -p .tmp/pack
 npm pack --ignore-scripts --pack-destination .tmp/pack --silent >/dev/null
 tarball=".tmp/pack/callchart-$(node -p "require('./package.json').version").tgz"
