@@ -2,6 +2,7 @@
  * The Call facade: promises and typed events over one call actor. It holds no
  * call state of its own; every getter reads the actor's snapshot.
  */
+import type { Invitation, Inviter } from 'sip.js';
 import type { ActorRefFrom } from 'xstate';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
@@ -13,18 +14,27 @@ import { parseDtmfDigits } from './sip/dtmf-digits';
 import { paramForKey } from './sip/headers';
 import { BUSY_STATUS, parseRejectStatus } from './sip/responses';
 
+/** The actor of one call (`call.actor`): `callMachine` running. */
 export type CallActorRef = ActorRefFrom<typeof callMachine>;
+
+/**
+ * What {@link Call.session} gives with the SIP.js adapter (the default): the
+ * SIP.js `Inviter` of an outbound call or `Invitation` of an inbound one.
+ * A type-only import: it costs nothing in a bundle.
+ */
+export type SipJsSession = Inviter | Invitation;
 
 /** What `disconnect` tells: why the call ended. */
 export interface DisconnectInfo {
-  /** 'local-hangup', 'remote-hangup', 'canceled', 'busy', 'declined', 'rejected', 'device-destroyed' or 'failed'. */
-  reason?: DisconnectReason;
+  /** 'local-hangup', 'remote-hangup', 'canceled', 'busy', 'declined', 'rejected', 'answered-elsewhere', 'device-destroyed' or 'failed'. */
+  reason: DisconnectReason;
   /** The final call report. */
   report: CallReport;
 }
 
 /** A quality warning was raised. */
 export interface QualityWarning {
+  /** Which warning (`high-rtt`, `low-mos`, …). */
   name: WarningName;
   /** The sample value that raised it, in the metric's unit (ms, 0..1 loss, MOS…). */
   value: number;
@@ -68,11 +78,16 @@ function deviceIdArgument(id: unknown): string {
   return id;
 }
 
+/**
+ * One call, inbound or outbound: promises and typed events over its
+ * statechart actor. Get one from `device.connect()` or the device's
+ * `incoming` event.
+ */
 export class Call extends TypedEmitter<CallEvents> {
   readonly #actor: CallActorRef;
   readonly #unsubscribe: () => void;
 
-  /** @internal Created by Device. */
+  /** Created by the Device (`device.connect()`, the `incoming` event); apps do not construct calls. */
   constructor(actor: CallActorRef) {
     super();
     this.#actor = actor;
@@ -84,6 +99,7 @@ export class Call extends TypedEmitter<CallEvents> {
     return this.#actor.id;
   }
 
+  /** `'outbound'` when we placed the call, `'inbound'` when it came in. */
   get direction(): CallDirection {
     return this.#snapshot.context.direction;
   }
@@ -100,9 +116,15 @@ export class Call extends TypedEmitter<CallEvents> {
     return headers;
   }
 
-  /** Escape hatch: the raw SIP.js Inviter/Invitation (or the fake session). Not covered by semver. */
-  get session(): unknown {
-    return this.#snapshot.context.port.session;
+  /**
+   * Escape hatch: the raw SIP.js `Inviter` (outbound) or `Invitation`
+   * (inbound). Not covered by semver. Typed for the SIP.js adapter that apps
+   * ship with; another adapter's call gives its own object here (the fake
+   * network of `callchart/testing` a `FakeSession`), so check before use
+   * (`call.session instanceof Inviter`) when the adapter can vary.
+   */
+  get session(): SipJsSession {
+    return this.#snapshot.context.port.session as SipJsSession;
   }
 
   /** The call's statechart actor, for inspection. */
@@ -110,18 +132,22 @@ export class Call extends TypedEmitter<CallEvents> {
     return this.#actor;
   }
 
+  /** `'pending'`, `'ringing'`, `'accepted'`, `'disconnected'` or `'failed'`, read from the chart. */
   getStatus(): CallStatus {
     return callStatus(this.#snapshot);
   }
 
+  /** Whether our microphone is muted (`mute()`). */
   isMuted(): boolean {
     return isMuted(this.#snapshot);
   }
 
+  /** Whether we put the call on hold (from the answered re-INVITE until the resume is answered). */
   isOnHold(): boolean {
     return isOnHold(this.#snapshot);
   }
 
+  /** Whether a recording is running (started and not stopped; paused counts). */
   isRecording(): boolean {
     return isRecording(this.#snapshot);
   }
@@ -222,10 +248,12 @@ export class Call extends TypedEmitter<CallEvents> {
     this.#sendOrThrow({ type: 'START_RECORDING' }, 'startRecording() needs an accepted call that is not recording');
   }
 
+  /** Pauses the recording; the paused span is left out of the result. */
   pauseRecording(): void {
     this.#sendOrThrow({ type: 'PAUSE_RECORDING' }, 'pauseRecording() needs a running recording');
   }
 
+  /** Resumes a paused recording. */
   resumeRecording(): void {
     this.#sendOrThrow({ type: 'RESUME_RECORDING' }, 'resumeRecording() needs a paused recording');
   }

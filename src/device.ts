@@ -13,8 +13,9 @@ import { parseDeviceOptions, type DeviceOptions } from './options';
 import { encodeParams } from './sip/headers';
 import { normalizeTarget, parseCallerId } from './sip/target';
 
-export type { DeviceOptions } from './options';
+export type { DeviceOptions, Inspector } from './options';
 
+/** What `device.connect()` takes: whom to call and what to send along. */
 export interface ConnectOptions {
   /** E.164 number (`+15551234567`), a user (`bob`), a SIP URI or a global TEL URI (`tel:+15551234567`); numbers and users get the domain of `uri`. */
   to: string;
@@ -24,6 +25,7 @@ export interface ConnectOptions {
   params?: Record<string, string | number | boolean>;
 }
 
+/** What the `reconnecting` event tells. */
 export interface ReconnectingInfo {
   /** Failed attempts so far in this outage. */
   attempt: number;
@@ -53,8 +55,14 @@ export type DeviceEvents = {
   destroyed: [];
 };
 
+/** The device's actor (`device.actor`): `deviceMachine` running. */
 export type DeviceActorRef = ActorRefFrom<typeof deviceMachine>;
 
+/**
+ * One SIP user agent with its calls: registration, the WebSocket transport
+ * (several servers, reconnection), outbound and inbound calls. State is read
+ * from its statechart actor; events are typed.
+ */
 export class Device extends TypedEmitter<DeviceEvents> {
   readonly #actor: DeviceActorRef;
   /** One facade per call actor, so the same Call object is handed out every time. */
@@ -62,6 +70,7 @@ export class Device extends TypedEmitter<DeviceEvents> {
   readonly #domain: string;
   readonly #prefix: string;
 
+  /** Checks every option (bad ones throw `VoiceSDKError('invalid-argument')`) and starts the device actor; nothing goes on the wire until `register()`, `connectTransport()` or `connect()`. */
   constructor(options: DeviceOptions) {
     super();
     // Every option is checked before the adapter exists: a refused Device builds nothing.

@@ -30,19 +30,24 @@ export type VoiceSDKErrorCode =
   /** Any other SIP failure; `status` holds the SIP status code. */
   | 'sip-error';
 
+/** What `new VoiceSDKError()` takes besides the code and the message. */
 export interface VoiceSDKErrorOptions {
   /** The underlying error or SIP response. */
   cause?: unknown;
-  /** SIP status code, where the error comes from a SIP response. */
+  /** SIP status code, where the error comes from a SIP response (e.g. 486). @default undefined (no SIP response) */
   status?: number;
 }
 
+/** The SDK's error: a stable `code`, a readable `message`, the SIP `status` when there is one, the `cause`. */
 export class VoiceSDKError extends Error {
+  /** Always `'VoiceSDKError'`. */
   override readonly name = 'VoiceSDKError';
+  /** Stable, for programs: `'busy'`, `'auth-failed'`, `'invalid-state'`, … */
   readonly code: VoiceSDKErrorCode;
   /** SIP status code, when the error comes from a SIP response. */
   readonly status: number | undefined;
 
+  /** An error with a stable `code`; `options.status` is the SIP status, `options.cause` the underlying error. */
   constructor(code: VoiceSDKErrorCode, message: string, options: VoiceSDKErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
@@ -50,6 +55,7 @@ export class VoiceSDKError extends Error {
   }
 }
 
+/** Whether `value` is a `VoiceSDKError` (`instanceof`, usable as a type guard in `catch`). */
 export function isVoiceSDKError(value: unknown): value is VoiceSDKError {
   return value instanceof VoiceSDKError;
 }

@@ -27,6 +27,7 @@ export class TypedEmitter<Events extends EventMap> {
     return this.on(name, wrapper);
   }
 
+  /** Removes a handler added with `on` or `once`. */
   off<K extends keyof Events & string>(name: K, handler: Handler<Events[K]>): void {
     this.#handlers.get(name)?.delete(handler as unknown as AnyHandler);
   }

@@ -1,16 +1,23 @@
-/** callchart: browser calls over SIP/WebSocket + WebRTC, decided by XState statecharts. */
+/**
+ * callchart: browser calls over SIP/WebSocket + WebRTC, decided by XState
+ * statecharts. This entry is what apps use: {@link Device}, {@link Call},
+ * {@link VoiceSDKError}, the statecharts and the public types. Tests use
+ * `callchart/testing`; people writing their own adapter use `callchart/adapter`.
+ *
+ * @packageDocumentation
+ */
 export { Device } from './device';
-export type { DeviceOptions, ConnectOptions, DeviceEvents, ReconnectingInfo, DeviceActorRef } from './device';
+export type { DeviceOptions, ConnectOptions, DeviceEvents, ReconnectingInfo, DeviceActorRef, Inspector } from './device';
 export { Call } from './call';
-export type { CallEvents, DisconnectInfo, CallActorRef, QualityWarning } from './call';
+export type { CallEvents, DisconnectInfo, CallActorRef, QualityWarning, SipJsSession } from './call';
 export { VoiceSDKError, isVoiceSDKError } from './errors';
 export type { VoiceSDKErrorCode, VoiceSDKErrorOptions } from './errors';
 export { callMachine, callStatus } from './machines/call.machine';
 export type { CallSnapshot } from './machines/call.machine';
-export type { CallStatus, CallDirection, DisconnectReason, CallEvent, CallEmitted, CallContext } from './machines/call.types';
+export type { CallStatus, CallDirection, DisconnectReason } from './machines/call.types';
 export { deviceMachine, deviceState, transportState } from './machines/device.machine';
 export type { DeviceSnapshot, DeviceState, TransportState } from './machines/device.machine';
-export type { DeviceEvent, DeviceEmitted, ReconnectPolicy } from './machines/device.types';
+export type { ReconnectPolicy } from './machines/device.types';
 export type {
   QualitySample,
   CandidateType,
@@ -25,16 +32,5 @@ export type { CallReport, MetricSummary, WarningEpisode } from './quality/report
 export { DEFAULT_QUALITY_THRESHOLDS, DEFAULT_GRACE_PERIOD_MS } from './quality/warnings';
 export { estimateMos, rFactor, mosFromR } from './quality/mos';
 export { warningMachine } from './quality/warning.machine';
-export type {
-  AdapterFactory,
-  UserAgentPort,
-  CallPort,
-  CallPortEvent,
-  UserAgentConfig,
-  InviteRequest,
-  RecorderPort,
-  DtmfMethod,
-  DtmfOptions,
-  EndReason,
-} from './adapters/adapter';
-export { createSipJsAdapter } from './adapters/sipjs';
+// The types of options and events above that come from the port.
+export type { AdapterFactory, DtmfMethod, EndReason } from './adapters/adapter';

@@ -5,7 +5,7 @@
  * and the adapter get. Bad options throw `VoiceSDKError('invalid-argument')`
  * naming the option, before anything is built.
  */
-import type { InspectionEvent } from 'xstate';
+import type { InspectionEvent, Observer } from 'xstate';
 import type { AdapterFactory, DtmfMethod, UserAgentConfig } from './adapters/adapter';
 import { createSipJsAdapter } from './adapters/sipjs';
 import type { DeviceMachineInput, ReconnectPolicy } from './machines/device.types';
@@ -13,6 +13,12 @@ import type { QualityThresholds, QualityWarningOptions } from './quality/quality
 import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_QUALITY_THRESHOLDS, resolveGracePeriod, resolveWarningInputs } from './quality/warnings';
 import { hasControlCharacters, invalidArgument, isDisplayName, parseSipUri, shown } from './sip/grammar';
 import { parseHeaderPrefix } from './sip/headers';
+
+/**
+ * Where XState inspection events go: a function called with each event, or an
+ * observer whose `next` is (what `@statelyai/inspect`'s `inspector.inspect` is).
+ */
+export type Inspector = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
 /** Options of `new Device()`. */
 export interface DeviceOptions {
@@ -37,9 +43,9 @@ export interface DeviceOptions {
    * @default 'all'
    */
   iceTransportPolicy?: 'all' | 'relay';
-  /** Receives XState inspection events of the device actor and every call actor (e.g. `@statelyai/inspect`'s `inspector.inspect`). */
-  inspect?: (event: InspectionEvent) => void;
-  /** The adapter: SIP.js + WebRTC by default; `createFakeAdapter` from `callchart/testing` for tests. @default the SIP.js adapter */
+  /** Receives XState inspection events of the device actor and every call actor: a function, or an observer such as `@statelyai/inspect`'s `inspector.inspect`. */
+  inspect?: Inspector;
+  /** The adapter: SIP.js + WebRTC by default; `network.adapter` of `createFakeNetwork()` from `callchart/testing` in tests; your own from `callchart/adapter`. @default the SIP.js adapter */
   adapter?: AdapterFactory;
   /** Reconnection backoff. @default { baseDelayMs: 500, maxDelayMs: 30000, maxAttempts: 5 } */
   reconnect?: Partial<ReconnectPolicy>;
@@ -104,7 +110,7 @@ export interface DeviceSettings {
   reconnect: ReconnectPolicy;
   /** What every call actor gets besides its port. */
   call: DeviceMachineInput['call'];
-  inspect?: (event: InspectionEvent) => void;
+  inspect?: Inspector;
 }
 
 /**
@@ -151,7 +157,9 @@ export function parseDeviceOptions(options: DeviceOptions): DeviceSettings {
   const registerExpires = positive(options.registerExpires, '`registerExpires`', DEFAULTS.registerExpires);
   const createAdapter = options.adapter ?? createSipJsAdapter;
   if (typeof createAdapter !== 'function') throw invalidArgument('`adapter` must be an adapter factory');
-  if (options.inspect !== undefined && typeof options.inspect !== 'function') throw invalidArgument('`inspect` must be a function');
+  if (options.inspect !== undefined && !isInspector(options.inspect)) {
+    throw invalidArgument('`inspect` must be a function or an observer with a `next` function');
+  }
   return {
     servers,
     domain: aor.port === undefined ? aor.host : `${aor.host}:${aor.port}`,
@@ -201,4 +209,9 @@ function identityText(value: unknown, what: string): string {
 function displayName(value: unknown): string {
   if (!isDisplayName(value)) throw invalidArgument('`displayName` must be a string without quotes, backslashes or control characters');
   return value;
+}
+
+function isInspector(value: unknown): value is Inspector {
+  if (typeof value === 'function') return true;
+  return typeof value === 'object' && value !== null && typeof (value as { next?: unknown }).next === 'function';
 }

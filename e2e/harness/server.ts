@@ -30,7 +30,7 @@ export interface StaticServer {
 export const IMPORT_MAP = {
   imports: {
     'sip.js': '/node_modules/sip.js/lib/index.js',
-    'sip.js/': '/node_modules/sip.js/lib/',
+    'sip.js/': '/node_modules/sip.js/',
     xstate: '/node_modules/xstate/dist/xstate.esm.js',
     'xstate/': '/node_modules/xstate/',
   },

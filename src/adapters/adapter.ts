@@ -43,11 +43,13 @@ export type CallPortEvent =
   /** The call failed: INVITE 404/408/5xx, transport loss, media failure. */
   | { type: 'failed'; error: VoiceSDKError };
 
+/** Removes the listener it was returned for. */
 export type Unsubscribe = () => void;
 
 /** How DTMF digits are sent. */
 export type DtmfMethod = 'rfc2833' | 'info';
 
+/** How one `sendDigits` sends its tones. */
 export interface DtmfOptions {
   /** RFC 4733 telephone-events through the RTP sender, or SIP INFO (application/dtmf-relay). */
   method: DtmfMethod;
@@ -59,7 +61,9 @@ export interface DtmfOptions {
 
 /** A recording in progress, over a mix of local and remote audio. */
 export interface RecorderPort {
+  /** Pauses recording; the paused span is left out of the result. */
   pause(): void;
+  /** Resumes a paused recording. */
   resume(): void;
   /** Stops and returns the recording. */
   stop(): Promise<Blob>;
@@ -73,6 +77,7 @@ export interface RecorderPort {
 export interface CallPort {
   /** Unique id of the call on this device. */
   readonly id: string;
+  /** `'outbound'`: we placed the call; `'inbound'`: it came in. */
   readonly direction: 'inbound' | 'outbound';
   /** The far end: the E.164 number when the user part is one, else the SIP URI without parameters (`remoteIdentity` in src/sip/target.ts). */
   readonly remoteIdentity: string;
@@ -150,11 +155,15 @@ export interface UserAgentPort {
 export interface UserAgentConfig {
   /** Our address of record, `sip:alice@example.com`. */
   uri: string;
+  /** Digest password (never logged). */
   password?: string;
+  /** Digest user name; the user part of `uri` when absent. */
   authorizationUsername?: string;
+  /** Display name for the From header. */
   displayName?: string;
   /** Prefix of custom headers (for reading inbound ones). */
   headerPrefix: string;
+  /** STUN/TURN servers, exactly as the app configured them (`[]` by default). */
   iceServers: RTCIceServer[];
   /** `'relay'`: media only through TURN servers. @default 'all' */
   iceTransportPolicy?: 'all' | 'relay';

@@ -27,19 +27,19 @@ function toCallEvent(event: CallPortEvent): CallEvent {
 }
 
 /** Turns what the wire says about this call into machine events, for the call's whole life. */
-export const sessionListener = fromCallback<CallEvent, PortInput>(({ sendBack, input }) =>
+export const sessionListener = /* @__PURE__ */ fromCallback<CallEvent, PortInput>(({ sendBack, input }) =>
   input.port.subscribe((event) => sendBack(toCallEvent(event))),
 );
 
-export const inviteActor = fromPromise<void, PortInput>(({ input }) => input.port.invite());
-export const acceptActor = fromPromise<void, PortInput>(({ input }) => input.port.accept());
-export const cancelActor = fromPromise<void, PortInput>(({ input }) => input.port.cancel());
-export const byeActor = fromPromise<void, PortInput>(({ input }) => input.port.bye());
-export const rejectActor = fromPromise<void, PortInput & { statusCode: number }>(({ input }) =>
+export const inviteActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.invite());
+export const acceptActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.accept());
+export const cancelActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.cancel());
+export const byeActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.bye());
+export const rejectActor = /* @__PURE__ */ fromPromise<void, PortInput & { statusCode: number }>(({ input }) =>
   input.port.reject(input.statusCode),
 );
 /** One re-INVITE: a=sendonly to hold, a=sendrecv to resume. */
-export const reinviteActor = fromPromise<void, PortInput & { onHold: boolean }>(({ input }) =>
+export const reinviteActor = /* @__PURE__ */ fromPromise<void, PortInput & { onHold: boolean }>(({ input }) =>
   input.port.hold(input.onHold),
 );
 
@@ -51,7 +51,7 @@ export type RecorderCommand = { type: 'PAUSE' } | { type: 'RESUME' } | { type: '
  * active. Every failure — at start, while recording, at stop — comes back as
  * RECORDING_FAILED.
  */
-export const recorderActor = fromCallback<RecorderCommand, PortInput>(({ sendBack, receive, input }) => {
+export const recorderActor = /* @__PURE__ */ fromCallback<RecorderCommand, PortInput>(({ sendBack, receive, input }) => {
   let recorder: RecorderPort;
   try {
     recorder = input.port.startRecording();
@@ -94,7 +94,7 @@ function perform(port: CallPort, request: CallRequest): Promise<void> {
 }
 
 /** Spawned per request; reports back by id so the facade's promise can settle. */
-export const requestActor = fromCallback<CallEvent, PortInput & { requestId: string; request: CallRequest }>(
+export const requestActor = /* @__PURE__ */ fromCallback<CallEvent, PortInput & { requestId: string; request: CallRequest }>(
   ({ sendBack, input }) => {
     let live = true;
     perform(input.port, input.request).then(

@@ -65,7 +65,12 @@ function requestOf(context: CallContext, event: CallEvent): CallRequest {
   return { kind: 'output-device', deviceId: e.deviceId };
 }
 
-export const callMachine = setup({
+/**
+ * The call statechart: pending → ringing → accepted (hold ∥ mute ∥ recording ∥
+ * reporting, with the stats and warning actors) → disconnected | failed. The
+ * Device spawns one per call; `callStatus()` maps its state to the public status.
+ */
+export const callMachine = /* @__PURE__ */ setup({
   types: {
     context: {} as CallContext,
     events: {} as CallEvent,
@@ -462,6 +467,7 @@ export const callMachine = setup({
   },
 });
 
+/** A snapshot of `callMachine` (`call.actor.getSnapshot()`). */
 export type CallSnapshot = SnapshotFrom<typeof callMachine>;
 
 /** Maps the machine's state to the public status. */

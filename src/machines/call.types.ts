@@ -4,6 +4,7 @@ import type { QualitySample, WarningName } from '../quality/quality.types';
 import type { CallReport, ReportState } from '../quality/report';
 import type { WarningMachineInput, WarningNotice } from '../quality/warning.machine';
 
+/** `'outbound'`: we placed the call; `'inbound'`: it came in. */
 export type CallDirection = 'inbound' | 'outbound';
 
 /** The five public statuses of a call; internal states map onto them. */

@@ -11,7 +11,7 @@ export interface UserAgentInput {
 }
 
 /** Listens to the user agent while the device lives: transport loss, incoming calls, lost registrations. */
-export const userAgentListener = fromCallback<DeviceEvent, UserAgentInput>(({ sendBack, input }) => {
+export const userAgentListener = /* @__PURE__ */ fromCallback<DeviceEvent, UserAgentInput>(({ sendBack, input }) => {
   const unsubscribers = [
     input.ua.onTransportLost((error) => sendBack({ type: 'TRANSPORT_LOST', error })),
     input.ua.onIncomingCall((port) => sendBack({ type: 'INCOMING_CALL', port })),
@@ -20,9 +20,9 @@ export const userAgentListener = fromCallback<DeviceEvent, UserAgentInput>(({ se
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 });
 
-export const connectActor = fromPromise<void, UserAgentInput & { server: string }>(({ input }) =>
+export const connectActor = /* @__PURE__ */ fromPromise<void, UserAgentInput & { server: string }>(({ input }) =>
   input.ua.connect(input.server),
 );
-export const registerActor = fromPromise<void, UserAgentInput>(({ input }) => input.ua.register());
-export const unregisterActor = fromPromise<void, UserAgentInput>(({ input }) => input.ua.unregister());
-export const destroyActor = fromPromise<void, UserAgentInput>(({ input }) => input.ua.dispose());
+export const registerActor = /* @__PURE__ */ fromPromise<void, UserAgentInput>(({ input }) => input.ua.register());
+export const unregisterActor = /* @__PURE__ */ fromPromise<void, UserAgentInput>(({ input }) => input.ua.unregister());
+export const destroyActor = /* @__PURE__ */ fromPromise<void, UserAgentInput>(({ input }) => input.ua.dispose());

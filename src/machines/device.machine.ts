@@ -27,7 +27,13 @@ export function backoffDelay(context: DeviceContext): number {
 
 const currentServer = (context: DeviceContext): string => context.servers[context.serverIndex] ?? '';
 
-export const deviceMachine = setup({
+/**
+ * The device statechart: the transport region (disconnected → connecting →
+ * connected ↔ reconnecting) in parallel with the registration region
+ * (unregistered → registering → registered → unregistering), spawning one
+ * `callMachine` per call; destroyed is final.
+ */
+export const deviceMachine = /* @__PURE__ */ setup({
   types: {
     context: {} as DeviceContext & { nextDelayMs: number },
     events: {} as DeviceEvent,
@@ -219,8 +225,10 @@ export const deviceMachine = setup({
   },
 });
 
+/** A snapshot of `deviceMachine` (`device.actor.getSnapshot()`). */
 export type DeviceSnapshot = SnapshotFrom<typeof deviceMachine>;
 
+/** The public `device.state`. */
 export type DeviceState = 'unregistered' | 'registering' | 'registered' | 'unregistering' | 'destroyed';
 
 /** The public `device.state`: the registration region, or destroyed. */
@@ -232,8 +240,10 @@ export function deviceState(snapshot: DeviceSnapshot): DeviceState {
   return 'unregistered';
 }
 
+/** The public `device.transportState`: the WebSocket's state. */
 export type TransportState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
 
+/** The public `device.transportState`, read from a device snapshot. */
 export function transportState(snapshot: DeviceSnapshot): TransportState {
   for (const state of ['connected', 'connecting', 'reconnecting'] as const) {
     if (snapshot.matches({ active: { transport: state } })) return state;

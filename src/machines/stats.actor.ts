@@ -14,7 +14,7 @@ export interface StatsActorInput {
   intervalMs: number;
 }
 
-export const statsActor = fromCallback<CallEvent, StatsActorInput>(({ sendBack, input }) => {
+export const statsActor = /* @__PURE__ */ fromCallback<CallEvent, StatsActorInput>(({ sendBack, input }) => {
   let previous: StatsSnapshot | undefined;
   let inFlight = false;
   let stopped = false;

@@ -8,13 +8,17 @@ import type { CandidateType, QualitySample, WarningName } from './quality.types'
 
 /** Minimum, mean and maximum of a metric over the call's samples. */
 export interface MetricSummary {
+  /** The smallest sample value, in the metric's unit. */
   min: number;
+  /** The mean of the samples, same unit. */
   avg: number;
+  /** The largest sample value, same unit. */
   max: number;
 }
 
 /** One raise of a warning, and its clearing if it cleared before the call ended. */
 export interface WarningEpisode {
+  /** Which warning. */
   name: WarningName;
   /** When it was raised, epoch ms. */
   raisedAt: number;

@@ -92,7 +92,12 @@ function windowWith(context: WarningContext, value: number): boolean[] {
   return [...context.recent, isBad(context, value)].slice(-context.raise.window);
 }
 
-export const warningMachine = setup({
+/**
+ * One quality warning (`high-rtt`, `low-mos`, …): suppressed / watching /
+ * raised, with k-of-n raising and m-good-samples clearing (hysteresis). The
+ * call chart runs one per enabled warning.
+ */
+export const warningMachine = /* @__PURE__ */ setup({
   types: {
     context: {} as WarningContext,
     events: {} as WarningEvent,

@@ -9,8 +9,12 @@
  *   nodenext-esm  moduleResolution NodeNext, ESM    → dist/*.d.ts
  *   nodenext-cjs  moduleResolution NodeNext, CJS    → dist/*.d.cts
  *
+ *   node10        moduleResolution Node10, CJS       → dist/*.d.ts (`typesVersions` for the subpaths)
+ *
  * Every misuse line carries `// @ts-expect-error`, so a misuse that compiles
- * fails the check as an unused directive.
+ * fails the check as an unused directive. The README's examples (its ```ts
+ * blocks that start with an import) compile in the two ESM setups: they use
+ * top-level await, and `@statelyai/inspect` is ESM-only.
  *
  * Usage: node test/types/check-types.mjs [--build] [--lib-check]
  *   --build      always build first; without it, builds (npm run build) only
@@ -24,11 +28,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readmeExamples } from '../readme-blocks.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-const DIST_TYPES = ['index.d.ts', 'index.d.cts', 'testing.d.ts', 'testing.d.cts'].map((file) => path.join(root, 'dist', file));
+const DIST_TYPES = ['index', 'testing', 'adapter'].flatMap((entry) => [`${entry}.d.ts`, `${entry}.d.cts`]).map((file) => path.join(root, 'dist', file));
 
 function newestMtime(dir) {
   let newest = 0;
@@ -60,6 +65,7 @@ if (reason) {
 
 const consumer = fs.readFileSync(path.join(here, 'consumer.ts'), 'utf8');
 const misuse = fs.readFileSync(path.join(here, 'misuse.ts'), 'utf8');
+const readme = Object.fromEntries(readmeExamples().map((code, index) => [`readme-${index + 1}.ts`, code]));
 
 const common = {
   strict: true,
@@ -78,19 +84,25 @@ const setups = [
   {
     name: 'bundler',
     compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', verbatimModuleSyntax: true },
-    files: { 'consumer.ts': consumer, 'misuse.ts': misuse },
+    files: { 'consumer.ts': consumer, 'misuse.ts': misuse, ...readme },
   },
   {
     name: 'nodenext-esm',
     packageJson: { type: 'module' },
     compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', verbatimModuleSyntax: true },
-    files: { 'consumer.ts': consumer, 'misuse.ts': misuse },
+    files: { 'consumer.ts': consumer, 'misuse.ts': misuse, ...readme },
   },
   {
     name: 'nodenext-cjs',
     packageJson: { type: 'commonjs' },
     compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' },
     files: { 'consumer.cts': consumer, 'misuse.cts': misuse },
+  },
+  {
+    name: 'node10',
+    packageJson: { type: 'commonjs' },
+    compilerOptions: { module: 'CommonJS', moduleResolution: 'Node10' },
+    files: { 'consumer.ts': consumer, 'misuse.ts': misuse },
   },
 ];
 
@@ -150,6 +162,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callchart-types-'));
 let failed = false;
 try {
   installPackage(path.join(tmp, 'node_modules', 'callchart'));
+  // What the README's examples import beside callchart.
+  fs.symlinkSync(path.join(root, 'node_modules', '@statelyai'), path.join(tmp, 'node_modules', '@statelyai'), process.platform === 'win32' ? 'junction' : 'dir');
 
   for (const setup of setups) {
     const dir = path.join(tmp, setup.name);

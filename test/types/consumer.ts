@@ -11,7 +11,6 @@ import {
   VoiceSDKError,
   callMachine,
   callStatus,
-  createSipJsAdapter,
   deviceMachine,
   deviceState,
   isVoiceSDKError,
@@ -31,11 +30,13 @@ import type {
   QualitySample,
   QualityWarning,
   ReconnectingInfo,
+  SipJsSession,
   TransportState,
   VoiceSDKErrorCode,
   WarningName,
 } from 'callchart';
-import { createFakeNetwork, type FakeNetwork, type FakeSession, type RemoteCall } from 'callchart/testing';
+import { createFakeNetwork, fakeSessionOf, type FakeNetwork, type FakeSession, type RemoteCall } from 'callchart/testing';
+import { createSipJsAdapter, type AdapterFactory, type CallPort, type UserAgentConfig, type UserAgentPort } from 'callchart/adapter';
 
 // --- options ------------------------------------------------------------------
 
@@ -63,6 +64,26 @@ const options: DeviceOptions = {
 
 const sipJsOptions: DeviceOptions = { server: 'wss://pbx.example.com/ws', uri: 'sip:alice@example.com', adapter: createSipJsAdapter };
 void sipJsOptions;
+
+// An adapter author's wrapper around the SIP.js adapter (`callchart/adapter`).
+const loggingAdapter: AdapterFactory = (config: UserAgentConfig): UserAgentPort => {
+  const inner = createSipJsAdapter(config);
+  return {
+    ...inner,
+    createCall: (request) => {
+      const call: CallPort = inner.createCall(request);
+      void call.id;
+      return call;
+    },
+  };
+};
+const inspectorObserver: DeviceOptions = {
+  server: 'wss://pbx.example.com/ws',
+  uri: 'sip:alice@example.com',
+  adapter: loggingAdapter,
+  inspect: { next: (event) => void event.type },
+};
+void inspectorObserver;
 
 // --- Device -------------------------------------------------------------------
 
@@ -119,7 +140,9 @@ export async function useOutboundCall(call: Call): Promise<void> {
   const id: string = call.id;
   const direction: CallDirection = call.direction;
   const remote: string = call.remoteIdentity;
-  const session: unknown = call.session;
+  const session: SipJsSession = call.session;
+  const sessionState: string = call.session.state;
+  void sessionState;
   const status: CallStatus = call.getStatus();
   const sameStatus: CallStatus = callStatus(call.actor.getSnapshot());
   const muted: boolean = call.isMuted();
@@ -133,7 +156,7 @@ export async function useOutboundCall(call: Call): Promise<void> {
   call.on('ringing', () => undefined);
   call.on('accepted', () => undefined);
   call.on('disconnect', (info: DisconnectInfo) => {
-    const reason: DisconnectReason | undefined = info.reason;
+    const reason: DisconnectReason = info.reason;
     const final: CallReport = info.report;
     void [reason, final.sampleCount];
   });
@@ -196,8 +219,14 @@ export function useTesting(): void {
   network.failNextInvite(486).failNextReinvite('timeout').setConditions({ rttMs: 300 });
   const count: number = network.registerCount('sip:alice@example.com');
   const open: number = network.openMediaCount;
-  const fakeSession = null as unknown as FakeSession;
-  void [count, open, fakeSession?.receivedDigits];
+  const flushed: Promise<void> = network.flush();
+  void [count, open, flushed];
+}
+
+export function readFakeSession(call: Call): void {
+  const fakeSession: FakeSession = fakeSessionOf(call);
+  const target: string | undefined = fakeSession.target;
+  void [target, fakeSession.receivedDigits, fakeSession.remoteHold];
 }
 
 // --- exhaustiveness -------------------------------------------------------------

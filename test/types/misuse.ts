@@ -3,8 +3,14 @@
  * by `// @ts-expect-error`; check-types.mjs fails when one of them compiles
  * after all ("Unused '@ts-expect-error' directive").
  */
-import { Device, VoiceSDKError, type Call, type DeviceOptions } from 'callchart';
+import { Call, Device, VoiceSDKError, type DeviceOptions } from 'callchart';
 import { createFakeNetwork } from 'callchart/testing';
+// @ts-expect-error: machine internals are not public API
+import type { CallContext } from 'callchart';
+// @ts-expect-error: port types live in `callchart/adapter`, not the app entry
+import type { UserAgentPort } from 'callchart';
+// @ts-expect-error: the SIP.js adapter factory moved to `callchart/adapter`
+import { createSipJsAdapter } from 'callchart';
 
 const network = createFakeNetwork();
 const device = new Device({ server: 'wss://pbx.example.com/ws', uri: 'sip:alice@example.com', adapter: network.adapter });
@@ -103,3 +109,8 @@ void [noServer, noUri, badInterval, badIce, badDtmf, badReconnect, typo, badWarn
 new VoiceSDKError('oops', 'message');
 // @ts-expect-error: `code` is read-only
 new VoiceSDKError('busy', 'message').code = 'declined';
+
+// --- construction -----------------------------------------------------------------
+
+// @ts-expect-error: a Call comes from the Device; it has no argument-less constructor
+new Call();

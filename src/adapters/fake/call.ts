@@ -26,7 +26,9 @@ export interface FakeCallInit {
 
 /** What the far end sees of a fake session (the `session` escape hatch). */
 export interface FakeSession {
+  /** The call id (the port's `id`). */
   readonly id: string;
+  /** Outbound: the SIP URI the INVITE went to; inbound: undefined. */
   readonly target: string | undefined;
   /** Digits received from the far end, in order, with the method used. */
   readonly receivedDigits: ReadonlyArray<{ digits: string; method: string }>;

@@ -1,8 +1,10 @@
 /**
  * An in-memory SIP network: fake devices register on it and call each other
  * or scripted remotes, with faults you can script (the next INVITE answered
- * 486, a transport drop, a failing re-INVITE, degrading stats…). Every
- * delivery goes through `setTimeout(latencyMs)`, so fake timers drive it.
+ * 486, a transport drop, a failing re-INVITE, degrading stats…). With the
+ * default `latencyMs: 0` every delivery is a microtask, so the network works
+ * the same with real and with fake timers; with `latencyMs > 0` it goes
+ * through `setTimeout(latencyMs)`, which fake timers (or `flush()`) drive.
  */
 import type { AdapterFactory, UserAgentConfig } from '../adapter';
 import { codeForSipStatus, VoiceSDKError } from '../../errors';
@@ -15,12 +17,18 @@ import { RemoteCall, ScriptedRemote } from './remote';
 import { FakeUserAgent } from './user-agent';
 import { DEFAULT_CONDITIONS, type FakeConditions } from './wire';
 
+/** What `createFakeNetwork()` takes. */
 export interface FakeNetworkOptions {
   /** SIP domain of the network. @default 'example.com' */
   domain?: string;
   /** user → password. When given, REGISTER checks it; otherwise any password works. */
   users?: Record<string, string>;
-  /** Delay of every delivery, in ms. @default 0 */
+  /**
+   * Delay of every delivery, in ms. `0` delivers on a microtask (no timers
+   * involved); more goes through `setTimeout`, for tests of timing with fake
+   * timers (`vi.advanceTimersByTimeAsync(latencyMs)`) or {@link FakeNetwork.flush}.
+   * @default 0
+   */
   latencyMs?: number;
   /** Microphone ids that `setInputDevice` accepts. @default ['default', 'fake-mic-2'] */
   inputDevices?: string[];
@@ -52,15 +60,26 @@ function customHeadersFor(headers: Record<string, string>, prefix: string): Reco
   return customHeadersOf(Object.entries(headers), prefix);
 }
 
+/**
+ * The in-memory SIP network of `callchart/testing`: pass `network.adapter` to
+ * `new Device()`, script far ends with `remote(user)`, inject faults with the
+ * `failNext…` methods, observe with `registerCount`, `isRegistered`,
+ * `openMediaCount`. Made by `createFakeNetwork()`.
+ */
 export class FakeNetwork {
+  /** The SIP domain of every user on this network. */
   readonly domain: string;
+  /** Microphone ids that `call.setInputDevice()` accepts. */
   readonly inputDevices: string[];
+  /** Output ids that `call.setOutputDevice()` accepts. */
   readonly outputDevices: string[];
+  /** What the fake stats report now (RTT, jitter, loss, codec…); change with `setConditions()`. */
   conditions: FakeConditions = { ...DEFAULT_CONDITIONS };
   /** Recorders not yet stopped or disposed. */
   activeRecorders = 0;
   /** @internal */
   readonly recorders = new Set<{ fail(error: VoiceSDKError): void }>();
+  /** Every user agent a Device created on this network, oldest first. */
   readonly userAgents: FakeUserAgent[] = [];
   readonly #users: Record<string, string> | undefined;
   readonly #latencyMs: number;
@@ -72,6 +91,8 @@ export class FakeNetwork {
   readonly #registerCounts = new Map<string, number>();
   readonly #openMedia = new Set<FakeCallPort>();
   #callSequence = 0;
+  /** Deliveries on their way: the timer (latency > 0) and what arrives. */
+  readonly #inFlight = new Set<{ timer: ReturnType<typeof setTimeout> | undefined; arrive: () => void }>();
 
   constructor(options: FakeNetworkOptions = {}) {
     this.domain = options.domain ?? 'example.com';
@@ -195,6 +216,7 @@ export class FakeNetwork {
     return this.#registerCounts.get(uri) ?? 0;
   }
 
+  /** Whether `uri` (`sip:alice@example.com`) is registered now. */
   isRegistered(uri: string): boolean {
     return this.#bindings.get(userOf(uri))?.config.uri === uri;
   }
@@ -206,14 +228,45 @@ export class FakeNetwork {
 
   // --- used by the fake user agents and calls --------------------------------
 
+  /**
+   * Delivers everything on its way now, and what those deliveries cause in
+   * turn, without waiting for timers: resolves once nothing is in flight.
+   * Works with real and with fake timers (it moves no clock); meant for
+   * `latencyMs > 0` under fake timers, where `await network.flush()` stands
+   * for "let the network catch up". Throws when the network never goes quiet
+   * (after 1000 rounds).
+   */
+  async flush(): Promise<void> {
+    for (let round = 0; round < 1000; round++) {
+      await drainMicrotasks();
+      if (this.#inFlight.size === 0) return;
+      for (const delivery of [...this.#inFlight]) {
+        this.#inFlight.delete(delivery);
+        if (delivery.timer !== undefined) clearTimeout(delivery.timer);
+        delivery.arrive();
+      }
+    }
+    throw new Error('The fake network did not go quiet after 1000 rounds of deliveries');
+  }
+
   /** @internal */
   tick(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
+    return new Promise((resolve) => this.deliver(resolve));
   }
 
   /** @internal */
   deliver(fn: () => void): void {
-    setTimeout(fn, this.#latencyMs);
+    const delivery = {
+      timer: undefined as ReturnType<typeof setTimeout> | undefined,
+      arrive: fn,
+    };
+    const arrive = (): void => {
+      if (!this.#inFlight.delete(delivery)) return; // flushed already
+      fn();
+    };
+    this.#inFlight.add(delivery);
+    if (this.#latencyMs > 0) delivery.timer = setTimeout(arrive, this.#latencyMs);
+    else queueMicrotask(arrive);
   }
 
   /** @internal */
@@ -355,6 +408,11 @@ export class FakeNetwork {
     this.#faults.set(kind, list);
     return this;
   }
+}
+
+/** Lets pending promise callbacks run (a few turns of the microtask queue). */
+async function drainMicrotasks(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
 }
 
 /** Creates an in-memory SIP network for tests. */

@@ -11,6 +11,7 @@ import type { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
 import type { FakeEnd, WireMessage } from './wire';
 
+/** A remote call's state, seen from the remote: `incoming` (not answered yet), `outgoing` (the remote called), `answered`, `ended`. */
 export type RemoteCallState = 'incoming' | 'outgoing' | 'answered' | 'ended';
 
 /** One call between a scripted remote and a fake device. */
@@ -21,6 +22,7 @@ export class RemoteCall implements FakeEnd {
   readonly fromUser: string | undefined;
   /** The calling device's address of record (inbound to the remote). */
   readonly from: string;
+  /** Seen from the remote: `'inbound'` when the device called it, `'outbound'` when it called the device. */
   readonly direction: 'inbound' | 'outbound';
   /** Digits the device sent us. */
   readonly digits: Array<{ digits: string; method: DtmfMethod }> = [];
@@ -44,6 +46,7 @@ export class RemoteCall implements FakeEnd {
     this.#state = init.direction === 'inbound' ? 'incoming' : 'outgoing';
   }
 
+  /** Where the call is, seen from the remote. */
   get state(): RemoteCallState {
     return this.#state;
   }
@@ -101,6 +104,7 @@ export class RemoteCall implements FakeEnd {
     this.#muted = muted;
   }
 
+  /** Takes a message from the device's side of the call (the fake wire calls it). */
   receive(message: WireMessage): void {
     switch (message.type) {
       case 'answer':
@@ -144,10 +148,14 @@ export class RemoteCall implements FakeEnd {
 
 /** A scripted SIP user on the fake network. */
 export class ScriptedRemote {
+  /** The user part of its address (`bob` in `sip:bob@example.com`). */
   readonly user: string;
+  /** Every call of this remote, both directions, oldest first. */
   readonly calls: RemoteCall[] = [];
   readonly #network: FakeNetwork;
   readonly #waiters: Array<(call: RemoteCall) => void> = [];
+  /** Inbound calls not yet handed out by `nextCall()`, oldest first. */
+  readonly #unclaimed: RemoteCall[] = [];
 
   constructor(network: FakeNetwork, user: string) {
     if (!isSipUser(user)) throw new Error(`"${user}" cannot be the user part of a SIP URI`);
@@ -160,8 +168,15 @@ export class ScriptedRemote {
     return this.calls[this.calls.length - 1];
   }
 
-  /** Resolves with the next call that reaches this remote. */
+  /**
+   * The next call that reaches this remote: the oldest one that arrived and
+   * was not handed out by `nextCall()` yet, or else the next to arrive. Each
+   * incoming call is handed out once; calls the remote places itself
+   * (`call()`) are not counted.
+   */
   nextCall(): Promise<RemoteCall> {
+    const waiting = this.#unclaimed.shift();
+    if (waiting) return Promise.resolve(waiting);
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
@@ -174,6 +189,9 @@ export class ScriptedRemote {
   /** @internal */
   accept(call: RemoteCall): void {
     this.calls.push(call);
-    for (const waiter of this.#waiters.splice(0)) waiter(call);
+    if (call.direction !== 'inbound') return;
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter(call);
+    else this.#unclaimed.push(call);
   }
 }

@@ -35,6 +35,7 @@ export interface FakeConditions {
   codec: string;
   /** Candidate types of the selected pair. @default 'host' */
   localCandidateType: 'host' | 'srflx' | 'prflx' | 'relay';
+  /** The far end's candidate type of the selected pair. */
   remoteCandidateType: 'host' | 'srflx' | 'prflx' | 'relay';
 }
 

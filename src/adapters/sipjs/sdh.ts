@@ -9,8 +9,10 @@
  * is good enough instead (see `IceGatheringPolicy`), with
  * `config.iceGatheringTimeoutMs` as the upper bound.
  */
-import { Web } from 'sip.js';
-import type { Session } from 'sip.js';
+// By path, not through the `Web` namespace: a namespace member is not
+// tree-shakable, and `Web` drags SessionManager and SimpleUser along.
+import { SessionDescriptionHandler } from 'sip.js/lib/platform/web/session-description-handler/session-description-handler.js';
+import type { Session, Web } from 'sip.js';
 import { VoiceSDKError } from '../../errors';
 import { acquireMicrophone, stopStream } from './media/microphone';
 
@@ -77,12 +79,12 @@ export function sdpHasSufficientCandidate(sdp: string | undefined, policy: IceGa
  * - `close()` that also stops local tracks not (yet) attached to a sender;
  * - `replaceLocalStream()` for a microphone change.
  */
-export class FastIceSessionDescriptionHandler extends Web.SessionDescriptionHandler {
+export class FastIceSessionDescriptionHandler extends SessionDescriptionHandler {
   private readonly icePolicy: IceGatheringPolicy;
   private stopWatchingCandidates: (() => void) | undefined;
 
   constructor(
-    logger: ConstructorParameters<typeof Web.SessionDescriptionHandler>[0],
+    logger: ConstructorParameters<typeof SessionDescriptionHandler>[0],
     mediaStreamFactory: Web.MediaStreamFactory,
     configuration: Web.SessionDescriptionHandlerConfiguration,
     icePolicy: IceGatheringPolicy,

@@ -5,12 +5,13 @@
  * target here is a property the adapter sets before each connect. One user
  * agent (and its registerer and dialogs) survives a change of server.
  */
-import { Web } from 'sip.js';
+// By path, not through the `Web` namespace (tree-shaking; see sdh.ts).
+import { Transport } from 'sip.js/lib/platform/web/transport/transport.js';
 
 /** A syntactically valid server to construct with; never dialled. */
 export const UNSET_SERVER = 'wss://unset.invalid';
 
-export class RetargetableTransport extends Web.Transport {
+export class RetargetableTransport extends Transport {
   private target: string = UNSET_SERVER;
 
   /** The server the next `connect()` opens. */

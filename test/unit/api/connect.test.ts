@@ -4,6 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { ConnectOptions } from '../../../src/index';
+import { fakeSessionOf } from '../../../src/testing';
 import {
   answeredCall,
   callRemote,
@@ -133,7 +134,7 @@ describe('connect() reaches the right far end', () => {
 
     const { call, far } = await callRemote(device, remote, { to: '+15551234567' });
 
-    expect((call.session as { target: string }).target).toBe('sip:+15551234567@example.com');
+    expect(fakeSessionOf(call).target).toBe('sip:+15551234567@example.com');
     expect(call.remoteIdentity).toBe('+15551234567');
     expect(call.direction).toBe('outbound');
     expect(far.state).toBe('incoming');
@@ -144,7 +145,7 @@ describe('connect() reaches the right far end', () => {
     const remote = network.remote('+12');
     const device = await registeredDevice(network);
     const { call } = await callRemote(device, remote, { to: '+12' });
-    expect((call.session as { target: string }).target).toBe('sip:+12@example.com');
+    expect(fakeSessionOf(call).target).toBe('sip:+12@example.com');
   });
 
   it('a bare user becomes sip:<user>@<domain of uri>', async () => {
@@ -152,7 +153,7 @@ describe('connect() reaches the right far end', () => {
     const remote = network.remote('bob');
     const device = await registeredDevice(network);
     const { call } = await callRemote(device, remote, { to: 'bob' });
-    expect((call.session as { target: string }).target).toBe('sip:bob@example.com');
+    expect(fakeSessionOf(call).target).toBe('sip:bob@example.com');
     expect(call.remoteIdentity).toBe('sip:bob@example.com');
   });
 
@@ -162,7 +163,7 @@ describe('connect() reaches the right far end', () => {
     const remote = network.remote('1002');
     const device = await registeredDevice(network);
     const { call } = await callRemote(device, remote, { to: '1002' });
-    expect((call.session as { target: string }).target).toBe('sip:1002@example.com');
+    expect(fakeSessionOf(call).target).toBe('sip:1002@example.com');
     expect(call.remoteIdentity).toBe('sip:1002@example.com');
   });
 
@@ -171,7 +172,7 @@ describe('connect() reaches the right far end', () => {
     const remote = network.remote('+15551234567');
     const device = await registeredDevice(network);
     const { call } = await callRemote(device, remote, { to: 'tel:+1-555-123-4567' });
-    expect((call.session as { target: string }).target).toBe('sip:+15551234567@example.com');
+    expect(fakeSessionOf(call).target).toBe('sip:+15551234567@example.com');
     expect(call.remoteIdentity).toBe('+15551234567');
   });
 
@@ -188,7 +189,7 @@ describe('connect() reaches the right far end', () => {
     const remote = network.remote('bob');
     const device = await registeredDevice(network);
     const { call } = await callRemote(device, remote, { to: 'sip:bob@example.com' });
-    expect((call.session as { target: string }).target).toBe('sip:bob@example.com');
+    expect(fakeSessionOf(call).target).toBe('sip:bob@example.com');
   });
 
   it('opens the socket itself when the device is not registered', async () => {

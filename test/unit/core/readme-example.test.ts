@@ -1,40 +1,54 @@
-/** The README's `callchart/testing` example, as written there, with real timers. */
-import { readFileSync } from 'node:fs';
-import { expect, it } from 'vitest';
-import { Device } from '../../../src/index';
-import { createFakeNetwork } from '../../../src/testing';
+/**
+ * The README's `callchart/testing` example, run as written (its code block is
+ * extracted from README.md), once with real and once with fake timers.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, expect, it, vi } from 'vitest';
+import type { Call } from '../../../src/index';
+import type { FakeNetwork, RemoteCall } from '../../../src/testing';
+import { readmeExample } from '../../readme-blocks.mjs';
 
-it('the README testing example still reads as this test runs it', () => {
-  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-  for (const line of [
-    "const bob = network.remote('bob');",
-    "const call = await device.connect({ to: 'bob' });",
-    'const far = await bob.nextCall();',
-    'far.ring();',
-    'far.answer();',
-    'network.failNextReinvite(488);',
-    'await call.hold(true).catch((e) => e.code);',
-  ]) {
-    expect(readme).toContain(line);
-  }
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+interface ExampleWorld {
+  network: FakeNetwork;
+  call: Call;
+  far: RemoteCall;
+}
+
+/** Writes the README block as a module importing the sources, and runs it (its top-level awaits included). */
+async function runReadmeExample(name: string): Promise<ExampleWorld> {
+  const code = readmeExample('callchart/testing')
+    .replace("from 'callchart/testing'", `from ${JSON.stringify(path.join(root, 'src/testing.ts'))}`)
+    .replace("from 'callchart'", `from ${JSON.stringify(path.join(root, 'src/index.ts'))}`);
+  const dir = path.join(root, '.tmp', 'readme-examples');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.ts`);
+  writeFileSync(file, `${code}\nexport { network, call, far };\n`);
+  return (await import(/* @vite-ignore */ file)) as ExampleWorld;
+}
+
+function expectTheStoryTheExampleTells({ network, call, far }: ExampleWorld): void {
+  // bob answered, the scripted 488 refused the hold, destroy() hung up.
+  expect(call.getReport().setupTimeMs).toBeGreaterThanOrEqual(0);
+  expect(call.isOnHold()).toBe(false);
+  expect(far.heldByDevice).toBe(false);
+  expect(call.getStatus()).toBe('disconnected');
+  expect(far.endedBy).toBe('remote-bye');
+  expect(network.openMediaCount).toBe(0);
+}
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
-it('the README example of testing an app on the fake network works as written', async () => {
-  const network = createFakeNetwork({ domain: 'example.com', users: { alice: 'pw' } });
-  const bob = network.remote('bob');
-  const device = new Device({ server: 'wss://x/ws', uri: 'sip:alice@example.com', password: 'pw', adapter: network.adapter });
-  await device.register();
-  const call = await device.connect({ to: 'bob' });
-  const events: string[] = [];
-  call.on('ringing', () => events.push('ringing'));
-  call.on('accepted', () => events.push('accepted'));
-  const far = await bob.nextCall();
-  far.ring();
-  far.answer();
-  expect(events).toEqual(['ringing', 'accepted']);
-  network.failNextReinvite(488);
-  expect(await call.hold(true).catch((e: { code: string }) => e.code)).toBe('sip-error');
-  expect(call.isOnHold()).toBe(false);
-  await device.destroy();
-  expect(network.openMediaCount).toBe(0);
+it('the README testing example runs as written with real timers', async () => {
+  expectTheStoryTheExampleTells(await runReadmeExample('real-timers'));
+});
+
+it('the README testing example runs as written with fake timers', async () => {
+  vi.useFakeTimers();
+  expectTheStoryTheExampleTells(await runReadmeExample('fake-timers'));
 });
