@@ -186,7 +186,16 @@ export function createSessionDescriptionHandlerFactory(
   const configuration: Web.SessionDescriptionHandlerConfiguration = {
     iceGatheringTimeout: policy.timeoutMs,
     peerConnectionConfiguration: {
-      bundlePolicy: 'max-bundle',
+      // 'balanced', not 'max-bundle': gateways that do not bundle (rtpengine
+      // 10.5 answers and offers `a=mid` without `a=group:BUNDLE`, as do many
+      // PBXs) make Chromium refuse a max-bundle answer ("cannot remove m=
+      // section … from already-established BUNDLE group") and a max-bundle
+      // offer ("no BUNDLE group"). With one audio m-line both policies gather
+      // the same candidates, so call setup costs the same (bench).
+      bundlePolicy: 'balanced',
+      // The only policy Chromium still implements. Phones without rtcp-mux
+      // reach us through the gateway, which muxes towards the browser
+      // (rtpengine `rtcp-mux-offer` / `rtcp-mux-demux`).
       rtcpMuxPolicy: 'require',
       iceTransportPolicy: settings.iceTransportPolicy ?? 'all',
       iceServers: settings.iceServers.map((server) => ({ ...server })),
