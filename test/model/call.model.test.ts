@@ -88,7 +88,7 @@ const WAITING_EVENTS = new Set([
  * state; from such a state only SEND_DIGITS is tried (it is the one
  * transition that reads the route).
  */
-const NEGOTIATIONS: ReadonlyArray<{ type: 'NEGOTIATED' } & NegotiatedMedia> = [
+const NEGOTIATIONS: ReadonlyArray<ModelStep['event'] & { type: 'NEGOTIATED' } & NegotiatedMedia> = [
   { type: 'NEGOTIATED', audioCodec: 'pcmu', clockRate: 8000, telephoneEvent: false, allowsInfo: true },
   { type: 'NEGOTIATED', audioCodec: 'opus', clockRate: 48000, telephoneEvent: false, allowsInfo: false },
 ];
@@ -209,7 +209,7 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
       keep(world, 'digitsBefore', Promise.resolve(remoteCall(world).digits.length));
       return keep(world, 'digits', call.sendDigits('1#'));
     case 'NEGOTIATED': {
-      const { type: _type, ...media } = event as { type: 'NEGOTIATED' } & NegotiatedMedia;
+      const { type: _type, ...media } = event as unknown as { type: 'NEGOTIATED' } & NegotiatedMedia;
       return remoteCall(world).renegotiate(media);
     }
     case 'SET_INPUT_DEVICE':
