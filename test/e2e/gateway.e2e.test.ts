@@ -358,29 +358,23 @@ describe('calls through Kamailio + rtpengine to baresip phones on plain RTP', ()
     row('phone rejects', { browserGot: answer!.split('\r\n')[0]!, reason: String(ended.detail) });
   });
 
-  it('an offer the browser cannot take (video only) is answered 488 with a Warning saying why', async () => {
+  const SDP_HEAD = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0'];
+  it.each([
+    ['video only', ['m=video 45000 RTP/AVP 96', 'a=rtpmap:96 VP8/90000'], /^304 callchart "No audio stream offered \(only video\)"$/],
+    ['a non-RTP audio m-line', ['m=audio 45002 TCP/MSRP *', 'a=accept-types:text/plain'], /^302 callchart "The audio stream is not RTP \(TCP\/MSRP\)"$/],
+  ])('an offer the browser cannot take (%s) is answered 488 with a Warning saying why', async (what, media, expected) => {
     await device();
     const incomingBefore = await lab(page, 'incomingLabels');
     const response = await sendScriptedInvite({
       proxyPort: gateway.udpPort,
       target: sipUri('alice'),
       from: sipUri('phone'),
-      sdp: [
-        'v=0',
-        'o=- 1 1 IN IP4 127.0.0.1',
-        's=-',
-        'c=IN IP4 127.0.0.1',
-        't=0 0',
-        'm=video 45000 RTP/AVP 96',
-        'a=rtpmap:96 VP8/90000',
-        'a=sendrecv',
-        '',
-      ].join('\r\n'),
+      sdp: [...SDP_HEAD, ...media, ''].join('\r\n'),
     });
     expect(response.status).toBe(488);
     const warning = response.headers.get('warning')?.join(', ') ?? '';
-    expect(warning).toMatch(/^304 callchart "No audio stream offered \(only video\)"$/);
+    expect(warning).toMatch(expected);
     expect(await lab(page, 'incomingLabels'), 'the app saw no call').toEqual(incomingBefore);
-    row('video-only offer', { status: `${response.status} ${response.reason}`, warning, ms: response.ms.toFixed(0) });
+    row(`offer: ${what}`, { status: `${response.status} ${response.reason}`, warning, ms: response.ms.toFixed(0) });
   });
 });
