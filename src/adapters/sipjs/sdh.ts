@@ -80,6 +80,7 @@ export function sdpHasSufficientCandidate(sdp: string | undefined, policy: IceGa
 export class FastIceSessionDescriptionHandler extends Web.SessionDescriptionHandler {
   private readonly icePolicy: IceGatheringPolicy;
   private stopWatchingCandidates: (() => void) | undefined;
+  #remoteDescriptionFailure: unknown;
 
   constructor(
     logger: ConstructorParameters<typeof Web.SessionDescriptionHandler>[0],
@@ -99,6 +100,24 @@ export class FastIceSessionDescriptionHandler extends Web.SessionDescriptionHand
   /** Puts the first audio track of `stream` on the sender; the old track is stopped. */
   replaceLocalStream(stream: MediaStream): Promise<void> {
     return this.setLocalMediaStream(stream);
+  }
+
+  /**
+   * Why the browser refused the last remote description (setRemoteDescription
+   * threw), if it did: the offer is what failed, not the microphone.
+   */
+  get remoteDescriptionFailure(): unknown {
+    return this.#remoteDescriptionFailure;
+  }
+
+  protected override async setRemoteSessionDescription(sessionDescription: RTCSessionDescriptionInit): Promise<void> {
+    this.#remoteDescriptionFailure = undefined;
+    try {
+      await super.setRemoteSessionDescription(sessionDescription);
+    } catch (error) {
+      this.#remoteDescriptionFailure = error ?? new Error('setRemoteDescription failed');
+      throw error;
+    }
   }
 
   override close(): void {

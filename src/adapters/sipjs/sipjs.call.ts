@@ -251,8 +251,8 @@ export class SipJsCall implements CallPort {
   /**
    * SIP.js answers 480 when it cannot apply an offer while accepting; that
    * tells a PBX "nobody answered" (voicemail, forwarding). When the offer is
-   * what failed (no remote description got set), answer 488 with a Warning
-   * instead. Returns the undo. Reaches into SIP.js's private
+   * what failed (the browser's setRemoteDescription threw), answer 488 with a
+   * Warning instead; a refused microphone stays 480. Returns the undo. Reaches into SIP.js's private
    * `incomingInviteRequest`; without it (another SIP.js) nothing changes.
    */
   private answerOfferFailuresWith488(invitation: Invitation): () => void {
@@ -260,8 +260,8 @@ export class SipJsCall implements CallPort {
     if (request === undefined || typeof request.reject !== 'function') return () => undefined;
     const original = request.reject;
     request.reject = (options) => {
-      const offerApplied = this.getPeerConnection()?.remoteDescription != null;
-      if (options?.statusCode === 480 && !offerApplied && this.#cancelReason === undefined) {
+      const offerRefused = this.handler()?.remoteDescriptionFailure !== undefined;
+      if (options?.statusCode === 480 && offerRefused && this.#cancelReason === undefined) {
         return original.call(request, {
           ...options,
           statusCode: 488,
