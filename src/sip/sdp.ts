@@ -3,8 +3,9 @@
  * what an offer/answer exchange settled on for audio. No SIP.js, no DOM.
  *
  * The browser can take an audio stream over RTP with DTLS-SRTP (a
- * fingerprint) in a codec it decodes (Opus, G.711, G.722). Anything else —
- * no audio, video only, a non-RTP m-line, plain RTP without DTLS — needs a
+ * fingerprint) and rtcp-mux in a codec it decodes (Opus, G.711, G.722).
+ * Anything else — no audio, video only, a non-RTP m-line, plain RTP without
+ * DTLS, RTCP on its own port — needs a
  * media gateway in front of it (rtpengine, a PBX with WebRTC support), and
  * the caller should hear 488 Not Acceptable Here with a Warning that says
  * why, not 480 (which PBXs treat as "no answer" and forward to voicemail).
@@ -135,13 +136,17 @@ export function offerProblem(sdp: string | undefined): OfferProblem | undefined 
       text: `Plain ${rtpAudio[0]!.proto} without DTLS-SRTP; a WebRTC gateway (rtpengine) must bridge it`,
     };
   }
-  const usable = secured.some((section) => codecsOf(section).some((codec) => BROWSER_VOICE_CODECS.has(codec.name)));
-  if (!usable) {
+  const decodable = secured.filter((section) => codecsOf(section).some((codec) => BROWSER_VOICE_CODECS.has(codec.name)));
+  if (decodable.length === 0) {
     const offered = [...new Set(secured.flatMap(codecsOf).map((codec) => codec.name))].filter((name) => !NOT_VOICE.has(name));
     return {
       warnCode: 305,
       text: `No audio codec the browser can use (offered: ${offered.join(', ') || 'none'}; needs Opus, PCMU, PCMA or G722)`,
     };
+  }
+  // Chromium implements only rtcpMuxPolicy 'require'.
+  if (!decodable.some((section) => section.attributes.some((attribute) => attribute.toLowerCase() === 'rtcp-mux'))) {
+    return { warnCode: 302, text: 'RTCP is not multiplexed (no a=rtcp-mux); the gateway must mux towards the browser' };
   }
   return undefined;
 }

@@ -31,7 +31,7 @@ describe('offerProblem', () => {
   });
 
   it('takes a session-level fingerprint and an audio stream next to a refused one', () => {
-    const offer = sdp('a=fingerprint:sha-256 AA:BB', 'm=video 0 RTP/SAVPF 96', 'm=audio 4000 RTP/SAVPF 0');
+    const offer = sdp('a=fingerprint:sha-256 AA:BB', 'm=video 0 RTP/SAVPF 96', 'm=audio 4000 RTP/SAVPF 0', 'a=rtcp-mux');
     expect(offerProblem(offer)).toBeUndefined();
   });
 
@@ -62,7 +62,15 @@ describe('offerProblem', () => {
   });
 
   it('reads static payload types without rtpmap (0, 8, 9)', () => {
-    expect(offerProblem(sdp('m=audio 5004 RTP/SAVP 9', 'a=fingerprint:sha-256 AA'))).toBeUndefined();
+    expect(offerProblem(sdp('m=audio 5004 RTP/SAVP 9', 'a=fingerprint:sha-256 AA', 'a=rtcp-mux'))).toBeUndefined();
+  });
+
+  it('refuses RTCP on its own port (no a=rtcp-mux; Chromium requires mux): 302', () => {
+    const withoutMux = WEBRTC_AUDIO.filter((line) => line !== 'a=rtcp-mux');
+    expect(offerProblem(sdp(...withoutMux))).toEqual({
+      warnCode: 302,
+      text: 'RTCP is not multiplexed (no a=rtcp-mux); the gateway must mux towards the browser',
+    });
   });
 
   it('never throws on garbage and bounds what it reads', () => {
