@@ -17,6 +17,11 @@ command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v sox >/dev/null 2>&1 || need+=(sox)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+# The gateway suite: rtpengine (userspace) behind Kamailio's rtpengine module
+# (shipped in the kamailio package itself), baresip as the plain-RTP phone.
+command -v rtpengine >/dev/null 2>&1 || need+=(rtpengine-daemon)
+command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
+ls /usr/lib/*/kamailio/modules/rtpengine.so >/dev/null 2>&1 || need+=(kamailio)
 
 if ((${#need[@]})); then
   echo "[setup] installing Debian packages: ${need[*]}"

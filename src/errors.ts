@@ -27,6 +27,12 @@ export type VoiceSDKErrorCode =
   | 'device-not-found'
   /** The browser lacks a capability (setSinkId, MediaRecorder, DTMF sender). */
   | 'not-supported'
+  /**
+   * DTMF cannot reach the far end on this call: no telephone-event at the
+   * sending codec's clock rate was negotiated and the far end does not allow
+   * SIP INFO. Nothing was sent.
+   */
+  | 'dtmf-unavailable'
   /** Any other SIP failure; `status` holds the SIP status code. */
   | 'sip-error';
 

@@ -55,7 +55,12 @@ export interface DeviceOptions {
   qualityWarnings?: QualityWarningOptions;
   /** How often `report` fires while a call is accepted, in ms. @default 3000 */
   reportIntervalMs?: number;
-  /** How `sendDigits` sends tones. @default { method: 'rfc2833', durationMs: 100, gapMs: 70 } */
+  /**
+   * How `sendDigits` sends tones. `method` is the preferred way: the other one
+   * is used on a call where the preferred one would not arrive, and
+   * `sendDigits` rejects `dtmf-unavailable` where neither would.
+   * @default { method: 'rfc2833', durationMs: 100, gapMs: 70 }
+   */
   dtmf?: { method?: DtmfMethod; durationMs?: number; gapMs?: number };
   /** With STUN/TURN configured, the most time ICE gathering may take before the offer/answer goes out, in ms. @default 500 */
   iceGatheringTimeoutMs?: number;

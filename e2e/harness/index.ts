@@ -1,4 +1,4 @@
-// The e2e harness: Kamailio, a static web server, Chromium, packet capture and
+// The e2e harness: Kamailio (and the rtpengine gateway with baresip phones), a static web server, Chromium, packet capture and
 // the network-namespace guard. See e2e/README.md.
 export * from './browser.js';
 export * from './capture.js';
@@ -9,3 +9,7 @@ export * from './process.js';
 export * from './relay.js';
 export * from './server.js';
 export * from './users.js';
+export * from './baresip.js';
+export * from './gateway.js';
+export * from './rtpengine.js';
+export * from './sip-udp.js';

@@ -35,6 +35,10 @@ export interface KamailioOptions {
   logLevel?: KamailioLogLevel;
   /** How long to wait for both ports to accept. Default 10 s. */
   startTimeoutMs?: number;
+  /** Another config (e2e/kamailio/gateway.cfg). Default KAMAILIO_CFG. */
+  config?: string;
+  /** More `-A NAME=VALUE` defines for that config (string values carry their own double quotes). */
+  defines?: Record<string, string | number>;
 }
 
 export interface Kamailio {
@@ -67,13 +71,17 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     const wsPort = options.wsPort ?? (await getFreePort());
     const wssPort = options.wssPort ?? (await getFreePort());
 
-    const args = kamailioArgs({ wsPort, wssPort, runDir, certFile, keyFile, logLevel: options.logLevel ?? 0 });
+    const config = options.config ?? KAMAILIO_CFG;
+    const args = [
+      ...kamailioArgs({ config, wsPort, wssPort, runDir, certFile, keyFile, logLevel: options.logLevel ?? 0 }),
+      ...Object.entries(options.defines ?? {}).flatMap(([name, value]) => ['-A', `${name}=${value}`]),
+    ];
     const startedAt = performance.now();
     const proc = spawnManaged('kamailio', KAMAILIO_BIN, args, { cwd: dir });
     try {
       const timeoutMs = options.startTimeoutMs ?? 10_000;
-      await waitForListening(proc, wsPort, timeoutMs);
-      await waitForListening(proc, wssPort, timeoutMs);
+      await waitForListening(proc, wsPort, timeoutMs, config);
+      await waitForListening(proc, wssPort, timeoutMs, config);
     } catch (error) {
       await proc.stop();
       throw error;
@@ -101,6 +109,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
 }
 
 interface ArgsInput {
+  config: string;
   wsPort: number;
   wssPort: number;
   runDir: string;
@@ -114,9 +123,9 @@ interface ArgsInput {
  * it takes its children down on SIGTERM). String defines must carry their own
  * double quotes to be usable as cfg string literals.
  */
-function kamailioArgs({ wsPort, wssPort, runDir, certFile, keyFile, logLevel }: ArgsInput): string[] {
+function kamailioArgs({ config, wsPort, wssPort, runDir, certFile, keyFile, logLevel }: ArgsInput): string[] {
   return [
-    '-f', KAMAILIO_CFG,
+    '-f', config,
     '-DD', '-E',
     '-m', '64', '-M', '8',
     '-A', `WS_PORT=${wsPort}`,
@@ -128,7 +137,7 @@ function kamailioArgs({ wsPort, wssPort, runDir, certFile, keyFile, logLevel }: 
   ];
 }
 
-async function waitForListening(proc: ManagedProcess, port: number, timeoutMs: number): Promise<void> {
+async function waitForListening(proc: ManagedProcess, port: number, timeoutMs: number, config: string): Promise<void> {
   const outcome = await waitFor(
     async () => (proc.hasExited() ? 'exited' : (await canConnect(port)) ? 'listening' : false),
     { timeoutMs, description: `Kamailio to accept on 127.0.0.1:${port}` },
@@ -138,7 +147,7 @@ async function waitForListening(proc: ManagedProcess, port: number, timeoutMs: n
   if (outcome === 'exited') {
     const status = await proc.exited;
     throw new Error(
-      `Kamailio exited during start (code ${status.code}, signal ${status.signal}); cfg ${KAMAILIO_CFG}\n` +
+      `Kamailio exited during start (code ${status.code}, signal ${status.signal}); cfg ${config}\n` +
         `--- kamailio output ---\n${proc.output()}`,
     );
   }

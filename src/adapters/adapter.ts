@@ -41,7 +41,25 @@ export type CallPortEvent =
   /** The far end ended the call (BYE, or CANCEL of an incoming call). */
   | { type: 'ended'; reason: Extract<EndReason, 'remote-hangup' | 'canceled' | 'answered-elsewhere'> }
   /** The call failed: INVITE 404/408/5xx, transport loss, media failure. */
-  | { type: 'failed'; error: VoiceSDKError };
+  | { type: 'failed'; error: VoiceSDKError }
+  /**
+   * An offer/answer exchange completed (the call's first one, and each
+   * re-INVITE or UPDATE after it): what the audio settled on. Facts only; the
+   * call chart decides how DTMF is sent from them.
+   */
+  | ({ type: 'negotiated' } & NegotiatedMedia);
+
+/** What the last completed offer/answer settled on, as far as DTMF is concerned. */
+export interface NegotiatedMedia {
+  /** The first voice codec of the answer, lower case: `opus`, `pcmu`, `pcma`, `g722`. */
+  audioCodec: string;
+  /** Its RTP clock rate in Hz (G.722 counts 8000, RFC 3551). */
+  clockRate: number;
+  /** A telephone-event at `clockRate` was negotiated, so RFC 4733 digits arrive. */
+  telephoneEvent: boolean;
+  /** The far end's Allow header lists INFO, so SIP INFO digits can be sent. */
+  allowsInfo: boolean;
+}
 
 /** Removes the listener it was returned for. */
 export type Unsubscribe = () => void;
@@ -103,7 +121,7 @@ export interface CallPort {
   hold(onHold: boolean): Promise<void>;
   /** Enables/disables the local audio track. No signalling. */
   setMuted(muted: boolean): void;
-  /** Sends DTMF; resolves once the tones were handed over. */
+  /** Sends DTMF with `options.method` (the call chart chose it); resolves once the tones were handed over. */
   sendDigits(digits: string, options: DtmfOptions): Promise<void>;
   /** Replaces the sending track with one from another microphone. */
   setInputDevice(deviceId: string): Promise<void>;

@@ -23,6 +23,10 @@ function toCallEvent(event: CallPortEvent): CallEvent {
       return { type: 'REMOTE_ENDED', reason: event.reason };
     case 'failed':
       return { type: 'SESSION_FAILED', error: event.error };
+    case 'negotiated': {
+      const { type: _type, ...facts } = event;
+      return { type: 'NEGOTIATED', ...facts };
+    }
   }
 }
 

@@ -10,9 +10,10 @@
  * answer. Inbound: pending until accept() or reject(). The machine is pure:
  * every effect is an actor from `./call.actors` working on the call's port.
  */
-import { assign, emit, enqueueActions, sendTo, setup, spawnChild, stopChild } from 'xstate';
+import { assertEvent, assign, emit, enqueueActions, sendTo, setup, spawnChild, stopChild } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
-import { toVoiceSDKError } from '../errors';
+import { toVoiceSDKError, VoiceSDKError } from '../errors';
+import { chooseDtmfMethod, dtmfUnavailableReason } from '../sip/dtmf';
 import {
   acceptActor,
   byeActor,
@@ -60,7 +61,11 @@ type CallActorSource =
 
 function requestOf(context: CallContext, event: CallEvent): CallRequest {
   const e = event as EventOf<'SEND_DIGITS' | 'SET_INPUT_DEVICE' | 'SET_OUTPUT_DEVICE'>;
-  if (e.type === 'SEND_DIGITS') return { kind: 'digits', digits: e.digits, options: context.dtmf };
+  if (e.type === 'SEND_DIGITS') {
+    // The `dtmfUnavailable` guard ran first: the choice is a method here.
+    const method = chooseDtmfMethod(context.dtmf.method, context.negotiated);
+    return { kind: 'digits', digits: e.digits, options: { ...context.dtmf, method: method === 'unavailable' ? context.dtmf.method : method } };
+  }
   if (e.type === 'SET_INPUT_DEVICE') return { kind: 'input-device', deviceId: e.deviceId };
   return { kind: 'output-device', deviceId: e.deviceId };
 }
@@ -107,6 +112,8 @@ export const callMachine = /* @__PURE__ */ setup({
   },
   guards: {
     isOutbound: ({ context }) => context.direction === 'outbound',
+    /** Neither RFC 4733 nor SIP INFO would reach the far end (see src/sip/dtmf.ts). */
+    dtmfUnavailable: ({ context }) => chooseDtmfMethod(context.dtmf.method, context.negotiated) === 'unavailable',
   },
   delays: {
     reportInterval: ({ context }) => context.reportIntervalMs,
@@ -213,6 +220,22 @@ export const callMachine = /* @__PURE__ */ setup({
       return { type: 'request.settled', requestId: e.requestId, error: e.type === 'REQUEST_FAILED' ? e.error : undefined } as const;
     }),
     releaseMedia: ({ context }) => context.port.dispose(),
+    storeNegotiated: assign({
+      negotiated: ({ event }) => {
+        assertEvent(event, 'NEGOTIATED');
+        const { type: _type, ...facts } = event;
+        return facts;
+      },
+    }),
+    /** Settles the digits request with `dtmf-unavailable`; nothing is sent. */
+    refuseDigits: emit(({ context, event }) => {
+      assertEvent(event, 'SEND_DIGITS');
+      return {
+        type: 'request.settled',
+        requestId: event.requestId,
+        error: new VoiceSDKError('dtmf-unavailable', dtmfUnavailableReason(context.negotiated)),
+      } as const;
+    }),
   },
 }).createMachine({
   id: 'call',
@@ -231,9 +254,11 @@ export const callMachine = /* @__PURE__ */ setup({
     error: undefined,
     acceptedAt: undefined,
     lastSample: undefined,
+    negotiated: undefined,
   }),
   invoke: { id: 'sessionListener', src: 'sessionListener', input: ({ context }) => ({ port: context.port }) },
   on: {
+    NEGOTIATED: { actions: 'storeNegotiated' },
     DEVICE_DESTROYED: {
       target: '.disconnected',
       actions: { type: 'setEndReason', params: { reason: 'device-destroyed' } },
@@ -318,7 +343,7 @@ export const callMachine = /* @__PURE__ */ setup({
         QUALITY: { actions: ['recordSample', 'emitQuality', 'judgeSample'] },
         WARNING_RAISED: { actions: ['noteWarning', 'emitWarning'] },
         WARNING_CLEARED: { actions: ['noteWarning', 'emitWarningCleared'] },
-        SEND_DIGITS: { actions: 'spawnRequest' },
+        SEND_DIGITS: [{ guard: 'dtmfUnavailable', actions: 'refuseDigits' }, { actions: 'spawnRequest' }],
         SET_INPUT_DEVICE: { actions: 'spawnRequest' },
         SET_OUTPUT_DEVICE: { actions: 'spawnRequest' },
         REQUEST_DONE: { actions: ['stopRequest', 'emitRequestSettled'] },

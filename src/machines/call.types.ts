@@ -1,4 +1,4 @@
-import type { CallPort, DtmfOptions, EndReason } from '../adapters/adapter';
+import type { CallPort, DtmfOptions, EndReason, NegotiatedMedia } from '../adapters/adapter';
 import type { VoiceSDKError } from '../errors';
 import type { QualitySample, WarningName } from '../quality/quality.types';
 import type { CallReport, ReportState } from '../quality/report';
@@ -49,6 +49,8 @@ export interface CallContext {
   acceptedAt: number | undefined;
   /** Latest quality sample. */
   lastSample: QualitySample | undefined;
+  /** What the last completed offer/answer settled on (the DTMF method is chosen from it). */
+  negotiated: NegotiatedMedia | undefined;
 }
 
 /** Operations whose outcome a facade promise waits for. */
@@ -90,6 +92,7 @@ export type CallEvent =
   | { type: 'REMOTE_DECLINED'; reason: 'busy' | 'declined'; status: number }
   | { type: 'REMOTE_ENDED'; reason: 'remote-hangup' | 'canceled' | 'answered-elsewhere' }
   | { type: 'SESSION_FAILED'; error: VoiceSDKError }
+  | ({ type: 'NEGOTIATED' } & NegotiatedMedia)
   // from actors
   | { type: 'QUALITY'; sample: QualitySample }
   | { type: 'RECORDING_STOPPED'; blob: Blob }

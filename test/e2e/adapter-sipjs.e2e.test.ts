@@ -186,7 +186,11 @@ describe('SIP.js adapter through Kamailio in Chromium', () => {
 
     expect(await lab(pages.bob, 'accept', incoming)).toEqual({ ok: true });
     await waitForEvent(pages.alice, 'c1', 'answered');
-    expect((await eventsOf(pages.alice, 'c1')).map((event) => event.type)).toEqual(['ringing', 'answered']);
+    // After the answer, the facts of the offer/answer (browser to browser:
+    // Opus with telephone-event/48000, SIP.js allows INFO).
+    const negotiated = await waitForEvent(pages.alice, 'c1', 'negotiated');
+    expect((await eventsOf(pages.alice, 'c1')).map((event) => event.type)).toEqual(['ringing', 'answered', 'negotiated']);
+    expect(negotiated).toMatchObject({ audioCodec: 'opus', clockRate: 48000, telephoneEvent: true, allowsInfo: true });
 
     // The offer went out with a host candidate on loopback (no waiting for gathering to finish).
     const invites = await lab(pages.alice, 'sentMessages', 'INVITE');
@@ -266,7 +270,8 @@ describe('SIP.js adapter through Kamailio in Chromium', () => {
   it('hangs up with BYE: bob sees remote-hangup; disposing leaves no media behind', async () => {
     expect(await lab(pages.alice, 'bye', 'c1')).toEqual({ ok: true });
     expect(await waitForEvent(pages.bob, 'in1', 'ended')).toEqual({ type: 'ended', reason: 'remote-hangup' });
-    expect((await eventsOf(pages.alice, 'c1')).map((event) => event.type)).toEqual(['ringing', 'answered']);
+    // Hold and resume changed nothing the facts say: no second 'negotiated'.
+    expect((await eventsOf(pages.alice, 'c1')).map((event) => event.type)).toEqual(['ringing', 'answered', 'negotiated']);
     await lab(pages.alice, 'disposeCall', 'c1');
     await lab(pages.bob, 'disposeCall', 'in1');
     for (const page of [pages.alice, pages.bob]) {

@@ -11,6 +11,8 @@ import type { CallPort } from '../../src/adapters/adapter';
 import type { FakeNetwork, RemoteCall, ScriptedRemote } from '../../src/testing';
 import { VoiceSDKError } from '../../src/errors';
 import { resolveWarningInputs } from '../../src/quality/warnings';
+import { chooseDtmfMethod } from '../../src/sip/dtmf';
+import type { NegotiatedMedia } from '../../src/adapters/adapter';
 import { Coverage, describePath, transitionPaths, type ModelPath, type ModelStep } from './model';
 import { createDevice, drainMicrotasks, flushUntil, newNetwork, recordCallEvents, settled } from './world';
 
@@ -79,6 +81,23 @@ const WAITING_EVENTS = new Set([
   'WARNING_RAISED',
   'WARNING_CLEARED',
 ]);
+/**
+ * What a far end's re-offer can settle on, beyond the default (Opus with
+ * telephone-event/48000, INFO allowed): a PCMU phone that allows INFO, and
+ * one that allows neither. The DTMF route they lead to is part of the model
+ * state; from such a state only SEND_DIGITS is tried (it is the one
+ * transition that reads the route).
+ */
+const NEGOTIATIONS: ReadonlyArray<ModelStep['event'] & { type: 'NEGOTIATED' } & NegotiatedMedia> = [
+  { type: 'NEGOTIATED', audioCodec: 'pcmu', clockRate: 8000, telephoneEvent: false, allowsInfo: true },
+  { type: 'NEGOTIATED', audioCodec: 'opus', clockRate: 48000, telephoneEvent: false, allowsInfo: false },
+];
+const dtmfRoute = (state: ModelStep['state']) =>
+  chooseDtmfMethod('rfc2833', state.context.negotiated as NegotiatedMedia | undefined);
+const rerouted = (state: ModelStep['state']): boolean => dtmfRoute(state) !== 'rfc2833';
+const settledAccepted = (state: ModelStep['state']): boolean =>
+  state.matches({ accepted: { hold: 'off', mute: 'off', recording: 'idle' } });
+
 const isWaiting = (state: ModelStep['state']): boolean =>
   state.matches({ accepted: { hold: 'holding' } }) ||
   state.matches({ accepted: { hold: 'resuming' } }) ||
@@ -95,17 +114,20 @@ const inviting = (state: ModelStep['state']) => state.matches({ pending: { outgo
  * a last step only: nothing can cross that CANCEL.
  */
 const prefixEvents = (state: ModelStep['state']) =>
-  modelEvents(state).filter((e) => !(e.type === 'DISCONNECT' && inviting(state)));
+  rerouted(state) ? [] : modelEvents(state).filter((e) => !(e.type === 'DISCONNECT' && inviting(state)));
 
-const modelEvents = (state: ModelStep['state']) =>
-  finalEvents(state).filter((e) => !(inviting(state) && REMOTE_ANSWERS.has(e.type)));
+const modelEvents = (state: ModelStep['state']): ModelStep['event'][] => {
+  if (rerouted(state)) return EVENTS.filter((e) => e.type === 'SEND_DIGITS');
+  const events = finalEvents(state).filter((e) => !(inviting(state) && REMOTE_ANSWERS.has(e.type)));
+  return settledAccepted(state) ? [...events, ...NEGOTIATIONS] : events;
+};
 
 function pathsFor(direction: Direction): ModelPath[] {
   return transitionPaths(callMachine, {
     input: modelInput(direction),
     events: prefixEvents,
     finalEvents: modelEvents,
-    serializeState: (state) => JSON.stringify(state.value),
+    serializeState: (state) => JSON.stringify([state.value, dtmfRoute(state)]),
   });
 }
 
@@ -184,7 +206,12 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
       else network.breakRecordings();
       return;
     case 'SEND_DIGITS':
+      keep(world, 'digitsBefore', Promise.resolve(remoteCall(world).digits.length));
       return keep(world, 'digits', call.sendDigits('1#'));
+    case 'NEGOTIATED': {
+      const { type: _type, ...media } = event as unknown as { type: 'NEGOTIATED' } & NegotiatedMedia;
+      return remoteCall(world).renegotiate(media);
+    }
     case 'SET_INPUT_DEVICE':
       return keep(world, 'input', call.setInputDevice('fake-mic-2'));
     case 'SET_OUTPUT_DEVICE':
@@ -317,8 +344,15 @@ async function checkOutcomes(world: World, from: ModelStep['state'], step: Model
   }
   if (type === 'SEND_DIGITS') {
     await flushUntil(() => outcome('digits') !== 'pending', 'the digits');
-    expect(outcome('digits')).toBe('resolved');
-    expect(remoteCall(world).digits.at(-1)).toEqual({ digits: '1#', method: 'rfc2833' });
+    const route = dtmfRoute(from);
+    if (route === 'unavailable') {
+      expect(outcome('digits')).toBe('rejected');
+      expect((world.pending.get('digits')?.error as VoiceSDKError).code).toBe('dtmf-unavailable');
+      expect(remoteCall(world).digits.length, 'nothing sent').toBe(world.pending.get('digitsBefore')?.value);
+    } else {
+      expect(outcome('digits')).toBe('resolved');
+      expect(remoteCall(world).digits.at(-1)).toEqual({ digits: '1#', method: route });
+    }
   }
   if (type === 'SET_INPUT_DEVICE') {
     await flushUntil(() => outcome('input') !== 'pending', 'the input device');

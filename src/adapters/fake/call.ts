@@ -7,7 +7,7 @@ import type { CallPort, CallPortEvent, DtmfOptions, RecorderPort, Unsubscribe } 
 import { codeForSipStatus, declineReasonForStatus, VoiceSDKError } from '../../errors';
 import type { FakeNetwork } from './network';
 import { createStatsClock, syntheticReport, type StatsClock } from './stats';
-import type { FakeEnd, WireMessage } from './wire';
+import { FAKE_DEFAULT_MEDIA, type FakeEnd, type WireMessage } from './wire';
 
 type Dialog = 'new' | 'early' | 'confirmed' | 'ended';
 
@@ -133,6 +133,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.#openMedia();
     this.#dialog = 'confirmed';
     this.#send({ type: 'answer' });
+    this.#reportNegotiated();
   }
 
   async reject(statusCode: number): Promise<void> {
@@ -226,6 +227,10 @@ export class FakeCallPort implements CallPort, FakeEnd {
         this.#dialog = 'confirmed';
         this.#stats = createStatsClock(this.#network.now());
         this.#emit({ type: 'answered' });
+        this.#reportNegotiated();
+        break;
+      case 'renegotiated':
+        if (this.#dialog === 'confirmed') this.#reportNegotiated();
         break;
       case 'reject':
         if (this.#dialog !== 'early') return;
@@ -259,6 +264,11 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** Called by the network when it hands an outbound INVITE to a far end. */
   connectTo(peer: FakeEnd): void {
     this.#peer = peer;
+  }
+
+  /** What the offer/answer with the far end settled on (as the SIP.js adapter reports it). */
+  #reportNegotiated(): void {
+    this.#emit({ type: 'negotiated', ...(this.#peer?.media ?? FAKE_DEFAULT_MEDIA) });
   }
 
   #openMedia(): void {

@@ -344,6 +344,7 @@ export class FakeNetwork {
           direction: 'inbound',
           headers: from.headers,
           from: from.aor,
+          media: remote.media,
           ...(from.user ? { fromUser: from.user } : {}),
         });
         call.connectTo(remoteCall);
@@ -389,12 +390,16 @@ export class FakeNetwork {
         get sendingAudio() {
           return remoteCall?.sendingAudio ?? false;
         },
+        get media() {
+          return remoteCall?.media;
+        },
       },
     });
     remoteCall = new RemoteCall(this, inbound, {
       direction: 'outbound',
       headers,
       from: callerUri,
+      media: remote.media,
       ...(options.fromUser ? { fromUser: options.fromUser } : {}),
     });
     remote.accept(remoteCall);

@@ -2,14 +2,14 @@
  * A scripted far end: a SIP user on the fake network that the test drives by
  * hand — ring, answer, reject, hang up — instead of another Device.
  */
-import type { DtmfMethod } from '../adapter';
+import type { DtmfMethod, NegotiatedMedia } from '../adapter';
 import { VoiceSDKError } from '../../errors';
 import { isSipUser } from '../../sip/grammar';
 import { isFinalFailureStatus } from '../../sip/responses';
 import { parseCallerId } from '../../sip/target';
 import type { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
-import type { FakeEnd, WireMessage } from './wire';
+import { FAKE_DEFAULT_MEDIA, type FakeEnd, type WireMessage } from './wire';
 
 /** A remote call's state, seen from the remote: `incoming` (not answered yet), `outgoing` (the remote called), `answered`, `ended`. */
 export type RemoteCallState = 'incoming' | 'outgoing' | 'answered' | 'ended';
@@ -31,12 +31,19 @@ export class RemoteCall implements FakeEnd {
   /** Whether the device put us on hold. */
   heldByDevice = false;
   readonly immediate = true;
+  /** What an offer/answer with this call settles on (codec, telephone-event, INFO in Allow). */
+  media: NegotiatedMedia;
   readonly #network: FakeNetwork;
   readonly #device: FakeCallPort;
   #state: RemoteCallState;
   #muted = false;
 
-  constructor(network: FakeNetwork, device: FakeCallPort, init: { direction: 'inbound' | 'outbound'; headers: Record<string, string>; from: string; fromUser?: string }) {
+  constructor(
+    network: FakeNetwork,
+    device: FakeCallPort,
+    init: { direction: 'inbound' | 'outbound'; headers: Record<string, string>; from: string; fromUser?: string; media?: NegotiatedMedia },
+  ) {
+    this.media = { ...(init.media ?? FAKE_DEFAULT_MEDIA) };
     this.#network = network;
     this.#device = device;
     this.direction = init.direction;
@@ -99,6 +106,16 @@ export class RemoteCall implements FakeEnd {
     this.#send({ type: 'cancel' });
   }
 
+  /**
+   * Re-INVITEs with a new offer on an answered call: what it settles on
+   * changes (a PCMU-only re-offer, INFO no longer allowed …).
+   */
+  renegotiate(media: Partial<NegotiatedMedia>): void {
+    this.#expect('answered', 'renegotiate');
+    this.media = { ...this.media, ...media };
+    this.#send({ type: 'renegotiated' });
+  }
+
   /** Stops (or restarts) our audio, as the far end muting would. */
   setMuted(muted: boolean): void {
     this.#muted = muted;
@@ -132,6 +149,7 @@ export class RemoteCall implements FakeEnd {
         break;
       case 'ringing':
       case 'failure':
+      case 'renegotiated':
         break;
     }
   }
@@ -152,6 +170,12 @@ export class ScriptedRemote {
   readonly user: string;
   /** Every call of this remote, both directions, oldest first. */
   readonly calls: RemoteCall[] = [];
+  /**
+   * What this user's phone negotiates on its next calls: by default Opus with
+   * telephone-event/48000 and INFO allowed. `setMedia({ audioCodec: 'pcmu',
+   * clockRate: 8000, allowsInfo: false })` scripts a PCMU phone without INFO.
+   */
+  media: NegotiatedMedia = { ...FAKE_DEFAULT_MEDIA };
   readonly #network: FakeNetwork;
   readonly #waiters: Array<(call: RemoteCall) => void> = [];
   /** Inbound calls not yet handed out by `nextCall()`, oldest first. */
@@ -178,6 +202,12 @@ export class ScriptedRemote {
     const waiting = this.#unclaimed.shift();
     if (waiting) return Promise.resolve(waiting);
     return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Changes what this user's next calls negotiate. */
+  setMedia(media: Partial<NegotiatedMedia>): this {
+    this.media = { ...this.media, ...media };
+    return this;
   }
 
   /** Calls a fake device; returns the remote's side of the call. */

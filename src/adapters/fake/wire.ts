@@ -1,5 +1,5 @@
 /** What one end of a fake dialog tells the other. */
-import type { DtmfMethod } from '../adapter';
+import type { DtmfMethod, NegotiatedMedia } from '../adapter';
 import type { VoiceSDKError } from '../../errors';
 
 export type WireMessage =
@@ -10,6 +10,8 @@ export type WireMessage =
   | { type: 'cancel' }
   | { type: 'bye' }
   | { type: 'reinvite'; hold: boolean }
+  /** The far end re-INVITEd with a new offer (its `media` changed). */
+  | { type: 'renegotiated' }
   | { type: 'digits'; digits: string; method: DtmfMethod };
 
 /** One end of a fake dialog: a fake device's call, or a scripted remote's call. */
@@ -19,7 +21,17 @@ export interface FakeEnd {
   readonly sendingAudio: boolean;
   /** A scripted end gets messages at once, so a test can act on them step by step. */
   readonly immediate?: boolean;
+  /** What an offer/answer with this end settles on. @default FAKE_DEFAULT_MEDIA */
+  readonly media?: NegotiatedMedia;
 }
+
+/** A far end that does everything: Opus with telephone-event/48000, and INFO allowed. */
+export const FAKE_DEFAULT_MEDIA: Readonly<NegotiatedMedia> = Object.freeze({
+  audioCodec: 'opus',
+  clockRate: 48000,
+  telephoneEvent: true,
+  allowsInfo: true,
+});
 
 /** Network conditions the synthetic stats report. */
 export interface FakeConditions {

@@ -82,6 +82,7 @@ export function sdpHasSufficientCandidate(sdp: string | undefined, policy: IceGa
 export class FastIceSessionDescriptionHandler extends SessionDescriptionHandler {
   private readonly icePolicy: IceGatheringPolicy;
   private stopWatchingCandidates: (() => void) | undefined;
+  #remoteDescriptionFailure: unknown;
 
   constructor(
     logger: ConstructorParameters<typeof SessionDescriptionHandler>[0],
@@ -101,6 +102,24 @@ export class FastIceSessionDescriptionHandler extends SessionDescriptionHandler 
   /** Puts the first audio track of `stream` on the sender; the old track is stopped. */
   replaceLocalStream(stream: MediaStream): Promise<void> {
     return this.setLocalMediaStream(stream);
+  }
+
+  /**
+   * Why the browser refused the last remote description (setRemoteDescription
+   * threw), if it did: the offer is what failed, not the microphone.
+   */
+  get remoteDescriptionFailure(): unknown {
+    return this.#remoteDescriptionFailure;
+  }
+
+  protected override async setRemoteSessionDescription(sessionDescription: RTCSessionDescriptionInit): Promise<void> {
+    this.#remoteDescriptionFailure = undefined;
+    try {
+      await super.setRemoteSessionDescription(sessionDescription);
+    } catch (error) {
+      this.#remoteDescriptionFailure = error ?? new Error('setRemoteDescription failed');
+      throw error;
+    }
   }
 
   override close(): void {
@@ -188,7 +207,16 @@ export function createSessionDescriptionHandlerFactory(
   const configuration: Web.SessionDescriptionHandlerConfiguration = {
     iceGatheringTimeout: policy.timeoutMs,
     peerConnectionConfiguration: {
-      bundlePolicy: 'max-bundle',
+      // 'balanced', not 'max-bundle': gateways that do not bundle (rtpengine
+      // 10.5 answers and offers `a=mid` without `a=group:BUNDLE`, as do many
+      // PBXs) make Chromium refuse a max-bundle answer ("cannot remove m=
+      // section … from already-established BUNDLE group") and a max-bundle
+      // offer ("no BUNDLE group"). With one audio m-line both policies gather
+      // the same candidates, so call setup costs the same (bench).
+      bundlePolicy: 'balanced',
+      // The only policy Chromium still implements. Phones without rtcp-mux
+      // reach us through the gateway, which muxes towards the browser
+      // (rtpengine `rtcp-mux-offer` / `rtcp-mux-demux`).
       rtcpMuxPolicy: 'require',
       iceTransportPolicy: settings.iceTransportPolicy ?? 'all',
       iceServers: settings.iceServers.map((server) => ({ ...server })),

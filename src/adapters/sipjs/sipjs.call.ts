@@ -14,6 +14,7 @@ import type {
   CallPort,
   CallPortEvent,
   DtmfOptions,
+  NegotiatedMedia,
   RecorderPort,
   Unsubscribe,
 } from '../adapter';
@@ -25,6 +26,8 @@ import { startRecording, type MixedRecording } from './media/recorder';
 import type { FastIceSessionDescriptionHandler } from './sdh';
 import { asVoiceSDKError, inDialogError, inviteError } from './sipjs.errors';
 import { withTimeout } from './timeouts';
+import { allowsMethod } from '../../sip/dtmf';
+import { negotiatedAudio } from '../../sip/sdp';
 
 /** Local media for every call: one microphone, no video. */
 const AUDIO_ONLY: MediaStreamConstraints = { audio: true, video: false };
@@ -86,6 +89,10 @@ export class SipJsCall implements CallPort {
   #held = false;
   #dtmfQueue: Promise<void> = Promise.resolve();
   #disposed = false;
+  /** The far end's Allow header (the INVITE's, or the 2xx's for outbound); undefined until known. */
+  #remoteAllow: string | undefined;
+  /** The last `negotiated` facts reported (reported again only when they change). */
+  #reportedNegotiation: string | undefined;
 
   /** Escape hatch: the SIP.js `Inviter` or `Invitation`. */
   get session(): Inviter | Invitation {
@@ -104,6 +111,7 @@ export class SipJsCall implements CallPort {
     this.remoteIdentity = init.remoteIdentity;
     this.customHeaders = Object.freeze({ ...init.customHeaders });
     this.id = init.session.request.callId;
+    if (init.session instanceof Invitation) this.#remoteAllow = init.session.request.getHeader('allow') ?? '';
     const onStateChange = (state: SessionState): void => this.onSessionState(state);
     this.#session.stateChange.addListener(onStateChange);
     this.#stopObservingState = () => this.#session.stateChange.removeListener(onStateChange);
@@ -152,6 +160,11 @@ export class SipJsCall implements CallPort {
       await inviter.invite({
         sessionDescriptionHandlerOptions: { constraints: AUDIO_ONLY },
         requestDelegate: {
+          // SIP.js calls this once the answer is applied (the call is Established).
+          onAccept: (response) => {
+            this.#remoteAllow = response.message.getHeader('allow') ?? '';
+            this.reportNegotiated();
+          },
           onProgress: (response) => this.onInviteProgress(response),
           onReject: (response) => this.onInviteFinalFailure(response),
           onRedirect: (response) => this.onInviteFinalFailure(response),
@@ -217,6 +230,7 @@ export class SipJsCall implements CallPort {
       throw new VoiceSDKError('invalid-state', 'The call cannot be answered any more');
     }
     this.#operationInFlight = true;
+    const restoreReject = this.answerOfferFailuresWith488(invitation);
     try {
       await invitation.accept({ sessionDescriptionHandlerOptions: { constraints: AUDIO_ONLY } });
     } catch (error) {
@@ -225,12 +239,40 @@ export class SipJsCall implements CallPort {
       }
       throw asVoiceSDKError(error, 'media-failed', 'Could not answer the call');
     } finally {
+      restoreReject();
       this.#operationInFlight = false;
     }
     if ((invitation.state as SessionState) !== SessionState.Established) {
       // SIP.js swallows the error when a CANCEL raced the answer.
       throw new VoiceSDKError('invalid-state', 'The caller hung up before the call was answered');
     }
+  }
+
+  /**
+   * SIP.js answers 480 when it cannot apply an offer while accepting; that
+   * tells a PBX "nobody answered" (voicemail, forwarding). When the offer is
+   * what failed (the browser's setRemoteDescription threw), answer 488 with a
+   * Warning instead; a refused microphone stays 480. Returns the undo. Reaches into SIP.js's private
+   * `incomingInviteRequest`; without it (another SIP.js) nothing changes.
+   */
+  private answerOfferFailuresWith488(invitation: Invitation): () => void {
+    const request = (invitation as unknown as { incomingInviteRequest?: IncomingInviteRequestLike }).incomingInviteRequest;
+    if (request === undefined || typeof request.reject !== 'function') return () => undefined;
+    const original = request.reject;
+    request.reject = (options) => {
+      const offerRefused = this.handler()?.remoteDescriptionFailure !== undefined;
+      if (options?.statusCode === 480 && offerRefused && this.#cancelReason === undefined) {
+        return original.call(request, {
+          ...options,
+          statusCode: 488,
+          extraHeaders: [...(options.extraHeaders ?? []), 'Warning: 399 callchart "The browser could not apply the offer"'],
+        });
+      }
+      return original.call(request, options);
+    };
+    return () => {
+      request.reject = original;
+    };
   }
 
   async reject(statusCode: number): Promise<void> {
@@ -514,6 +556,7 @@ export class SipJsCall implements CallPort {
       if (handler !== undefined) this.#audioOutput.play(handler.remoteMediaStream);
       this.applySenderEnabled();
       if (this.direction === 'outbound' && !this.#endedLocally) this.emit({ type: 'answered' });
+      this.reportNegotiated();
       return;
     }
     if (state === SessionState.Terminated) {
@@ -586,15 +629,44 @@ export class SipJsCall implements CallPort {
         ),
       });
     };
+    // Each completed offer/answer (re-INVITEs too) may change codec or telephone-events.
+    const onSignalingState = (): void => {
+      if (peerConnection.signalingState === 'stable') this.reportNegotiated();
+    };
     peerConnection.addEventListener('connectionstatechange', check);
     peerConnection.addEventListener('iceconnectionstatechange', check);
+    peerConnection.addEventListener('signalingstatechange', onSignalingState);
     this.#stopObservingMedia = () => {
+      peerConnection.removeEventListener('signalingstatechange', onSignalingState);
       peerConnection.removeEventListener('connectionstatechange', check);
       peerConnection.removeEventListener('iceconnectionstatechange', check);
       peerConnection.removeEventListener('track', onTrack);
       clearTimeout(playoutTimer);
       this.#stopObservingMedia = undefined;
     };
+  }
+
+  /**
+   * Reports what the last completed offer/answer settled on (`negotiated`),
+   * once the call is established and the far end's Allow header is known,
+   * and again whenever a later exchange changes it. Facts only: the chart
+   * chooses the DTMF method.
+   */
+  private reportNegotiated(): void {
+    if (this.#disposed || this.#endedLocally || this.#remoteAllow === undefined) return;
+    if (this.#session.state !== SessionState.Established) return;
+    const peerConnection = this.getPeerConnection();
+    if (peerConnection === undefined || peerConnection.signalingState !== 'stable') return;
+    const remote = peerConnection.currentRemoteDescription ?? peerConnection.remoteDescription;
+    const local = peerConnection.currentLocalDescription ?? peerConnection.localDescription;
+    const answer = remote?.type === 'answer' ? remote : local;
+    const audio = negotiatedAudio(answer?.sdp);
+    if (audio === undefined) return;
+    const facts: NegotiatedMedia = { ...audio, allowsInfo: allowsMethod(this.#remoteAllow, 'INFO') };
+    const key = JSON.stringify(facts);
+    if (key === this.#reportedNegotiation) return;
+    this.#reportedNegotiation = key;
+    this.emit({ type: 'negotiated', ...facts });
   }
 
   private setHeld(held: boolean): void {
@@ -673,6 +745,11 @@ export class SipJsCall implements CallPort {
     }
     return this.#session;
   }
+}
+
+/** The part of SIP.js's `IncomingInviteRequest` that answers it with a failure. */
+interface IncomingInviteRequestLike {
+  reject(options?: { statusCode?: number; reasonPhrase?: string; extraHeaders?: string[]; body?: unknown }): unknown;
 }
 
 /** Resolves once an establishing session is Established or over. */

@@ -19,6 +19,7 @@ import { isSipUser } from '../../sip/grammar';
 import { UNAVAILABLE_STATUS } from '../../sip/responses';
 import { remoteIdentity } from '../../sip/target';
 import { createSessionDescriptionHandlerFactory } from './sdh';
+import { offerProblem, warningHeaderValue } from '../../sip/sdp';
 import { SipJsCall } from './sipjs.call';
 import { asVoiceSDKError } from './sipjs.errors';
 import { Registration } from './sipjs.registration';
@@ -211,6 +212,15 @@ export class SipJsUserAgent implements UserAgentPort {
       invitation.reject({ statusCode: UNAVAILABLE_STATUS }).catch(() => undefined);
       return;
     }
+    // An offer the browser cannot take is refused before the app sees a call:
+    // 488 with a Warning saying why (480 would make a PBX try voicemail).
+    const problem = offerProblem(sdpBodyOf(invitation));
+    if (problem !== undefined) {
+      invitation
+        .reject({ statusCode: 488, extraHeaders: [`Warning: ${warningHeaderValue(problem)}`] })
+        .catch(() => undefined);
+      return;
+    }
     const call = this.track(
       new SipJsCall(this.callContext(), {
         direction: 'inbound',
@@ -291,3 +301,10 @@ function subscribe<T>(listeners: Set<T>, listener: T): Unsubscribe {
   };
 }
 
+/** The INVITE's SDP offer, when it has one (no body: we make the offer; other types: SIP.js answers 415). */
+function sdpBodyOf(invitation: Invitation): string | undefined {
+  const body = invitation.body;
+  if (body === undefined || body.trim() === '') return undefined;
+  const type = invitation.request.getHeader('content-type');
+  return type === undefined || /^\s*application\/sdp\b/i.test(type) ? body : undefined;
+}

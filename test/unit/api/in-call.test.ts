@@ -163,6 +163,52 @@ describe('DTMF', () => {
     expect(far.digits).toEqual([{ digits: '9', method: 'info' }]);
   });
 
+  it('a PCMU phone without telephone-event that allows INFO gets the digits by SIP INFO', async () => {
+    const network = newNetwork();
+    const device = await registeredDevice(network);
+    const { call, far } = await answeredCall(device, network.remote('bob').setMedia({ audioCodec: 'pcmu', clockRate: 8000, telephoneEvent: false }));
+    await settle(call.sendDigits('1234#'), 'sendDigits()');
+    expect(far.digits).toEqual([{ digits: '1234#', method: 'info' }]);
+  });
+
+  it('a phone with neither a matching telephone-event nor INFO: sendDigits() rejects dtmf-unavailable and sends nothing', async () => {
+    const network = newNetwork();
+    const device = await registeredDevice(network);
+    const { call, far } = await answeredCall(device, network.remote('bob').setMedia({ telephoneEvent: false, allowsInfo: false }));
+    const events = callEvents(call);
+    expectSDKError(await rejection(call.sendDigits('1')), 'dtmf-unavailable', /telephone-event.*opus\/48000.*INFO/);
+    expect(far.digits).toEqual([]);
+    expect(call.getStatus()).toBe('accepted');
+    expect(events).toEqual([]);
+  });
+
+  it("dtmf.method 'info' falls back to RFC 4733 when the far end does not allow INFO", async () => {
+    const network = newNetwork();
+    const device = await registeredDevice(network, 'alice', { dtmf: { method: 'info' } });
+    const { call, far } = await answeredCall(device, network.remote('bob').setMedia({ allowsInfo: false }));
+    await settle(call.sendDigits('5'), 'sendDigits()');
+    expect(far.digits).toEqual([{ digits: '5', method: 'rfc2833' }]);
+  });
+
+  it('a re-offer that drops telephone-event switches the next digits to INFO', async () => {
+    const { call, far } = await answered();
+    await settle(call.sendDigits('1'), 'sendDigits()');
+    far.renegotiate({ audioCodec: 'pcmu', clockRate: 8000, telephoneEvent: false });
+    await settle(call.sendDigits('2'), 'sendDigits()');
+    expect(far.digits).toEqual([
+      { digits: '1', method: 'rfc2833' },
+      { digits: '2', method: 'info' },
+    ]);
+  });
+
+  it('an incoming call from a phone without INFO or telephone-event refuses digits too', async () => {
+    const network = newNetwork();
+    const device = await registeredDevice(network);
+    const { call, far } = await acceptedIncomingCall(device, network.remote('bob').setMedia({ telephoneEvent: false, allowsInfo: false }));
+    expectSDKError(await rejection(call.sendDigits('9')), 'dtmf-unavailable');
+    expect(far.digits).toEqual([]);
+  });
+
   it('digits sent one after another arrive in order', async () => {
     const { call, far } = await answered();
     const first = call.sendDigits('1');
