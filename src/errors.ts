@@ -63,23 +63,3 @@ export function toVoiceSDKError(
   const message = value instanceof Error ? value.message : String(value);
   return new VoiceSDKError(fallback, message, { cause: value });
 }
-
-/**
- * The final INVITE failures that end a call normally, with their reason:
- * 486/600 busy, 603 declined. Any other failure status is an error.
- */
-export function declineReasonForStatus(status: number): 'busy' | 'declined' | undefined {
-  if (status === 486 || status === 600) return 'busy';
-  if (status === 603) return 'declined';
-  return undefined;
-}
-
-/** Maps a final SIP failure status of an outbound INVITE to an error code. */
-export function codeForSipStatus(status: number): VoiceSDKErrorCode {
-  if (status === 401 || status === 403 || status === 407) return 'auth-failed';
-  if (status === 404 || status === 604 || status === 410) return 'not-found';
-  if (status === 486 || status === 600) return 'busy';
-  if (status === 603) return 'declined';
-  if (status === 408) return 'timeout';
-  return 'sip-error';
-}

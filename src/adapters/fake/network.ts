@@ -8,6 +8,7 @@ import type { AdapterFactory, UserAgentConfig } from '../adapter';
 import { VoiceSDKError } from '../../errors';
 import { FakeCallPort } from './call';
 import { RemoteCall, ScriptedRemote } from './remote';
+import { remoteIdentityOf } from '../sipjs/headers';
 import { FakeUserAgent, stripPrefix } from './user-agent';
 import { DEFAULT_CONDITIONS, type FakeConditions } from './wire';
 
@@ -18,6 +19,8 @@ export interface FakeNetworkOptions {
   users?: Record<string, string>;
   /** Delay of every delivery, in ms. @default 0 */
   latencyMs?: number;
+  /** How long an incoming call may ring before the device's stack answers 480 itself, in ms (SIP.js: 60 s). @default 60000 */
+  noAnswerTimeoutMs?: number;
   /** Microphone ids that `setInputDevice` accepts. @default ['default', 'fake-mic-2'] */
   inputDevices?: string[];
   /** Output ids that `setOutputDevice` accepts. @default ['default', 'fake-speaker-2'] */
@@ -38,8 +41,6 @@ type FaultKind =
   | 'recordingStop'
   | 'dispose';
 
-const E164 = /^\+[1-9][0-9]{1,14}$/;
-
 function userOf(uri: string): string {
   return /^sips?:([^@;]+)@/i.exec(uri)?.[1] ?? uri;
 }
@@ -48,6 +49,8 @@ export class FakeNetwork {
   readonly domain: string;
   readonly inputDevices: string[];
   readonly outputDevices: string[];
+  /** @internal */
+  readonly noAnswerTimeoutMs: number;
   conditions: FakeConditions = { ...DEFAULT_CONDITIONS };
   /** Recorders not yet stopped or disposed. */
   activeRecorders = 0;
@@ -71,6 +74,7 @@ export class FakeNetwork {
     this.#latencyMs = options.latencyMs ?? 0;
     this.inputDevices = options.inputDevices ?? ['default', 'fake-mic-2'];
     this.outputDevices = options.outputDevices ?? ['default', 'fake-speaker-2'];
+    this.noAnswerTimeoutMs = options.noAnswerTimeoutMs ?? 60_000;
   }
 
   /** Pass as `new Device({ adapter: network.adapter, … })`. */
@@ -250,10 +254,12 @@ export class FakeNetwork {
     return `fake-call-${++this.#callSequence}`;
   }
 
-  /** @internal The far end's identity: the number when the user part is E.164, else the URI. */
+  /** @internal The far end's identity, by the SIP.js adapter's rule: the number when the user part is one, else the URI. */
   identityOf(uri: string): string {
-    const user = userOf(uri);
-    return E164.test(user) ? user : uri;
+    const match = /^(sips?):(?:([^@;]+)@)?([^;:]+)(?::(\d+))?/i.exec(uri);
+    if (!match) return uri;
+    const [, scheme, user, host, port] = match;
+    return remoteIdentityOf({ scheme: scheme!.toLowerCase(), host: host!, ...(user ? { user } : {}), ...(port ? { port: Number(port) } : {}) });
   }
 
   /** @internal */
@@ -272,11 +278,8 @@ export class FakeNetwork {
     if (response !== undefined) {
       this.deliver(() => {
         if (call.ended) return;
-        if (response === 'timeout') {
-          call.receive({ type: 'failure', error: new VoiceSDKError('timeout', 'The INVITE got no final answer', { status: 408 }) });
-        } else {
-          call.receive({ type: 'reject', status: response });
-        }
+        // No answer at all: the stack's Timer B ends the INVITE with a 408 of its own.
+        call.receive({ type: 'reject', status: response === 'timeout' ? 408 : response });
       });
       return;
     }

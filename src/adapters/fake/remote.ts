@@ -3,7 +3,6 @@
  * hand — ring, answer, reject, hang up — instead of another Device.
  */
 import type { DtmfMethod } from '../adapter';
-import { VoiceSDKError } from '../../errors';
 import type { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
 import type { FakeEnd, WireMessage } from './wire';
@@ -25,6 +24,8 @@ export class RemoteCall implements FakeEnd {
   endedBy: 'cancel' | 'bye' | 'reject' | 'remote-bye' | undefined;
   /** Whether the device put us on hold. */
   heldByDevice = false;
+  /** The device's answers to our REFERs (status codes). */
+  readonly referResponses: number[] = [];
   readonly immediate = true;
   readonly #network: FakeNetwork;
   readonly #device: FakeCallPort;
@@ -70,10 +71,23 @@ export class RemoteCall implements FakeEnd {
     this.#send({ type: 'reject', status });
   }
 
-  /** Fails the call the way a transport or media failure would. */
-  fail(error = new VoiceSDKError('media-failed', 'ICE failed')): void {
-    this.#state = 'ended';
-    this.#send({ type: 'failure', error });
+  /** Breaks the media path (ICE fails on the device's side). */
+  fail(): void {
+    this.#send({ type: 'failure' });
+  }
+
+  /**
+   * Sends something the device's stack cannot use (an SDP it cannot apply, a
+   * missing ACK): the device's SIP stack gives up on the dialog by itself.
+   */
+  sendUnusable(): void {
+    this.#device.breakDialog();
+  }
+
+  /** Sends REFER on an answered call. */
+  refer(referTo: string): void {
+    this.#expect('answered', 'refer');
+    this.#send({ type: 'refer', referTo });
   }
 
   /** Sends BYE on an answered call. */
@@ -109,8 +123,11 @@ export class RemoteCall implements FakeEnd {
         }
         break;
       case 'cancel':
+        if (this.#state !== 'incoming') break; // answered already: the CANCEL changes nothing
         this.#state = 'ended';
         this.endedBy = 'cancel';
+        // The INVITE is answered 487 Request Terminated, a network latency later.
+        this.#network.deliver(() => this.#device.receive({ type: 'reject', status: 487 }));
         break;
       case 'bye':
         this.#state = 'ended';
@@ -122,8 +139,12 @@ export class RemoteCall implements FakeEnd {
       case 'digits':
         this.digits.push({ digits: message.digits, method: message.method });
         break;
+      case 'refer-response':
+        this.referResponses.push(message.status);
+        break;
       case 'ringing':
       case 'failure':
+      case 'refer':
         break;
     }
   }
