@@ -8,6 +8,7 @@
 import type { CallFact, CallPort, DtmfOptions, RecorderPort, Unsubscribe } from '../adapter';
 import { VoiceSDKError } from '../../errors';
 import { ListenerSet } from '../listeners';
+import { assertDtmfDigits } from '../sipjs/media/dtmf';
 import type { FakeNetwork } from './network';
 import { FakeRecorder } from './recorder';
 import { createStatsClock, syntheticReport, type StatsClock } from './stats';
@@ -189,6 +190,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   }
 
   async sendDtmf(digits: string, options: DtmfOptions): Promise<void> {
+    assertDtmfDigits(digits);
     await this.#network.tick();
     this.#send({ type: 'digits', digits, method: options.method, durationMs: options.durationMs });
   }

@@ -72,8 +72,13 @@ export class SipJsCall implements CallPort {
     this.id = init.session.request.callId;
     const handler = (): FastIceSessionDescriptionHandler | undefined =>
       this.#session.sessionDescriptionHandler as FastIceSessionDescriptionHandler | undefined;
+    // Facts reach the listeners once SIP.js's callback has returned: the
+    // machine may dispose the session in answer, which SIP.js does not expect
+    // from inside its own handlers (e.g. onBye, before it ends the session).
     const emit = (fact: CallFact): void => {
-      if (!this.#disposed) this.#facts.emit(fact);
+      queueMicrotask(() => {
+        if (!this.#disposed) this.#facts.emit(fact);
+      });
     };
     const transportUp = (): boolean => context.userAgent.isConnected();
     this.#media = new CallMedia(handler, emit);

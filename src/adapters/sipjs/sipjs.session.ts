@@ -10,6 +10,7 @@ import type { CallFact, MediaDirection } from '../adapter';
 
 /** Where the facts go, and the facts SIP.js does not tell in a callback. */
 export interface SessionReporterHost {
+  /** Delivers a fact after the current SIP.js callback (a microtask later; order kept). */
   emit(fact: CallFact): void;
   /** Whether the socket is up now (a final response made up by the stack when it is down says so). */
   transportUp(): boolean;
@@ -128,7 +129,7 @@ export class SessionReporter {
       this.#host.emit({ type: 'established' });
     } else if (state === SessionState.Terminated) {
       // SIP.js changes state before it calls the delegate that says why (the
-      // final response, the BYE): the end is told once those have run.
+      // final response): the end is told once that has run and been told.
       queueMicrotask(() => this.#host.emit({ type: 'terminated' }));
     }
   }
