@@ -6,8 +6,14 @@
  * Conventions for implementers:
  * - Promises reject with a `VoiceSDKError` (stable code, SIP status as `status`).
  * - Listener registrations return an unsubscribe function.
- * - Nothing here mirrors call state: the machines own it. A port only reports
- *   what happened on the wire (`CallPortEvent`) and performs requests.
+ * - Nothing here mirrors call state and nothing here decides: the machines
+ *   own both. A call port reports what happened (`CallFact`: responses, BYE /
+ *   CANCEL / re-INVITE / REFER / NOTIFY / INFO received, media state, the end)
+ *   and carries out commands (invite, cancel, answer, reject, bye, reinvite,
+ *   setSending, sendDtmf, respondToRefer, devices, recording, stats). Socket
+ *   up / down is the user agent port's.
+ * - Both adapters report the same facts for the same scenario:
+ *   test/conformance/port-conformance.ts runs one scenario list on each.
  */
 import type { VoiceSDKError } from '../errors';
 
