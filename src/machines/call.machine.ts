@@ -63,6 +63,8 @@ export const callMachine = callSetup.createMachine({
               { guard: 'isDeclineResponse', target: '#call.disconnected', actions: 'endByResponse' },
               { guard: 'isFailureResponse', target: '#call.failed', actions: 'failByResponse' },
             ],
+            // Early media (or the answer being applied) can fail before the call is up.
+            'PORT.MEDIA': { guard: 'isMediaFailure', target: '#call.failed', actions: 'failByMedia' },
             DISCONNECT: { target: '#call.canceling', actions: { type: 'setEnd', params: { reason: 'canceled' } } },
           },
           initial: 'inviting',
@@ -133,6 +135,7 @@ export const callMachine = callSetup.createMachine({
           target: 'failed',
           actions: { type: 'setError', params: { error: mediaFailedError(MEDIA_NOT_NEGOTIATED) } },
         },
+        'PORT.MEDIA': { guard: 'isMediaFailure', target: 'failed', actions: 'failByMedia' },
         DISCONNECT: { target: 'canceling', actions: { type: 'setEnd', params: { reason: 'canceled' } } },
       },
     },
@@ -148,16 +151,7 @@ export const callMachine = callSetup.createMachine({
       on: {
         DISCONNECT: { target: 'hangingUp', actions: { type: 'setEnd', params: { reason: 'local-hangup' } } },
         'PORT.BYE': { target: 'disconnected', actions: { type: 'setEnd', params: { reason: 'remote-hangup' } } },
-        'PORT.MEDIA': {
-          guard: { type: 'isMediaFailure', params: ({ event }) => event },
-          target: 'failed',
-          actions: {
-            type: 'setError',
-            params: ({ event }) => ({
-              error: mediaFailedError(`The media connection failed (ICE ${event.ice}, ${event.connection})`),
-            }),
-          },
-        },
+        'PORT.MEDIA': { guard: 'isMediaFailure', target: 'failed', actions: 'failByMedia' },
         // The stack hung up by itself: the far end's SDP was unusable or no ACK came.
         'PORT.TERMINATED': {
           target: 'failed',

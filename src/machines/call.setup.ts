@@ -109,8 +109,7 @@ export const callSetup = setup({
     /** Any other final failure. */
     isFailureResponse: ({ event }) => event.type === 'PORT.FINAL' && event.status >= 300,
     /** ICE or the peer connection (ICE + DTLS) failed. */
-    isMediaFailure: (_, params: { ice: string; connection: string }) =>
-      params.ice === 'failed' || params.connection === 'failed',
+    isMediaFailure: ({ event }) => event.type === 'PORT.MEDIA' && (event.ice === 'failed' || event.connection === 'failed'),
   },
   delays: {
     reportInterval: ({ context }) => context.reportIntervalMs,
@@ -181,6 +180,11 @@ export const callSetup = setup({
     failByResponse: assign(({ event }) => {
       assertEvent(event, 'PORT.FINAL');
       return { endReason: 'failed' as const, error: inviteError(event.status, event.transportDown) };
+    }),
+    failByMedia: assign(({ event }) => {
+      assertEvent(event, 'PORT.MEDIA');
+      const error = mediaFailedError(`The media connection failed (ICE ${event.ice}, ${event.connection})`);
+      return { endReason: 'failed' as const, error };
     }),
     setError: assign((_, params: { error: unknown }) => ({
       endReason: 'failed' as const,

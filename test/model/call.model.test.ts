@@ -92,7 +92,7 @@ const isWaiting = (state: ModelStep['state']): boolean =>
 
 const finalEvents = (state: ModelStep['state']) => (isWaiting(state) ? EVENTS.filter((e) => !WAITING_EVENTS.has(e.type)) : EVENTS);
 
-const REMOTE_ANSWERS = new Set(['PORT.PROVISIONAL', 'PORT.ESTABLISHED', 'PORT.FINAL', 'PORT.TERMINATED']);
+const REMOTE_ANSWERS = new Set(['PORT.PROVISIONAL', 'PORT.ESTABLISHED', 'PORT.FINAL', 'PORT.TERMINATED', 'PORT.MEDIA']);
 const inviting = (state: ModelStep['state']) => state.matches({ pending: { outgoing: 'inviting' } });
 
 /**
