@@ -7,12 +7,21 @@ import type { ActorRefFrom } from 'xstate';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
 import { callMachine, callStatus, isMuted, isOnHold, isRecording, reportOf, type CallSnapshot } from './machines/call.machine';
-import type { CallDirection, CallEmitted, CallEvent, CallOperation, CallStatus, DisconnectReason } from './machines/call.types';
+import type {
+  CallDirection,
+  CallEmitted,
+  CallEvent,
+  CallOperation,
+  CallStatus,
+  DisconnectDetail,
+  DisconnectReason,
+} from './machines/call.types';
 import type { QualitySample, WarningName } from './quality/quality.types';
 import type { CallReport } from './quality/report';
 import { parseDtmfDigits } from './sip/dtmf-digits';
 import { paramForKey } from './sip/headers';
 import { BUSY_STATUS, parseRejectStatus } from './sip/responses';
+import { sendAndSettle, type Outcome } from './settle';
 
 /** The actor of one call (`call.actor`): `callMachine` running. */
 export type CallActorRef = ActorRefFrom<typeof callMachine>;
@@ -28,6 +37,8 @@ export type SipJsSession = Inviter | Invitation;
 export interface DisconnectInfo {
   /** 'local-hangup', 'remote-hangup', 'canceled', 'busy', 'declined', 'rejected', 'answered-elsewhere', 'device-destroyed' or 'failed'. */
   reason: DisconnectReason;
+  /** More about the end: `'answered-after-cancel'` when the far end's 2xx crossed our CANCEL and we hung up with BYE. */
+  detail?: DisconnectDetail;
   /** The final call report. */
   report: CallReport;
 }
@@ -77,6 +88,8 @@ function deviceIdArgument(id: unknown): string {
   if (typeof id !== 'string' || id === '') throw new VoiceSDKError('invalid-argument', 'A media device id must be a non-empty string');
   return id;
 }
+
+const DONE = { value: undefined };
 
 /**
  * One call, inbound or outbound: promises and typed events over its
@@ -169,30 +182,33 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /** Inbound: answers the call. Resolves once media is set up. */
   accept(): Promise<void> {
-    if (this.direction !== 'inbound') return Promise.reject(this.#wrongState('accept() is for inbound calls'));
-    return this.#run({ type: 'ACCEPT' }, 'accept', (e) => e.type === 'accepted');
+    return this.#run({ type: 'ACCEPT' }, 'accept', 'accept() is for inbound calls that are ringing', (e) =>
+      e.type === 'accepted' ? DONE : undefined,
+    );
   }
 
   /** Inbound: rejects the call; 486 (busy, default) or 603 (decline / do-not-disturb). */
   reject(statusCode = BUSY_STATUS): Promise<void> {
-    if (this.direction !== 'inbound') return Promise.reject(this.#wrongState('reject() is for inbound calls'));
     try {
       parseRejectStatus(statusCode);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#run({ type: 'REJECT', statusCode }, 'reject', (e) => e.type === 'disconnect');
+    return this.#run({ type: 'REJECT', statusCode }, 'reject', 'reject() is for inbound calls that are ringing', (e) =>
+      e.type === 'disconnect' ? DONE : undefined,
+    );
   }
 
   /** Hangs up an answered call, or cancels an unanswered outbound one. Resolves when the call has ended. */
   disconnect(): Promise<void> {
-    return this.#run({ type: 'DISCONNECT' }, 'hangup', (e) => e.type === 'disconnect');
+    return this.#run({ type: 'DISCONNECT' }, 'hangup', 'The call is ending or has ended', (e) =>
+      e.type === 'disconnect' ? DONE : undefined,
+    );
   }
 
   /** Mutes or unmutes the microphone (no signalling). Idempotent. */
   mute(shouldMute = true): void {
     booleanArgument(shouldMute, 'mute()');
-    if (shouldMute === this.isMuted() && this.getStatus() === 'accepted') return;
     this.#sendOrThrow({ type: shouldMute ? 'MUTE' : 'UNMUTE' }, 'mute() works on an accepted call');
   }
 
@@ -203,12 +219,9 @@ export class Call extends TypedEmitter<CallEvents> {
     } catch (error) {
       return Promise.reject(error);
     }
-    const snapshot = this.#snapshot;
-    if (snapshot.matches({ accepted: { hold: shouldHold ? 'on' : 'off' } })) return Promise.resolve();
-    return this.#run(
-      { type: shouldHold ? 'HOLD' : 'UNHOLD' },
-      shouldHold ? 'hold' : 'resume',
-      (e) => e.type === 'hold' && e.onHold === shouldHold,
+    const operation = shouldHold ? 'hold' : 'resume';
+    return this.#run({ type: shouldHold ? 'HOLD' : 'UNHOLD' }, operation, `${operation} is not possible now`, (e) =>
+      (e.type === 'hold' && e.onHold === shouldHold) || (e.type === 'unchanged' && e.operation === operation) ? DONE : undefined,
     );
   }
 
@@ -260,21 +273,9 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /** Stops recording; resolves with the recording (audio/webm, Opus). Paused spans are left out. */
   stopRecording(): Promise<Blob> {
-    if (!this.#snapshot.can({ type: 'STOP_RECORDING' })) {
-      return Promise.reject(this.#wrongState('stopRecording() needs a recording in progress'));
-    }
-    return new Promise<Blob>((resolve, reject) => {
-      const subscriptions = [
-        this.#actor.on('recording.stopped', (e) => settle(() => resolve(e.blob))),
-        this.#actor.on('error', (e) => e.operation === 'recording' && settle(() => reject(e.error))),
-        this.#actor.on('disconnect', () => settle(() => reject(this.#wrongState('The call ended before the recording was stopped')))),
-      ];
-      const settle = (finish: () => void): void => {
-        subscriptions.forEach((s) => s.unsubscribe());
-        finish();
-      };
-      this.#actor.send({ type: 'STOP_RECORDING' });
-    });
+    return this.#run({ type: 'STOP_RECORDING' }, 'recording', 'stopRecording() needs a recording in progress', (e) =>
+      e.type === 'recording.stopped' ? { value: e.blob } : undefined,
+    );
   }
 
   get #snapshot(): CallSnapshot {
@@ -288,7 +289,11 @@ export class Call extends TypedEmitter<CallEvents> {
         this.emit(event.type);
         break;
       case 'disconnect':
-        this.emit('disconnect', { reason: event.reason, report: event.report });
+        this.emit('disconnect', {
+          reason: event.reason,
+          ...(event.detail === undefined ? {} : { detail: event.detail }),
+          report: event.report,
+        });
         this.#unsubscribe();
         break;
       case 'error':
@@ -325,50 +330,35 @@ export class Call extends TypedEmitter<CallEvents> {
   }
 
   /**
-   * Sends an event and settles when the machine emits the outcome: `done`
-   * matches success, an `error` for this operation rejects, and the call
-   * ending first rejects too (unless ending is the success).
+   * Sends `event` if the chart takes it now (else `invalid-state`, changing
+   * nothing) and settles on the emitted event `done` picks. An `error` for
+   * this operation rejects, and so does the call ending first (with the
+   * call's own error when it failed), unless ending is what `done` waits for.
    */
-  #run(event: CallEvent, operation: CallOperation, done: (e: CallEmitted) => boolean): Promise<void> {
-    if (!this.#snapshot.can(event)) return Promise.reject(this.#wrongState(`${operation} is not possible now`));
-    return new Promise<void>((resolve, reject) => {
-      let failure: VoiceSDKError | undefined;
-      const subscription = this.#actor.on('*', (e) => {
-        if (done(e)) finish(() => resolve());
-        else if (e.type === 'error' && e.operation === operation) finish(() => reject(e.error));
+  #run<T = void>(event: CallEvent, operation: CallOperation, refusal: string, done: (e: CallEmitted) => Outcome<T>): Promise<T> {
+    if (!this.#snapshot.can(event)) return Promise.reject(this.#wrongState(refusal));
+    let failure: VoiceSDKError | undefined;
+    return sendAndSettle(
+      this.#actor,
+      () => this.#actor.send(event),
+      (e): Outcome<T> => {
+        const outcome = done(e);
+        if (outcome !== undefined) return outcome;
+        if (e.type === 'error' && e.operation === operation) return { error: e.error };
         // The call itself failed: remember why, `disconnect` follows.
-        else if (e.type === 'error' && e.operation === undefined) failure = e.error;
-        else if (e.type === 'disconnect') {
-          finish(() => reject(failure ?? new VoiceSDKError('invalid-state', `The call ended (${e.reason}) before ${operation} completed`)));
-        }
-      });
-      const finish = (settle: () => void): void => {
-        subscription.unsubscribe();
-        settle();
-      };
-      this.#actor.send(event);
-    });
+        if (e.type === 'error' && e.operation === undefined) failure = e.error;
+        if (e.type !== 'disconnect') return undefined;
+        return { error: failure ?? new VoiceSDKError('invalid-state', `The call ended (${e.reason}) before ${operation} completed`) };
+      },
+    );
   }
 
+  /** A request the chart answers with `request.settled` for its id (DTMF, devices). */
   #request(make: (requestId: string) => CallEvent, operation: CallOperation): Promise<void> {
     const requestId = `${operation}-${++requestSequence}`;
-    const event = make(requestId);
-    if (!this.#snapshot.can(event)) return Promise.reject(this.#wrongState(`${operation} needs an accepted call`));
-    return new Promise<void>((resolve, reject) => {
-      const subscriptions = [
-        this.#actor.on('request.settled', (e) => {
-          if (e.requestId !== requestId) return;
-          settle(() => (e.error ? reject(e.error) : resolve()));
-        }),
-        this.#actor.on('disconnect', () =>
-          settle(() => reject(new VoiceSDKError('invalid-state', `The call ended before ${operation} completed`))),
-        ),
-      ];
-      const settle = (finish: () => void): void => {
-        subscriptions.forEach((s) => s.unsubscribe());
-        finish();
-      };
-      this.#actor.send(event);
+    return this.#run(make(requestId), operation, `${operation} needs an accepted call`, (e) => {
+      if (e.type !== 'request.settled' || e.requestId !== requestId) return undefined;
+      return e.error ? { error: e.error } : DONE;
     });
   }
 }

@@ -8,10 +8,11 @@ import { Call, type CallActorRef } from './call';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
 import { deviceMachine, deviceState, transportState, type DeviceState, type TransportState } from './machines/device.machine';
-import type { DeviceEmitted } from './machines/device.types';
+import type { DeviceEmitted, DeviceEvent } from './machines/device.types';
 import { parseDeviceOptions, type DeviceOptions } from './options';
 import { encodeParams } from './sip/headers';
 import { normalizeTarget, parseCallerId } from './sip/target';
+import { sendAndSettle, type Outcome } from './settle';
 
 export type { DeviceOptions, Inspector } from './options';
 
@@ -58,6 +59,8 @@ export type DeviceEvents = {
 /** The device's actor (`device.actor`): `deviceMachine` running. */
 export type DeviceActorRef = ActorRefFrom<typeof deviceMachine>;
 
+const DONE = { value: undefined };
+
 /**
  * One SIP user agent with its calls: registration, the WebSocket transport
  * (several servers, reconnection), outbound and inbound calls. State is read
@@ -79,7 +82,7 @@ export class Device extends TypedEmitter<DeviceEvents> {
     this.#prefix = settings.headerPrefix;
     const ua = settings.createAdapter(settings.userAgent);
     this.#actor = createActor(deviceMachine, {
-      input: { ua, servers: settings.servers, reconnect: settings.reconnect, random: Math.random, call: settings.call },
+      input: { ua, servers: settings.servers, reconnect: settings.reconnect, random: Math.random, call: { ...settings.call, now: () => Date.now() } },
       ...(settings.inspect ? { inspect: settings.inspect } : {}),
     });
     this.#actor.on('*', (event) => this.#forward(event));
@@ -115,29 +118,18 @@ export class Device extends TypedEmitter<DeviceEvents> {
 
   /** Opens the socket if needed and registers. Resolves when registered; rejects with `auth-failed`, `transport-failed`, …. */
   register(): Promise<void> {
-    if (this.state === 'destroyed') return Promise.reject(this.#destroyedError());
-    if (this.state === 'registered') return Promise.resolve();
-    if (this.state === 'unregistering') {
-      return Promise.reject(new VoiceSDKError('invalid-state', 'register() while unregistering: wait for unregister() first'));
-    }
-    return this.#await(
-      () => this.#actor.send({ type: 'REGISTER' }),
-      (e) => e.type === 'registered',
-      (e) => e.type === 'error' && (e.operation === 'register' || e.operation === 'transport'),
-    );
+    return this.#request({ type: 'REGISTER' }, 'register() while unregistering: wait for unregister() first', (e) => {
+      if (e.type === 'registered' || (e.type === 'unchanged' && e.operation === 'register')) return DONE;
+      if (e.type === 'error' && (e.operation === 'register' || e.operation === 'transport')) return { error: e.error };
+      return undefined;
+    });
   }
 
   /** Removes the registration (REGISTER with Expires: 0). The socket stays open for outbound calls. */
   unregister(): Promise<void> {
-    if (this.state === 'destroyed') return Promise.reject(this.#destroyedError());
-    if (this.state === 'unregistered') return Promise.resolve();
-    if (this.state === 'registering') {
-      return Promise.reject(new VoiceSDKError('invalid-state', 'unregister() while registering: wait for register() first'));
-    }
-    return this.#await(
-      () => this.#actor.send({ type: 'UNREGISTER' }),
-      (e) => e.type === 'unregistered',
-      () => false,
+    // A failed un-REGISTER still ends in `unregistered` (the binding expires on its own).
+    return this.#request({ type: 'UNREGISTER' }, 'unregister() while registering: wait for register() first', (e) =>
+      e.type === 'unregistered' || (e.type === 'unchanged' && e.operation === 'unregister') ? DONE : undefined,
     );
   }
 
@@ -146,20 +138,26 @@ export class Device extends TypedEmitter<DeviceEvents> {
    * themselves). Opening it early saves a round trip on the first call.
    */
   connectTransport(): Promise<void> {
-    if (this.state === 'destroyed') return Promise.reject(this.#destroyedError());
-    return this.#ensureTransport();
+    return this.#request({ type: 'CONNECT' }, 'The transport cannot be opened now', (e) => {
+      if (e.type === 'connected' || (e.type === 'unchanged' && e.operation === 'transport')) return DONE;
+      if (e.type === 'error' && e.operation === 'transport') return { error: e.error };
+      return undefined;
+    });
   }
 
-  /** Places a call. Opens the socket first if needed; resolves with the Call once the INVITE is under way. */
+  /** Places a call. The socket is opened first if needed; resolves with the Call once the INVITE is under way. */
   async connect(options: ConnectOptions): Promise<Call> {
     if (typeof options !== 'object' || options === null) throw new VoiceSDKError('invalid-argument', 'connect() needs { to }');
     const target = normalizeTarget(options.to, this.#domain);
     const headers = encodeParams(options.params, this.#prefix);
     const fromUser = options.from === undefined ? undefined : parseCallerId(options.from);
-    if (this.state === 'destroyed') throw this.#destroyedError();
-    await this.#ensureTransport();
     const callId = `call-${globalThis.crypto.randomUUID()}`;
-    this.#actor.send({ type: 'CALL', callId, request: { target, headers, ...(fromUser ? { fromUser } : {}) } });
+    const request = { target, headers, ...(fromUser ? { fromUser } : {}) };
+    await this.#request({ type: 'CALL', callId, request }, 'The device cannot place calls now', (e) => {
+      if (e.type === 'call-started' && e.callId === callId) return DONE;
+      if (e.type === 'call-failed' && e.callId === callId) return { error: e.error };
+      return undefined;
+    });
     const call = this.#adopt(callId);
     if (!call) throw new VoiceSDKError('invalid-state', 'The device could not start the call');
     return call;
@@ -169,15 +167,9 @@ export class Device extends TypedEmitter<DeviceEvents> {
   async destroy(): Promise<void> {
     const snapshot = this.#actor.getSnapshot();
     if (snapshot.status !== 'active') return;
-    if (!snapshot.matches('destroying')) {
-      await this.#await(
-        () => this.#actor.send({ type: 'DESTROY' }),
-        (e) => e.type === 'destroyed',
-        () => false,
-      );
-    } else {
-      await new Promise<void>((resolve) => this.#actor.on('destroyed', () => resolve()));
-    }
+    // Already destroying: wait for the same end.
+    const send = snapshot.can({ type: 'DESTROY' }) ? () => this.#actor.send({ type: 'DESTROY' }) : () => undefined;
+    await sendAndSettle(this.#actor, send, (e) => (e.type === 'destroyed' ? DONE : undefined));
     this.#actor.stop();
   }
 
@@ -185,12 +177,21 @@ export class Device extends TypedEmitter<DeviceEvents> {
     return new VoiceSDKError('invalid-state', 'The device was destroyed');
   }
 
-  #ensureTransport(): Promise<void> {
-    if (this.transportState === 'connected') return Promise.resolve();
-    return this.#await(
-      () => this.#actor.send({ type: 'CONNECT' }),
-      (e) => e.type === 'connected',
-      (e) => e.type === 'error' && e.operation === 'transport',
+  /**
+   * Sends `event` if the chart takes it now (else `invalid-state`, changing
+   * nothing) and settles on the emitted event `outcome` picks; destroying the
+   * device meanwhile rejects.
+   */
+  #request(event: DeviceEvent, refusal: string, outcome: (e: DeviceEmitted) => Outcome<void>): Promise<void> {
+    const snapshot = this.#actor.getSnapshot();
+    if (!snapshot.can(event)) {
+      const destroyed = snapshot.status !== 'active' || deviceState(snapshot) === 'destroyed';
+      return Promise.reject(destroyed ? this.#destroyedError() : new VoiceSDKError('invalid-state', refusal));
+    }
+    return sendAndSettle(
+      this.#actor,
+      () => this.#actor.send(event),
+      (e) => (e.type === 'destroyed' ? { error: this.#destroyedError() } : outcome(e)),
     );
   }
 
@@ -227,24 +228,5 @@ export class Device extends TypedEmitter<DeviceEvents> {
         break;
       }
     }
-  }
-
-  /** Sends an event and settles on the first emitted event that means success or failure. */
-  #await(send: () => void, success: (e: DeviceEmitted) => boolean, failure: (e: DeviceEmitted) => boolean): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const subscription = this.#actor.on('*', (e) => {
-        if (success(e)) {
-          subscription.unsubscribe();
-          resolve();
-        } else if (failure(e) && e.type === 'error') {
-          subscription.unsubscribe();
-          reject(e.error);
-        } else if (e.type === 'destroyed') {
-          subscription.unsubscribe();
-          reject(this.#destroyedError());
-        }
-      });
-      send();
-    });
   }
 }

@@ -33,4 +33,4 @@ export { DEFAULT_QUALITY_THRESHOLDS, DEFAULT_GRACE_PERIOD_MS } from './quality/w
 export { estimateMos, rFactor, mosFromR } from './quality/mos';
 export { warningMachine } from './quality/warning.machine';
 // The types of options and events above that come from the port.
-export type { AdapterFactory, DtmfMethod, EndReason } from './adapters/adapter';
+export type { AdapterFactory, DtmfMethod, EndReason, MediaDirection } from './adapters/adapter';

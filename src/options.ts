@@ -114,7 +114,7 @@ export interface DeviceSettings {
   userAgent: UserAgentConfig;
   reconnect: ReconnectPolicy;
   /** What every call actor gets besides its port. */
-  call: DeviceMachineInput['call'];
+  call: Omit<DeviceMachineInput['call'], 'now'>;
   inspect?: Inspector;
 }
 

@@ -6,8 +6,14 @@
  * Conventions for implementers:
  * - Promises reject with a `VoiceSDKError` (stable code, SIP status as `status`).
  * - Listener registrations return an unsubscribe function.
- * - Nothing here mirrors call state: the machines own it. A port only reports
- *   what happened on the wire (`CallPortEvent`) and performs requests.
+ * - Nothing here mirrors call state and nothing here decides: the machines
+ *   own both. A call port reports what happened (`CallFact`: responses, BYE /
+ *   CANCEL / re-INVITE / REFER / NOTIFY / INFO received, media state, the end)
+ *   and carries out commands (invite, cancel, answer, reject, bye, reinvite,
+ *   setSending, sendDtmf, respondToRefer, devices, recording, stats). Socket
+ *   up / down is the user agent port's.
+ * - Both adapters report the same facts for the same scenario:
+ *   test/conformance/port-conformance.ts runs one scenario list on each.
  */
 import type { VoiceSDKError } from '../errors';
 
@@ -30,24 +36,56 @@ export type EndReason =
   /** The device was destroyed while the call was up */
   | 'device-destroyed';
 
-/** What the wire tells a call; sent to the call machine as events. */
-export type CallPortEvent =
-  /** Outbound: 180/183 arrived. */
-  | { type: 'ringing' }
-  /** Outbound: 2xx arrived and media is set up. */
-  | { type: 'answered' }
-  /** Outbound: the INVITE got a final failure that is a normal end (486, 600, 603). */
-  | { type: 'declined'; reason: Extract<EndReason, 'busy' | 'declined'>; status: number }
-  /** The far end ended the call (BYE, or CANCEL of an incoming call). */
-  | { type: 'ended'; reason: Extract<EndReason, 'remote-hangup' | 'canceled' | 'answered-elsewhere'> }
-  /** The call failed: INVITE 404/408/5xx, transport loss, media failure. */
-  | { type: 'failed'; error: VoiceSDKError }
+/** The direction an SDP offer asks for (RFC 3264 §6.1), of its audio. */
+export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+/**
+ * A fact about one call: what happened on the wire or in the media, reported
+ * as it happened and never judged. The call machine decides what each fact
+ * means (which end reason wins, what a 2xx after our CANCEL asks for, …).
+ *
+ * The order is the order things happened, with one rule: `terminated` is the
+ * last fact of every call and comes after the fact that says why (the final
+ * response, the BYE or CANCEL received), whoever ended the call.
+ */
+export type CallFact =
+  /** A provisional response to our INVITE (180 Ringing, 183 Session Progress; not 100). */
+  | { type: 'provisional'; status: number; reason?: string }
+  /**
+   * The final response to our INVITE: a 2xx (answered; also when it crossed
+   * our CANCEL) or a failure (486, 603, 404, 487 after our CANCEL …).
+   * `reason`: its Reason header (RFC 3326). `transportDown`: the socket was
+   * down when it came, i.e. the stack made it up because the INVITE could not
+   * be sent (a local 503 or 408).
+   */
+  | { type: 'final'; status: number; reason?: string; transportDown?: boolean }
+  /** The answer is applied and media can flow: after the far end's 2xx (outbound) or our 200 (inbound). */
+  | { type: 'established' }
+  /** The far end sent BYE (already answered 200: answering a BYE is not a decision). */
+  | { type: 'bye' }
+  /** The far end sent CANCEL for its INVITE to us. `reason`: its Reason header (`SIP;cause=200` = answered elsewhere). */
+  | { type: 'cancel'; reason?: string }
+  /** The far end sent a re-INVITE (answered by the stack); `direction`: what its offer asks of our audio. */
+  | { type: 'reinvite'; direction: MediaDirection }
+  /** The far end sent REFER; the machine answers it with `respondToRefer()`. */
+  | { type: 'refer'; referTo: string }
+  /** The far end sent NOTIFY (answered 200). */
+  | { type: 'notify'; event: string; body: string }
+  /** The far end sent INFO (answered 200). */
+  | { type: 'info'; contentType: string; body: string }
+  /** The media connection changed: ICE and the peer connection's (ICE + DTLS) state. */
+  | { type: 'media'; ice: string; connection: string }
   /**
    * An offer/answer exchange completed (the call's first one, and each
-   * re-INVITE or UPDATE after it): what the audio settled on. Facts only; the
-   * call chart decides how DTMF is sent from them.
+   * re-INVITE after it): what the audio settled on. Facts only; the call
+   * chart decides how DTMF is sent from them.
    */
-  | ({ type: 'negotiated' } & NegotiatedMedia);
+  | ({ type: 'negotiated' } & NegotiatedMedia)
+  /** The session is over; the last fact of every call. */
+  | { type: 'terminated' };
+
+/** The `type`s of `CallFact`. */
+export type CallFactType = CallFact['type'];
 
 /** What the last completed offer/answer settled on, as far as DTMF is concerned. */
 export interface NegotiatedMedia {
@@ -91,7 +129,12 @@ export interface RecorderPort {
   onError(listener: (error: VoiceSDKError) => void): Unsubscribe;
 }
 
-/** One call, either direction. */
+/**
+ * One call, either direction: facts out (`subscribe`), commands in. Commands
+ * do what they say and nothing else — no command is refused because of call
+ * state the port would have to track (the machine only sends what its state
+ * allows); a command the stack cannot carry out rejects with a `VoiceSDKError`.
+ */
 export interface CallPort {
   /** Unique id of the call on this device. */
   readonly id: string;
@@ -104,25 +147,27 @@ export interface CallPort {
   /** The raw SIP.js session (escape hatch), or the fake session. */
   readonly session: unknown;
 
-  /** Subscribes to wire events of this call. */
-  subscribe(listener: (event: CallPortEvent) => void): Unsubscribe;
+  /** Subscribes to the facts of this call. */
+  subscribe(listener: (fact: CallFact) => void): Unsubscribe;
 
   /** Outbound: sends the INVITE (after getUserMedia and the offer). Resolves once it is on the wire. */
   invite(): Promise<void>;
-  /** Outbound: CANCEL an unanswered INVITE (or BYE if a 2xx crossed it). */
+  /** Outbound: sends CANCEL for our INVITE (nothing when a 2xx already arrived). Resolves once sent. */
   cancel(): Promise<void>;
-  /** Inbound: answer with 200 OK; resolves once media is set up. */
-  accept(): Promise<void>;
-  /** Inbound: answer with a final failure status. */
+  /** Inbound: answers 200 OK; resolves once media is set up. */
+  answer(): Promise<void>;
+  /** Inbound: answers with a final failure status (400–699). */
   reject(statusCode: number): Promise<void>;
-  /** Ends an established call (BYE). */
+  /** Sends BYE; resolves on its final response (or after a short wait), at once when the session is over already. */
   bye(): Promise<void>;
-  /** Re-INVITE with a=sendonly (true) or a=sendrecv (false); resolves on the far end's 2xx. */
-  hold(onHold: boolean): Promise<void>;
-  /** Enables/disables the local audio track. No signalling. */
-  setMuted(muted: boolean): void;
-  /** Sends DTMF with `options.method` (the call chart chose it); resolves once the tones were handed over. */
-  sendDigits(digits: string, options: DtmfOptions): Promise<void>;
+  /** Re-INVITE offering a=sendonly (`hold`) or a=sendrecv; resolves on the far end's 2xx. */
+  reinvite(options: { hold: boolean }): Promise<void>;
+  /** Sends the microphone or not (the audio track's `enabled`). No signalling. */
+  setSending(enabled: boolean): void;
+  /** Sends DTMF by `options.method` (the call chart chose it); resolves once the tones were handed over. */
+  sendDtmf(digits: string, options: DtmfOptions): Promise<void>;
+  /** Answers the REFER the last `refer` fact reported (e.g. 603 to decline). */
+  respondToRefer(statusCode: number): void;
   /** Replaces the sending track with one from another microphone. */
   setInputDevice(deviceId: string): Promise<void>;
   /** Routes remote audio to another output (setSinkId). */
@@ -133,7 +178,7 @@ export interface CallPort {
   getStats(): Promise<RTCStatsReport | undefined>;
   /** The peer connection, when there is one (read-only use: stats, tests). */
   getPeerConnection(): RTCPeerConnection | undefined;
-  /** Releases everything this call holds (peer connection, tracks). Idempotent. */
+  /** Releases everything this call holds (peer connection, tracks); ends the session the way SIP allows. Idempotent. */
   dispose(): void;
 }
 

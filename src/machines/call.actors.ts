@@ -3,48 +3,59 @@
  * and does one piece of I/O; `callMachine.provide({ actors })` swaps them.
  */
 import { fromCallback, fromPromise } from 'xstate';
-import type { CallPort, CallPortEvent, DtmfOptions, RecorderPort } from '../adapters/adapter';
+import type { CallFact, CallPort, DtmfOptions, RecorderPort } from '../adapters/adapter';
 import { toVoiceSDKError } from '../errors';
-import type { CallEvent } from './call.types';
+import type { CallEvent, PortEvent } from './call.types';
 
 export interface PortInput {
   port: CallPort;
 }
 
-function toCallEvent(event: CallPortEvent): CallEvent {
-  switch (event.type) {
-    case 'ringing':
-      return { type: 'REMOTE_RINGING' };
-    case 'answered':
-      return { type: 'REMOTE_ANSWERED' };
-    case 'declined':
-      return { type: 'REMOTE_DECLINED', reason: event.reason, status: event.status };
-    case 'ended':
-      return { type: 'REMOTE_ENDED', reason: event.reason };
-    case 'failed':
-      return { type: 'SESSION_FAILED', error: event.error };
-    case 'negotiated': {
-      const { type: _type, ...facts } = event;
-      return { type: 'NEGOTIATED', ...facts };
-    }
+/** A port fact as the machine's event: the same fields, `type` prefixed `PORT.` and upper-cased. */
+export function toPortEvent(fact: CallFact): PortEvent {
+  switch (fact.type) {
+    case 'provisional':
+      return { ...fact, type: 'PORT.PROVISIONAL' };
+    case 'final':
+      return { ...fact, type: 'PORT.FINAL' };
+    case 'established':
+      return { type: 'PORT.ESTABLISHED' };
+    case 'bye':
+      return { type: 'PORT.BYE' };
+    case 'cancel':
+      return { ...fact, type: 'PORT.CANCEL' };
+    case 'reinvite':
+      return { ...fact, type: 'PORT.REINVITE' };
+    case 'refer':
+      return { ...fact, type: 'PORT.REFER' };
+    case 'notify':
+      return { ...fact, type: 'PORT.NOTIFY' };
+    case 'info':
+      return { ...fact, type: 'PORT.INFO' };
+    case 'media':
+      return { ...fact, type: 'PORT.MEDIA' };
+    case 'negotiated':
+      return { ...fact, type: 'PORT.NEGOTIATED' };
+    case 'terminated':
+      return { type: 'PORT.TERMINATED' };
   }
 }
 
-/** Turns what the wire says about this call into machine events, for the call's whole life. */
+/** Turns the port's facts about this call into machine events, for the call's whole life. */
 export const sessionListener = /* @__PURE__ */ fromCallback<CallEvent, PortInput>(({ sendBack, input }) =>
-  input.port.subscribe((event) => sendBack(toCallEvent(event))),
+  input.port.subscribe((fact) => sendBack(toPortEvent(fact))),
 );
 
 export const inviteActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.invite());
-export const acceptActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.accept());
+export const acceptActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.answer());
 export const cancelActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.cancel());
 export const byeActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.bye());
 export const rejectActor = /* @__PURE__ */ fromPromise<void, PortInput & { statusCode: number }>(({ input }) =>
   input.port.reject(input.statusCode),
 );
 /** One re-INVITE: a=sendonly to hold, a=sendrecv to resume. */
-export const reinviteActor = /* @__PURE__ */ fromPromise<void, PortInput & { onHold: boolean }>(({ input }) =>
-  input.port.hold(input.onHold),
+export const reinviteActor = /* @__PURE__ */ fromPromise<void, PortInput & { hold: boolean }>(({ input }) =>
+  input.port.reinvite({ hold: input.hold }),
 );
 
 /** Commands the recording region sends to the recorder while it runs. */
@@ -89,7 +100,7 @@ export type CallRequest =
 function perform(port: CallPort, request: CallRequest): Promise<void> {
   switch (request.kind) {
     case 'digits':
-      return port.sendDigits(request.digits, request.options);
+      return port.sendDtmf(request.digits, request.options);
     case 'input-device':
       return port.setInputDevice(request.deviceId);
     case 'output-device':

@@ -1,4 +1,4 @@
-import type { CallPort, DtmfOptions, EndReason, NegotiatedMedia } from '../adapters/adapter';
+import type { CallFact, CallPort, DtmfOptions, EndReason, NegotiatedMedia } from '../adapters/adapter';
 import type { VoiceSDKError } from '../errors';
 import type { QualitySample, WarningName } from '../quality/quality.types';
 import type { CallReport, ReportState } from '../quality/report';
@@ -13,6 +13,9 @@ export type CallStatus = 'pending' | 'ringing' | 'accepted' | 'disconnected' | '
 /** Why `disconnect` fired: an `EndReason`, or 'failed' after an error. */
 export type DisconnectReason = EndReason | 'failed';
 
+/** More about an end: `answered-after-cancel` — the far end's 2xx crossed our CANCEL, so we hung up with BYE. */
+export type DisconnectDetail = 'answered-after-cancel';
+
 export interface CallMachineInput {
   port: CallPort;
   /** How often the stats actor samples, in ms. */
@@ -25,6 +28,8 @@ export interface CallMachineInput {
   gracePeriodMs: number;
   /** How often `report` fires while accepted, in ms. */
   reportIntervalMs: number;
+  /** The clock, epoch ms: the wall clock in the Device; tests pass fake time. */
+  now: () => number;
 }
 
 export interface CallContext {
@@ -35,6 +40,7 @@ export interface CallContext {
   warnings: WarningMachineInput[];
   gracePeriodMs: number;
   reportIntervalMs: number;
+  now: () => number;
   /** When the call was created (INVITE sent or received), epoch ms. */
   startedAt: number;
   /** When the call ended, epoch ms. */
@@ -43,12 +49,18 @@ export interface CallContext {
   report: ReportState;
   /** Set when the call ends, as the `disconnect` event's reason. */
   endReason: DisconnectReason | undefined;
+  /** Set with `endReason` when there is more to say. */
+  endDetail: DisconnectDetail | undefined;
   /** Set when the call failed. */
   error: VoiceSDKError | undefined;
   /** When the call was accepted (epoch ms), for the report. */
   acceptedAt: number | undefined;
   /** Latest quality sample. */
   lastSample: QualitySample | undefined;
+  /** The mute region is `on` (kept by its entry actions). */
+  muted: boolean;
+  /** On hold: the hold region is not `off` — from asking for hold until resuming is confirmed (kept by entry actions). */
+  onHold: boolean;
   /** What the last completed offer/answer settled on (the DTMF method is chosen from it). */
   negotiated: NegotiatedMedia | undefined;
 }
@@ -60,6 +72,7 @@ export type CallOperation =
   | 'reject'
   | 'hold'
   | 'resume'
+  | 'mute'
   | 'hangup'
   | 'cancel'
   | 'recording'
@@ -86,13 +99,8 @@ export type CallEvent =
   | { type: 'SET_OUTPUT_DEVICE'; deviceId: string; requestId: string }
   // from the device
   | { type: 'DEVICE_DESTROYED' }
-  // from the wire, through the session listener
-  | { type: 'REMOTE_RINGING' }
-  | { type: 'REMOTE_ANSWERED' }
-  | { type: 'REMOTE_DECLINED'; reason: 'busy' | 'declined'; status: number }
-  | { type: 'REMOTE_ENDED'; reason: 'remote-hangup' | 'canceled' | 'answered-elsewhere' }
-  | { type: 'SESSION_FAILED'; error: VoiceSDKError }
-  | ({ type: 'NEGOTIATED' } & NegotiatedMedia)
+  // facts from the port (CallFact, type prefixed and upper-cased), through the session listener
+  | PortEvent
   // from actors
   | { type: 'QUALITY'; sample: QualitySample }
   | { type: 'RECORDING_STOPPED'; blob: Blob }
@@ -102,6 +110,11 @@ export type CallEvent =
   // from the warning actors
   | WarningNotice;
 
+/** A `CallFact` as the machine gets it: `{ type: 'final', status }` → `{ type: 'PORT.FINAL', status }`. */
+export type PortEvent = {
+  [K in CallFact['type']]: Omit<Extract<CallFact, { type: K }>, 'type'> & { type: `PORT.${Uppercase<K>}` };
+}[CallFact['type']];
+
 /**
  * Events the call machine emits. The lower-case public ones are re-emitted by
  * the Call facade; `request.settled` and `recording.stopped` let facade
@@ -110,7 +123,7 @@ export type CallEvent =
 export type CallEmitted =
   | { type: 'ringing' }
   | { type: 'accepted' }
-  | { type: 'disconnect'; reason: DisconnectReason; report: CallReport }
+  | { type: 'disconnect'; reason: DisconnectReason; detail: DisconnectDetail | undefined; report: CallReport }
   | { type: 'error'; error: VoiceSDKError; operation: CallOperation | undefined }
   | { type: 'mute'; muted: boolean }
   | { type: 'hold'; onHold: boolean }
@@ -119,4 +132,6 @@ export type CallEmitted =
   | { type: 'warning-cleared'; name: WarningName }
   | { type: 'report'; report: CallReport }
   | { type: 'recording.stopped'; blob: Blob }
-  | { type: 'request.settled'; requestId: string; error: VoiceSDKError | undefined };
+  | { type: 'request.settled'; requestId: string; error: VoiceSDKError | undefined }
+  /** A request that asked for what already is (hold when on hold, mute when muted): settled, nothing changed. */
+  | { type: 'unchanged'; operation: CallOperation };

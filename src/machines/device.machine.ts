@@ -9,14 +9,14 @@
  * `destroyed` is final. The device spawns one `callMachine` actor per call,
  * inbound and outbound; their ids are the call ids.
  */
-import { assign, emit, enqueueActions, raise, setup, spawnChild, stateIn } from 'xstate';
+import { assign, emit, enqueueActions, raise, setup, stateIn } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import { toVoiceSDKError } from '../errors';
 import { callMachine } from './call.machine';
 import { connectActor, destroyActor, registerActor, unregisterActor, userAgentListener } from './device.actors';
-import type { DeviceContext, DeviceEmitted, DeviceEvent, DeviceMachineInput } from './device.types';
-
-type EventOf<T extends DeviceEvent['type']> = Extract<DeviceEvent, { type: T }>;
+import type { CallPort } from '../adapters/adapter';
+import type { VoiceSDKError } from '../errors';
+import type { DeviceContext, DeviceEmitted, DeviceEvent, DeviceMachineInput, DeviceOperation, QueuedCall } from './device.types';
 
 /** Exponential backoff with jitter: the n-th failure waits base·2^(n−1), capped, scaled by 0.5–1. */
 export function backoffDelay(context: DeviceContext): number {
@@ -35,7 +35,7 @@ const currentServer = (context: DeviceContext): string => context.servers[contex
  */
 export const deviceMachine = /* @__PURE__ */ setup({
   types: {
-    context: {} as DeviceContext & { nextDelayMs: number },
+    context: {} as DeviceContext,
     events: {} as DeviceEvent,
     input: {} as DeviceMachineInput,
     emitted: {} as DeviceEmitted,
@@ -61,44 +61,44 @@ export const deviceMachine = /* @__PURE__ */ setup({
       server: currentServer(context),
     }) as const),
     emitDisconnected: emit({ type: 'disconnected' } as const),
-    emitTransportError: emit(({ event }) => ({
+    emitTransportError: emit((_, params: { error: unknown }) => ({
       type: 'error',
-      error: toVoiceSDKError((event as { error?: unknown }).error, 'transport-failed'),
+      error: toVoiceSDKError(params.error, 'transport-failed'),
       operation: 'transport',
     }) as const),
-    raiseTransportFailed: raise(({ event }) => ({
+    raiseTransportFailed: raise((_, params: { error: unknown }) => ({
       type: 'TRANSPORT_FAILED',
-      error: toVoiceSDKError((event as { error?: unknown }).error, 'transport-failed'),
+      error: toVoiceSDKError(params.error, 'transport-failed'),
     }) as const),
     requestTransport: raise({ type: 'CONNECT' } as const),
     emitRegistering: emit({ type: 'registering' } as const),
     emitRegistered: emit({ type: 'registered' } as const),
     emitUnregistered: emit({ type: 'unregistered' } as const),
-    emitRegistrationError: emit(({ event }) => ({
+    emitRequestError: emit((_, params: { error: unknown; operation: DeviceOperation }) => ({
       type: 'error',
-      error: toVoiceSDKError((event as { error?: unknown }).error),
-      operation: 'register',
+      error: toVoiceSDKError(params.error),
+      operation: params.operation,
     }) as const),
-    emitUnregistrationError: emit(({ event }) => ({
-      type: 'error',
-      error: toVoiceSDKError((event as { error?: unknown }).error),
-      operation: 'unregister',
-    }) as const),
-    spawnOutboundCall: spawnChild('callMachine', {
-      id: ({ event }) => (event as EventOf<'CALL'>).callId,
-      input: ({ context, event }) => ({
-        ...context.call,
-        port: context.ua.createCall((event as EventOf<'CALL'>).request),
-      }),
+    emitUnchanged: emit((_, params: { operation: DeviceOperation }) => ({ type: 'unchanged', operation: params.operation }) as const),
+    emitJoined: emit((_, params: { operation: DeviceOperation }) => ({ type: 'joined', operation: params.operation }) as const),
+    /** Spawns the call actors of `calls` (one CALL, or the queue once the transport is up) and empties the queue. */
+    startCalls: enqueueActions(({ context, enqueue }, params: { calls: QueuedCall[] }) => {
+      for (const { callId, request } of params.calls) {
+        enqueue.spawnChild('callMachine', { id: callId, input: { ...context.call, port: context.ua.createCall(request) } });
+        enqueue.emit({ type: 'call-started', callId });
+      }
+      enqueue.assign({ queuedCalls: [] });
     }),
-    spawnInboundCall: spawnChild('callMachine', {
-      id: ({ event }) => (event as EventOf<'INCOMING_CALL'>).port.id,
-      input: ({ context, event }) => ({
-        ...context.call,
-        port: (event as EventOf<'INCOMING_CALL'>).port,
-      }),
+    queueCall: assign({ queuedCalls: ({ context }, params: QueuedCall) => [...context.queuedCalls, params] }),
+    /** The transport gave up: every queued call fails with its error. */
+    failQueuedCalls: enqueueActions(({ context, enqueue }, params: { error: VoiceSDKError }) => {
+      for (const { callId } of context.queuedCalls) enqueue.emit({ type: 'call-failed', callId, error: params.error });
+      enqueue.assign({ queuedCalls: [] });
     }),
-    emitIncoming: emit(({ event }) => ({ type: 'incoming', callId: (event as EventOf<'INCOMING_CALL'>).port.id }) as const),
+    spawnInboundCall: enqueueActions(({ context, enqueue }, params: { port: CallPort }) => {
+      enqueue.spawnChild('callMachine', { id: params.port.id, input: { ...context.call, port: params.port } });
+    }),
+    emitIncoming: emit((_, params: { port: CallPort }) => ({ type: 'incoming', callId: params.port.id }) as const),
     endCalls: enqueueActions(({ enqueue, self }) => {
       // (Pure traversals run this on an empty actor with no snapshot.)
       for (const child of Object.values(self.getSnapshot()?.children ?? {})) {
@@ -111,15 +111,19 @@ export const deviceMachine = /* @__PURE__ */ setup({
   },
 }).createMachine({
   id: 'device',
-  context: ({ input }) => ({ ...input, serverIndex: 0, failedAttempts: 0, nextDelayMs: 0 }),
+  context: ({ input }) => ({ ...input, serverIndex: 0, failedAttempts: 0, nextDelayMs: 0, queuedCalls: [] }),
   initial: 'active',
   states: {
     active: {
       type: 'parallel',
       invoke: { id: 'userAgentListener', src: 'userAgentListener', input: ({ context }) => ({ ua: context.ua }) },
       on: {
-        CALL: { actions: 'spawnOutboundCall' },
-        INCOMING_CALL: { actions: ['spawnInboundCall', 'emitIncoming'] },
+        INCOMING_CALL: {
+          actions: [
+            { type: 'spawnInboundCall', params: ({ event }) => event },
+            { type: 'emitIncoming', params: ({ event }) => event },
+          ],
+        },
         DESTROY: 'destroying',
       },
       states: {
@@ -130,6 +134,8 @@ export const deviceMachine = /* @__PURE__ */ setup({
               on: { CONNECT: 'connecting' },
             },
             connecting: {
+              // Asked again while under way: the answer is the same `connected`.
+              on: { CONNECT: { actions: { type: 'emitJoined', params: { operation: 'transport' } } } },
               invoke: {
                 id: 'connectActor',
                 src: 'connectActor',
@@ -139,7 +145,13 @@ export const deviceMachine = /* @__PURE__ */ setup({
                   { guard: 'canRetry', target: 'reconnecting', actions: ['countFailure', 'nextServer'] },
                   {
                     target: 'disconnected',
-                    actions: ['resetAttempts', 'nextServer', 'emitTransportError', 'raiseTransportFailed', 'emitDisconnected'],
+                    actions: [
+                      'resetAttempts',
+                      'nextServer',
+                      { type: 'emitTransportError', params: ({ event }) => event },
+                      { type: 'raiseTransportFailed', params: ({ event }) => event },
+                      'emitDisconnected',
+                    ],
                   },
                 ],
               },
@@ -147,11 +159,13 @@ export const deviceMachine = /* @__PURE__ */ setup({
             connected: {
               id: 'transportConnected',
               on: {
+                CONNECT: { actions: { type: 'emitUnchanged', params: { operation: 'transport' } } },
                 TRANSPORT_LOST: { target: 'reconnecting', actions: ['countFailure', 'nextServer'] },
               },
             },
             reconnecting: {
               entry: ['planReconnect', 'emitReconnecting'],
+              on: { CONNECT: { actions: { type: 'emitJoined', params: { operation: 'transport' } } } },
               after: { reconnectDelay: 'connecting' },
             },
           },
@@ -160,11 +174,16 @@ export const deviceMachine = /* @__PURE__ */ setup({
           initial: 'unregistered',
           states: {
             unregistered: {
-              on: { REGISTER: 'registering' },
+              on: {
+                REGISTER: 'registering',
+                UNREGISTER: { actions: { type: 'emitUnchanged', params: { operation: 'unregister' } } },
+              },
             },
             registering: {
               entry: ['emitRegistering', 'requestTransport'],
               on: {
+                // Asked again while under way: the answer is the same `registered`.
+                REGISTER: { actions: { type: 'emitJoined', params: { operation: 'register' } } },
                 // The transport region already emitted the error.
                 TRANSPORT_FAILED: { target: 'unregistered', actions: 'emitUnregistered' },
               },
@@ -180,7 +199,10 @@ export const deviceMachine = /* @__PURE__ */ setup({
                     input: ({ context }) => ({ ua: context.ua }),
                     onDone: '#device.active.registration.registered',
                     // No retry loop: a wrong password stays wrong.
-                    onError: { target: '#device.active.registration.unregistered', actions: 'emitRegistrationError' },
+                    onError: {
+                      target: '#device.active.registration.unregistered',
+                      actions: { type: 'emitRequestError', params: ({ event }) => ({ error: event.error, operation: 'register' }) },
+                    },
                   },
                   on: { TRANSPORT_LOST: 'awaitingTransport' },
                 },
@@ -189,6 +211,7 @@ export const deviceMachine = /* @__PURE__ */ setup({
             registered: {
               entry: 'emitRegistered',
               on: {
+                REGISTER: { actions: { type: 'emitUnchanged', params: { operation: 'register' } } },
                 UNREGISTER: 'unregistering',
                 TRANSPORT_LOST: 'registering',
                 REGISTRATION_LOST: 'registering',
@@ -201,7 +224,46 @@ export const deviceMachine = /* @__PURE__ */ setup({
                 input: ({ context }) => ({ ua: context.ua }),
                 onDone: { target: 'unregistered', actions: 'emitUnregistered' },
                 // The binding expires on its own; locally we are unregistered either way.
-                onError: { target: 'unregistered', actions: ['emitUnregistrationError', 'emitUnregistered'] },
+                onError: {
+                  target: 'unregistered',
+                  actions: [
+                    { type: 'emitRequestError', params: ({ event }) => ({ error: event.error, operation: 'unregister' }) },
+                    'emitUnregistered',
+                  ],
+                },
+              },
+              on: { UNREGISTER: { actions: { type: 'emitJoined', params: { operation: 'unregister' } } } },
+            },
+          },
+        },
+        // Outbound calls wait for the transport, as registering does; the facade only sends CALL.
+        outbound: {
+          initial: 'idle',
+          states: {
+            idle: {
+              on: {
+                CALL: [
+                  {
+                    guard: 'isTransportConnected',
+                    actions: { type: 'startCalls', params: ({ event }) => ({ calls: [event] }) },
+                  },
+                  {
+                    target: 'awaitingTransport',
+                    actions: [{ type: 'queueCall', params: ({ event }) => event }, 'requestTransport'],
+                  },
+                ],
+              },
+            },
+            awaitingTransport: {
+              always: {
+                guard: 'isTransportConnected',
+                target: 'idle',
+                actions: { type: 'startCalls', params: ({ context }) => ({ calls: context.queuedCalls }) },
+              },
+              on: {
+                CALL: { actions: { type: 'queueCall', params: ({ event }) => event } },
+                // The transport region already emitted the error.
+                TRANSPORT_FAILED: { target: 'idle', actions: { type: 'failQueuedCalls', params: ({ event }) => event } },
               },
             },
           },

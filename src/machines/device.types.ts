@@ -23,11 +23,21 @@ export interface DeviceMachineInput {
   call: Omit<CallMachineInput, 'port'>;
 }
 
+/** A call asked for before the transport was up. */
+export interface QueuedCall {
+  callId: string;
+  request: InviteRequest;
+}
+
 export interface DeviceContext extends DeviceMachineInput {
   /** Index into `servers` of the server to use next. */
   serverIndex: number;
   /** Failed connection attempts since the last success. */
   failedAttempts: number;
+  /** The backoff before the next connection attempt, in ms. */
+  nextDelayMs: number;
+  /** Calls waiting for the transport. */
+  queuedCalls: QueuedCall[];
 }
 
 export type DeviceOperation = 'register' | 'unregister' | 'transport';
@@ -55,4 +65,12 @@ export type DeviceEmitted =
   | { type: 'disconnected' }
   | { type: 'error'; error: VoiceSDKError; operation: DeviceOperation }
   | { type: 'incoming'; callId: string }
+  /** The call actor `callId` exists (its INVITE is being prepared). */
+  | { type: 'call-started'; callId: string }
+  /** A queued call could not start: the transport failed. */
+  | { type: 'call-failed'; callId: string; error: VoiceSDKError }
+  /** A request asked for what already is (register when registered …): settled, nothing changed. */
+  | { type: 'unchanged'; operation: DeviceOperation }
+  /** A request joined the same one under way: its outcome answers both. */
+  | { type: 'joined'; operation: DeviceOperation }
   | { type: 'destroyed' };

@@ -1,8 +1,8 @@
 /**
  * SIP responses: which status codes mean what class, what `reject()` may
  * send, and the RFC 3326 Reason header of a CANCEL. (Which error code or end
- * reason a failure status means lives with the error type: `codeForSipStatus`
- * and `declineReasonForStatus` in `src/errors.ts`.)
+ * reason a failure status means lives in `src/sip/status.ts`: `codeForSipStatus`
+ * and `declineReasonForStatus`.)
  */
 import { invalidArgument, shown } from './grammar';
 

@@ -34,7 +34,7 @@ interface ErrorInfo {
   message: string;
 }
 type Outcome<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
-type PortEvent = { type: string; reason?: string; status?: number; error?: ErrorInfo };
+type PortEvent = { type: string; reason?: string; status?: number; direction?: string; contentType?: string; body?: string };
 
 /** window.lab in e2e/pages/adapter-sipjs/lab.js */
 interface LabApi {
@@ -51,13 +51,13 @@ interface LabApi {
   events(label: string): PortEvent[];
   incoming(label: string): { remoteIdentity: string; customHeaders: Record<string, string>; direction: string };
   incomingLabels(): string[];
-  accept(label: string): Promise<Outcome>;
+  answer(label: string): Promise<Outcome>;
   reject(label: string, status: number): Promise<Outcome>;
   cancel(label: string): Promise<Outcome>;
   bye(label: string): Promise<Outcome>;
-  hold(label: string, on: boolean): Promise<Outcome>;
-  setMuted(label: string, muted: boolean): void;
-  sendDigits(label: string, digits: string, options: { method: 'rfc2833' | 'info'; durationMs: number; gapMs: number }): Promise<Outcome>;
+  reinvite(label: string, hold: boolean): Promise<Outcome>;
+  setSending(label: string, enabled: boolean): void;
+  sendDtmf(label: string, digits: string, options: { method: 'rfc2833' | 'info'; durationMs: number; gapMs: number }): Promise<Outcome>;
   setInputDevice(label: string, id: string): Promise<Outcome>;
   setOutputDevice(label: string, id: string): Promise<Outcome>;
   record(label: string, ms: number): Promise<Outcome<{ size: number; type: string }>>;
@@ -182,15 +182,22 @@ describe('SIP.js adapter through Kamailio in Chromium', () => {
       remoteIdentity: 'sip:alice@callchart.test',
       customHeaders: { TicketId: 'INC-4815' },
     });
-    await waitForEvent(pages.alice, 'c1', 'ringing');
+    await waitForEvent(pages.alice, 'c1', 'provisional');
 
-    expect(await lab(pages.bob, 'accept', incoming)).toEqual({ ok: true });
-    await waitForEvent(pages.alice, 'c1', 'answered');
+    expect(await lab(pages.bob, 'answer', incoming)).toEqual({ ok: true });
+    await waitForEvent(pages.alice, 'c1', 'established');
     // After the answer, the facts of the offer/answer (browser to browser:
     // Opus with telephone-event/48000, SIP.js allows INFO).
     const negotiated = await waitForEvent(pages.alice, 'c1', 'negotiated');
-    expect((await eventsOf(pages.alice, 'c1')).map((event) => event.type)).toEqual(['ringing', 'answered', 'negotiated']);
     expect(negotiated).toMatchObject({ audioCodec: 'opus', clockRate: 48000, telephoneEvent: true, allowsInfo: true });
+    expect((await eventsOf(pages.alice, 'c1')).map((event) => event.type)).toEqual(['provisional', 'final', 'established', 'negotiated']);
+    expect((await eventsOf(pages.alice, 'c1')).slice(0, 3)).toEqual([
+      { type: 'provisional', status: 180 },
+      { type: 'final', status: 200 },
+      { type: 'established' },
+    ]);
+    await waitForEvent(pages.bob, incoming, 'negotiated');
+    expect((await eventsOf(pages.bob, incoming)).map((event) => event.type)).toEqual(['established', 'negotiated']);
 
     // The offer went out with a host candidate on loopback (no waiting for gathering to finish).
     const invites = await lab(pages.alice, 'sentMessages', 'INVITE');
@@ -198,12 +205,15 @@ describe('SIP.js adapter through Kamailio in Chromium', () => {
 
     await expectAudioGrowing(pages.alice, 'c1');
     await expectAudioGrowing(pages.bob, incoming);
-    console.info(`first call setup invite() -> answered: ${(await lab(pages.alice, 'setupMs', 'c1'))?.toFixed(0)} ms`);
+    console.info(`first call setup invite() -> established: ${(await lab(pages.alice, 'setupMs', 'c1'))?.toFixed(0)} ms`);
   });
 
-  it('puts the call on hold and takes it off with re-INVITEs', async () => {
-    expect(await lab(pages.alice, 'hold', 'c1', true)).toEqual({ ok: true });
+  it('puts the call on hold and takes it off with re-INVITEs; bob sees the offered directions', async () => {
+    // As the call machine does: stop sending, then re-INVITE.
+    await lab(pages.alice, 'setSending', 'c1', false);
+    expect(await lab(pages.alice, 'reinvite', 'c1', true)).toEqual({ ok: true });
     expect(await lab(pages.alice, 'senderEnabled', 'c1')).toEqual([false]);
+    expect(await waitForEvent(pages.bob, 'in1', 'reinvite')).toEqual({ type: 'reinvite', direction: 'sendonly' });
     // bob stops sending once his answer is applied: wait for a quiet window, then check the next one.
     await waitFor(async () => (await packetsOver(pages.alice, 'c1', 400)) === 0, {
       timeoutMs: 15_000,
@@ -213,34 +223,47 @@ describe('SIP.js adapter through Kamailio in Chromium', () => {
     // bob answered recvonly: nothing more reaches alice (a packet or two in flight at most).
     expect(await packetsOver(pages.alice, 'c1', 400)).toBeLessThanOrEqual(2);
 
-    expect(await lab(pages.alice, 'hold', 'c1', false)).toEqual({ ok: true });
+    expect(await lab(pages.alice, 'reinvite', 'c1', false)).toEqual({ ok: true });
+    await lab(pages.alice, 'setSending', 'c1', true);
     expect(await lab(pages.alice, 'senderEnabled', 'c1')).toEqual([true]);
+    expect((await eventsOf(pages.bob, 'in1')).filter((event) => event.type === 'reinvite').at(-1)).toEqual({
+      type: 'reinvite',
+      direction: 'sendrecv',
+    });
     await expectAudioGrowing(pages.alice, 'c1');
   });
 
-  it('mutes by disabling the sending track', async () => {
-    await lab(pages.alice, 'setMuted', 'c1', true);
+  it('stops sending by disabling the sending track', async () => {
+    await lab(pages.alice, 'setSending', 'c1', false);
     expect(await lab(pages.alice, 'senderEnabled', 'c1')).toEqual([false]);
-    await lab(pages.alice, 'setMuted', 'c1', false);
+    await lab(pages.alice, 'setSending', 'c1', true);
     expect(await lab(pages.alice, 'senderEnabled', 'c1')).toEqual([true]);
   });
 
   it('sends DTMF as RFC 4733 events and as SIP INFO', async () => {
     const started = Date.now();
     expect(
-      await lab(pages.alice, 'sendDigits', 'c1', '123', { method: 'rfc2833', durationMs: 100, gapMs: 70 }),
+      await lab(pages.alice, 'sendDtmf', 'c1', '123', { method: 'rfc2833', durationMs: 100, gapMs: 70 }),
     ).toEqual({ ok: true });
     // Resolves when the sender reports all tones played: about 3 × 170 ms.
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
     expect(
-      await lab(pages.alice, 'sendDigits', 'c1', '4#', { method: 'info', durationMs: 100, gapMs: 50 }),
+      await lab(pages.alice, 'sendDtmf', 'c1', '4#', { method: 'info', durationMs: 100, gapMs: 50 }),
     ).toEqual({ ok: true });
     const infos = await lab(pages.alice, 'sentMessages', 'INFO');
     expect(infos).toHaveLength(2);
     expect(infos[0]).toMatch(/Content-Type: application\/dtmf-relay[\s\S]*Signal=4\r\nDuration=100/);
     expect(infos[1]).toMatch(/Signal=#/);
+    await waitFor(async () => (await eventsOf(pages.bob, 'in1')).filter((event) => event.type === 'info').length === 2, {
+      ...WAIT,
+      description: "bob's two INFO facts",
+    });
+    expect((await eventsOf(pages.bob, 'in1')).filter((event) => event.type === 'info')).toEqual([
+      { type: 'info', contentType: 'application/dtmf-relay', body: 'Signal=4\r\nDuration=100' },
+      { type: 'info', contentType: 'application/dtmf-relay', body: 'Signal=#\r\nDuration=100' },
+    ]);
     expect(
-      await lab(pages.alice, 'sendDigits', 'c1', '12x', { method: 'rfc2833', durationMs: 100, gapMs: 70 }),
+      await lab(pages.alice, 'sendDtmf', 'c1', '12x', { method: 'rfc2833', durationMs: 100, gapMs: 70 }),
     ).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
   });
 
@@ -269,9 +292,17 @@ describe('SIP.js adapter through Kamailio in Chromium', () => {
 
   it('hangs up with BYE: bob sees remote-hangup; disposing leaves no media behind', async () => {
     expect(await lab(pages.alice, 'bye', 'c1')).toEqual({ ok: true });
-    expect(await waitForEvent(pages.bob, 'in1', 'ended')).toEqual({ type: 'ended', reason: 'remote-hangup' });
-    // Hold and resume changed nothing the facts say: no second 'negotiated'.
-    expect((await eventsOf(pages.alice, 'c1')).map((event) => event.type)).toEqual(['ringing', 'answered', 'negotiated']);
+    expect(await waitForEvent(pages.bob, 'in1', 'bye')).toEqual({ type: 'bye' });
+    await waitForEvent(pages.bob, 'in1', 'terminated');
+    await waitForEvent(pages.alice, 'c1', 'terminated');
+    expect((await eventsOf(pages.alice, 'c1')).map((event) => event.type)).toEqual([
+      'provisional',
+      'final',
+      'established',
+      // Hold and resume changed nothing the facts say: no second 'negotiated'.
+      'negotiated',
+      'terminated',
+    ]);
     await lab(pages.alice, 'disposeCall', 'c1');
     await lab(pages.bob, 'disposeCall', 'in1');
     for (const page of [pages.alice, pages.bob]) {
@@ -279,64 +310,73 @@ describe('SIP.js adapter through Kamailio in Chromium', () => {
     }
   });
 
-  it('reports busy and declined as declined, and an unknown user as failed not-found', async () => {
+  it('reports busy, declined and an unknown user as final responses 486, 603 and 404', async () => {
     await lab(pages.alice, 'call', 'busy', sipUri('bob'));
     const busy = await nextIncomingOnBob();
     expect(await lab(pages.bob, 'reject', busy, 486)).toEqual({ ok: true });
-    expect(await waitForEvent(pages.alice, 'busy', 'declined')).toEqual({ type: 'declined', reason: 'busy', status: 486 });
+    expect(await waitForEvent(pages.alice, 'busy', 'final')).toEqual({ type: 'final', status: 486 });
 
     await lab(pages.alice, 'call', 'no', sipUri('bob'));
     const no = await nextIncomingOnBob();
     expect(await lab(pages.bob, 'reject', no, 603)).toEqual({ ok: true });
-    expect(await waitForEvent(pages.alice, 'no', 'declined')).toEqual({
-      type: 'declined',
-      reason: 'declined',
-      status: 603,
-    });
+    expect(await waitForEvent(pages.alice, 'no', 'final')).toEqual({ type: 'final', status: 603 });
 
     await lab(pages.alice, 'call', 'nobody', sipUri('nobody'));
-    expect(await waitForEvent(pages.alice, 'nobody', 'failed')).toMatchObject({
-      error: { code: 'not-found', status: 404 },
-    });
-    for (const label of [busy, no]) expect(await eventsOf(pages.bob, label)).toEqual([]);
+    expect(await waitForEvent(pages.alice, 'nobody', 'final')).toEqual({ type: 'final', status: 404 });
+    for (const label of [busy, no]) {
+      await waitForEvent(pages.bob, label, 'terminated');
+      expect(await eventsOf(pages.bob, label)).toEqual([{ type: 'terminated' }]);
+    }
   });
 
   it('cancels an unanswered call: bob sees canceled', async () => {
     await lab(pages.alice, 'call', 'cancelled', sipUri('bob'));
     const incoming = await nextIncomingOnBob();
-    await waitForEvent(pages.alice, 'cancelled', 'ringing');
+    await waitForEvent(pages.alice, 'cancelled', 'provisional');
     expect(await lab(pages.alice, 'cancel', 'cancelled')).toEqual({ ok: true });
-    expect(await waitForEvent(pages.bob, incoming, 'ended')).toEqual({ type: 'ended', reason: 'canceled' });
-    expect((await eventsOf(pages.alice, 'cancelled')).map((event) => event.type)).toEqual(['ringing']);
+    expect(await waitForEvent(pages.bob, incoming, 'cancel')).toEqual({ type: 'cancel' });
+    await waitForEvent(pages.alice, 'cancelled', 'terminated');
+    expect(await eventsOf(pages.alice, 'cancelled')).toEqual([
+      { type: 'provisional', status: 180 },
+      { type: 'final', status: 487 },
+      { type: 'terminated' },
+    ]);
   });
 
-  it('when a 2xx crosses the CANCEL, ACKs and hangs up with BYE', async () => {
+  it('when a 2xx crosses the CANCEL, reports it (SIP.js ACKs and hangs up with BYE)', async () => {
     await lab(pages.alice, 'call', 'crossed', sipUri('bob'));
     const incoming = await nextIncomingOnBob();
-    await waitForEvent(pages.alice, 'crossed', 'ringing');
+    await waitForEvent(pages.alice, 'crossed', 'provisional');
     // Alice sees bob's 200 only 300 ms late, after she has sent CANCEL.
     await lab(pages.alice, 'deliverLate', '^SIP/2\\.0 200 [^]*CSeq: \\d+ INVITE', 300);
-    expect(await lab(pages.bob, 'accept', incoming)).toEqual({ ok: true });
+    expect(await lab(pages.bob, 'answer', incoming)).toEqual({ ok: true });
     expect(await lab(pages.alice, 'cancel', 'crossed')).toEqual({ ok: true });
-    expect(await waitForEvent(pages.bob, incoming, 'ended')).toEqual({ type: 'ended', reason: 'remote-hangup' });
+    expect(await waitForEvent(pages.bob, incoming, 'bye')).toEqual({ type: 'bye' });
+    await waitForEvent(pages.alice, 'crossed', 'terminated');
+    // The machine's answer to the crossed 2xx is bye(): nothing left to do by then.
+    expect(await lab(pages.alice, 'bye', 'crossed')).toEqual({ ok: true });
     const lines = await lab(pages.alice, 'requestLines');
     expect(lines.slice(-3).map((line) => line.split(' ')[0])).toEqual(['CANCEL', 'ACK', 'BYE']);
-    expect((await eventsOf(pages.alice, 'crossed')).map((event) => event.type)).toEqual(['ringing']);
+    expect(await eventsOf(pages.alice, 'crossed')).toEqual([
+      { type: 'provisional', status: 180 },
+      { type: 'final', status: 200 },
+      { type: 'terminated' },
+    ]);
     await lab(pages.alice, 'disposeCall', 'crossed');
     await lab(pages.bob, 'disposeCall', incoming);
   });
 
-  it('measures call setup (invite() -> answered) with an auto-answering callee', async () => {
+  it('measures call setup (invite() -> established) with an auto-answering callee', async () => {
     await lab(pages.bob, 'setAutoAnswer', true);
     const setups: number[] = [];
     for (let index = 0; index < 12; index += 1) {
       const label = `bench${index}`;
       expect(await lab(pages.alice, 'call', label, sipUri('bob'))).toEqual({ ok: true });
       const incoming = await nextIncomingOnBob();
-      await waitForEvent(pages.alice, label, 'answered');
+      await waitForEvent(pages.alice, label, 'established');
       setups.push((await lab(pages.alice, 'setupMs', label))!);
       expect(await lab(pages.alice, 'bye', label)).toEqual({ ok: true });
-      await waitForEvent(pages.bob, incoming, 'ended');
+      await waitForEvent(pages.bob, incoming, 'terminated');
       await lab(pages.alice, 'disposeCall', label);
       await lab(pages.bob, 'disposeCall', incoming);
     }
@@ -364,17 +404,20 @@ describe('SIP.js adapter through Kamailio in Chromium', () => {
       ok: false,
       error: { code: 'media-denied' },
     });
-    expect(await lab(pages.alice, 'events', 'denied')).toEqual([]);
+    // No INVITE went out; the session is over.
+    await waitForEvent(pages.alice, 'denied', 'terminated');
+    expect(await lab(pages.alice, 'events', 'denied')).toEqual([{ type: 'terminated' }]);
     await lab(pages.alice, 'setDenyMicrophone', false);
     await lab(pages.alice, 'disposeCall', 'denied');
 
     await lab(pages.bob, 'setDenyMicrophone', true);
     await lab(pages.alice, 'call', 'refused', sipUri('bob'));
     const incoming = await nextIncomingOnBob();
-    expect(await lab(pages.bob, 'accept', incoming)).toMatchObject({ ok: false, error: { code: 'media-denied' } });
-    expect(await lab(pages.bob, 'events', incoming)).toEqual([]);
+    expect(await lab(pages.bob, 'answer', incoming)).toMatchObject({ ok: false, error: { code: 'media-denied' } });
+    await waitForEvent(pages.bob, incoming, 'terminated');
+    expect(await lab(pages.bob, 'events', incoming)).toEqual([{ type: 'terminated' }]);
     // SIP.js answers 480 when it cannot answer with media.
-    expect(await waitForEvent(pages.alice, 'refused', 'failed')).toMatchObject({ error: { status: 480 } });
+    expect(await waitForEvent(pages.alice, 'refused', 'final')).toEqual({ type: 'final', status: 480 });
     await lab(pages.bob, 'setDenyMicrophone', false);
     await lab(pages.alice, 'disposeCall', 'refused');
     await lab(pages.bob, 'disposeCall', incoming);
@@ -387,9 +430,9 @@ describe('SIP.js adapter through Kamailio in Chromium', () => {
     await lab(pages.bob, 'setAutoAnswer', true);
     await lab(pages.alice, 'call', 'last', sipUri('bob'));
     const incoming = await nextIncomingOnBob();
-    await waitForEvent(pages.alice, 'last', 'answered');
+    await waitForEvent(pages.alice, 'last', 'established');
     expect(await lab(pages.alice, 'dispose')).toEqual({ ok: true });
-    expect(await waitForEvent(pages.bob, incoming, 'ended')).toEqual({ type: 'ended', reason: 'remote-hangup' });
+    expect(await waitForEvent(pages.bob, incoming, 'bye')).toEqual({ type: 'bye' });
     expect(await lab(pages.alice, 'leftovers')).toMatchObject({ openPeerConnections: 0, liveMicrophoneTracks: 0 });
     const lines = await lab(pages.alice, 'sentMessages', 'REGISTER');
     expect(lines.at(-1)).toMatch(/expires=0/i);

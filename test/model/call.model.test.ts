@@ -30,6 +30,7 @@ const modelInput = (direction: Direction) => ({
   warnings: resolveWarningInputs(),
   gracePeriodMs: 5000,
   reportIntervalMs: 3000,
+  now: () => 0,
 });
 
 const REPORT_TICK = 'xstate.after.reportInterval.call.accepted.reporting.active';
@@ -53,11 +54,16 @@ const EVENTS: ModelStep['event'][] = [
   { type: 'SET_INPUT_DEVICE', deviceId: 'fake-mic-2', requestId: 'model' },
   { type: 'SET_OUTPUT_DEVICE', deviceId: 'no-such-speaker', requestId: 'model' },
   { type: 'DEVICE_DESTROYED' },
-  { type: 'REMOTE_RINGING' },
-  { type: 'REMOTE_ANSWERED' },
-  { type: 'REMOTE_DECLINED', reason: 'busy', status: 486 },
-  { type: 'REMOTE_ENDED', reason: 'remote-hangup' },
-  { type: 'SESSION_FAILED', error: new VoiceSDKError('media-failed', 'model') },
+  { type: 'PORT.PROVISIONAL', status: 180 },
+  { type: 'PORT.ESTABLISHED' },
+  { type: 'PORT.FINAL', status: 200 },
+  { type: 'PORT.FINAL', status: 486 },
+  { type: 'PORT.FINAL', status: 404 },
+  { type: 'PORT.BYE' },
+  { type: 'PORT.CANCEL' },
+  { type: 'PORT.MEDIA', ice: 'failed', connection: 'failed' },
+  { type: 'PORT.TERMINATED' },
+  { type: 'PORT.REFER', referTo: 'sip:dave@example.com' },
   { type: 'QUALITY', sample: { timestamp: 0 } },
   { type: 'RECORDING_STOPPED', blob: new Blob([]) },
   { type: 'RECORDING_FAILED', error: new VoiceSDKError('not-supported', 'model') },
@@ -88,9 +94,9 @@ const WAITING_EVENTS = new Set([
  * state; from such a state only SEND_DIGITS is tried (it is the one
  * transition that reads the route).
  */
-const NEGOTIATIONS: ReadonlyArray<ModelStep['event'] & { type: 'NEGOTIATED' } & NegotiatedMedia> = [
-  { type: 'NEGOTIATED', audioCodec: 'pcmu', clockRate: 8000, telephoneEvent: false, allowsInfo: true },
-  { type: 'NEGOTIATED', audioCodec: 'opus', clockRate: 48000, telephoneEvent: false, allowsInfo: false },
+const NEGOTIATIONS: ReadonlyArray<ModelStep['event'] & { type: 'PORT.NEGOTIATED' } & NegotiatedMedia> = [
+  { type: 'PORT.NEGOTIATED', audioCodec: 'pcmu', clockRate: 8000, telephoneEvent: false, allowsInfo: true },
+  { type: 'PORT.NEGOTIATED', audioCodec: 'opus', clockRate: 48000, telephoneEvent: false, allowsInfo: false },
 ];
 const dtmfRoute = (state: ModelStep['state']) =>
   chooseDtmfMethod('rfc2833', state.context.negotiated as NegotiatedMedia | undefined);
@@ -105,7 +111,7 @@ const isWaiting = (state: ModelStep['state']): boolean =>
 
 const finalEvents = (state: ModelStep['state']) => (isWaiting(state) ? EVENTS.filter((e) => !WAITING_EVENTS.has(e.type)) : EVENTS);
 
-const REMOTE_ANSWERS = new Set(['REMOTE_RINGING', 'REMOTE_ANSWERED', 'REMOTE_DECLINED', 'SESSION_FAILED']);
+const REMOTE_ANSWERS = new Set(['PORT.PROVISIONAL', 'PORT.ESTABLISHED', 'PORT.FINAL', 'PORT.TERMINATED', 'PORT.MEDIA']);
 const inviting = (state: ModelStep['state']) => state.matches({ pending: { outgoing: 'inviting' } });
 
 /**
@@ -116,9 +122,13 @@ const inviting = (state: ModelStep['state']) => state.matches({ pending: { outgo
 const prefixEvents = (state: ModelStep['state']) =>
   rerouted(state) ? [] : modelEvents(state).filter((e) => !(e.type === 'DISCONNECT' && inviting(state)));
 
+/** Once our CANCEL has reached the (scripted, immediate) far end, its 2xx can no longer cross it. */
+const cancelArrived = (state: ModelStep['state'], e: ModelStep['event']) =>
+  state.matches({ canceling: 'awaitingFinal' }) && e.type === 'PORT.FINAL' && e['status'] === 200;
+
 const modelEvents = (state: ModelStep['state']): ModelStep['event'][] => {
   if (rerouted(state)) return EVENTS.filter((e) => e.type === 'SEND_DIGITS');
-  const events = finalEvents(state).filter((e) => !(inviting(state) && REMOTE_ANSWERS.has(e.type)));
+  const events = finalEvents(state).filter((e) => !(inviting(state) && REMOTE_ANSWERS.has(e.type)) && !cancelArrived(state, e));
   return settledAccepted(state) ? [...events, ...NEGOTIATIONS] : events;
 };
 
@@ -208,8 +218,8 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
     case 'SEND_DIGITS':
       keep(world, 'digitsBefore', Promise.resolve(remoteCall(world).digits.length));
       return keep(world, 'digits', call.sendDigits('1#'));
-    case 'NEGOTIATED': {
-      const { type: _type, ...media } = event as unknown as { type: 'NEGOTIATED' } & NegotiatedMedia;
+    case 'PORT.NEGOTIATED': {
+      const { type: _type, ...media } = event as unknown as { type: 'PORT.NEGOTIATED' } & NegotiatedMedia;
       return remoteCall(world).renegotiate(media);
     }
     case 'SET_INPUT_DEVICE':
@@ -218,17 +228,29 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
       return keep(world, 'output', call.setOutputDevice('no-such-speaker'));
     case 'DEVICE_DESTROYED':
       return keep(world, 'destroy', world.device.destroy());
-    case 'REMOTE_RINGING':
+    case 'PORT.PROVISIONAL':
       return remoteCall(world).ring();
-    case 'REMOTE_ANSWERED':
+    case 'PORT.ESTABLISHED':
       return remoteCall(world).answer();
-    case 'REMOTE_DECLINED':
-      return remoteCall(world).reject(inState('ringing') ? 603 : 486);
-    case 'REMOTE_ENDED':
-      return inState('accepted') || inState('hangingUp') ? remoteCall(world).hangup() : remoteCall(world).cancel();
-    case 'SESSION_FAILED':
-      if (world.direction === 'outbound' && !inState('accepted') && !inState('hangingUp')) return remoteCall(world).reject(404);
+    case 'PORT.FINAL': {
+      const status = Number(event['status']);
+      // After our CANCEL the far end answers 487 by itself.
+      if (inState({ canceling: 'awaitingFinal' })) return;
+      if (status === 200) return remoteCall(world).answer();
+      return remoteCall(world).reject(status === 486 && inState('ringing') ? 603 : status);
+    }
+    case 'PORT.BYE':
+      return remoteCall(world).hangup();
+    case 'PORT.CANCEL':
+      return remoteCall(world).cancel();
+    case 'PORT.MEDIA':
       return remoteCall(world).fail();
+    case 'PORT.TERMINATED':
+      // Inbound and unanswered: the stack's own no-answer timer (60 s) ends it.
+      if (inState({ pending: 'incoming' })) return void (await vi.advanceTimersByTimeAsync(60_000));
+      return remoteCall(world).sendUnusable();
+    case 'PORT.REFER':
+      return remoteCall(world).refer(String(event['referTo']));
     case 'QUALITY':
       await vi.advanceTimersByTimeAsync(1000);
       return;
@@ -288,37 +310,49 @@ function publicStatus(state: ModelStep['state']): string {
   return 'disconnected';
 }
 
-function disconnectReason(from: ModelStep['state'], event: string): string {
-  if (event === 'DEVICE_DESTROYED') return 'device-destroyed';
+function disconnectReason(path: ModelPath, index: number): string {
+  const from = path[index - 1]!.state;
+  const event = path[index]!.event;
+  const type = event.type;
+  if (type === 'DEVICE_DESTROYED') return 'device-destroyed';
   if (from.matches('canceling')) return 'canceled';
-  if (from.matches('rejecting')) return event === 'REMOTE_ENDED' ? 'canceled' : 'rejected';
-  if (from.matches('hangingUp')) return event === 'REMOTE_ENDED' ? 'remote-hangup' : 'local-hangup';
-  if (event === 'REMOTE_DECLINED') return from.matches('ringing') ? 'declined' : 'busy';
-  if (event === 'REMOTE_ENDED') return from.matches('accepted') ? 'remote-hangup' : 'canceled';
-  throw new Error(`No disconnect expected for ${event}`);
+  if (from.matches('rejecting')) return type === 'PORT.CANCEL' ? 'canceled' : 'rejected';
+  if (from.matches('hangingUp')) {
+    if (type === 'PORT.BYE') return 'remote-hangup';
+    // Hanging up because the far end's 2xx crossed our CANCEL: still a canceled call.
+    return path.some((step) => step.event.type === 'PORT.FINAL' && step.event['status'] === 200) ? 'canceled' : 'local-hangup';
+  }
+  if (type === 'PORT.FINAL') return from.matches('ringing') ? 'declined' : 'busy';
+  if (type === 'PORT.CANCEL') return 'canceled';
+  if (type === 'PORT.BYE') return 'remote-hangup';
+  throw new Error(`No disconnect expected for ${type}`);
 }
 
-function failureCode(from: ModelStep['state'], event: string, direction: Direction): string {
-  if (event === 'xstate.error.actor.inviteActor') return 'media-denied';
-  if (event === 'xstate.error.actor.acceptActor') return 'media-failed';
-  if (event === 'SESSION_FAILED' && direction === 'outbound' && !from.matches('accepted')) return 'not-found';
+function failureCode(from: ModelStep['state'], event: ModelStep['event']): string {
+  if (event.type === 'xstate.error.actor.inviteActor') return 'media-denied';
+  if (event.type === 'xstate.error.actor.acceptActor') return 'media-failed';
+  if (event.type === 'PORT.FINAL') return 'not-found';
+  if (event.type === 'PORT.TERMINATED' && from.matches({ pending: 'incoming' })) return 'timeout';
   return 'media-failed';
 }
 
-function expectedEvents(from: ModelStep['state'], step: ModelStep, direction: Direction): string[] {
+function expectedEvents(path: ModelPath, index: number): string[] {
+  const from = path[index - 1]!.state;
+  const step = path[index]!;
   const type = step.event.type;
   const to = step.state;
   const out: string[] = [];
   if (to.matches('ringing') && !from.matches('ringing')) out.push('ringing');
   if (to.matches('accepted') && !from.matches('accepted')) out.push('accepted');
-  if (type === 'MUTE') out.push('mute:true');
-  if (type === 'UNMUTE') out.push('mute:false');
+  // Muting a muted call (or unmuting one that is not) changes nothing and says nothing.
+  if (type === 'MUTE' && from.matches({ accepted: { mute: 'off' } })) out.push('mute:true');
+  if (type === 'UNMUTE' && from.matches({ accepted: { mute: 'on' } })) out.push('mute:false');
   if (type === 'xstate.done.actor.holdReinvite') out.push('hold:true');
   if (type === 'xstate.done.actor.resumeReinvite') out.push('hold:false');
   if (type === 'xstate.error.actor.holdReinvite' || type === 'xstate.error.actor.resumeReinvite') out.push('error:sip-error');
   if (type === 'RECORDING_FAILED') out.push('error:not-supported');
-  if (to.matches('disconnected') && !from.matches('disconnected')) out.push(`disconnect:${disconnectReason(from, type)}`);
-  if (to.matches('failed')) out.push(`error:${failureCode(from, type, direction)}`, 'disconnect:failed');
+  if (to.matches('disconnected') && !from.matches('disconnected')) out.push(`disconnect:${disconnectReason(path, index)}`);
+  if (to.matches('failed')) out.push(`error:${failureCode(from, step.event)}`, 'disconnect:failed');
   if (type === 'WARNING_RAISED') out.push('warning:high-rtt');
   if (type === 'WARNING_CLEARED') out.push('warning:high-rtt', 'warning-cleared:high-rtt');
   return out;
@@ -366,6 +400,12 @@ async function checkOutcomes(world: World, from: ModelStep['state'], step: Model
   if (to.matches('disconnected') && (from.matches('hangingUp') || from.matches('canceling')) && type.startsWith('xstate.')) {
     expect(outcome('disconnect')).toBe('resolved');
   }
+  if (type === 'PORT.REFER') {
+    // Declined (no transfer yet), a network latency later.
+    await flushUntil(() => remoteCall(world).referResponses.length > 0, 'the answer to the REFER');
+    expect(remoteCall(world).referResponses).toEqual([603]);
+  }
+  if (type === 'xstate.done.actor.byeActor') expect(remoteCall(world).endedBy).toBe('remote-bye');
 }
 
 async function runPath(direction: Direction, path: ModelPath): Promise<void> {
@@ -385,12 +425,11 @@ async function runPath(direction: Direction, path: ModelPath): Promise<void> {
     const call = world.call;
     expect(call.getStatus(), 'status').toBe(publicStatus(step.state));
     expect(call.isMuted(), 'isMuted').toBe(step.state.matches({ accepted: { mute: 'on' } }));
-    expect(call.isOnHold(), 'isOnHold').toBe(
-      step.state.matches({ accepted: { hold: 'on' } }) || step.state.matches({ accepted: { hold: 'resuming' } }),
-    );
+    // On hold from asking for it until resuming is confirmed.
+    expect(call.isOnHold(), 'isOnHold').toBe(step.state.matches('accepted') && !step.state.matches({ accepted: { hold: 'off' } }));
     expect(call.isRecording(), 'isRecording').toBe(step.state.matches({ accepted: { recording: 'active' } }));
     const seen = world.events.filter((e) => e !== 'quality' && e !== 'report');
-    expect(seen, `events after ${step.event.type}`).toEqual(expectedEvents(from, step, direction));
+    expect(seen, `events after ${step.event.type}`).toEqual(expectedEvents(path, i));
     if (step.event.type === 'QUALITY') expect(world.events).toContain('quality');
     if (step.event.type === REPORT_TICK) {
       expect(world.events).toContain('report');

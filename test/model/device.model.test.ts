@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deviceMachine } from '../../src/machines/device.machine';
 import type { Device } from '../../src/device';
+import type { Call } from '../../src/call';
 import type { UserAgentPort } from '../../src/adapters/adapter';
 import type { FakeNetwork, ScriptedRemote } from '../../src/testing';
 import { VoiceSDKError } from '../../src/errors';
@@ -30,6 +31,7 @@ const modelInput = {
     warnings: [],
     gracePeriodMs: 5000,
     reportIntervalMs: 3000,
+    now: () => 0,
   },
 };
 
@@ -37,7 +39,7 @@ const done = (id: string) => ({ type: `xstate.done.actor.${id}` });
 const error = (id: string) => ({ type: `xstate.error.actor.${id}`, error: new VoiceSDKError('sip-error', 'model') });
 const incomingPort = { id: 'model-in', direction: 'inbound', subscribe: () => () => undefined };
 
-const matches = (state: ModelStep['state'], region: 'transport' | 'registration', value: unknown) =>
+const matches = (state: ModelStep['state'], region: 'transport' | 'registration' | 'outbound', value: unknown) =>
   state.matches({ active: { [region]: value } });
 
 function events(state: ModelStep['state']): ModelStep['event'][] {
@@ -59,9 +61,15 @@ function events(state: ModelStep['state']): ModelStep['event'][] {
   if (!waiting) {
     list.push({ type: 'CONNECT' }, { type: 'REGISTER' }, { type: 'UNREGISTER' }, { type: AFTER });
     list.push({ type: 'REGISTRATION_LOST', error: new VoiceSDKError('sip-error', 'model') });
+  } else {
+    // Asking again for what is under way joins it: no second request.
+    if (matches(state, 'transport', 'connecting')) list.push({ type: 'CONNECT' });
+    if (matches(state, 'registration', 'registering')) list.push({ type: 'REGISTER' });
+    if (matches(state, 'registration', 'unregistering')) list.push({ type: 'UNREGISTER' });
   }
   if (registered) list.push({ type: 'INCOMING_CALL', port: incomingPort });
-  if (connected) list.push({ type: 'CALL', callId: 'model-out', request: { target: 'sip:bob@example.com', headers: {} } });
+  // A call asked for without a transport waits for it (and opens it).
+  list.push({ type: 'CALL', callId: 'model-out', request: { target: 'sip:bob@example.com', headers: {} } });
   return list;
 }
 
@@ -79,6 +87,8 @@ interface World {
   remote: ScriptedRemote;
   events: string[];
   pending: Map<string, ReturnType<typeof settled<unknown>>>;
+  /** Every connect(), in order. */
+  calls: Array<ReturnType<typeof settled<Call>>>;
 }
 
 function setUp(): World {
@@ -93,7 +103,7 @@ function setUp(): World {
   device.on('reconnecting', () => events.push('reconnecting'));
   device.on('error', (e) => events.push(`error:${e.code}`));
   device.on('incoming', () => events.push('incoming'));
-  return { network, device, remote: network.remote('carol'), events, pending: new Map() };
+  return { network, device, remote: network.remote('carol'), events, pending: new Map(), calls: [] };
 }
 
 const keep = (world: World, name: string, promise: Promise<unknown>): void => {
@@ -124,11 +134,9 @@ async function perform(world: World, event: ModelStep['event']): Promise<void> {
       await flushUntil(() => device.calls.length > before, 'the incoming call');
       return;
     }
-    case 'CALL': {
-      const call = await device.connect({ to: 'bob' });
-      expect(device.calls).toContain(call);
+    case 'CALL':
+      world.calls.push(settled(device.connect({ to: 'bob' })));
       return;
-    }
     case AFTER: {
       const delay = device.actor.getSnapshot().context.nextDelayMs;
       await vi.advanceTimersByTimeAsync(delay);
@@ -211,6 +219,23 @@ async function runPath(path: ModelPath): Promise<void> {
     expect(world.device.transportState, 'transportState').toBe(transport(step.state));
     expect([...world.events].sort(), `events after ${step.event.type}`).toEqual(expectedEvents(from, step));
     if (step.event.type === 'xstate.done.actor.registerActor') expect(world.pending.get('register')?.outcome()).toBe('resolved');
+    // A call starts once the transport is up, and fails with it when it gives up.
+    const queued = (state: ModelStep['state']) => matches(state, 'outbound', 'awaitingTransport');
+    if (!step.state.matches('active')) {
+      // Destroying: every call still waiting is refused once destroyed.
+    } else if (!queued(step.state)) {
+      for (const call of world.calls) {
+        if (queued(from) && matches(step.state, 'transport', 'disconnected')) {
+          expect(call.outcome(), 'a queued call after the transport gave up').toBe('rejected');
+          expect((call.error as VoiceSDKError).code).toBe('transport-failed');
+        } else if (call.outcome() !== 'rejected') {
+          expect(call.outcome(), 'a call once the transport is up').toBe('resolved');
+          expect(world.device.calls.includes(call.value!) || call.value!.getStatus() !== 'pending').toBe(true);
+        }
+      }
+    } else {
+      for (const call of world.calls) expect(call.outcome(), 'a call waiting for the transport').not.toBe('resolved');
+    }
     if (step.event.type === 'xstate.error.actor.registerActor') {
       expect(world.pending.get('register')?.outcome()).toBe('rejected');
       expect((world.pending.get('register')?.error as VoiceSDKError).code).toBe('auth-failed');

@@ -13,6 +13,17 @@ WebSocket.prototype.send = function send(data) {
 };
 /** While set, received messages matching `pattern` reach SIP.js `ms` late (to make a 200 cross a CANCEL). */
 let lateDelivery;
+/** While set, the next received request matching `pattern` never reaches SIP.js: the page answers it `status`. */
+let refusal;
+
+/** A final response to `request` (the raw text of a received request), as a UAS would send it. */
+function responseTo(request, status, phrase) {
+  const lines = request.split('\r\n');
+  const keep = lines.filter((line) => /^(Via|v|From|f|To|t|Call-ID|i|CSeq):/i.test(line));
+  const to = keep.findIndex((line) => /^(To|t):/i.test(line));
+  if (to >= 0 && !/;\s*tag=/i.test(keep[to])) keep[to] += ';tag=refused';
+  return [`SIP/2.0 ${status} ${phrase}`, ...keep, 'Content-Length: 0', '', ''].join('\r\n');
+}
 /** Messages being delivered late, to every listener of the socket. */
 const lateEvents = new WeakMap();
 const NativeWebSocket = window.WebSocket;
@@ -20,6 +31,12 @@ window.WebSocket = class extends NativeWebSocket {
   addEventListener(type, listener, options) {
     if (type !== 'message' || typeof listener !== 'function') return super.addEventListener(type, listener, options);
     const delayed = (event) => {
+      const refuse = refusal;
+      if (refuse && typeof event.data === 'string' && refuse.pattern.test(event.data)) {
+        refusal = undefined;
+        this.send(responseTo(event.data, refuse.status, refuse.phrase));
+        return;
+      }
       const rule = lateDelivery;
       if (rule && typeof event.data === 'string' && rule.pattern.test(event.data)) {
         lateDelivery = undefined;
@@ -73,17 +90,18 @@ function errorInfo(error) {
   return { name: 'Error', message: String(error?.message ?? error) };
 }
 
-function eventInfo(event) {
-  return event.type === 'failed' ? { type: 'failed', error: errorInfo(event.error) } : { ...event };
-}
-
 function track(label, call) {
   const entry = { call, events: [], startedAt: undefined };
-  call.subscribe((event) => {
-    entry.events.push({ at: performance.now(), event: eventInfo(event) });
+  call.subscribe((fact) => {
+    entry.events.push({ at: performance.now(), event: { ...fact } });
   });
   calls.set(label, entry);
   return entry;
+}
+
+/** A media fact counts only when something failed or dropped; the rest is ICE/DTLS progress. */
+function isTold(fact) {
+  return fact.type !== 'media' || ['failed', 'disconnected', 'closed'].some((state) => fact.ice === state || fact.connection === state);
 }
 
 function entry(label) {
@@ -133,7 +151,7 @@ window.lab = {
       const incoming = track(label, call);
       incoming.remoteIdentity = call.remoteIdentity;
       incoming.customHeaders = call.customHeaders;
-      if (autoAnswer) void call.accept();
+      if (autoAnswer) void call.answer();
     });
     return attempt(() => userAgent.connect(server));
   },
@@ -143,6 +161,10 @@ window.lab = {
   /** The next received message matching `source` (a RegExp source) reaches SIP.js `ms` late. */
   deliverLate(source, ms) {
     lateDelivery = { pattern: new RegExp(source), ms };
+  },
+  /** The next received request matching `source` is answered `status` by the page itself (SIP.js never sees it). */
+  refuseNext(source, status, phrase) {
+    refusal = { pattern: new RegExp(source), status, phrase };
   },
   setDenyMicrophone(on) {
     denyMicrophone = on;
@@ -156,30 +178,36 @@ window.lab = {
     autoAnswer = on;
   },
   /** Creates and invites; resolves when invite() settles. */
-  async call(label, target, headers = {}) {
-    const outgoing = track(label, userAgent.createCall({ target, headers }));
+  async call(label, target, headers = {}, fromUser) {
+    const outgoing = track(label, userAgent.createCall({ target, headers, ...(fromUser ? { fromUser } : {}) }));
     outgoing.startedAt = performance.now();
     return attempt(() => outgoing.call.invite());
   },
-  /** ms from invite() to the 'answered' event, once it came. */
+  /** ms from invite() to the 'established' fact, once it came. */
   setupMs(label) {
     const outgoing = entry(label);
-    const answered = outgoing.events.find((item) => item.event.type === 'answered');
+    const answered = outgoing.events.find((item) => item.event.type === 'established');
     return answered && outgoing.startedAt !== undefined ? answered.at - outgoing.startedAt : undefined;
   },
-  events: (label) => entry(label).events.map((item) => item.event),
+  /** The facts of `label`, without the healthy media progress (new / checking / connected: timing, not outcome). */
+  events: (label) => entry(label).events.map((item) => item.event).filter(isTold),
+  /** Every fact of `label`, media progress included. */
+  allEvents: (label) => entry(label).events.map((item) => item.event),
+  remoteIdentity: (label) => entry(label).call.remoteIdentity,
+  customHeaders: (label) => entry(label).call.customHeaders,
   incoming: (label) => {
     const incoming = entry(label);
     return { remoteIdentity: incoming.remoteIdentity, customHeaders: incoming.customHeaders, direction: incoming.call.direction };
   },
   incomingLabels: () => [...calls.keys()].filter((label) => label.startsWith('in')),
-  accept: (label) => attempt(() => entry(label).call.accept()),
+  answer: (label) => attempt(() => entry(label).call.answer()),
   reject: (label, status) => attempt(() => entry(label).call.reject(status)),
   cancel: (label) => attempt(() => entry(label).call.cancel()),
   bye: (label) => attempt(() => entry(label).call.bye()),
-  hold: (label, on) => attempt(() => entry(label).call.hold(on)),
-  setMuted: (label, muted) => entry(label).call.setMuted(muted),
-  sendDigits: (label, digits, options) => attempt(() => entry(label).call.sendDigits(digits, options)),
+  reinvite: (label, hold) => attempt(() => entry(label).call.reinvite({ hold })),
+  setSending: (label, enabled) => entry(label).call.setSending(enabled),
+  sendDtmf: (label, digits, options) => attempt(() => entry(label).call.sendDtmf(digits, options)),
+  respondToRefer: (label, status) => entry(label).call.respondToRefer(status),
   setInputDevice: (label, id) => attempt(() => entry(label).call.setInputDevice(id)),
   setOutputDevice: (label, id) => attempt(() => entry(label).call.setOutputDevice(id)),
   async record(label, ms) {

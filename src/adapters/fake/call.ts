@@ -1,15 +1,22 @@
 /**
  * A fake device's call: one end of a dialog on the in-memory network. It
- * keeps just enough dialog bookkeeping to behave like a SIP peer (a CANCEL
- * after the answer becomes a BYE, and so on); the call machine owns the call.
+ * plays the part SIP.js plays for the SIP.js adapter — a dialog that answers
+ * what SIP answers by itself (200 to a BYE, 487 after a CANCEL) — and reports
+ * the same facts in the same order (see test/conformance). It decides
+ * nothing: the call machine does.
  */
-import type { CallPort, CallPortEvent, DtmfOptions, RecorderPort, Unsubscribe } from '../adapter';
-import { codeForSipStatus, declineReasonForStatus, VoiceSDKError } from '../../errors';
+import type { CallFact, CallPort, DtmfOptions, RecorderPort, Unsubscribe } from '../adapter';
+import { VoiceSDKError } from '../../errors';
+import { ListenerSet } from '../listeners';
+import { dtmfRelayBody, parseDtmfDigits } from '../../sip/dtmf-digits';
+import { parseRejectStatus, UNAVAILABLE_STATUS } from '../../sip/responses';
 import type { FakeNetwork } from './network';
+import { FakeRecorder } from './recorder';
 import { createStatsClock, syntheticReport, type StatsClock } from './stats';
 import { FAKE_DEFAULT_MEDIA, type FakeEnd, type WireMessage } from './wire';
 
-type Dialog = 'new' | 'early' | 'confirmed' | 'ended';
+/** The dialog as SIP sees it: `canceled` once we sent CANCEL for our INVITE. */
+type Dialog = 'new' | 'early' | 'canceled' | 'confirmed' | 'ended';
 
 export interface FakeCallInit {
   id: string;
@@ -43,16 +50,17 @@ export class FakeCallPort implements CallPort, FakeEnd {
   readonly customHeaders: Readonly<Record<string, string>>;
   readonly #network: FakeNetwork;
   readonly #init: FakeCallInit;
-  readonly #listeners = new Set<(event: CallPortEvent) => void>();
+  readonly #facts = new ListenerSet<CallFact>();
   #peer: FakeEnd | undefined;
   #dialog: Dialog = 'new';
   #media = false;
-  #muted = false;
-  #holding = false;
+  #sending = true;
   #remoteHold = false;
   #inputDeviceId = 'default';
   #outputDeviceId = 'default';
   #stats: StatsClock | undefined;
+  /** Inbound: the stack's own no-answer timer (SIP.js answers 480 after 60 s). */
+  #noAnswerTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #receivedDigits: Array<{ digits: string; method: string }> = [];
 
   constructor(network: FakeNetwork, init: FakeCallInit) {
@@ -63,7 +71,10 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.remoteIdentity = init.remoteIdentity;
     this.customHeaders = init.customHeaders;
     this.#peer = init.peer;
-    if (init.direction === 'inbound') this.#dialog = 'early';
+    if (init.direction === 'inbound') {
+      this.#dialog = 'early';
+      this.#noAnswerTimer = setTimeout(() => this.#noAnswer(), network.noAnswerTimeoutMs);
+    }
   }
 
   get session(): FakeSession {
@@ -86,7 +97,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   }
 
   get sendingAudio(): boolean {
-    return this.#media && this.#dialog === 'confirmed' && !this.#muted && !this.#holding;
+    return this.#media && this.#dialog === 'confirmed' && this.#sending;
   }
 
   get inputDeviceId(): string {
@@ -97,84 +108,100 @@ export class FakeCallPort implements CallPort, FakeEnd {
     return this.#outputDeviceId;
   }
 
-  subscribe(listener: (event: CallPortEvent) => void): Unsubscribe {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /** Whether the dialog is over (the network drops a late INVITE of a canceled call). */
+  get ended(): boolean {
+    return this.#dialog === 'ended';
+  }
+
+  subscribe(listener: (fact: CallFact) => void): Unsubscribe {
+    return this.#facts.add(listener);
   }
 
   async invite(): Promise<void> {
     // getUserMedia and the offer take a moment, as in a browser.
     await this.#network.tick();
-    if (this.#dialog === 'ended') return; // canceled before the INVITE went out
+    if (this.#dialog !== 'new') return; // canceled before the INVITE went out
     const fault = this.#network.takeFault('inviteSend');
-    if (fault) throw fault;
+    if (fault) {
+      this.#end();
+      throw fault;
+    }
     this.#openMedia();
     this.#dialog = 'early';
     this.#network.route(this, this.#init.target ?? '', this.#init.from!);
   }
 
   async cancel(): Promise<void> {
+    // As in SIP.js, a 2xx that arrives once cancel() was called is only acknowledged.
+    const before = this.#dialog;
+    if (before === 'new' || before === 'early') this.#dialog = 'canceled';
     await this.#network.tick();
     const fault = this.#network.takeFault('cancel');
-    if (this.#dialog === 'confirmed') return this.bye();
-    if (this.#dialog === 'early' && this.#peer) this.#send({ type: 'cancel' });
-    this.#end();
     if (fault) throw fault;
+    // The INVITE never went out: nothing to send, the session is over.
+    if (before === 'new' && this.#dialog === 'canceled') this.#end();
+    // The far end answers 487 to the INVITE (or its 2xx crosses the CANCEL).
+    else if (before === 'early' && this.#dialog === 'canceled') this.#send({ type: 'cancel' });
+    // confirmed: a 2xx arrived already; there is nothing left to cancel.
   }
 
-  async accept(): Promise<void> {
+  async answer(): Promise<void> {
     await this.#network.tick();
     const fault = this.#network.takeFault('accept');
     if (fault) {
       this.#send({ type: 'reject', status: 500 });
+      this.#end();
       throw fault;
     }
     if (this.#dialog !== 'early') throw new VoiceSDKError('invalid-state', 'The call is no longer ringing');
     this.#openMedia();
     this.#dialog = 'confirmed';
     this.#send({ type: 'answer' });
+    this.#emit({ type: 'established' });
     this.#reportNegotiated();
   }
 
   async reject(statusCode: number): Promise<void> {
+    parseRejectStatus(statusCode);
     await this.#network.tick();
     const fault = this.#network.takeFault('reject');
-    if (this.#dialog !== 'early') return;
-    this.#send({ type: 'reject', status: statusCode });
-    this.#end();
+    if (this.#dialog === 'early') {
+      this.#send({ type: 'reject', status: statusCode });
+      this.#end();
+    }
     if (fault) throw fault;
   }
 
   async bye(): Promise<void> {
     await this.#network.tick();
     const fault = this.#network.takeFault('bye');
-    if (this.#dialog !== 'confirmed') return;
-    this.#send({ type: 'bye' });
-    this.#end();
+    if (this.#dialog === 'confirmed') {
+      this.#send({ type: 'bye' });
+      this.#end();
+    }
     if (fault) throw fault;
   }
 
-  /** Whether the dialog is over (the network drops a late INVITE of a canceled call). */
-  get ended(): boolean {
-    return this.#dialog === 'ended';
-  }
-
-  async hold(onHold: boolean): Promise<void> {
+  async reinvite(options: { hold: boolean }): Promise<void> {
     await this.#network.tick();
     const fault = this.#network.takeFault('reinvite');
     if (fault) throw fault;
     if (this.#dialog !== 'confirmed') throw new VoiceSDKError('invalid-state', 'No dialog to re-INVITE');
-    this.#holding = onHold;
-    this.#send({ type: 'reinvite', hold: onHold });
+    this.#send({ type: 'reinvite', hold: options.hold });
   }
 
-  setMuted(muted: boolean): void {
-    this.#muted = muted;
+  setSending(enabled: boolean): void {
+    this.#sending = enabled;
   }
 
-  async sendDigits(digits: string, options: DtmfOptions): Promise<void> {
+  async sendDtmf(digits: string, options: DtmfOptions): Promise<void> {
+    parseDtmfDigits(digits);
     await this.#network.tick();
-    this.#send({ type: 'digits', digits, method: options.method });
+    this.#send({ type: 'digits', digits, method: options.method, durationMs: options.durationMs });
+  }
+
+  respondToRefer(statusCode: number): void {
+    this.#send({ type: 'refer-response', status: statusCode });
   }
 
   async setInputDevice(deviceId: string): Promise<void> {
@@ -211,7 +238,12 @@ export class FakeCallPort implements CallPort, FakeEnd {
     return undefined;
   }
 
+  /** Ends the dialog the way its state allows (as SIP.js's dispose does) and releases the media. */
   dispose(): void {
+    this.#facts.clear();
+    if (this.#dialog === 'confirmed') this.#send({ type: 'bye' });
+    else if (this.#dialog === 'early') this.#send(this.direction === 'inbound' ? { type: 'reject', status: UNAVAILABLE_STATUS } : { type: 'cancel' });
+    if (this.#dialog !== 'ended') this.#end();
     this.#media = false;
     this.#network.releaseMedia(this);
   }
@@ -220,45 +252,67 @@ export class FakeCallPort implements CallPort, FakeEnd {
   receive(message: WireMessage): void {
     switch (message.type) {
       case 'ringing':
-        if (this.#dialog === 'early') this.#emit({ type: 'ringing' });
+        if (this.#dialog === 'early') this.#emit({ type: 'provisional', status: 180 });
         break;
       case 'answer':
-        if (this.#dialog !== 'early') return;
-        this.#dialog = 'confirmed';
+        if (this.#dialog !== 'early' && this.#dialog !== 'canceled') return;
         this.#stats = createStatsClock(this.#network.now());
-        this.#emit({ type: 'answered' });
-        this.#reportNegotiated();
+        this.#emit({ type: 'final', status: 200 });
+        // A 2xx that crossed our CANCEL is only acknowledged; what follows is the machine's call.
+        if (this.#dialog === 'early') {
+          this.#emit({ type: 'established' });
+          this.#dialog = 'confirmed';
+          this.#reportNegotiated();
+        } else this.#dialog = 'confirmed';
         break;
       case 'renegotiated':
         if (this.#dialog === 'confirmed') this.#reportNegotiated();
         break;
       case 'reject':
-        if (this.#dialog !== 'early') return;
+        if (this.#dialog !== 'early' && this.#dialog !== 'canceled') return;
+        this.#emit({ type: 'final', status: message.status });
         this.#end();
-        this.#emit(declineOrFailure(message.status));
         break;
       case 'failure':
-        if (this.#dialog === 'ended') return;
-        this.#end();
-        this.#emit({ type: 'failed', error: message.error });
+        if (this.#dialog !== 'ended') this.#emit({ type: 'media', ice: 'failed', connection: 'failed' });
         break;
       case 'cancel':
         if (this.#dialog !== 'early') return;
+        this.#emit(message.reason === undefined ? { type: 'cancel' } : { type: 'cancel', reason: message.reason });
+        this.#send({ type: 'reject', status: 487 });
         this.#end();
-        this.#emit({ type: 'ended', reason: 'canceled' });
         break;
       case 'bye':
         if (this.#dialog !== 'confirmed') return;
+        this.#emit({ type: 'bye' });
         this.#end();
-        this.#emit({ type: 'ended', reason: 'remote-hangup' });
         break;
       case 'reinvite':
         this.#remoteHold = message.hold;
+        this.#emit({ type: 'reinvite', direction: message.hold ? 'sendonly' : 'sendrecv' });
         break;
       case 'digits':
         this.#receivedDigits.push({ digits: message.digits, method: message.method });
+        // RFC 4733 events are invisible to the far end's page; INFO arrives one request per digit.
+        if (message.method === 'info') {
+          for (const digit of message.digits) {
+            this.#emit({ type: 'info', contentType: 'application/dtmf-relay', body: dtmfRelayBody(digit, message.durationMs) });
+          }
+        }
+        break;
+      case 'refer':
+        this.#emit({ type: 'refer', referTo: message.referTo });
+        break;
+      case 'refer-response':
         break;
     }
+  }
+
+  /** Called by the network: the stack gave up on the dialog by itself (unusable SDP, no ACK). */
+  breakDialog(): void {
+    if (this.#dialog === 'ended') return;
+    if (this.#dialog === 'confirmed') this.#send({ type: 'bye' });
+    this.#end();
   }
 
   /** Called by the network when it hands an outbound INVITE to a far end. */
@@ -269,6 +323,13 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** What the offer/answer with the far end settled on (as the SIP.js adapter reports it). */
   #reportNegotiated(): void {
     this.#emit({ type: 'negotiated', ...(this.#peer?.media ?? FAKE_DEFAULT_MEDIA) });
+  }
+
+  #noAnswer(): void {
+    this.#noAnswerTimer = undefined;
+    if (this.#dialog !== 'early') return;
+    this.#send({ type: 'reject', status: UNAVAILABLE_STATUS });
+    this.#end();
   }
 
   #openMedia(): void {
@@ -284,80 +345,15 @@ export class FakeCallPort implements CallPort, FakeEnd {
     else this.#network.deliver(() => peer.receive(message));
   }
 
+  /** The session is over: `terminated` is the last fact. */
   #end(): void {
     this.#dialog = 'ended';
+    clearTimeout(this.#noAnswerTimer);
+    this.#noAnswerTimer = undefined;
+    this.#emit({ type: 'terminated' });
   }
 
-  #emit(event: CallPortEvent): void {
-    for (const listener of [...this.#listeners]) listener(event);
-  }
-}
-
-function declineOrFailure(status: number): CallPortEvent {
-  const reason = declineReasonForStatus(status);
-  if (reason) return { type: 'declined', reason, status };
-  return {
-    type: 'failed',
-    error: new VoiceSDKError(codeForSipStatus(status), `The call was answered with SIP ${status}`, { status }),
-  };
-}
-
-/** Records which spans of fake time were recorded; the Blob holds them as JSON. */
-class FakeRecorder implements RecorderPort {
-  readonly #network: FakeNetwork;
-  readonly #errorListeners = new Set<(error: VoiceSDKError) => void>();
-  readonly #callId: string;
-  #segmentStart: number | undefined;
-  #recordedMs = 0;
-  #done = false;
-
-  constructor(network: FakeNetwork, callId: string) {
-    this.#network = network;
-    this.#callId = callId;
-    this.#segmentStart = network.now();
-    network.activeRecorders += 1;
-    network.recorders.add(this);
-  }
-
-  onError(listener: (error: VoiceSDKError) => void): Unsubscribe {
-    this.#errorListeners.add(listener);
-    return () => this.#errorListeners.delete(listener);
-  }
-
-  /** Called by the network to break this recording. */
-  fail(error: VoiceSDKError): void {
-    if (this.#done) return;
-    this.dispose();
-    for (const listener of [...this.#errorListeners]) listener(error);
-  }
-
-  pause(): void {
-    if (this.#segmentStart === undefined) return;
-    this.#recordedMs += this.#network.now() - this.#segmentStart;
-    this.#segmentStart = undefined;
-  }
-
-  resume(): void {
-    if (this.#segmentStart === undefined) this.#segmentStart = this.#network.now();
-  }
-
-  async stop(): Promise<Blob> {
-    this.pause();
-    await this.#network.tick();
-    const fault = this.#network.takeFault('recordingStop');
-    if (fault) {
-      this.dispose();
-      throw fault;
-    }
-    const body = JSON.stringify({ callId: this.#callId, recordedMs: this.#recordedMs });
-    this.dispose();
-    return new Blob([body], { type: 'application/json' });
-  }
-
-  dispose(): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.#network.activeRecorders -= 1;
-    this.#network.recorders.delete(this);
+  #emit(fact: CallFact): void {
+    this.#facts.emit(fact);
   }
 }

@@ -7,7 +7,8 @@
  * through `setTimeout(latencyMs)`, which fake timers (or `flush()`) drive.
  */
 import type { AdapterFactory, UserAgentConfig } from '../adapter';
-import { codeForSipStatus, VoiceSDKError } from '../../errors';
+import { VoiceSDKError } from '../../errors';
+import { codeForSipStatus } from '../../sip/status';
 import { sipUriParts } from '../../sip/grammar';
 import { customHeadersOf } from '../../sip/headers';
 import { UNAVAILABLE_STATUS } from '../../sip/responses';
@@ -30,6 +31,8 @@ export interface FakeNetworkOptions {
    * @default 0
    */
   latencyMs?: number;
+  /** How long an incoming call may ring before the device's stack answers 480 itself, in ms (SIP.js: 60 s). @default 60000 */
+  noAnswerTimeoutMs?: number;
   /** Microphone ids that `setInputDevice` accepts. @default ['default', 'fake-mic-2'] */
   inputDevices?: string[];
   /** Output ids that `setOutputDevice` accepts. @default ['default', 'fake-speaker-2'] */
@@ -73,6 +76,8 @@ export class FakeNetwork {
   readonly inputDevices: string[];
   /** Output ids that `call.setOutputDevice()` accepts. */
   readonly outputDevices: string[];
+  /** How long an incoming call rings before the device's stack answers 480 itself, in ms. */
+  readonly noAnswerTimeoutMs: number;
   /** What the fake stats report now (RTT, jitter, loss, codec…); change with `setConditions()`. */
   conditions: FakeConditions = { ...DEFAULT_CONDITIONS };
   /** Recorders not yet stopped or disposed. */
@@ -100,6 +105,7 @@ export class FakeNetwork {
     this.#latencyMs = options.latencyMs ?? 0;
     this.inputDevices = options.inputDevices ?? ['default', 'fake-mic-2'];
     this.outputDevices = options.outputDevices ?? ['default', 'fake-speaker-2'];
+    this.noAnswerTimeoutMs = options.noAnswerTimeoutMs ?? 60_000;
   }
 
   /** Pass as `new Device({ adapter: network.adapter, … })`. */
@@ -327,11 +333,8 @@ export class FakeNetwork {
     if (response !== undefined) {
       this.deliver(() => {
         if (call.ended) return;
-        if (response === 'timeout') {
-          call.receive({ type: 'failure', error: new VoiceSDKError('timeout', 'The INVITE got no final answer', { status: 408 }) });
-        } else {
-          call.receive({ type: 'reject', status: response });
-        }
+        // No answer at all: the stack's Timer B ends the INVITE with a 408 of its own.
+        call.receive({ type: 'reject', status: response === 'timeout' ? 408 : response });
       });
       return;
     }

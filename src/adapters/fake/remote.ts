@@ -30,6 +30,8 @@ export class RemoteCall implements FakeEnd {
   endedBy: 'cancel' | 'bye' | 'reject' | 'remote-bye' | undefined;
   /** Whether the device put us on hold. */
   heldByDevice = false;
+  /** The device's answers to our REFERs (status codes). */
+  readonly referResponses: number[] = [];
   readonly immediate = true;
   /** What an offer/answer with this call settles on (codec, telephone-event, INFO in Allow). */
   media: NegotiatedMedia;
@@ -84,10 +86,23 @@ export class RemoteCall implements FakeEnd {
     this.#send({ type: 'reject', status });
   }
 
-  /** Fails the call the way a transport or media failure would. */
-  fail(error = new VoiceSDKError('media-failed', 'ICE failed')): void {
-    this.#state = 'ended';
-    this.#send({ type: 'failure', error });
+  /** Breaks the media path (ICE fails on the device's side). */
+  fail(): void {
+    this.#send({ type: 'failure' });
+  }
+
+  /**
+   * Sends something the device's stack cannot use (an SDP it cannot apply, a
+   * missing ACK): the device's SIP stack gives up on the dialog by itself.
+   */
+  sendUnusable(): void {
+    this.#device.breakDialog();
+  }
+
+  /** Sends REFER on an answered call. */
+  refer(referTo: string): void {
+    this.#expect('answered', 'refer');
+    this.#send({ type: 'refer', referTo });
   }
 
   /** Sends BYE on an answered call. */
@@ -134,8 +149,11 @@ export class RemoteCall implements FakeEnd {
         }
         break;
       case 'cancel':
+        if (this.#state !== 'incoming') break; // answered already: the CANCEL changes nothing
         this.#state = 'ended';
         this.endedBy = 'cancel';
+        // The INVITE is answered 487 Request Terminated, a network latency later.
+        this.#network.deliver(() => this.#device.receive({ type: 'reject', status: 487 }));
         break;
       case 'bye':
         this.#state = 'ended';
@@ -147,9 +165,13 @@ export class RemoteCall implements FakeEnd {
       case 'digits':
         this.digits.push({ digits: message.digits, method: message.method });
         break;
+      case 'refer-response':
+        this.referResponses.push(message.status);
+        break;
       case 'ringing':
       case 'failure':
       case 'renegotiated':
+      case 'refer':
         break;
     }
   }

@@ -4,6 +4,7 @@ import { VoiceSDKError } from '../../errors';
 import { customHeadersOf } from '../../sip/headers';
 import { UNAVAILABLE_STATUS } from '../../sip/responses';
 import { remoteIdentity } from '../../sip/target';
+import { ListenerSet } from '../listeners';
 import { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
 
@@ -12,9 +13,9 @@ export class FakeUserAgent implements UserAgentPort {
   readonly config: Omit<UserAgentConfig, 'password'>;
   readonly #password: string | undefined;
   readonly #network: FakeNetwork;
-  readonly #transportLost = new Set<(error: VoiceSDKError) => void>();
-  readonly #incoming = new Set<(call: CallPort) => void>();
-  readonly #registrationLost = new Set<(error: VoiceSDKError) => void>();
+  readonly #transportLost = new ListenerSet<VoiceSDKError>();
+  readonly #incoming = new ListenerSet<CallPort>();
+  readonly #registrationLost = new ListenerSet<VoiceSDKError>();
   readonly #calls = new Set<FakeCallPort>();
   #server: string | undefined;
   #registered = false;
@@ -66,18 +67,15 @@ export class FakeUserAgent implements UserAgentPort {
   }
 
   onTransportLost(listener: (error: VoiceSDKError) => void): Unsubscribe {
-    this.#transportLost.add(listener);
-    return () => this.#transportLost.delete(listener);
+    return this.#transportLost.add(listener);
   }
 
   onIncomingCall(listener: (call: CallPort) => void): Unsubscribe {
-    this.#incoming.add(listener);
-    return () => this.#incoming.delete(listener);
+    return this.#incoming.add(listener);
   }
 
   onRegistrationLost(listener: (error: VoiceSDKError) => void): Unsubscribe {
-    this.#registrationLost.add(listener);
-    return () => this.#registrationLost.delete(listener);
+    return this.#registrationLost.add(listener);
   }
 
   async register(): Promise<void> {
@@ -121,7 +119,7 @@ export class FakeUserAgent implements UserAgentPort {
   deliverIncoming(call: FakeCallPort): boolean {
     if (!this.connected || this.#incoming.size === 0) return false;
     this.#calls.add(call);
-    for (const listener of [...this.#incoming]) listener(call);
+    this.#incoming.emit(call);
     return true;
   }
 
@@ -131,7 +129,7 @@ export class FakeUserAgent implements UserAgentPort {
     this.#server = undefined;
     this.#unbind();
     const error = new VoiceSDKError('transport-failed', 'The WebSocket to the SIP server was lost');
-    for (const listener of [...this.#transportLost]) listener(error);
+    this.#transportLost.emit(error);
   }
 
   /** Called by the network: the registrar dropped our binding. */
@@ -139,18 +137,15 @@ export class FakeUserAgent implements UserAgentPort {
     if (!this.#registered) return;
     this.#unbind();
     const error = new VoiceSDKError('sip-error', 'The registration refresh was rejected', { status: 403 });
-    for (const listener of [...this.#registrationLost]) listener(error);
+    this.#registrationLost.emit(error);
   }
 
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
     await this.#network.tick();
-    for (const call of this.#calls) {
-      await call.bye();
-      await (call.direction === 'inbound' ? call.reject(UNAVAILABLE_STATUS) : call.cancel());
-      call.dispose();
-    }
+    // BYE, CANCEL or 480, as each call's state allows.
+    for (const call of this.#calls) call.dispose();
     this.#calls.clear();
     this.#unbind();
     this.#server = undefined;

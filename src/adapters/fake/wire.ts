@@ -1,18 +1,28 @@
 /** What one end of a fake dialog tells the other. */
 import type { DtmfMethod, NegotiatedMedia } from '../adapter';
-import type { VoiceSDKError } from '../../errors';
 
 export type WireMessage =
+  /** 180 Ringing. */
   | { type: 'ringing' }
+  /** 200 OK to the INVITE. */
   | { type: 'answer' }
+  /** A final failure response to the INVITE (486, 603, 404, 487 after a CANCEL, 408 …). */
   | { type: 'reject'; status: number }
-  | { type: 'failure'; error: VoiceSDKError }
-  | { type: 'cancel' }
+  /** The media path between the two ends broke (ICE failed). */
+  | { type: 'failure' }
+  /** CANCEL (`reason`: its Reason header). */
+  | { type: 'cancel'; reason?: string }
   | { type: 'bye' }
+  /** A re-INVITE offering a=sendonly (`hold`) or a=sendrecv. */
   | { type: 'reinvite'; hold: boolean }
   /** The far end re-INVITEd with a new offer (its `media` changed). */
   | { type: 'renegotiated' }
-  | { type: 'digits'; digits: string; method: DtmfMethod };
+  /** DTMF: RFC 4733 events (the far end's page cannot see them) or one SIP INFO per digit. */
+  | { type: 'digits'; digits: string; method: DtmfMethod; durationMs: number }
+  /** REFER. */
+  | { type: 'refer'; referTo: string }
+  /** The final response to a REFER. */
+  | { type: 'refer-response'; status: number };
 
 /** One end of a fake dialog: a fake device's call, or a scripted remote's call. */
 export interface FakeEnd {

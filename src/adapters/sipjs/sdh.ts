@@ -99,6 +99,20 @@ export class FastIceSessionDescriptionHandler extends SessionDescriptionHandler 
     return this.peerConnection === undefined;
   }
 
+  /**
+   * Undoes an offer the far end refused (a re-INVITE answered 488, 491 …).
+   * SIP.js calls this on a non-2xx to a re-INVITE, but its web handler has
+   * none, so the peer connection stayed in have-local-offer and every later
+   * re-INVITE failed.
+   */
+  rollbackDescription(): Promise<void> {
+    const peerConnection = this.peerConnection;
+    if (peerConnection === undefined) return Promise.resolve();
+    if (peerConnection.signalingState === 'have-local-offer') return peerConnection.setLocalDescription({ type: 'rollback' });
+    if (peerConnection.signalingState === 'have-remote-offer') return peerConnection.setRemoteDescription({ type: 'rollback' });
+    return Promise.resolve();
+  }
+
   /** Puts the first audio track of `stream` on the sender; the old track is stopped. */
   replaceLocalStream(stream: MediaStream): Promise<void> {
     return this.setLocalMediaStream(stream);

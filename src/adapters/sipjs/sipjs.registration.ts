@@ -16,7 +16,9 @@ import type {
   UserAgent,
 } from 'sip.js';
 import { VoiceSDKError } from '../../errors';
-import { asVoiceSDKError, registerError } from './sipjs.errors';
+import { registerError } from '../../sip/status';
+import { settlesWithin } from '../timeouts';
+import { asVoiceSDKError } from './sipjs.errors';
 
 /**
  * A `Registerer` that remembers the status of the last final response to any
@@ -114,7 +116,7 @@ export class Registration {
       registerer.resetStatus();
       await this.whileConnected(registerer, registerer.register());
       if (registerer.state !== RegistererState.Registered) {
-        throw registerError(registerer.lastFinalStatus, this.userAgent.isConnected());
+        throw registerError(registerer.lastFinalStatus, !this.userAgent.isConnected());
       }
     } finally {
       this.ownRequests -= 1;
@@ -137,7 +139,7 @@ export class Registration {
       await this.whileConnected(registerer, registerer.unregister());
       const status = registerer.lastFinalStatus;
       if (status === undefined || status < 200 || status >= 300) {
-        throw registerError(status, this.userAgent.isConnected());
+        throw registerError(status, !this.userAgent.isConnected());
       }
     } finally {
       this.ownRequests -= 1;
@@ -217,7 +219,7 @@ export class Registration {
       const onTransportState = (): void => {
         if (!transport.isConnected()) {
           cleanup();
-          reject(registerError(undefined, false));
+          reject(registerError(undefined, true));
         }
       };
       const cleanup = (): void => transport.stateChange.removeListener(onTransportState);
@@ -241,7 +243,7 @@ function registrationLostError(status: number | undefined, connected: boolean): 
     // No refresh answer at all: SIP.js's expiry timer ran out.
     return new VoiceSDKError('timeout', 'The registration expired without a successful refresh');
   }
-  return registerError(status, connected);
+  return registerError(status, !connected);
 }
 
 /**
@@ -271,22 +273,6 @@ function disposeQuietly(registerer: Registerer): Promise<void> {
   } catch {
     return Promise.resolve();
   }
-}
-
-function settlesWithin(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    promise.then(
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-    );
-  });
 }
 
 /**

@@ -2,7 +2,7 @@
  * The `UserAgentPort` over one SIP.js `UserAgent`: WebSocket transport,
  * registration, and the calls made and received through it.
  */
-import { Invitation, Inviter, SessionState, UserAgent, UserAgentState } from 'sip.js';
+import { Invitation, SessionState, UserAgent, UserAgentState } from 'sip.js';
 import type { LogLevel, UserAgentOptions } from 'sip.js';
 import type {
   CallPort,
@@ -12,7 +12,8 @@ import type {
   UserAgentPort,
 } from '../adapter';
 import { VoiceSDKError } from '../../errors';
-import { withTimeout } from './timeouts';
+import { ListenerSet } from '../listeners';
+import { settlesWithin } from '../timeouts';
 import { scrubLogText, toExtraHeaderLines } from './headers';
 import { customHeadersOf, readCustomHeaders } from '../../sip/headers';
 import { isSipUser } from '../../sip/grammar';
@@ -21,6 +22,7 @@ import { remoteIdentity } from '../../sip/target';
 import { createSessionDescriptionHandlerFactory } from './sdh';
 import { offerProblem, warningHeaderValue } from '../../sip/sdp';
 import { SipJsCall } from './sipjs.call';
+import { ReportingInviter } from './sipjs.session';
 import { asVoiceSDKError } from './sipjs.errors';
 import { Registration } from './sipjs.registration';
 import { RetargetableTransport, UNSET_SERVER } from './sipjs.transport';
@@ -35,9 +37,9 @@ export class SipJsUserAgent implements UserAgentPort {
   readonly #transport: RetargetableTransport;
   readonly #registration: Registration;
   readonly #calls = new Set<SipJsCall>();
-  readonly #transportLostListeners = new Set<(error: VoiceSDKError) => void>();
-  readonly #incomingCallListeners = new Set<(call: CallPort) => void>();
-  readonly #registrationLostListeners = new Set<(error: VoiceSDKError) => void>();
+  readonly #transportLost = new ListenerSet<VoiceSDKError>();
+  readonly #incomingCall = new ListenerSet<CallPort>();
+  readonly #registrationLost = new ListenerSet<VoiceSDKError>();
   #disposing: Promise<void> | undefined;
 
   /** The SIP.js UserAgent (escape hatch for tests). */
@@ -104,7 +106,7 @@ export class SipJsUserAgent implements UserAgentPort {
     this.#registration = new Registration(
       this.#userAgent,
       { expires: config.registerExpires, logConfiguration: false },
-      { onLost: (error) => this.notify(this.#registrationLostListeners, error) },
+      { onLost: (error) => this.#registrationLost.emit(error) },
     );
   }
 
@@ -136,16 +138,13 @@ export class SipJsUserAgent implements UserAgentPort {
   }
 
   onTransportLost(listener: (error: VoiceSDKError) => void): Unsubscribe {
-    return subscribe(this.#transportLostListeners, listener);
+    return this.#transportLost.add(listener);
   }
 
   private onDisconnect(error?: Error): void {
     this.#registration.onTransportClosed();
     if (error === undefined || this.#disposing !== undefined) return;
-    this.notify(
-      this.#transportLostListeners,
-      new VoiceSDKError('transport-failed', 'The connection to the SIP server was lost', { cause: error }),
-    );
+    this.#transportLost.emit(new VoiceSDKError('transport-failed', 'The connection to the SIP server was lost', { cause: error }));
   }
 
   // ---- registration -------------------------------------------------------
@@ -164,7 +163,7 @@ export class SipJsUserAgent implements UserAgentPort {
   }
 
   onRegistrationLost(listener: (error: VoiceSDKError) => void): Unsubscribe {
-    return subscribe(this.#registrationLostListeners, listener);
+    return this.#registrationLost.add(listener);
   }
 
   // ---- calls --------------------------------------------------------------
@@ -183,7 +182,7 @@ export class SipJsUserAgent implements UserAgentPort {
       }
       fromUri.user = request.fromUser;
     }
-    const inviter = new Inviter(this.#userAgent, target, {
+    const inviter = new ReportingInviter(this.#userAgent, target, {
       extraHeaders,
       params: { fromUri },
       earlyMedia: true,
@@ -196,18 +195,17 @@ export class SipJsUserAgent implements UserAgentPort {
         customHeaders: customHeadersOf(Object.entries(request.headers), this.#config.headerPrefix),
       }),
     );
-    inviter.delegate = call.sessionDelegate();
     return call;
   }
 
   onIncomingCall(listener: (call: CallPort) => void): Unsubscribe {
-    return subscribe(this.#incomingCallListeners, listener);
+    return this.#incomingCall.add(listener);
   }
 
   private onInvite(invitation: Invitation): void {
     // A CANCEL may have beaten SIP.js's 180 to us: nothing left to offer.
     if (invitation.state !== SessionState.Initial) return;
-    if (this.#disposing !== undefined || this.#incomingCallListeners.size === 0) {
+    if (this.#disposing !== undefined || this.#incomingCall.size === 0) {
       // Nobody can answer: 480 Temporarily Unavailable.
       invitation.reject({ statusCode: UNAVAILABLE_STATUS }).catch(() => undefined);
       return;
@@ -229,8 +227,7 @@ export class SipJsUserAgent implements UserAgentPort {
         customHeaders: readCustomHeaders(invitation.request.data, this.#config.headerPrefix),
       }),
     );
-    invitation.delegate = call.sessionDelegate();
-    this.notify(this.#incomingCallListeners, call);
+    this.#incomingCall.emit(call);
   }
 
   private callContext() {
@@ -257,19 +254,19 @@ export class SipJsUserAgent implements UserAgentPort {
   private async shutdown(): Promise<void> {
     const calls = [...this.#calls];
     // CANCEL / BYE / 480 for every live call, in parallel, each handed to the transport.
-    await withTimeout(Promise.all(calls.map((call) => call.end())), DISPOSE_STEP_TIMEOUT_MS);
+    await settlesWithin(Promise.all(calls.map((call) => call.end())), DISPOSE_STEP_TIMEOUT_MS);
     calls.forEach((call) => call.dispose());
     await this.#registration.dispose(DISPOSE_STEP_TIMEOUT_MS);
-    this.#transportLostListeners.clear();
-    this.#incomingCallListeners.clear();
-    this.#registrationLostListeners.clear();
+    this.#transportLost.clear();
+    this.#incomingCall.clear();
+    this.#registrationLost.clear();
     try {
       // gracefulShutdown: false → disposes the transport (closing the socket) and the core now.
-      await withTimeout(this.#userAgent.stop(), DISPOSE_STEP_TIMEOUT_MS);
+      await settlesWithin(this.#userAgent.stop(), DISPOSE_STEP_TIMEOUT_MS);
       // stop() starts closing the socket but does not wait for it (SIP.js
       // drops the transport.dispose() promise); wait for the close handshake so
       // that no WebSocket is left CLOSING once destroy() resolves.
-      await withTimeout(this.#transport.disconnect(), DISPOSE_STEP_TIMEOUT_MS);
+      await settlesWithin(this.#transport.disconnect(), DISPOSE_STEP_TIMEOUT_MS);
     } catch {
       // best effort: nothing is left to release if stop() failed half way
     }
@@ -280,25 +277,6 @@ export class SipJsUserAgent implements UserAgentPort {
       throw new VoiceSDKError('invalid-state', 'The user agent was disposed');
     }
   }
-
-  private notify<T>(listeners: Set<(value: T) => void>, value: T): void {
-    for (const listener of [...listeners]) {
-      try {
-        listener(value);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
-  }
-}
-
-function subscribe<T>(listeners: Set<T>, listener: T): Unsubscribe {
-  listeners.add(listener);
-  return () => {
-    listeners.delete(listener);
-  };
 }
 
 /** The INVITE's SDP offer, when it has one (no body: we make the offer; other types: SIP.js answers 415). */

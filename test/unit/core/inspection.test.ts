@@ -30,7 +30,7 @@ describe('inspection', () => {
     // The warning actors of the accepted call are part of the same system.
     expect([...actorsWithSnapshots].some((id) => id.startsWith('warning.'))).toBe(true);
     const sent = events.flatMap((e) => (e.type === '@xstate.event' && e.actorRef === call.actor ? [e.event.type] : []));
-    expect(sent).toContain('REMOTE_ANSWERED');
+    expect(sent).toContain('PORT.ESTABLISHED');
 
     const destroying = settled(device.destroy());
     await flushUntil(() => destroying.outcome() === 'resolved', 'destroy');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { codeForSipStatus, declineReasonForStatus } from '../../../src/errors';
+import { codeForSipStatus, declineReasonForStatus } from '../../../src/sip/status';
 import { DTMF_TONES, dtmfRelayBody, isDtmfDigits, parseDtmfDigits, toneOfInfoBody } from '../../../src/sip/dtmf-digits';
 import { dtmfPlayTimeMs } from '../../../src/adapters/sipjs/media/dtmf';
 import {

@@ -3,14 +3,7 @@
  * DTMF alphabet (tones and the `,` pause) is `src/sip/dtmf-digits.ts`.
  */
 import { VoiceSDKError } from '../../../errors';
-import { DTMF_PAUSE, DTMF_PAUSE_MS, parseDtmfDigits } from '../../../sip/dtmf-digits';
-
-export { DTMF_PAUSE_MS };
-
-/** Throws `invalid-argument` unless `digits` is a non-empty DTMF string (tones and `,` pauses). */
-export function assertDtmfDigits(digits: string): void {
-  parseDtmfDigits(digits);
-}
+import { DTMF_PAUSE, DTMF_PAUSE_MS } from '../../../sip/dtmf-digits';
 
 /** `RTCDTMFSender` limits (WebRTC spec): tone 40–6000 ms, gap at least 30 ms. */
 export function clampDtmfTiming(durationMs: number, gapMs: number): { durationMs: number; gapMs: number } {

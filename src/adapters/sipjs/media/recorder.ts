@@ -7,6 +7,7 @@
  */
 import type { RecorderPort } from '../../adapter';
 import { VoiceSDKError } from '../../../errors';
+import { ListenerSet } from '../../listeners';
 
 /** The tracks to mix; either may be missing (e.g. no remote audio yet). */
 export interface RecordingSources {
@@ -55,7 +56,7 @@ class MixedRecorder implements MixedRecording {
   private remoteSource: MediaStreamAudioSourceNode | undefined;
   private stopping: Promise<Blob> | undefined;
   private disposed = false;
-  private readonly errorListeners = new Set<(error: VoiceSDKError) => void>();
+  private readonly errorListeners = new ListenerSet<VoiceSDKError>();
 
   constructor(sources: RecordingSources, options: RecordingOptions) {
     this.context = new AudioContext();
@@ -73,7 +74,7 @@ class MixedRecorder implements MixedRecording {
     this.recorder.addEventListener('error', (event) => {
       const cause = (event as Event & { error?: unknown }).error ?? event;
       const error = new VoiceSDKError('not-supported', 'The recorder stopped with an error', { cause });
-      for (const listener of [...this.errorListeners]) listener(error);
+      this.errorListeners.emit(error);
     });
     this.recorder.addEventListener('dataavailable', (event) => {
       if (!this.disposed && event.data.size > 0) this.chunks.push(event.data);
@@ -84,8 +85,7 @@ class MixedRecorder implements MixedRecording {
   }
 
   onError(listener: (error: VoiceSDKError) => void): () => void {
-    this.errorListeners.add(listener);
-    return () => this.errorListeners.delete(listener);
+    return this.errorListeners.add(listener);
   }
 
   pause(): void {

@@ -1,0 +1,166 @@
+/**
+ * SIP.js session events → `CallFact`s: the INVITE's responses, BYE / CANCEL /
+ * re-INVITE / REFER / NOTIFY / INFO received, and the session's end. Reports
+ * what happened and answers only what SIP answers by itself (200 to BYE,
+ * INFO, NOTIFY); REFER waits for the machine's `respondToRefer`.
+ */
+import { Inviter, SessionState } from 'sip.js';
+import type { Core, Invitation, Referral, SessionDelegate, SessionDescriptionHandler } from 'sip.js';
+import type { CallFact, MediaDirection } from '../adapter';
+
+/** Where the facts go, and the facts SIP.js does not tell in a callback. */
+export interface SessionReporterHost {
+  /** Delivers a fact after the current SIP.js callback (a microtask later; order kept). */
+  emit(fact: CallFact): void;
+  /** Whether the socket is up now (a final response made up by the stack when it is down says so). */
+  transportUp(): boolean;
+  /** The session's final (non-provisional) description handler exists: media can be watched. */
+  onMediaHandler(handler: SessionDescriptionHandler): void;
+  /** SIP.js made the session Established (the answer is applied). */
+  onEstablished(): void;
+  /** Outbound: SIP.js accepted the far end's 2xx; `allow` is its Allow header. */
+  onAccepted(allow: string | undefined): void;
+}
+
+/**
+ * An `Inviter` that tells when SIP.js acknowledges a 2xx and hangs up by
+ * itself — a 2xx that crossed our CANCEL, or one whose SDP it cannot use —
+ * which it does without calling any delegate.
+ */
+export class ReportingInviter extends Inviter {
+  /** Set right after construction. */
+  onAckAndBye: (status: number) => void = () => undefined;
+
+  protected override ackAndBye(response: Core.AckableIncomingResponseWithSession, statusCode?: number, reasonPhrase?: string): void {
+    // Established: an extra 2xx of a forked INVITE, not ours to report.
+    if (this.state !== SessionState.Established) this.onAckAndBye(response.message.statusCode ?? 200);
+    super.ackAndBye(response, statusCode, reasonPhrase);
+  }
+}
+
+export class SessionReporter {
+  readonly #session: Inviter | Invitation;
+  readonly #host: SessionReporterHost;
+  readonly #stopObserving: () => void;
+  /** The REFER waiting for the machine's answer. */
+  #referral: Referral | undefined;
+
+  constructor(session: Inviter | Invitation, host: SessionReporterHost) {
+    this.#session = session;
+    this.#host = host;
+    if (session instanceof ReportingInviter) session.onAckAndBye = (status) => host.emit({ type: 'final', status });
+    const onState = (state: SessionState): void => this.#onState(state);
+    session.stateChange.addListener(onState);
+    this.#stopObserving = () => session.stateChange.removeListener(onState);
+  }
+
+  /** The delegate to give the session (before any request). */
+  delegate(): SessionDelegate {
+    return {
+      onBye: (bye) => {
+        bye.accept().catch(() => undefined);
+        this.#host.emit({ type: 'bye' });
+      },
+      onCancel: (cancel) => {
+        const reason = cancel.request.getHeader('reason');
+        this.#host.emit(reason === undefined ? { type: 'cancel' } : { type: 'cancel', reason });
+      },
+      onRefer: (referral) => {
+        this.#referral = referral;
+        this.#host.emit({ type: 'refer', referTo: referral.referTo.toString() });
+      },
+      onInvite: (request) => {
+        this.#host.emit({ type: 'reinvite', direction: offeredAudioDirection(request.body) });
+      },
+      onInfo: (info) => {
+        info.accept().catch(() => undefined);
+        const body = info.request.body;
+        this.#host.emit({ type: 'info', contentType: info.request.getHeader('content-type') ?? '', body });
+      },
+      onNotify: (notification) => {
+        notification.accept().catch(() => undefined);
+        const request = notification.request;
+        this.#host.emit({ type: 'notify', event: request.getHeader('event') ?? '', body: request.body });
+      },
+      onSessionDescriptionHandler: (handler, provisional) => {
+        if (!provisional) this.#host.onMediaHandler(handler);
+      },
+    };
+  }
+
+  /** The request delegate of our INVITE: provisional and final failure responses. */
+  inviteDelegate(): NonNullable<Parameters<Inviter['invite']>[0]>['requestDelegate'] {
+    const final = (response: Core.IncomingResponse): void => {
+      const reason = response.message.getHeader('reason');
+      this.#host.emit({
+        type: 'final',
+        status: response.message.statusCode ?? 0,
+        ...(reason === undefined ? {} : { reason }),
+        ...(this.#host.transportUp() ? {} : { transportDown: true }),
+      });
+    };
+    return {
+      onProgress: (response) => {
+        const status = response.message.statusCode ?? 0;
+        const reason = response.message.getHeader('reason');
+        this.#host.emit({ type: 'provisional', status, ...(reason === undefined ? {} : { reason }) });
+      },
+      onAccept: (response) => this.#host.onAccepted(response.message.getHeader('allow')),
+      onReject: final,
+      onRedirect: final,
+    };
+  }
+
+  /** Answers the REFER the last `refer` fact reported. */
+  respondToRefer(statusCode: number): void {
+    const referral = this.#referral;
+    this.#referral = undefined;
+    if (referral === undefined) return;
+    const answer = statusCode >= 200 && statusCode < 300 ? referral.accept() : referral.reject({ statusCode });
+    answer.catch(() => undefined);
+  }
+
+  dispose(): void {
+    this.#stopObserving();
+  }
+
+  #onState(state: SessionState): void {
+    if (state === SessionState.Established) {
+      // SIP.js applied the far end's answer (outbound) or sent our 200 (inbound).
+      if (this.#session instanceof Inviter) this.#host.emit({ type: 'final', status: 200 });
+      this.#host.onEstablished();
+      this.#host.emit({ type: 'established' });
+    } else if (state === SessionState.Terminated) {
+      // SIP.js changes state before it calls the delegate that says why (the
+      // final response): the end is told once that has run and been told.
+      queueMicrotask(() => this.#host.emit({ type: 'terminated' }));
+    }
+  }
+}
+
+/**
+ * The direction an SDP offer asks of its first audio stream (RFC 3264 §6.1;
+ * the session-level attribute when the m-line has none). A connection address
+ * of 0.0.0.0 (RFC 2543 hold) counts as inactive.
+ */
+export function offeredAudioDirection(sdp: string): MediaDirection {
+  let sessionDirection: MediaDirection = 'sendrecv';
+  let audioDirection: MediaDirection | undefined;
+  let section: 'session' | 'audio' | 'other' = 'session';
+  let nullAddress = false;
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith('m=')) {
+      if (section === 'audio') break;
+      section = line.startsWith('m=audio') ? 'audio' : 'other';
+      continue;
+    }
+    if (section === 'other') continue;
+    if (/^c=IN IP4 0\.0\.0\.0\b/.test(line)) nullAddress = true;
+    const match = /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/.exec(line);
+    if (!match) continue;
+    const direction = match[1] as MediaDirection;
+    if (section === 'session') sessionDirection = direction;
+    else audioDirection = direction;
+  }
+  return nullAddress ? 'inactive' : (audioDirection ?? sessionDirection);
+}

@@ -1,0 +1,255 @@
+/**
+ * The call machine's implementations: guards, actions, actors and delays,
+ * named for the chart in `call.machine.ts`. Port commands (setSending,
+ * respondToRefer, dispose) are named actions here; everything that waits is
+ * an actor from `./call.actors`. Time comes from `context.now`.
+ */
+import { assertEvent, assign, emit, enqueueActions, sendTo, setup, stopChild } from 'xstate';
+import { toVoiceSDKError, VoiceSDKError } from '../errors';
+import { chooseDtmfMethod, dtmfUnavailableReason } from '../sip/dtmf';
+import { declineReasonForStatus, inviteError, isSuccessStatus } from '../sip/status';
+import {
+  acceptActor,
+  byeActor,
+  cancelActor,
+  inviteActor,
+  recorderActor,
+  reinviteActor,
+  rejectActor,
+  requestActor,
+  sessionListener,
+  type CallRequest,
+} from './call.actors';
+import type {
+  CallContext,
+  CallEmitted,
+  CallEvent,
+  CallMachineInput,
+  CallOperation,
+  DisconnectDetail,
+  DisconnectReason,
+} from './call.types';
+import { statsActor } from './stats.actor';
+import { buildReport, withSample, withWarning, type CallReport } from '../quality/report';
+
+export { EMPTY_REPORT_STATE } from '../quality/report';
+import { warningMachine } from '../quality/warning.machine';
+import { warningEvents } from '../quality/warnings';
+import type { QualitySample, WarningName } from '../quality/quality.types';
+import type { DtmfMethod } from '../adapters/adapter';
+
+/** The id of the warning actor for `name`. */
+export const warningActorId = (name: string): string => `warning.${name}`;
+
+/** The call report from the machine's context, as of `now` for a call still up. */
+export function reportOf(context: CallContext, now = context.now()): CallReport {
+  return buildReport(context.report, {
+    startedAt: context.startedAt,
+    ...(context.acceptedAt === undefined ? {} : { acceptedAt: context.acceptedAt }),
+    endedAt: context.endedAt ?? now,
+  });
+}
+
+type CallActorSource =
+  | 'sessionListener'
+  | 'inviteActor'
+  | 'acceptActor'
+  | 'rejectActor'
+  | 'cancelActor'
+  | 'byeActor'
+  | 'reinviteActor'
+  | 'recorderActor'
+  | 'requestActor'
+  | 'statsActor'
+  | 'warningMachine';
+
+export const MEDIA_NOT_NEGOTIATED = 'The call ended: its media could not be negotiated';
+
+export const mediaFailedError = (message: string): VoiceSDKError => new VoiceSDKError('media-failed', message);
+
+/**
+ * How digits go on this call: the configured method, or the other one where
+ * the configured one would not arrive (src/sip/dtmf.ts). Only called when the
+ * `dtmfUnavailable` guard did not match.
+ */
+export function dtmfMethodFor(context: CallContext): DtmfMethod {
+  const method = chooseDtmfMethod(context.dtmf.method, context.negotiated);
+  return method === 'unavailable' ? context.dtmf.method : method;
+}
+
+export const callSetup = /* @__PURE__ */ setup({
+  types: {
+    context: {} as CallContext,
+    events: {} as CallEvent,
+    input: {} as CallMachineInput,
+    emitted: {} as CallEmitted,
+    // Spelled out so the published .d.ts is valid without skipLibCheck:
+    // invoked ids, plus the spawned requests and warnings by dynamic id.
+    children: {} as {
+      [id: string]: CallActorSource;
+      sessionListener: 'sessionListener';
+      inviteActor: 'inviteActor';
+      acceptActor: 'acceptActor';
+      rejectActor: 'rejectActor';
+      cancelActor: 'cancelActor';
+      byeActor: 'byeActor';
+      holdReinvite: 'reinviteActor';
+      resumeReinvite: 'reinviteActor';
+      recorder: 'recorderActor';
+      statsActor: 'statsActor';
+    },
+  },
+  actors: {
+    sessionListener,
+    inviteActor,
+    acceptActor,
+    rejectActor,
+    cancelActor,
+    byeActor,
+    reinviteActor,
+    recorderActor,
+    requestActor,
+    statsActor,
+    warningMachine,
+  },
+  guards: {
+    isOutbound: ({ context }) => context.direction === 'outbound',
+    /** A 2xx final response. */
+    isSuccess: (_, params: { status: number }) => isSuccessStatus(params.status),
+    /** A final failure that ends the call normally (busy, declined). */
+    isDeclineResponse: ({ event }) => event.type === 'PORT.FINAL' && declineReasonForStatus(event.status) !== undefined,
+    /** Any other final failure. */
+    isFailureResponse: ({ event }) => event.type === 'PORT.FINAL' && event.status >= 300,
+    /** ICE or the peer connection (ICE + DTLS) failed. */
+    isMediaFailure: ({ event }) => event.type === 'PORT.MEDIA' && (event.ice === 'failed' || event.connection === 'failed'),
+    /** Neither RFC 4733 nor SIP INFO would reach the far end (see src/sip/dtmf.ts). */
+    dtmfUnavailable: ({ context }) => chooseDtmfMethod(context.dtmf.method, context.negotiated) === 'unavailable',
+  },
+  delays: {
+    reportInterval: ({ context }) => context.reportIntervalMs,
+  },
+  actions: {
+    emitRinging: emit({ type: 'ringing' } as const),
+    markAccepted: assign({ acceptedAt: ({ context }) => context.now() }),
+    emitAccepted: emit({ type: 'accepted' } as const),
+    markEnded: assign({ endedAt: ({ context }) => context.now() }),
+    emitDisconnect: emit(({ context }) => ({
+      type: 'disconnect',
+      reason: context.endReason ?? 'local-hangup',
+      detail: context.endDetail,
+      report: reportOf(context),
+    }) as const),
+    emitReport: emit(({ context }) => ({ type: 'report', report: reportOf(context) }) as const),
+    startWarnings: enqueueActions(({ context, enqueue, self }) => {
+      for (const warning of context.warnings) {
+        enqueue.spawnChild('warningMachine', { id: warningActorId(warning.name), input: { ...warning, reportTo: self } });
+      }
+    }),
+    stopWarnings: enqueueActions(({ context, enqueue }) => {
+      for (const warning of context.warnings) enqueue.stopChild(warningActorId(warning.name));
+    }),
+    /** Feeds a sample to every warning actor, with the call facts the stats cannot know. */
+    judgeSample: enqueueActions(({ context, enqueue }, params: { sample: QualitySample }) => {
+      const { sample } = params;
+      const facts = {
+        muted: context.muted,
+        onHold: context.onHold,
+        elapsedMs: sample.timestamp - (context.acceptedAt ?? sample.timestamp),
+      };
+      const enabled = new Set(context.warnings.map((w) => w.name));
+      for (const { name, event: warningEvent } of warningEvents(sample, facts, { gracePeriodMs: context.gracePeriodMs })) {
+        if (enabled.has(name)) enqueue.sendTo(warningActorId(name), warningEvent);
+      }
+    }),
+    noteWarningRaised: assign({
+      report: ({ context }, params: { name: WarningName; value: number }) =>
+        withWarning(context.report, params.name, context.now(), false, params.value),
+    }),
+    noteWarningCleared: assign({
+      report: ({ context }, params: { name: WarningName }) => withWarning(context.report, params.name, context.now(), true),
+    }),
+    emitWarning: emit((_, params: { name: WarningName; value: number; threshold: number }) => ({
+      type: 'warning',
+      name: params.name,
+      value: params.value,
+      threshold: params.threshold,
+    }) as const),
+    emitWarningCleared: emit((_, params: { name: WarningName }) => ({ type: 'warning-cleared', name: params.name }) as const),
+    /** `failed` emits the error, then `disconnect` so one handler can clean up after any end. */
+    emitFailure: emit(({ context }) => ({
+      type: 'error',
+      error: context.error ?? toVoiceSDKError('call failed'),
+      operation: undefined,
+    }) as const),
+    setEnd: assign((_, params: { reason: DisconnectReason; detail?: DisconnectDetail }) => ({
+      endReason: params.reason,
+      endDetail: params.detail,
+    })),
+    /** Busy or declined, from the final response. */
+    endByResponse: assign(({ event }) => {
+      assertEvent(event, 'PORT.FINAL');
+      return { endReason: declineReasonForStatus(event.status) ?? 'declined', endDetail: undefined };
+    }),
+    /** The error the final response means (404 not-found, 408 timeout, …). */
+    failByResponse: assign(({ event }) => {
+      assertEvent(event, 'PORT.FINAL');
+      return { endReason: 'failed' as const, error: inviteError(event.status, event.transportDown) };
+    }),
+    failByMedia: assign(({ event }) => {
+      assertEvent(event, 'PORT.MEDIA');
+      const error = mediaFailedError(`The media connection failed (ICE ${event.ice}, ${event.connection})`);
+      return { endReason: 'failed' as const, error };
+    }),
+    setError: assign((_, params: { error: unknown }) => ({
+      endReason: 'failed' as const,
+      error: toVoiceSDKError(params.error),
+    })),
+    emitOperationError: emit((_, params: { operation: CallOperation; error: unknown }) => ({
+      type: 'error',
+      error: toVoiceSDKError(params.error),
+      operation: params.operation,
+    }) as const),
+    emitUnchanged: emit((_, params: { operation: CallOperation }) => ({ type: 'unchanged', operation: params.operation }) as const),
+    setMuted: assign((_, params: { muted: boolean }) => ({ muted: params.muted })),
+    setOnHold: assign((_, params: { onHold: boolean }) => ({ onHold: params.onHold })),
+    /** The one sending rule: the microphone goes out only when neither muted nor on hold. */
+    applySending: ({ context }) => context.port.setSending(!context.muted && !context.onHold),
+    emitMute: emit((_, params: { muted: boolean }) => ({ type: 'mute', muted: params.muted }) as const),
+    emitHold: emit((_, params: { onHold: boolean }) => ({ type: 'hold', onHold: params.onHold }) as const),
+    recordSample: assign(({ context }, params: { sample: QualitySample }) => ({
+      lastSample: params.sample,
+      report: withSample(context.report, params.sample),
+    })),
+    emitQuality: emit((_, params: { sample: QualitySample }) => ({ type: 'quality', sample: params.sample }) as const),
+    pauseRecorder: sendTo('recorder', { type: 'PAUSE' }),
+    resumeRecorder: sendTo('recorder', { type: 'RESUME' }),
+    stopRecorder: sendTo('recorder', { type: 'STOP' }),
+    emitRecordingStopped: emit((_, params: { blob: Blob }) => ({ type: 'recording.stopped', blob: params.blob }) as const),
+    spawnRequest: enqueueActions(({ context, enqueue }, params: { requestId: string; request: CallRequest }) => {
+      enqueue.spawnChild('requestActor', { id: params.requestId, input: { port: context.port, ...params } });
+    }),
+    stopRequest: stopChild((_, params: { requestId: string }) => params.requestId),
+    emitRequestSettled: emit((_, params: { requestId: string; error?: VoiceSDKError }) => ({
+      type: 'request.settled',
+      requestId: params.requestId,
+      error: params.error,
+    }) as const),
+    /** No transfer yet: following a REFER would start a call nobody tracks. */
+    declineRefer: ({ context }) => context.port.respondToRefer(603),
+    releaseMedia: ({ context }) => context.port.dispose(),
+    /** What the last offer/answer settled on: the DTMF method is chosen from it. */
+    storeNegotiated: assign({
+      negotiated: ({ event }) => {
+        assertEvent(event, 'PORT.NEGOTIATED');
+        const { type: _type, ...facts } = event;
+        return facts;
+      },
+    }),
+    /** Settles the digits request with `dtmf-unavailable`; nothing is sent. */
+    refuseDigits: emit(({ context }, params: { requestId: string }) => ({
+      type: 'request.settled',
+      requestId: params.requestId,
+      error: new VoiceSDKError('dtmf-unavailable', dtmfUnavailableReason(context.negotiated)),
+    }) as const),
+  },
+});

@@ -1,0 +1,313 @@
+/**
+ * The port conformance suite: ONE list of scenarios, run against the fake
+ * adapter in Node (test/unit/port.conformance.test.ts) and against the SIP.js
+ * adapter in Chromium through Kamailio (test/e2e/port.conformance.e2e.test.ts).
+ * Each scenario drives the port alone — playing the call machine's part where
+ * a decision is needed — and asserts the facts both adapters must report, in
+ * order. Healthy media progress (ICE new / checking / connected) is timing,
+ * not outcome, and is left out of the compared facts.
+ */
+import { expect } from 'vitest';
+
+/** A port fact as recorded (plain data). */
+export interface Fact {
+  type: string;
+  [field: string]: unknown;
+}
+
+export type Outcome = { ok: true; value?: unknown } | { ok: false; error: { code?: string; status?: number } };
+
+/** The parties: registered users, and one with a wrong password. */
+export type Party = 'alice' | 'bob' | 'numeric' | 'e164' | 'mallory';
+
+/** The SIP users behind the parties (`mallory` tries carol's account with a wrong password). */
+export const PARTY_USERS: Record<Party, { user: string; password: string }> = {
+  alice: { user: 'alice', password: 'alicepw' },
+  bob: { user: 'bob', password: 'bobpw' },
+  numeric: { user: '1002', password: '1002pw' },
+  e164: { user: '+15550001002', password: 'e164pw' },
+  mallory: { user: 'carol', password: 'not-carols-pw' },
+};
+
+export const DOMAIN = 'callchart.test';
+export const uriOf = (user: string): string => `sip:${user}@${DOMAIN}`;
+
+/** What a scenario can do with the adapter under test. Labels name calls; incoming ones are `in1`, `in2`, … per party. */
+export interface PortLab {
+  /** Creates the party's user agent and connects it. */
+  start(party: Party): Promise<Outcome>;
+  register(party: Party): Promise<Outcome>;
+  /** createCall({ target, headers }) + invite(). */
+  call(party: Party, label: string, target: string, headers?: Record<string, string>): Promise<Outcome>;
+  /** Waits for the party's next incoming call; returns its label. */
+  nextIncoming(party: Party): Promise<string>;
+  identity(party: Party, label: string): Promise<{ remoteIdentity: string; customHeaders: Record<string, string> }>;
+  /** The facts of the call so far (healthy media progress left out). */
+  facts(party: Party, label: string): Promise<Fact[]>;
+  /** Waits until the call has reported `count` facts of `type`. */
+  waitForFact(party: Party, label: string, type: string, count?: number): Promise<void>;
+  answer(party: Party, label: string): Promise<Outcome>;
+  reject(party: Party, label: string, status: number): Promise<Outcome>;
+  cancel(party: Party, label: string): Promise<Outcome>;
+  bye(party: Party, label: string): Promise<Outcome>;
+  reinvite(party: Party, label: string, hold: boolean): Promise<Outcome>;
+  setSending(party: Party, label: string, enabled: boolean): Promise<void>;
+  /** Whether the call's microphone track is sent. */
+  sending(party: Party, label: string): Promise<boolean>;
+  sendDtmf(party: Party, label: string, digits: string, method: 'rfc2833' | 'info'): Promise<Outcome>;
+  setInputDevice(party: Party, label: string, deviceId: string): Promise<Outcome>;
+  setOutputDevice(party: Party, label: string, deviceId: string): Promise<Outcome>;
+  /** The next re-INVITE towards `party` is answered `status` without reaching its call. */
+  refuseNextReinvite(party: Party, status: number): Promise<void>;
+  /** The callee answers and the caller cancels at once, so that the 2xx reaches the caller after its CANCEL. */
+  answerAcrossCancel(caller: Party, callLabel: string, callee: Party, incomingLabel: string): Promise<void>;
+  disposeCall(party: Party, label: string): Promise<void>;
+  /** The server drops every connection. */
+  loseTransport(): Promise<void>;
+  transportLost(party: Party): Promise<Array<{ code?: string }>>;
+}
+
+export interface Scenario {
+  name: string;
+  run(lab: PortLab): Promise<void>;
+}
+
+const ESTABLISHED = { type: 'established' };
+/** What a browser-to-browser offer/answer settles on (and the fake's default far end): Opus with telephone-event/48000, INFO allowed. */
+const NEGOTIATED = { type: 'negotiated', audioCodec: 'opus', clockRate: 48000, telephoneEvent: true, allowsInfo: true };
+const TERMINATED = { type: 'terminated' };
+const RINGING = { type: 'provisional', status: 180 };
+
+/** alice calls bob (who rings), returns bob's label once alice heard the 180. */
+async function ring(lab: PortLab, label: string, headers?: Record<string, string>): Promise<string> {
+  expect(await lab.call('alice', label, uriOf('bob'), headers)).toEqual({ ok: true });
+  const incoming = await lab.nextIncoming('bob');
+  await lab.waitForFact('alice', label, 'provisional');
+  return incoming;
+}
+
+/** alice calls bob, bob answers: both established. */
+async function connect(lab: PortLab, label: string): Promise<string> {
+  const incoming = await ring(lab, label);
+  expect(await lab.answer('bob', incoming)).toEqual({ ok: true });
+  await lab.waitForFact('alice', label, 'negotiated');
+  await lab.waitForFact('bob', incoming, 'negotiated');
+  return incoming;
+}
+
+async function expectEnded(lab: PortLab, party: Party, label: string, facts: Fact[]): Promise<void> {
+  await lab.waitForFact(party, label, 'terminated');
+  expect(await lab.facts(party, label), `${party}'s facts on ${label}`).toEqual(facts);
+}
+
+async function hangUp(lab: PortLab, caller: string, callee: string): Promise<void> {
+  expect(await lab.bye('alice', caller)).toEqual({ ok: true });
+  await lab.waitForFact('bob', callee, 'terminated');
+  await lab.waitForFact('alice', caller, 'terminated');
+  await lab.disposeCall('alice', caller);
+  await lab.disposeCall('bob', callee);
+}
+
+/** The one list. Order matters: registration first, transport loss last. */
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'register: every party with the right password registers',
+    async run(lab) {
+      for (const party of ['alice', 'bob', 'numeric', 'e164'] as const) {
+        expect(await lab.start(party)).toEqual({ ok: true });
+        expect(await lab.register(party)).toEqual({ ok: true });
+      }
+    },
+  },
+  {
+    name: 'wrong password: register fails with auth-failed (401)',
+    async run(lab) {
+      expect(await lab.start('mallory')).toEqual({ ok: true });
+      expect(await lab.register('mallory')).toMatchObject({ ok: false, error: { code: 'auth-failed', status: 401 } });
+    },
+  },
+  {
+    name: 'call out and in, ringing, answer, headers in and out, identity of a user and a URI',
+    async run(lab) {
+      const incoming = await ring(lab, 'basic', { 'X-Callchart-TicketId': 'INC-4815' });
+      expect(await lab.identity('bob', incoming)).toEqual({
+        remoteIdentity: uriOf('alice'),
+        customHeaders: { TicketId: 'INC-4815' },
+      });
+      expect(await lab.identity('alice', 'basic')).toEqual({
+        remoteIdentity: uriOf('bob'),
+        customHeaders: { TicketId: 'INC-4815' },
+      });
+      expect(await lab.facts('bob', incoming)).toEqual([]);
+      expect(await lab.answer('bob', incoming)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'basic', 'negotiated');
+      await lab.waitForFact('bob', incoming, 'negotiated');
+      expect(await lab.facts('alice', 'basic')).toEqual([RINGING, { type: 'final', status: 200 }, ESTABLISHED, NEGOTIATED]);
+      expect(await lab.facts('bob', incoming)).toEqual([ESTABLISHED, NEGOTIATED]);
+    },
+  },
+  {
+    name: 'hold and resume: re-INVITEs with sendonly then sendrecv, the sender follows setSending',
+    async run(lab) {
+      // The call machine's order: stop sending, then re-INVITE.
+      await lab.setSending('alice', 'basic', false);
+      expect(await lab.reinvite('alice', 'basic', true)).toEqual({ ok: true });
+      expect(await lab.sending('alice', 'basic')).toBe(false);
+      await lab.waitForFact('bob', 'in1', 'reinvite');
+      expect(await lab.reinvite('alice', 'basic', false)).toEqual({ ok: true });
+      await lab.setSending('alice', 'basic', true);
+      expect(await lab.sending('alice', 'basic')).toBe(true);
+      await lab.waitForFact('bob', 'in1', 'reinvite', 2);
+      expect(await lab.facts('bob', 'in1')).toEqual([
+        ESTABLISHED,
+        // The re-INVITEs change nothing the negotiated facts say: no second one.
+        NEGOTIATED,
+        { type: 'reinvite', direction: 'sendonly' },
+        { type: 'reinvite', direction: 'sendrecv' },
+      ]);
+    },
+  },
+  {
+    name: 'a refused re-INVITE rejects with the status and changes nothing at the far end',
+    async run(lab) {
+      await lab.refuseNextReinvite('bob', 488);
+      expect(await lab.reinvite('alice', 'basic', true)).toMatchObject({ ok: false, error: { code: 'sip-error', status: 488 } });
+      expect(await lab.facts('bob', 'in1')).toHaveLength(4);
+      // The dialog is still usable.
+      expect(await lab.reinvite('alice', 'basic', false)).toEqual({ ok: true });
+      await lab.waitForFact('bob', 'in1', 'reinvite', 3);
+    },
+  },
+  {
+    name: 'mute: setSending(false) stops the microphone without signalling',
+    async run(lab) {
+      await lab.setSending('alice', 'basic', false);
+      expect(await lab.sending('alice', 'basic')).toBe(false);
+      await lab.setSending('alice', 'basic', true);
+      expect(await lab.sending('alice', 'basic')).toBe(true);
+      expect(await lab.facts('bob', 'in1')).toHaveLength(5);
+    },
+  },
+  {
+    name: 'DTMF both methods: RFC 4733 is not seen by the far end, INFO arrives one fact per digit',
+    async run(lab) {
+      expect(await lab.sendDtmf('alice', 'basic', '12', 'rfc2833')).toEqual({ ok: true });
+      expect(await lab.sendDtmf('alice', 'basic', '4#', 'info')).toEqual({ ok: true });
+      await lab.waitForFact('bob', 'in1', 'info', 2);
+      expect((await lab.facts('bob', 'in1')).slice(5)).toEqual([
+        { type: 'info', contentType: 'application/dtmf-relay', body: 'Signal=4\r\nDuration=100' },
+        { type: 'info', contentType: 'application/dtmf-relay', body: 'Signal=#\r\nDuration=100' },
+      ]);
+      expect(await lab.sendDtmf('alice', 'basic', '1x', 'rfc2833')).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    },
+  },
+  {
+    name: 'device switching: unknown ids are device-not-found, the default device works',
+    async run(lab) {
+      expect(await lab.setInputDevice('alice', 'basic', 'no-such-microphone')).toMatchObject({
+        ok: false,
+        error: { code: 'device-not-found' },
+      });
+      expect(await lab.setInputDevice('alice', 'basic', 'default')).toEqual({ ok: true });
+      expect(await lab.sending('alice', 'basic')).toBe(true);
+      expect(await lab.setOutputDevice('alice', 'basic', 'no-such-speaker')).toMatchObject({
+        ok: false,
+        error: { code: 'device-not-found' },
+      });
+      expect(await lab.setOutputDevice('alice', 'basic', 'default')).toEqual({ ok: true });
+    },
+  },
+  {
+    name: 'hangup by the caller: BYE; the callee sees bye then terminated',
+    async run(lab) {
+      const before = (await lab.facts('bob', 'in1')).length;
+      await hangUp(lab, 'basic', 'in1');
+      expect((await lab.facts('alice', 'basic')).at(-1)).toEqual(TERMINATED);
+      expect((await lab.facts('bob', 'in1')).slice(before)).toEqual([{ type: 'bye' }, TERMINATED]);
+    },
+  },
+  {
+    name: 'hangup by the callee: the caller sees bye then terminated',
+    async run(lab) {
+      const incoming = await connect(lab, 'callee-hangs-up');
+      expect(await lab.bye('bob', incoming)).toEqual({ ok: true });
+      await expectEnded(lab, 'alice', 'callee-hangs-up', [RINGING, { type: 'final', status: 200 }, ESTABLISHED, NEGOTIATED, { type: 'bye' }, TERMINATED]);
+      await expectEnded(lab, 'bob', incoming, [ESTABLISHED, NEGOTIATED, TERMINATED]);
+      await lab.disposeCall('alice', 'callee-hangs-up');
+      await lab.disposeCall('bob', incoming);
+    },
+  },
+  {
+    name: 'busy and decline: final 486 and 603',
+    async run(lab) {
+      for (const status of [486, 603]) {
+        const label = `refused-${status}`;
+        const incoming = await ring(lab, label);
+        expect(await lab.reject('bob', incoming, status)).toEqual({ ok: true });
+        await expectEnded(lab, 'alice', label, [RINGING, { type: 'final', status }, TERMINATED]);
+        await expectEnded(lab, 'bob', incoming, [TERMINATED]);
+      }
+    },
+  },
+  {
+    name: 'not found: final 404 without ringing',
+    async run(lab) {
+      expect(await lab.call('alice', 'nobody', uriOf('nobody'))).toEqual({ ok: true });
+      await expectEnded(lab, 'alice', 'nobody', [{ type: 'final', status: 404 }, TERMINATED]);
+    },
+  },
+  {
+    name: 'cancel: final 487 for the caller; the callee sees cancel then terminated',
+    async run(lab) {
+      const incoming = await ring(lab, 'canceled');
+      expect(await lab.cancel('alice', 'canceled')).toEqual({ ok: true });
+      await expectEnded(lab, 'alice', 'canceled', [RINGING, { type: 'final', status: 487 }, TERMINATED]);
+      await expectEnded(lab, 'bob', incoming, [{ type: 'cancel' }, TERMINATED]);
+    },
+  },
+  {
+    name: '200 crossing CANCEL: the caller sees final 200 and no established; the machine hangs up with BYE',
+    async run(lab) {
+      const incoming = await ring(lab, 'crossed');
+      await lab.answerAcrossCancel('alice', 'crossed', 'bob', incoming);
+      await lab.waitForFact('alice', 'crossed', 'final');
+      // The call machine's decision, as the chart takes it: bye().
+      expect(await lab.bye('alice', 'crossed')).toEqual({ ok: true });
+      await expectEnded(lab, 'alice', 'crossed', [RINGING, { type: 'final', status: 200 }, TERMINATED]);
+      await expectEnded(lab, 'bob', incoming, [ESTABLISHED, NEGOTIATED, { type: 'bye' }, TERMINATED]);
+      await lab.disposeCall('alice', 'crossed');
+      await lab.disposeCall('bob', incoming);
+    },
+  },
+  {
+    name: 'remote identity: an E.164 user shows as the number; an extension (1002) and a name as the SIP URI',
+    async run(lab) {
+      for (const [party, identity] of [
+        ['numeric', uriOf('1002')],
+        ['e164', '+15550001002'],
+      ] as const) {
+        const label = `from-${party}`;
+        expect(await lab.call(party, label, uriOf('bob'))).toEqual({ ok: true });
+        const incoming = await lab.nextIncoming('bob');
+        expect((await lab.identity('bob', incoming)).remoteIdentity).toBe(identity);
+        expect(await lab.reject('bob', incoming, 486)).toEqual({ ok: true });
+        await lab.waitForFact(party, label, 'terminated');
+      }
+      expect(await lab.call('alice', 'to-numeric', uriOf('1002'))).toEqual({ ok: true });
+      expect((await lab.identity('alice', 'to-numeric')).remoteIdentity).toBe(uriOf('1002'));
+      const incoming = await lab.nextIncoming('numeric');
+      expect((await lab.identity('numeric', incoming)).remoteIdentity).toBe(uriOf('alice'));
+      expect(await lab.reject('numeric', incoming, 603)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'to-numeric', 'terminated');
+    },
+  },
+  {
+    name: 'transport loss: every connected user agent reports transport-failed',
+    async run(lab) {
+      await lab.loseTransport();
+      for (const party of ['alice', 'bob'] as const) {
+        expect(await lab.transportLost(party)).toMatchObject([{ code: 'transport-failed' }]);
+      }
+    },
+  },
+];
