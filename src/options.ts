@@ -89,15 +89,15 @@ export interface DeviceDefaults {
  * The defaults, frozen. The quality warnings' values live with their
  * reasons in the warning catalogue (`src/quality/warnings.ts`).
  */
-export const DEFAULTS: DeviceDefaults = Object.freeze({
+export const DEFAULTS: DeviceDefaults = /* @__PURE__ */ Object.freeze({
   headerPrefix: 'X-Callchart-',
-  iceServers: Object.freeze([]),
+  iceServers: /* @__PURE__ */ Object.freeze([]),
   iceTransportPolicy: 'all',
-  reconnect: Object.freeze({ baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 5 }),
+  reconnect: /* @__PURE__ */ Object.freeze({ baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 5 }),
   qualityIntervalMs: 1000,
-  qualityWarnings: Object.freeze({ gracePeriodMs: DEFAULT_GRACE_PERIOD_MS, thresholds: DEFAULT_QUALITY_THRESHOLDS }),
+  qualityWarnings: /* @__PURE__ */ Object.freeze({ gracePeriodMs: DEFAULT_GRACE_PERIOD_MS, thresholds: DEFAULT_QUALITY_THRESHOLDS }),
   reportIntervalMs: 3000,
-  dtmf: Object.freeze({ method: 'rfc2833', durationMs: 100, gapMs: 70 }),
+  dtmf: /* @__PURE__ */ Object.freeze({ method: 'rfc2833', durationMs: 100, gapMs: 70 }),
   iceGatheringTimeoutMs: 500,
   registerExpires: 600,
   userAgentString: 'callchart',

@@ -19,12 +19,8 @@ import { callSetup, dtmfMethodFor, EMPTY_REPORT_STATE, MEDIA_NOT_NEGOTIATED, med
 
 export { reportOf, warningActorId } from './call.setup';
 
-/**
- * The call statechart: pending → ringing → accepted (hold ∥ mute ∥ recording ∥
- * reporting, with the stats and warning actors) → disconnected | failed. The
- * Device spawns one per call; `callStatus()` maps its state to the public status.
- */
-export const callMachine = /* @__PURE__ */ callSetup.createMachine({
+/** The call statechart (above); the Device spawns one per call, `callStatus()` maps it to the public status. */
+export const callMachine = /* @__PURE__ */ callSetup().createMachine({
   id: 'call',
   context: ({ input }) => ({
     port: input.port,
@@ -89,7 +85,7 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
               on: {
                 'PORT.TERMINATED': {
                   target: '#call.failed',
-                  actions: { type: 'setError', params: { error: mediaFailedError(MEDIA_NOT_NEGOTIATED) } },
+                  actions: { type: 'setError', params: () => ({ error: mediaFailedError(MEDIA_NOT_NEGOTIATED) }) },
                 },
               },
             },
@@ -108,7 +104,7 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
               target: '#call.failed',
               actions: {
                 type: 'setError',
-                params: { error: new VoiceSDKError('timeout', 'The incoming call was not answered in time') },
+                params: () => ({ error: new VoiceSDKError('timeout', 'The incoming call was not answered in time') }),
               },
             },
           },
@@ -140,7 +136,7 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
         ],
         'PORT.TERMINATED': {
           target: 'failed',
-          actions: { type: 'setError', params: { error: mediaFailedError(MEDIA_NOT_NEGOTIATED) } },
+          actions: { type: 'setError', params: () => ({ error: mediaFailedError(MEDIA_NOT_NEGOTIATED) }) },
         },
         'PORT.MEDIA': { guard: 'isMediaFailure', target: 'failed', actions: 'failByMedia' },
         DISCONNECT: { target: 'canceling', actions: { type: 'setEnd', params: { reason: 'canceled' } } },
@@ -162,7 +158,7 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
         // The stack hung up by itself: the far end's SDP was unusable or no ACK came.
         'PORT.TERMINATED': {
           target: 'failed',
-          actions: { type: 'setError', params: { error: mediaFailedError(MEDIA_NOT_NEGOTIATED) } },
+          actions: { type: 'setError', params: () => ({ error: mediaFailedError(MEDIA_NOT_NEGOTIATED) }) },
         },
         'PORT.REFER': { actions: 'declineRefer' },
         QUALITY: {

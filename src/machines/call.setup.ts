@@ -77,7 +77,13 @@ export function dtmfMethodFor(context: CallContext): DtmfMethod {
   return method === 'unavailable' ? context.dtmf.method : method;
 }
 
-export const callSetup = /* @__PURE__ */ setup({
+/**
+ * The call machine's `setup()`, made when the machine is (call.machine.ts):
+ * a function, so that a bundle that never uses the machine drops it whole
+ * (its action creators would otherwise count as side effects at load).
+ */
+export const callSetup = () =>
+  setup({
   types: {
     context: {} as CallContext,
     events: {} as CallEvent,
