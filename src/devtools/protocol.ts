@@ -73,7 +73,7 @@ export function toMessage(event: InspectionEvent): InspectorMessage | undefined 
         rootId: event.rootId,
         name: String(name),
         ...(isMachine ? { definition: JSON.stringify(chartDefinition(config)) } : {}),
-        snapshot: snapshotSummary(actor.getSnapshot?.()),
+        // The snapshot cannot be read while the actor initialises; the first @xstate.snapshot brings it.
         createdAt,
       };
     }

@@ -1,0 +1,115 @@
+// @vitest-environment happy-dom
+// The viewer in a DOM, fed by a Device on the fake network: in the same page
+// (viewer.inspect) and through a BroadcastChannel (createInspector). What is
+// highlighted is compared with the actors' own snapshots, not with names.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Device } from '../../../src/index';
+import { createInspector, mountViewer, type Viewer } from '../../../src/devtools';
+import { activePaths } from '../../../src/devtools';
+import { PASSWORDS, answeredCall, flushUntil, newNetwork, registeredDevice, settle, useFakeTime } from '../api/harness';
+
+useFakeTime();
+
+const activeOf = (viewer: Viewer, sessionId: string): string[] =>
+  [...viewer.element.querySelectorAll<HTMLElement>(`[data-session-id="${sessionId}"] .cc-node.is-active`)].map((node) => node.dataset['statePath']!);
+
+/** The paths the actor's snapshot says are active, in the viewer's document order. */
+const expectedActive = (viewer: Viewer, actor: { sessionId: string; getSnapshot(): { value: unknown } }): string[] => {
+  const active = activePaths(actor.getSnapshot().value);
+  return [...viewer.element.querySelectorAll<HTMLElement>(`[data-session-id="${actor.sessionId}"] .cc-node`)]
+    .map((node) => node.dataset['statePath']!)
+    .filter((path) => active.has(path));
+};
+
+describe('mountViewer in the same page', () => {
+  let device: Device | undefined;
+  let viewer: Viewer | undefined;
+  afterEach(async () => {
+    if (device) await settle(device.destroy(), 'destroy');
+    viewer?.destroy();
+    device = undefined;
+  });
+
+  it('draws the device and each call, highlights what their snapshots say, and lists the events in order without credentials', async () => {
+    const network = newNetwork();
+    const host = document.createElement('div');
+    document.body.append(host);
+    viewer = mountViewer(host);
+    device = await registeredDevice(network, 'alice', { inspect: viewer.inspect });
+    const deviceChart = host.querySelector<HTMLElement>(`[data-session-id="${device.actor.sessionId}"]`);
+    expect(deviceChart?.dataset['machine']).toBe((device.actor as unknown as { logic: { config: { id: string } } }).logic.config.id);
+    expect(activeOf(viewer, device.actor.sessionId)).toEqual(expectedActive(viewer, device.actor));
+    expect(activeOf(viewer, device.actor.sessionId).length).toBeGreaterThan(1);
+
+    const { call, far } = await answeredCall(device, network.remote('bob'));
+    await settle(call.hold(true), 'hold');
+    const callChart = host.querySelector<HTMLElement>(`[data-session-id="${call.actor.sessionId}"]`)!;
+    expect(callChart.dataset['actor']).toBe(call.actor.id);
+    expect(activeOf(viewer, call.actor.sessionId)).toEqual(expectedActive(viewer, call.actor));
+    // Nested: a parallel state's regions are boxes inside its box.
+    expect(callChart.querySelector('.cc-parallel .cc-kids .cc-node')).not.toBeNull();
+
+    far.hangup();
+    await flushUntil(() => call.getStatus() === 'disconnected', 'the far end hangs up');
+    expect(callChart.dataset['status']).toBe('done');
+    expect(activeOf(viewer, call.actor.sessionId)).toEqual(expectedActive(viewer, call.actor));
+
+    const entries = [...host.querySelectorAll<HTMLElement>('.cc-entry')];
+    const seqs = entries.map((entry) => Number(entry.dataset['seq']));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const types = entries.filter((entry) => entry.dataset['target'] === call.actor.id).map((entry) => entry.dataset['eventType']);
+    expect(types.indexOf('HOLD')).toBeGreaterThan(-1);
+    expect(types.indexOf('REMOTE_ENDED')).toBeGreaterThan(types.indexOf('HOLD'));
+    // An event that carries credentials (as a hostile or careless adapter might send) shows without them.
+    const leaky = { type: 'LEAKY', options: { password: PASSWORDS.alice }, raw: `REGISTER sip:x SIP/2.0\r\nAuthorization: Digest response="${PASSWORDS.bob}"\r\n` };
+    viewer.inspect({ type: '@xstate.event', actorRef: call.actor, sourceRef: undefined, event: leaky, rootId: device.actor.sessionId });
+    expect(host.querySelector('.cc-entry[data-event-type="LEAKY"]')?.textContent).toContain('[redacted]');
+    expect(host.innerHTML).not.toContain(PASSWORDS.alice);
+    expect(host.innerHTML).not.toContain(PASSWORDS.bob);
+  });
+
+  it('keeps only the newest ended calls and filters the timeline', async () => {
+    const network = newNetwork();
+    const host = document.createElement('div');
+    viewer = mountViewer(host, { keepEnded: 1 });
+    device = await registeredDevice(network, 'alice', { inspect: viewer.inspect });
+    const bob = network.remote('bob');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { call } = await answeredCall(device, bob);
+      ids.push(call.actor.sessionId);
+      await settle(call.disconnect(), 'hang up');
+    }
+    const shown = [...host.querySelectorAll<HTMLElement>('.cc-chart')].map((chart) => chart.dataset['sessionId']);
+    expect(shown).toEqual([device.actor.sessionId, ids[2]]);
+
+    const filter = host.querySelector('input')!;
+    filter.value = 'DISCONNECT';
+    filter.dispatchEvent(new Event('input'));
+    const visible = [...host.querySelectorAll<HTMLElement>('.cc-entry')].filter((entry) => !entry.hidden);
+    expect(visible.length).toBeGreaterThan(0);
+    expect(visible.every((entry) => entry.dataset['eventType']!.includes('DISCONNECT'))).toBe(true);
+  });
+});
+
+describe('createInspector → BroadcastChannel → mountViewer({ channel })', () => {
+  it('a viewer that opens after the device was created is sent the live actors and follows them', async () => {
+    const channel = `test-${Math.random()}`;
+    const inspect = createInspector({ channel });
+    const network = newNetwork();
+    const device = await registeredDevice(network, 'alice', { inspect });
+    const host = document.createElement('div');
+    const viewer = mountViewer(host, { channel });
+    const arrived = (): boolean => host.querySelector(`[data-session-id="${device.actor.sessionId}"] .is-active`) !== null;
+    await flushUntil(arrived, 'the replay to reach the viewer');
+    expect(activeOf(viewer, device.actor.sessionId)).toEqual(expectedActive(viewer, device.actor));
+
+    const { call } = await answeredCall(device, network.remote('bob'));
+    await flushUntil(() => activeOf(viewer, call.actor.sessionId).join() === expectedActive(viewer, call.actor).join(), 'the call chart');
+    expect(activeOf(viewer, call.actor.sessionId).length).toBeGreaterThan(1);
+    expect(host.innerHTML).not.toContain(PASSWORDS.alice);
+    await settle(device.destroy(), 'destroy');
+    inspect.close();
+    viewer.destroy();
+  });
+});
