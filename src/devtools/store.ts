@@ -62,6 +62,8 @@ export class InspectionStore {
   readonly timeline: TimelineEntry[] = [];
   readonly #depth: number;
   readonly #maxEvents: number;
+  /** Names of actors not kept (invoked actors that send events: `sessionListener`, `connectActor`), bounded. */
+  readonly #names = new Map<string, string>();
   #seq = 0;
 
   constructor(options: StoreOptions = {}) {
@@ -98,7 +100,11 @@ export class InspectionStore {
           depth: parent ? parent.depth + 1 : message.parentId === undefined ? 0 : Number.POSITIVE_INFINITY,
         };
         // Actors that are not shown and can have no shown children are not kept (request actors, stats…).
-        if (!this.shows(actor) && actor.depth >= this.#depth) return undefined;
+        if (!this.shows(actor) && actor.depth >= this.#depth) {
+          this.#names.set(actor.sessionId, actor.name);
+          if (this.#names.size > 1000) this.#names.delete(this.#names.keys().next().value!);
+          return undefined;
+        }
         this.actors.set(actor.sessionId, actor);
         return { kind: 'actor', actor };
       }
@@ -131,7 +137,7 @@ export class InspectionStore {
 
   /** The name shown for an actor's session id (its own name, or the id itself). */
   nameOf(sessionId: string | undefined): string | undefined {
-    return sessionId === undefined ? undefined : (this.actors.get(sessionId)?.name ?? sessionId);
+    return sessionId === undefined ? undefined : (this.actors.get(sessionId)?.name ?? this.#names.get(sessionId) ?? sessionId);
   }
 
   /** Forgets an actor (an ended call the viewer no longer shows). */
@@ -141,6 +147,7 @@ export class InspectionStore {
 
   clear(): void {
     this.actors.clear();
+    this.#names.clear();
     this.timeline.length = 0;
   }
 }

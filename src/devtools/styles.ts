@@ -1,12 +1,12 @@
 /** The viewer's stylesheet, scoped under `.cc-devtools` (inserted with the panel: nothing to load). */
 export const VIEWER_CSS = `
-.cc-devtools { font: 12px/1.35 system-ui, sans-serif; color: #1d2330; display: grid; gap: 10px; }
-.cc-devtools .cc-charts { display: grid; gap: 10px; }
+.cc-devtools { font: 12px/1.35 system-ui, sans-serif; color: #1d2330; display: grid; grid-template-columns: minmax(0, 1fr); gap: 10px; min-width: 0; max-width: 100%; }
+.cc-devtools .cc-charts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 10px; min-width: 0; }
 .cc-devtools .cc-chart { border: 1px solid #c9cfdb; border-radius: 6px; padding: 6px; background: #fbfcfe; }
 .cc-devtools .cc-chart[data-status="done"], .cc-devtools .cc-chart[data-status="stopped"], .cc-devtools .cc-chart[data-status="error"] { opacity: .6; }
 .cc-devtools .cc-chart > h3 { margin: 0 0 4px; font-size: 13px; display: flex; gap: 6px; align-items: baseline; }
 .cc-devtools .cc-chart > h3 small { color: #667085; font-weight: normal; }
-.cc-devtools .cc-node { border: 1px solid #b8c0cf; border-radius: 5px; padding: 2px 4px; background: #fff; min-width: 56px; }
+.cc-devtools .cc-node { max-width: 100%; box-sizing: border-box; border: 1px solid #b8c0cf; border-radius: 5px; padding: 2px 4px; background: #fff; min-width: 56px; }
 .cc-devtools .cc-node.cc-root { border: none; padding: 0; background: none; }
 .cc-devtools .cc-node.cc-final { border-style: double; border-width: 3px; }
 .cc-devtools .cc-head { display: flex; flex-wrap: wrap; gap: 2px 6px; align-items: baseline; }
@@ -22,11 +22,11 @@ export const VIEWER_CSS = `
 .cc-devtools .cc-timeline-box > header { display: flex; gap: 6px; align-items: center; }
 .cc-devtools .cc-timeline-box h3 { margin: 0; font-size: 13px; }
 .cc-devtools .cc-timeline { margin: 4px 0 0; padding: 0; list-style: none; max-height: 320px; overflow: auto; border: 1px solid #e4e7ec; border-radius: 6px; }
-.cc-devtools .cc-entry { padding: 2px 6px; border-bottom: 1px solid #f2f4f7; }
+.cc-devtools .cc-entry { padding: 2px 6px; border-bottom: 1px solid #f2f4f7; overflow: hidden; }
 .cc-devtools .cc-entry time { color: #667085; font: 11px ui-monospace, monospace; margin-right: 6px; }
 .cc-devtools .cc-entry .cc-type { font-weight: 600; }
 .cc-devtools .cc-entry .cc-target { color: #475467; margin-right: 4px; }
-.cc-devtools .cc-entry summary { cursor: pointer; color: #475467; font: 11px ui-monospace, monospace; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.cc-devtools .cc-entry summary { display: block; max-width: 100%; cursor: pointer; color: #475467; font: 11px ui-monospace, monospace; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .cc-devtools .cc-entry pre { margin: 2px 0; font: 11px ui-monospace, monospace; white-space: pre-wrap; word-break: break-all; }
 .cc-devtools .cc-empty { color: #667085; }
 `;
