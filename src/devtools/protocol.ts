@@ -122,7 +122,7 @@ export function parseMessage(data: unknown): InspectorMessage | undefined {
         ...(typeof data['rootId'] === 'string' ? { rootId: data['rootId'] } : {}),
         name: typeof data['name'] === 'string' ? data['name'] : sessionId,
         ...(typeof data['definition'] === 'string' ? { definition: data['definition'] } : {}),
-        snapshot: snapshotSummary(data['snapshot']),
+        ...(isRecord(data['snapshot']) ? { snapshot: snapshotSummary(data['snapshot']) } : {}),
         ...when,
       };
     case '@xstate.snapshot':

@@ -94,7 +94,8 @@ export function scrub(value: unknown, limits: ScrubLimits = {}): unknown {
         const name = (Object.getPrototypeOf(object) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
         return `[${typeof name === 'string' && name !== '' ? name : 'object'}]`;
       }
-      const out: Record<string, unknown> = {};
+      // No prototype: a key named `__proto__` stays a key.
+      const out = Object.create(null) as Record<string, unknown>;
       const keys = Object.keys(object);
       for (const key of keys.slice(0, maxItems)) {
         let item: unknown;

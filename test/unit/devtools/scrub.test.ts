@@ -36,9 +36,11 @@ describe('scrub', () => {
     fc.assert(
       fc.property(jsonArb, (value) => {
         const clean = scrub(value, { depth: 10, items: 1000, stringLength: 100_000 });
-        expect(JSON.parse(JSON.stringify(clean ?? null))).toEqual(JSON.parse(JSON.stringify(value ?? null)));
+        expect(JSON.stringify(clean ?? null)).toEqual(JSON.stringify(value ?? null));
       }),
+      { numRuns: 2000 },
     );
+    expect(JSON.stringify(scrub(JSON.parse('{"__proto__":{"a":1}}')))).toBe('{"__proto__":{"a":1}}');
   });
 
   it('removes Authorization and Proxy-Authorization lines of SIP text, whatever their case', () => {
