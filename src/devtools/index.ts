@@ -3,8 +3,8 @@
  * same page (`mountViewer(el).inspect`) or in another window
  * (`createInspector()` here, `mountViewer(el, { channel })` there).
  */
-export { mountViewer } from './viewer';
-export type { Viewer, ViewerOptions } from './viewer';
+export { mountViewer, openViewerWindow } from './viewer';
+export type { Viewer, ViewerOptions, ViewerWindowOptions } from './viewer';
 export { createInspector, DEFAULT_CHANNEL } from './inspector';
 export type { Inspector, InspectorOptions } from './inspector';
 export { toMessage, parseMessage, VIEWER_HELLO } from './protocol';

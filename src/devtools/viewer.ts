@@ -245,3 +245,23 @@ export function mountViewer(element: HTMLElement, options: ViewerOptions = {}): 
     },
   };
 }
+
+export interface ViewerWindowOptions extends ViewerOptions {
+  /** `window.open` target name. @default 'callchart-devtools' */
+  name?: string;
+  /** `window.open` features. @default 'popup,width=960,height=900' */
+  features?: string;
+}
+
+/**
+ * Opens an empty popup (no URL: nothing is loaded) and mounts the viewer in
+ * it, drawn from this page; pass its `inspect` to the Device. Call it from a
+ * click (popup blockers); undefined when the popup was blocked.
+ */
+export function openViewerWindow(options: ViewerWindowOptions = {}): Viewer | undefined {
+  const popup = globalThis.open?.('', options.name ?? 'callchart-devtools', options.features ?? 'popup,width=960,height=900');
+  if (!popup) return undefined;
+  popup.document.title = 'callchart devtools';
+  popup.document.body.replaceChildren();
+  return mountViewer(popup.document.body, options);
+}

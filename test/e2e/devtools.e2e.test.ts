@@ -1,7 +1,7 @@
 // callchart/devtools in Chromium with a real call through Kamailio: alice's
 // device is inspected by a viewer panel in her page and, through
 // createInspector() and a BroadcastChannel, by a viewer in another window (an
-// iframe). From the DOM: the highlighted states are what the actors'
+// iframe), and by a viewer drawn into a blank popup (openViewerWindow). From the DOM: the highlighted states are what the actors'
 // snapshots say at every step of the call (registered → ringing → accepted →
 // hold on → disconnected), the timeline is in order, no password anywhere.
 // Screenshots: test-results/devtools-*.png.
@@ -43,7 +43,7 @@ type LabApi = {
   status(name: string): string | undefined;
   hold(name: string, on: boolean): Promise<void>;
   hangup(name: string): Promise<void>;
-  highlights(which: 'device' | 'call'): { panel: Highlight; remote: Highlight | undefined };
+  highlights(which: 'device' | 'call'): { panel: Highlight; remote: Highlight | undefined; popup: Highlight | undefined };
   timeline(root?: 'panel' | 'remote'): [number, string, string, string][];
   ids(): { device: string; call?: string; callId?: string };
   html(): string;
@@ -88,10 +88,10 @@ describe('callchart/devtools follows a real call', () => {
   const settledHighlight = (which: 'device' | 'call', accept: (active: string[]) => boolean, description: string) =>
     waitFor(
       async () => {
-        const { panel, remote } = await lab(page, 'highlights', which);
+        const { panel, remote, popup } = await lab(page, 'highlights', which);
         const agrees = (h: Highlight | undefined): boolean =>
-          h !== undefined && h.drawn && h.shown.length > 0 && h.shown.join() === h.expected.join();
-        return agrees(panel) && agrees(remote) && remote!.shown.join() === panel.shown.join() && accept(panel.shown) ? panel : undefined;
+          h !== undefined && h.drawn && h.shown.length > 0 && h.shown.join() === h.expected.join() && h.shown.join() === panel.shown.join();
+        return agrees(panel) && agrees(remote) && agrees(popup) && accept(panel.shown) ? panel : undefined;
       },
       { ...WAIT, description: `${which} chart: ${description}` },
     );

@@ -1,10 +1,12 @@
 // Two devices of the built SDK in one page; alice is inspected by a viewer
 // panel in this page and, through createInspector(), by the viewer in the iframe.
 import { Device } from '/dist/index.js';
-import { activePaths, createInspector, mountViewer } from '/dist/devtools.js';
+import { activePaths, createInspector, mountViewer, openViewerWindow } from '/dist/devtools.js';
 
 const panel = mountViewer(document.getElementById('panel'));
 const remote = createInspector();
+// A third viewer: a blank popup drawn from this page (no URL loaded).
+const popup = openViewerWindow();
 const devices = {};
 const calls = {};
 let incoming;
@@ -36,7 +38,7 @@ window.lab = {
     const inspected = name === 'alice';
     devices[name] = new Device({
       ...options,
-      ...(inspected ? { inspect: (event) => { panel.inspect(event); remote(event); } } : {}),
+      ...(inspected ? { inspect: (event) => { panel.inspect(event); remote(event); popup?.inspect(event); } } : {}),
     });
     devices[name].on('incoming', (call) => {
       incoming = call;
@@ -62,7 +64,11 @@ window.lab = {
   highlights(which) {
     const actor = which === 'device' ? devices.alice.actor : calls.alice.actor;
     const root = remoteRoot();
-    return { panel: highlight(document.getElementById('panel'), actor), remote: root ? highlight(root, actor) : undefined };
+    return {
+      panel: highlight(document.getElementById('panel'), actor),
+      remote: root ? highlight(root, actor) : undefined,
+      popup: popup ? highlight(popup.element, actor) : undefined,
+    };
   },
   /** The panel's timeline: [seq, target, type, time text] in DOM order. */
   timeline: (root = 'panel') =>
@@ -74,7 +80,7 @@ window.lab = {
     ]),
   ids: () => ({ device: devices.alice.actor.sessionId, call: calls.alice?.actor.sessionId, callId: calls.alice?.id }),
   /** Everything in both viewers' DOM, for the credential check. */
-  html: () => document.documentElement.outerHTML + (remoteRoot()?.parentElement.outerHTML ?? ''),
+  html: () => document.documentElement.outerHTML + (remoteRoot()?.parentElement.outerHTML ?? '') + (popup?.element.ownerDocument.documentElement.outerHTML ?? ''),
   async destroy() {
     await Promise.all(Object.values(devices).map((d) => d.destroy()));
   },
