@@ -113,3 +113,22 @@ describe('createInspector → BroadcastChannel → mountViewer({ channel })', ()
     viewer.destroy();
   });
 });
+
+describe('mountViewer with hostile messages', () => {
+  it('shows markup in names, state keys and payloads as text, never as elements', () => {
+    const host = document.createElement('div');
+    const viewer = mountViewer(host);
+    const evil = '<img src=x onerror="globalThis.pwned=1">';
+    viewer.receive({ type: '@xstate.actor', sessionId: 's1', name: evil, definition: JSON.stringify({ id: evil, states: { [evil]: { on: { [evil]: {} } } } }) });
+    viewer.receive({ type: '@xstate.snapshot', sessionId: 's1', snapshot: { status: 'active', value: evil } });
+    viewer.receive({ type: '@xstate.event', sessionId: 's1', event: { type: evil, payload: evil } });
+    viewer.receive({ type: '@xstate.actor', sessionId: 's2', name: 'broken', definition: '{not json' });
+    expect(host.querySelector('img')).toBeNull();
+    expect(host.querySelector('.cc-node.is-active .cc-key')?.textContent).toBe(evil);
+    expect(host.querySelector('.cc-entry')?.getAttribute('data-event-type')).toBe(evil);
+    // A definition that is not JSON draws no chart.
+    expect(host.querySelector('[data-session-id="s2"]')).toBeNull();
+    viewer.destroy();
+    expect(host.childElementCount).toBe(0);
+  });
+});
