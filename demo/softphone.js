@@ -1,6 +1,6 @@
 // The demo softphone: plain DOM code over the public callchart API.
 import { Device } from '/dist/index.js';
-import { mountViewer } from '/dist/devtools.js';
+import { DEFAULT_CHANNEL, createInspector, mountViewer, openViewerWindow } from '/dist/devtools.js';
 
 const $ = (id) => document.getElementById(id);
 const config = await (await fetch('/demo-config/config.json')).json();
@@ -10,8 +10,14 @@ let device;
 let call;
 let incoming;
 let digitsSent = '';
-// The live statechart viewer, in the page: the Device's inspect option feeds it.
+// The live statechart viewer, in the page; and on the BroadcastChannel, for
+// viewers in other windows (one opened late is sent the live charts).
 const viewer = mountViewer($('viewer'));
+const broadcast = createInspector({ channel: DEFAULT_CHANNEL });
+const inspect = (event) => {
+  viewer.inspect(event);
+  broadcast(event);
+};
 
 function log(text) {
   const item = document.createElement('li');
@@ -106,7 +112,7 @@ $('register').addEventListener('click', async () => {
   viewer.clear();
   const user = $('user').value;
   device = new Device({
-    inspect: viewer.inspect,
+    inspect,
     server: config.wsUrl,
     uri: `sip:${user}@${config.domain}`,
     password: $('password').value,
@@ -141,6 +147,10 @@ $('register').addEventListener('click', async () => {
     log(`register failed: ${error.code}`);
   }
   renderDevice();
+});
+
+$('open-viewer').addEventListener('click', () => {
+  if (!openViewerWindow({ channel: DEFAULT_CHANNEL })) log('the viewer window was blocked by the browser');
 });
 
 $('unregister').addEventListener('click', () => device?.unregister().catch((error) => log(error.message)));

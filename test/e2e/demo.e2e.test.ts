@@ -203,6 +203,22 @@ describe('demo softphone', () => {
     await alice.screenshot({ path: SCREENSHOT, fullPage: true });
   });
 
+  it('opens the viewer in a window of its own, which is sent the live charts', async () => {
+    const [popup] = await Promise.all([alice.waitForEvent('popup'), alice.getByTestId('open-viewer').click()]);
+    const active = await waitFor(
+      () =>
+        popup.evaluate(() => {
+          const machines = ['device', 'call'].map((machine) => document.querySelector(`.cc-chart[data-machine="${machine}"]`));
+          const paths = [...document.querySelectorAll<HTMLElement>('.cc-node.is-active')].map((node) => node.dataset['statePath']!);
+          return machines.every(Boolean) ? paths : undefined;
+        }),
+      { timeoutMs: 15_000, intervalMs: 50, description: 'the popup viewer to draw the device and the call' },
+    );
+    expect(active.some((path) => `.${path}`.endsWith('.registered'))).toBe(true);
+    expect(active).toContain('accepted');
+    await popup.close();
+  });
+
   it('hangs up: both phones go back to no call', async () => {
     await alice.getByTestId('hangup').click();
     for (const page of [alice, bob]) {
