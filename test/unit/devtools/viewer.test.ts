@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Device } from '../../../src/index';
 import { createInspector, mountViewer, type Viewer } from '../../../src/devtools';
-import { activePaths } from '../../../src/devtools';
+import { activePaths, chartTree, type ChartNode } from '../../../src/devtools';
 import { PASSWORDS, answeredCall, flushUntil, newNetwork, registeredDevice, settle, useFakeTime } from '../api/harness';
 
 useFakeTime();
@@ -46,6 +46,14 @@ describe('mountViewer in the same page', () => {
     const callChart = host.querySelector<HTMLElement>(`[data-session-id="${call.actor.sessionId}"]`)!;
     expect(callChart.dataset['actor']).toBe(call.actor.id);
     expect(activeOf(viewer, call.actor.sessionId)).toEqual(expectedActive(viewer, call.actor));
+    // Each state box lists what its state accepts, as the chart read from the machine says.
+    const tree = chartTree((call.actor as unknown as { logic: { config: unknown } }).logic.config);
+    const walk = (node: ChartNode): ChartNode[] => [node, ...node.children.flatMap(walk)];
+    for (const node of walk(tree)) {
+      const box = callChart.querySelector<HTMLElement>(`.cc-node[data-state-path="${node.path}"]`)!;
+      const listed = [...box.querySelectorAll(':scope > .cc-head > .cc-events > li')].map((item) => item.textContent);
+      expect(listed, node.path).toEqual(node.events);
+    }
     // Nested: a parallel state's regions are boxes inside its box.
     expect(callChart.querySelector('.cc-parallel .cc-kids .cc-node')).not.toBeNull();
 
