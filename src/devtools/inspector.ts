@@ -22,6 +22,8 @@ export interface InspectorOptions {
 export type Inspector = ((event: InspectionEvent) => void) & { close(): void };
 
 const ENDED = new Set(['done', 'error', 'stopped']);
+/** Live actors remembered for replay. */
+const MAX_LIVE = 1000;
 
 /**
  * `new Device({ …, inspect: createInspector() })` and, in another window,
@@ -59,7 +61,11 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
     try {
       const message = toMessage(event);
       if (!message) return;
-      if (message.type === '@xstate.actor') live.set(message.sessionId, { actor: message });
+      if (message.type === '@xstate.actor') {
+        live.set(message.sessionId, { actor: message });
+        // Stopped actors leave with their last snapshot; the bound is for actors that never say so.
+        if (live.size > MAX_LIVE) live.delete(live.keys().next().value!);
+      }
       if (message.type === '@xstate.snapshot') {
         const entry = live.get(message.sessionId);
         if (entry && message.snapshot.status && ENDED.has(message.snapshot.status)) live.delete(message.sessionId);

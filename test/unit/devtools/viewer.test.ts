@@ -122,6 +122,25 @@ describe('createInspector → BroadcastChannel → mountViewer({ channel })', ()
   });
 });
 
+describe('createInspector replay', () => {
+  it('sends a late viewer the live actors only: not a call that ended', async () => {
+    const channel = `test-${Math.random()}`;
+    const inspect = createInspector({ channel });
+    const network = newNetwork();
+    const device = await registeredDevice(network, 'alice', { inspect });
+    const { call } = await answeredCall(device, network.remote('bob'));
+    await settle(call.disconnect(), 'hang up');
+    const host = document.createElement('div');
+    const viewer = mountViewer(host, { channel });
+    await flushUntil(() => host.querySelector('.cc-chart .is-active') !== null, 'the replay');
+    const charts = [...host.querySelectorAll<HTMLElement>('.cc-chart')].map((chart) => chart.dataset['sessionId']);
+    expect(charts).toEqual([device.actor.sessionId]);
+    await settle(device.destroy(), 'destroy');
+    inspect.close();
+    viewer.destroy();
+  });
+});
+
 describe('mountViewer with hostile messages', () => {
   it('shows markup in names, state keys and payloads as text, never as elements', () => {
     const host = document.createElement('div');
