@@ -88,7 +88,8 @@ export function mountViewer(element: HTMLElement, options: ViewerOptions = {}): 
   const drawNode = (node: ChartNode, chartId: string, nodes: Map<string, HTMLElement>): HTMLElement => {
     const box = el(doc, 'div', `cc-node cc-${node.type}${node.path === '' ? ' cc-root' : ''}${node.children.length === 0 ? ' cc-leaf' : ''}`);
     box.dataset['statePath'] = node.path;
-    box.id = `${chartId}--${domId(node.path) || 'root'}`;
+    // The state path itself, dots kept (`cc-chart-x_3--accepted.hold.on`): stable per chart and state.
+    box.id = `${chartId}--${node.path.replace(/[^A-Za-z0-9_.-]/g, '_') || 'root'}`;
     const head = el(doc, 'div', 'cc-head');
     if (node.path !== '') head.append(el(doc, 'span', 'cc-key', node.key));
     if (node.invokes.length > 0) head.append(el(doc, 'span', 'cc-invokes', `⚙ ${node.invokes.join(', ')}`));

@@ -52,6 +52,7 @@ describe('mountViewer in the same page', () => {
     for (const node of walk(tree)) {
       const box = callChart.querySelector<HTMLElement>(`.cc-node[data-state-path="${node.path}"]`)!;
       const listed = [...box.querySelectorAll(':scope > .cc-head > .cc-events > li')].map((item) => item.textContent);
+      expect(box.id).toBe(`${callChart.id}--${node.path || 'root'}`);
       expect(listed, node.path).toEqual(node.events);
     }
     // Nested: a parallel state's regions are boxes inside its box.
