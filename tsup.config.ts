@@ -1,9 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // The three public entries; package.json `exports` (and `typesVersions`, for
+  // The public entries; package.json `exports` (and `typesVersions`, for
   // TypeScript's node10 resolution) name the same files.
-  entry: { index: 'src/index.ts', testing: 'src/testing.ts', adapter: 'src/adapter.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing.ts', adapter: 'src/adapter.ts', devtools: 'src/devtools/index.ts', react: 'src/react/index.ts' },
   format: ['esm', 'cjs'],
   // `@internal` members stay out of the shipped .d.ts.
   dts: { compilerOptions: { stripInternal: true } },

@@ -1,5 +1,6 @@
 // The demo softphone: plain DOM code over the public callchart API.
 import { Device } from '/dist/index.js';
+import { DEFAULT_CHANNEL, createInspector, mountViewer, openViewerWindow } from '/dist/devtools.js';
 
 const $ = (id) => document.getElementById(id);
 const config = await (await fetch('/demo-config/config.json')).json();
@@ -9,11 +10,21 @@ let device;
 let call;
 let incoming;
 let digitsSent = '';
+// The live statechart viewer, in the page; and on the BroadcastChannel, for
+// viewers in other windows (one opened late is sent the live charts).
+const viewer = mountViewer($('viewer'));
+const broadcast = createInspector({ channel: DEFAULT_CHANNEL });
+const inspect = (event) => {
+  viewer.inspect(event);
+  broadcast(event);
+};
 
 function log(text) {
   const item = document.createElement('li');
   item.textContent = `${new Date().toLocaleTimeString()} ${text}`;
-  $('log').prepend(item);
+  // Oldest first, like the viewer's timeline; keep the newest in sight.
+  $('log').append(item);
+  $('log').scrollTop = $('log').scrollHeight;
 }
 
 function show(id, visible) {
@@ -27,23 +38,19 @@ function renderDevice() {
   $('transport-state').textContent = device?.transportState ?? 'disconnected';
   $('register').disabled = registered;
   $('unregister').disabled = !registered;
-  $('call').disabled = !device || device.state === 'destroyed' || Boolean(call);
-  $('device-chart').textContent = device ? `device: ${JSON.stringify(device.actor.getSnapshot().value, null, 1)}` : '';
+  // Calling works only when registered, with no call under way and none waiting for an answer.
+  $('call').disabled = !registered || Boolean(call) || Boolean(incoming);
 }
 
 function renderCall() {
   show('in-call', Boolean(call));
-  if (!call) {
-    $('call-chart').textContent = 'no call';
-    return;
-  }
+  if (!call) return;
   $('peer').textContent = call.remoteIdentity;
   $('call-status').textContent = call.getStatus();
   $('mute').setAttribute('aria-pressed', String(call.isMuted()));
   $('mute').textContent = call.isMuted() ? 'Unmute' : 'Mute';
   $('hold').setAttribute('aria-pressed', String(call.isOnHold()));
   $('hold').textContent = call.isOnHold() ? 'Resume' : 'Hold';
-  $('call-chart').textContent = `call: ${JSON.stringify(call.actor.getSnapshot().value, null, 1)}`;
 }
 
 /** Five bars from the MOS estimate: the signal-strength indicator of the README. */
@@ -60,8 +67,15 @@ function renderQuality(sample) {
   $('quality-text').textContent = parts.join(' · ');
 }
 
+/** No bars and no figures: a new call starts without the previous call's quality. */
+function resetQuality() {
+  [...$('bars').children].forEach((bar) => bar.classList.remove('on'));
+  $('quality-text').textContent = 'waiting for the first sample…';
+}
+
 function adopt(newCall) {
   call = newCall;
+  resetQuality();
   digitsSent = '';
   $('digits-sent').textContent = '';
   $('warnings').replaceChildren();
@@ -95,8 +109,10 @@ $('user').addEventListener('change', () => {
 
 $('register').addEventListener('click', async () => {
   if (device) await device.destroy();
+  viewer.clear();
   const user = $('user').value;
   device = new Device({
+    inspect,
     server: config.wsUrl,
     uri: `sip:${user}@${config.domain}`,
     password: $('password').value,
@@ -114,11 +130,13 @@ $('register').addEventListener('click', async () => {
       .map(([key, value]) => `${key}: ${value}`)
       .join(' · ');
     show('incoming', true);
+    renderDevice();
     log(`incoming from ${newCall.remoteIdentity}`);
     newCall.on('disconnect', ({ reason }) => {
       if (incoming === newCall) {
         incoming = undefined;
         show('incoming', false);
+        renderDevice();
       }
       log(`incoming call ended: ${reason}`);
     });
@@ -129,6 +147,10 @@ $('register').addEventListener('click', async () => {
     log(`register failed: ${error.code}`);
   }
   renderDevice();
+});
+
+$('open-viewer').addEventListener('click', () => {
+  if (!openViewerWindow({ channel: DEFAULT_CHANNEL })) log('the viewer window was blocked by the browser');
 });
 
 $('unregister').addEventListener('click', () => device?.unregister().catch((error) => log(error.message)));
@@ -153,8 +175,9 @@ $('accept').addEventListener('click', async () => {
   adopt(accepted);
   await accepted.accept().catch((error) => log(`accept failed: ${error.message}`));
 });
-$('reject-busy').addEventListener('click', () => incoming?.reject(486));
-$('reject-dnd').addEventListener('click', () => incoming?.reject(603));
+const reject = (status) => incoming?.reject(status).catch((error) => log(`reject failed: ${error.message}`));
+$('reject-busy').addEventListener('click', () => reject(486));
+$('reject-dnd').addEventListener('click', () => reject(603));
 $('hangup').addEventListener('click', () => call?.disconnect().catch((error) => log(error.message)));
 $('mute').addEventListener('click', () => call?.mute(!call.isMuted()));
 $('hold').addEventListener('click', () => call?.hold(!call.isOnHold()).catch((error) => log(`hold failed: ${error.message}`)));

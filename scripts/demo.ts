@@ -10,6 +10,14 @@ import { REPO_ROOT } from '../e2e/harness/process';
 import { startStaticServer } from '../e2e/harness/server';
 import { USERS } from '../e2e/harness/users';
 
+/** URL prefix → folder: everything the demo page needs, nothing else of the repository. */
+export const DEMO_MOUNTS: Readonly<Record<string, string>> = {
+  '/demo/': join(REPO_ROOT, 'demo'),
+  '/dist/': join(REPO_ROOT, 'dist'),
+  '/node_modules/sip.js/lib/': join(REPO_ROOT, 'node_modules/sip.js/lib'),
+  '/node_modules/xstate/dist/': join(REPO_ROOT, 'node_modules/xstate/dist'),
+};
+
 export interface DemoOptions {
   port?: number;
   /** Extra URL prefix → folder mounts for the web server (e.g. '/dist/' → a snapshot of dist/). */
@@ -21,9 +29,9 @@ export async function startDemo(options: DemoOptions = {}) {
   const configDir = await mkdtemp(join(tmpdir(), 'callchart-demo-'));
   const passwords = Object.fromEntries(Object.values(USERS).map((u) => [u.user, u.password]));
   await writeFile(join(configDir, 'config.json'), JSON.stringify({ wsUrl: kamailio.wsUrl, domain: kamailio.domain, passwords }));
+  // Only what the page loads: the page, the built SDK and the two libraries its import map names.
   const server = await startStaticServer({
-    root: REPO_ROOT,
-    mounts: { ...options.mounts, '/demo-config/': configDir },
+    mounts: { ...DEMO_MOUNTS, ...options.mounts, '/demo-config/': configDir },
     ...(options.port === undefined ? {} : { port: options.port }),
   });
   return {

@@ -1,14 +1,15 @@
-// Minimal static HTTP server on 127.0.0.1 for e2e pages: serves the repo root
-// (so pages can import /dist/index.js and /node_modules/... as ES modules)
-// plus optional extra folders mounted under URL prefixes.
+// Minimal static HTTP server on 127.0.0.1 for e2e pages: serves a root folder
+// (the repo root for tests, so pages can import /dist/index.js and
+// /node_modules/... as ES modules) and/or folders mounted under URL prefixes
+// (the demo serves only those). Never a dot-file or dot-folder (.git, .env).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 
 export interface StaticServerOptions {
-  /** Folder served at "/". */
-  root: string;
+  /** Folder served at "/"; without it only the mounts are served. */
+  root?: string;
   /** URL prefix (e.g. "/pages/") → folder; checked before root. */
   mounts?: Record<string, string>;
   /** Defaults to a free port. */
@@ -95,7 +96,7 @@ function buildRoutes({ root, mounts = {} }: StaticServerOptions): Route[] {
     dir: resolve(dir),
   }));
   mounted.sort((a, b) => b.prefix.length - a.prefix.length);
-  return [...mounted, { prefix: '/', dir: resolve(root) }];
+  return root === undefined ? mounted : [...mounted, { prefix: '/', dir: resolve(root) }];
 }
 
 async function serve(routes: Route[], request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -109,7 +110,8 @@ async function serve(routes: Route[], request: IncomingMessage, response: Server
     response.writeHead(204).end();
     return;
   }
-  const file = await resolveFile(routes, pathname);
+  // No dot-files or dot-folders, under any route (.git, .env, .ci).
+  const file = pathname.split('/').some((segment) => segment.startsWith('.')) ? undefined : await resolveFile(routes, pathname);
   if (!file) {
     response.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${pathname}`);
     return;

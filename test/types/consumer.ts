@@ -298,3 +298,26 @@ const callEventNames: Exact<
 > = true;
 
 void [deviceMembers, callMembers, deviceEventNames, callEventNames];
+
+// ---- callchart/devtools and callchart/react resolve, with their types ----
+import { createInspector, mountViewer, scrub, type InspectorMessage, type Viewer } from 'callchart/devtools';
+import { DeviceProvider, useCall, useCallSelector, useCallStatus, useDevice as useProvidedDevice } from 'callchart/react';
+
+export function devtoolsConsumer(element: HTMLElement): Viewer {
+  const inspect = createInspector({ channel: 'my-app' });
+  const device = new Device({ server: 'wss://x/ws', uri: 'sip:a@example.com', password: 'pw', inspect });
+  const viewer = mountViewer(element, { depth: 2, keepEnded: 1 });
+  const message: InspectorMessage | undefined = undefined;
+  viewer.receive(message);
+  void device;
+  inspect.close();
+  return viewer;
+}
+
+export function ReactConsumer(): ReturnType<typeof DeviceProvider> {
+  const device: Device = useProvidedDevice();
+  const call: Call | undefined = useCall();
+  const status: CallStatus | undefined = useCallStatus(call);
+  const accepted: boolean | undefined = useCallSelector(call, (snapshot) => snapshot.matches('accepted'));
+  return DeviceProvider({ device, children: `${status} ${accepted} ${JSON.stringify(scrub({ password: 'x' }))}` });
+}
