@@ -2,7 +2,8 @@
 /**
  * Fails when a public export has no documentation. Reads the model TypeDoc
  * wrote (`npm run docs` → docs/api/api.json) and checks, for each entry
- * (callchart, callchart/testing, callchart/adapter):
+ * (callchart, callchart/testing, callchart/adapter, callchart/devtools,
+ * callchart/react):
  *   - every export has a TSDoc summary;
  *   - every member of an exported class or interface has one (inherited
  *     members too), and so has every property of an exported object type

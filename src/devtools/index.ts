@@ -2,6 +2,11 @@
  * `callchart/devtools`: a live statechart viewer that works offline, in the
  * same page (`mountViewer(el).inspect`) or in another window
  * (`createInspector()` here, `mountViewer(el, { channel })` there).
+ * Charts are drawn from the machines' own definitions, and payloads are
+ * scrubbed of credentials before they are shown or sent. A separate entry:
+ * `callchart` does not pull it in.
+ *
+ * @packageDocumentation
  */
 export { mountViewer, openViewerWindow } from './viewer';
 export type { Viewer, ViewerOptions, ViewerWindowOptions } from './viewer';

@@ -9,6 +9,7 @@ import { VIEWER_HELLO, toMessage, type ActorMessage, type InspectorMessage } fro
 /** The BroadcastChannel both sides use unless told otherwise. */
 export const DEFAULT_CHANNEL = 'callchart-devtools';
 
+/** Where {@link createInspector} sends: a BroadcastChannel (the default) or one window. */
 export interface InspectorOptions {
   /** BroadcastChannel name (same-origin windows and tabs). @default 'callchart-devtools' */
   channel?: string;

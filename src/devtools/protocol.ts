@@ -11,37 +11,57 @@ import { scrub } from './scrub';
 /** Sent on a channel by a viewer that starts late; the inspector replays the live actors. */
 export const VIEWER_HELLO = '@callchart.viewer-ready';
 
+/** An actor was created: its name and, for a machine, its chart. Sent once per actor, and again to a viewer that starts late. */
 export interface ActorMessage {
+  /** The kind of message. */
   type: '@xstate.actor';
+  /** The actor's session id, unique in the inspected page: what later messages refer to. */
   sessionId: string;
+  /** Session id of the actor that spawned or invoked it; absent for a root (the device). */
   parentId?: string;
+  /** Session id of its root actor. */
   rootId?: string;
   /** The actor's id (`call-…`), or the machine's id. */
   name: string;
   /** JSON of the machine config (ours: {@link chartDefinition}); absent for actors that are not machines. */
   definition?: string;
+  /** Its status and state value when the sender knew them (ours never do: the first {@link SnapshotMessage} brings them). */
   snapshot?: { status?: string; value?: unknown };
+  /** When it was sent: ms since the epoch (or a date string), from the sending page. */
   createdAt?: string | number;
 }
 
+/** An actor's new state, after the event that caused it. */
 export interface SnapshotMessage {
+  /** The kind of message (`@xstate.microstep` arrives as this, with {@link SnapshotMessage.microstep}). */
   type: '@xstate.snapshot';
+  /** Session id of the actor whose state changed. */
   sessionId: string;
+  /** The event that caused the change, scrubbed. */
   event?: unknown;
+  /** Status (`active`, `done`, `error`, `stopped`) and state value only: never the context, which holds adapters, peer connections and options. */
   snapshot: { status?: string; value?: unknown };
   /** True for an intermediate snapshot of a microstep. */
   microstep?: boolean;
+  /** When it was sent: ms since the epoch (or a date string), from the sending page. */
   createdAt?: string | number;
 }
 
+/** An event an actor received: one entry of the viewer's timeline. */
 export interface EventMessage {
+  /** The kind of message. */
   type: '@xstate.event';
+  /** Session id of the actor that received the event. */
   sessionId: string;
+  /** Session id of the actor that sent it; absent for events from outside (the facades, the app). */
   sourceId?: string;
+  /** The event, scrubbed. */
   event: unknown;
+  /** When it was sent: ms since the epoch (or a date string), from the sending page. */
   createdAt?: string | number;
 }
 
+/** One message of the inspector protocol: what {@link toMessage} makes, {@link parseMessage} accepts and a viewer draws. */
 export type InspectorMessage = ActorMessage | SnapshotMessage | EventMessage;
 
 /** Only what the viewer shows of a snapshot: never the context (it holds adapters, peer connections, options). */

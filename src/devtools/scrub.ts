@@ -3,6 +3,7 @@
  * bounded plain JSON (no functions, cycles, class instances or huge strings).
  */
 
+/** What a credential is replaced with. */
 export const REDACTED = '[redacted]';
 
 /** A key whose value is a credential, whatever its type. */
@@ -12,6 +13,7 @@ const AUTH_LINE = /^([ \t]*(?:proxy-)?authorization[ \t]*:)[^\r\n]*/gim;
 /** A password in a URI's user info (`sip:alice:secret@host`). */
 const URI_PASSWORD = /\b((?:sips?|wss?|https?):(?:\/\/)?[^\s:@/]+:)[^\s@/]+@/gi;
 
+/** Bounds of {@link scrub}'s copy, so that a huge or deep payload stays cheap to send and show. */
 export interface ScrubLimits {
   /** Nesting below which objects are summarised. @default 6 */
   depth?: number;

@@ -5,8 +5,11 @@
 import type { InspectorMessage } from './protocol';
 import { chartTree, type ChartNode } from './tree';
 
+/** An actor as the viewer knows it: its chart and its current state. */
 export interface InspectedActor {
+  /** Its session id, unique in the inspected page. */
   sessionId: string;
+  /** Session id of the actor that spawned or invoked it; absent for a root. */
   parentId?: string;
   /** The actor's id (`call-…`) or its machine's id. */
   name: string;
@@ -14,6 +17,7 @@ export interface InspectedActor {
   machineId?: string;
   /** Absent for actors that are not state machines (callbacks, promises). */
   chart?: ChartNode;
+  /** The current state value (`{ accepted: { hold: 'on', … } }`); absent until the first snapshot. */
   value?: unknown;
   /** `active`, `done`, `error`, `stopped`. */
   status: string;
@@ -21,20 +25,25 @@ export interface InspectedActor {
   depth: number;
 }
 
+/** One event of the timeline. */
 export interface TimelineEntry {
   /** 1, 2, 3, … in order of arrival. */
   seq: number;
   /** ms since the epoch, from the sending page when it said. */
   time: number;
+  /** Session id of the actor that received the event. */
   sessionId: string;
   /** Who received the event. */
   target: string;
+  /** Session id of the actor that sent it; absent for events from outside. */
   sourceId?: string;
+  /** The event's type (`HOLD`, `xstate.done.actor.…`); `(no type)` when it had none. */
   type: string;
   /** The event, scrubbed. */
   payload: unknown;
 }
 
+/** What an {@link InspectionStore} (and so a viewer) keeps. */
 export interface StoreOptions {
   /** Charts and events of actors up to this depth below a root (0: roots only). @default 1 */
   depth?: number;
@@ -57,8 +66,17 @@ const eventType = (event: unknown): string => {
   return typeof type === 'string' ? type : '(no type)';
 };
 
+/**
+ * The viewer's model without the DOM: feed it messages with
+ * {@link InspectionStore.receive}, read {@link InspectionStore.actors} and
+ * {@link InspectionStore.timeline}. For tools of your own (a test that
+ * asserts on a chart's states, another renderer). Bounded: actors too deep
+ * to show are not kept, and the timeline drops its oldest entries.
+ */
 export class InspectionStore {
+  /** The actors kept, by session id, in order of creation. */
   readonly actors = new Map<string, InspectedActor>();
+  /** The events of shown actors, oldest first, at most `maxEvents`. */
   readonly timeline: TimelineEntry[] = [];
   readonly #depth: number;
   readonly #maxEvents: number;
@@ -76,6 +94,11 @@ export class InspectionStore {
     return actor?.chart !== undefined && actor.depth <= this.#depth;
   }
 
+  /**
+   * Applies one message; returns what changed (an actor added, its state, a
+   * timeline entry and the one it pushed out), or undefined when nothing
+   * shown did (a message about an actor not kept).
+   */
   receive(message: InspectorMessage): StoreChange | undefined {
     switch (message.type) {
       case '@xstate.actor': {
@@ -145,6 +168,7 @@ export class InspectionStore {
     this.actors.delete(sessionId);
   }
 
+  /** Forgets every actor and event. */
   clear(): void {
     this.actors.clear();
     this.#names.clear();

@@ -4,13 +4,16 @@
  * `@statelyai/inspect` sends). Nothing here knows the names of our states.
  */
 
+/** The kind of a state, as XState names it (`compound` and `atomic` inferred when the config does not say). */
 export type ChartNodeType = 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
 
+/** One state of a chart, with its children: what the viewer draws as a box. */
 export interface ChartNode {
   /** The state's key (`on`), '' for the root. */
   key: string;
   /** Dotted path from the root (`accepted.hold.on`), '' for the root. */
   path: string;
+  /** Atomic, compound, parallel (children drawn side by side), final or history. */
   type: ChartNodeType;
   /** What the state reacts to: `EVENT`, `after(delay)`, `always`, `onDone(id)` / `onError(id)` of its invokes. */
   events: string[];
@@ -18,18 +21,27 @@ export interface ChartNode {
   invokes: string[];
   /** The initial child of a compound state. */
   initial?: string;
+  /** Its child states, in declaration order; empty for a leaf. */
   children: ChartNode[];
 }
 
 /** The machine config reduced to what a chart needs: JSON-safe and free of actions, guards and context. */
 export interface ChartDefinition {
+  /** The machine's id (`device`, `call`), on the root; a state's own id below it. */
   id?: string;
+  /** `parallel`, `final`, `history`, … as in the config. */
   type?: string;
+  /** The initial child's key. */
   initial?: string;
+  /** The events the state handles, each mapped to `true` (the transitions themselves are left out). */
   on?: Record<string, unknown>;
+  /** The state's delays (`ringTimeout`, or a number of ms), each mapped to `true`. */
   after?: Record<string, unknown>;
+  /** `true` when the state has eventless (`always`) transitions. */
   always?: unknown;
+  /** Its invokes as `{ id, onDone?: true, onError?: true }`. */
   invoke?: unknown;
+  /** Its child states, by key. */
   states?: Record<string, ChartDefinition>;
 }
 

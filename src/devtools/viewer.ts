@@ -10,6 +10,7 @@ import { InspectionStore, type InspectedActor, type StoreOptions, type TimelineE
 import { VIEWER_CSS } from './styles';
 import { activePaths, type ChartNode } from './tree';
 
+/** Where a viewer listens (besides its own `inspect`) and what it keeps. */
 export interface ViewerOptions extends StoreOptions {
   /** Listen on this BroadcastChannel for a page that uses `createInspector({ channel })` (another window or tab of the same origin). */
   channel?: string;
@@ -25,6 +26,7 @@ export interface ViewerOptions extends StoreOptions {
   keepEnded?: number;
 }
 
+/** A mounted viewer panel: {@link mountViewer} or {@link openViewerWindow}. */
 export interface Viewer {
   /** Pass as the Device's `inspect` option when the viewer is in the same page. */
   readonly inspect: (event: InspectionEvent) => void;
@@ -34,6 +36,7 @@ export interface Viewer {
   clear(): void;
   /** Stops listening and removes the panel. */
   destroy(): void;
+  /** The panel's root element (`div.cc-devtools`), inside the element it was mounted in. */
   readonly element: HTMLElement;
 }
 
@@ -247,6 +250,7 @@ export function mountViewer(element: HTMLElement, options: ViewerOptions = {}): 
   };
 }
 
+/** {@link ViewerOptions} and how the popup is opened. */
 export interface ViewerWindowOptions extends ViewerOptions {
   /** `window.open` target name. @default 'callchart-devtools' */
   name?: string;

@@ -3,6 +3,8 @@
  * `.actor`, on `@xstate/react`'s `useSelector` (components re-render only
  * when what they select changes). React and `@xstate/react` are optional
  * peer dependencies: the core package does not need them.
+ *
+ * @packageDocumentation
  */
 import { useSelector } from '@xstate/react';
 import { createContext, createElement, useContext, type ReactElement, type ReactNode } from 'react';
@@ -16,9 +18,11 @@ import type { DeviceSnapshot, DeviceState, TransportState } from '../machines/de
 const DeviceContext = createContext<Device | undefined>(undefined);
 DeviceContext.displayName = 'callchart.Device';
 
+/** Props of {@link DeviceProvider}. */
 export interface DeviceProviderProps {
   /** A Device you created (once, outside render); the provider neither starts nor destroys it. */
   device: Device;
+  /** The components that use the hooks. */
   children?: ReactNode;
 }
 
