@@ -46,7 +46,7 @@ export type DeviceEvents = {
   connected: [info: { server: string }];
   /** The WebSocket dropped or failed; the next attempt follows after `delayMs`. */
   reconnecting: [info: ReconnectingInfo];
-  /** The WebSocket is closed for good (after `maxAttempts` failures). */
+  /** The WebSocket is closed for good (after `reconnect.maxAttempts` failures, when finite). */
   disconnected: [];
   /** Registration, unregistration or transport failed. */
   error: [error: VoiceSDKError];
@@ -82,7 +82,15 @@ export class Device extends TypedEmitter<DeviceEvents> {
     this.#prefix = settings.headerPrefix;
     const ua = settings.createAdapter(settings.userAgent);
     this.#actor = createActor(deviceMachine, {
-      input: { ua, servers: settings.servers, reconnect: settings.reconnect, random: Math.random, call: { ...settings.call, now: () => Date.now() } },
+      input: {
+        ua,
+        servers: settings.servers,
+        reconnect: settings.reconnect,
+        keepAlive: settings.keepAlive,
+        registerTimeoutMs: settings.registerTimeoutMs,
+        random: Math.random,
+        call: { ...settings.call, now: () => Date.now() },
+      },
       ...(settings.inspect ? { inspect: settings.inspect } : {}),
     });
     this.#actor.on('*', (event) => this.#forward(event));

@@ -94,6 +94,8 @@ export class FakeNetwork {
   readonly #inviteResponses: Array<number | 'timeout'> = [];
   readonly #downServers = new Set<string>();
   readonly #registerCounts = new Map<string, number>();
+  readonly #pingCounts = new Map<string, number>();
+  readonly #droppingRegister = new Set<string>();
   readonly #openMedia = new Set<FakeCallPort>();
   #callSequence = 0;
   /** Deliveries on their way: the timer (latency > 0) and what arrives. */
@@ -203,6 +205,29 @@ export class FakeNetwork {
     return this;
   }
 
+  /**
+   * The connection of the device `uri` stays open but answers nothing — no
+   * pong, no response to REGISTER — as a server stopped with SIGSTOP;
+   * `false` wakes it: it answers what it held. A new connection answers.
+   */
+  silence(uri: string, silent = true): this {
+    for (const ua of this.userAgents) if (ua.config.uri === uri) ua.setSilent(silent);
+    return this;
+  }
+
+  /** `server` accepts connections and closes each one when a REGISTER arrives on it (a flapping server). */
+  dropEachRegister(server: string, drop = true): this {
+    if (drop) this.#droppingRegister.add(server);
+    else this.#droppingRegister.delete(server);
+    return this;
+  }
+
+  /** The browser's `online` event, in every device on this network. */
+  comeOnline(): this {
+    for (const ua of this.userAgents) ua.comeOnline();
+    return this;
+  }
+
   /** The registrar forgets `uri` (as when a refresh is rejected). */
   dropRegistration(uri: string): this {
     this.#bindings.get(userOf(uri))?.loseRegistration();
@@ -220,6 +245,11 @@ export class FakeNetwork {
   /** REGISTER requests sent for `uri` (a digest challenge counts twice). */
   registerCount(uri: string): number {
     return this.#registerCounts.get(uri) ?? 0;
+  }
+
+  /** Keep-alive pings sent by the device `uri`. */
+  pingCount(uri: string): number {
+    return this.#pingCounts.get(uri) ?? 0;
   }
 
   /** Whether `uri` (`sip:alice@example.com`) is registered now. */
@@ -300,6 +330,16 @@ export class FakeNetwork {
   /** @internal */
   countRegister(uri: string, n: number): void {
     this.#registerCounts.set(uri, this.registerCount(uri) + n);
+  }
+
+  /** @internal */
+  countPing(uri: string): void {
+    this.#pingCounts.set(uri, this.pingCount(uri) + 1);
+  }
+
+  /** @internal */
+  dropsRegister(server: string | undefined): boolean {
+    return server !== undefined && this.#droppingRegister.has(server);
   }
 
   /** @internal */
