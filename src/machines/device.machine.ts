@@ -13,7 +13,7 @@
  * `destroyed` is final. The device spawns one `callMachine` actor per call,
  * inbound and outbound; their ids are the call ids.
  */
-import { assign, emit, enqueueActions, raise, setup, stateIn } from 'xstate';
+import { assign, emit, enqueueActions, raise, setup, stateIn, stopChild } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import { toVoiceSDKError, VoiceSDKError } from '../errors';
 import { callMachine } from './call.machine';
@@ -27,6 +27,9 @@ export function backoffDelay(context: DeviceContext): number {
   const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, context.failedAttempts - 1));
   return Math.round(exponential * (0.5 + context.random() / 2));
 }
+
+/** The ids of the actors the device invokes; every other child is a call. */
+const INVOKED_ACTORS: ReadonlySet<string> = new Set(['userAgentListener', 'connectActor', 'registerActor', 'unregisterActor', 'destroyActor']);
 
 const currentServer = (context: DeviceContext): string => context.servers[context.serverIndex] ?? '';
 
@@ -47,6 +50,7 @@ export const deviceMachine = /* @__PURE__ */ setup({
   guards: {
     canRetry: ({ context }) => context.failedAttempts + 1 < context.reconnect.maxAttempts,
     isTransportConnected: stateIn('#transportConnected'),
+    isCallActor: (_, params: { actorId: string }) => !INVOKED_ACTORS.has(params.actorId),
   },
   delays: {
     reconnectDelay: ({ context }) => context.nextDelayMs,
@@ -124,6 +128,8 @@ export const deviceMachine = /* @__PURE__ */ setup({
         }
       }
     }),
+    /** A call actor reached its final state: the device lets go of it (its facade keeps the ended snapshot). */
+    releaseCall: stopChild((_, params: { callId: string }) => params.callId),
     emitDestroyed: emit({ type: 'destroyed' } as const),
   },
 }).createMachine({
@@ -142,6 +148,11 @@ export const deviceMachine = /* @__PURE__ */ setup({
           ],
         },
         DESTROY: 'destroying',
+        // A call actor reached its final state (the invoked actors' done events are handled where they run).
+        'xstate.done.actor.*': {
+          guard: { type: 'isCallActor', params: ({ event }) => ({ actorId: event.actorId }) },
+          actions: { type: 'releaseCall', params: ({ event }) => ({ callId: event.actorId }) },
+        },
       },
       states: {
         transport: {

@@ -1,3 +1,4 @@
+import type { DoneActorEvent } from 'xstate';
 import type { CallPort, InviteRequest, UserAgentPort } from '../adapters/adapter';
 import type { VoiceSDKError } from '../errors';
 import type { CallMachineInput } from './call.types';
@@ -74,6 +75,8 @@ export type DeviceEvent =
   | { type: 'PONG' }
   /** The browser reports the network is back (`online`). */
   | { type: 'NETWORK_ONLINE' }
+  // a call actor reached its final state (its id is the call id)
+  | DoneActorEvent<unknown, string>
   // raised by the transport region for the registration region
   | { type: 'TRANSPORT_FAILED'; error: VoiceSDKError };
 

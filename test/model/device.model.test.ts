@@ -29,6 +29,8 @@ const KEEP_ALIVE = { intervalMs: 20_000_000, timeoutMs: 10_000_000 };
 const PING_DUE = 'xstate.after.keepAliveInterval.device.active.transport.connected.idle';
 const PONG_MISSED = 'xstate.after.keepAliveTimeout.device.active.transport.connected.pinging';
 const REGISTER_TIMEOUT = 'xstate.after.registerTimeout.device.active.registration.registering';
+/** A call actor reaching its final state (the model's stands for any call id). */
+const CALL_DONE = 'xstate.done.actor.model-call';
 
 const modelInput = {
   ua: {
@@ -50,7 +52,7 @@ const modelInput = {
   },
 };
 
-const done = (id: string) => ({ type: `xstate.done.actor.${id}` });
+const done = (id: string) => ({ type: `xstate.done.actor.${id}`, actorId: id });
 const error = (id: string) => ({ type: `xstate.error.actor.${id}`, error: new VoiceSDKError('sip-error', 'model') });
 const incomingPort = { id: 'model-in', direction: 'inbound', subscribe: () => () => undefined };
 
@@ -90,7 +92,11 @@ function events(state: ModelStep['state']): ModelStep['event'][] {
   }
   if (registered) list.push({ type: 'INCOMING_CALL', port: incomingPort });
   // The watchdog and `online` while nothing else waits on the connection (a ping makes it silent).
-  if (matches(state, 'transport', { connected: 'idle' }) && !registrationBusy) list.push({ type: PING_DUE }, { type: 'NETWORK_ONLINE' });
+  if (matches(state, 'transport', { connected: 'idle' }) && !registrationBusy) {
+    list.push({ type: PING_DUE }, { type: 'NETWORK_ONLINE' });
+    // A call placed and hung up: the device lets go of its actor.
+    if (matches(state, 'outbound', 'idle')) list.push({ type: CALL_DONE, actorId: 'model-call', output: undefined });
+  }
   if (matches(state, 'transport', 'reconnecting') && !waiting) list.push({ type: 'NETWORK_ONLINE' });
   // A REGISTER the connection never answers.
   if (matches(state, 'registration', { registering: 'sending' }) && connected) list.push({ type: REGISTER_TIMEOUT });
@@ -116,6 +122,8 @@ interface World {
   pending: Map<string, ReturnType<typeof settled<unknown>>>;
   /** Every connect(), in order. */
   calls: Array<ReturnType<typeof settled<Call>>>;
+  /** Calls placed and hung up by the model's CALL_DONE. */
+  ended: Call[];
 }
 
 function setUp(): World {
@@ -136,7 +144,7 @@ function setUp(): World {
   device.on('reconnecting', () => events.push('reconnecting'));
   device.on('error', (e) => events.push(`error:${e.code}`));
   device.on('incoming', () => events.push('incoming'));
-  return { network, device, remote: network.remote('carol'), events, pending: new Map(), calls: [] };
+  return { network, device, remote: network.remote('carol'), events, pending: new Map(), calls: [], ended: [] };
 }
 
 const keep = (world: World, name: string, promise: Promise<unknown>): void => {
@@ -190,6 +198,15 @@ async function perform(world: World, event: ModelStep['event']): Promise<void> {
       network.silence(uri);
       network.comeOnline();
       return;
+    case CALL_DONE: {
+      const placed = settled(device.connect({ to: 'bob' }));
+      await flushUntil(() => placed.outcome() === 'resolved', 'the call to start');
+      const call = placed.value!;
+      world.ended.push(call);
+      const hangup = settled(call.disconnect());
+      await flushUntil(() => hangup.outcome() !== 'pending', 'the hangup');
+      return;
+    }
     case REGISTER_TIMEOUT:
       network.silence(uri);
       await vi.advanceTimersByTimeAsync(REGISTER_TIMEOUT_MS);
@@ -288,6 +305,13 @@ async function runPath(path: ModelPath): Promise<void> {
       }
     } else {
       for (const call of world.calls) expect(call.outcome(), 'a call waiting for the transport').not.toBe('resolved');
+    }
+    if (step.event.type === CALL_DONE) {
+      const call = world.ended[world.ended.length - 1]!;
+      expect(call.getStatus()).toBe('disconnected');
+      expect(world.device.calls).not.toContain(call);
+      const children = Object.values(actor.getSnapshot().children).filter((child) => child?.src === 'callMachine');
+      expect(children.map((child) => child?.getSnapshot().status), 'call actors the device still holds').not.toContain('done');
     }
     if (step.event.type === REGISTER_TIMEOUT) {
       expect(world.pending.get('register')?.outcome(), 'register() after registerTimeoutMs').toBe('rejected');
