@@ -145,15 +145,24 @@ export class DroppedMessageLog {
   }
 }
 
-/** The start of `text`, printable ASCII only (everything else escaped), at most `max` characters of it. */
+/** The start of `text`, printable ASCII only (everything else escaped), at most `max` characters shown. */
 export function previewOf(text: string, max = PREVIEW_CHARACTERS): string {
-  const head = Array.from(text.slice(0, max), (c) => {
-    if (c === '\r') return '\\r';
-    if (c === '\n') return '\\n';
-    if (c === '\\') return '\\\\';
-    if (c === '"') return '\\"';
-    const code = c.charCodeAt(0);
-    return code >= 0x20 && code < 0x7f ? c : `\\u${code.toString(16).padStart(4, '0')}`;
-  }).join('');
-  return text.length > max ? `${head}… (${text.length} characters)` : head;
+  let shown = '';
+  let used = 0;
+  for (const c of text) {
+    const escaped = escapeCharacter(c);
+    if (shown.length + escaped.length > max) break;
+    shown += escaped;
+    used += c.length;
+  }
+  return used < text.length ? `${shown}... (${text.length} characters)` : shown;
+}
+
+function escapeCharacter(c: string): string {
+  if (c === '\r') return '\\r';
+  if (c === '\n') return '\\n';
+  if (c === '\\') return '\\\\';
+  if (c === '"') return '\\"';
+  const code = c.codePointAt(0) ?? 0;
+  return code >= 0x20 && code < 0x7f ? c : `\\u{${code.toString(16)}}`;
 }
