@@ -12,7 +12,7 @@
  * from the WebSocket's message handler, uncaught in the page). Either is
  * logged at most once per interval, truncated and escaped.
  */
-import { TransportState } from 'sip.js';
+import { TransportState } from 'sip.js/lib/api/transport-state.js';
 import type { Core } from 'sip.js';
 // By path, not through the `Web` namespace (tree-shaking; see sdh.ts).
 import { Transport } from 'sip.js/lib/platform/web/transport/transport.js';
