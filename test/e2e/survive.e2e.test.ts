@@ -41,6 +41,8 @@ interface SurviveApi {
   state(): string | undefined;
   now(): number;
   wire(): { pings: number; pongs: number };
+  /** The browser's `online` event. */
+  online(): void;
   destroy(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ function installSurvive(): void {
     state: () => device?.state,
     now: () => performance.now(),
     wire: () => ({ ...wire }),
+    online: () => void window.dispatchEvent(new Event('online')),
     async destroy() {
       await device?.destroy();
       device = undefined;
@@ -216,6 +219,25 @@ describe('calls that survive: dead sockets and hostile servers', () => {
     const attempts = (await survive(page, 'events')).filter((e) => e.type === 'reconnecting').map((e) => e.attempt);
     expect(attempts.slice(0, 6)).toEqual([1, 2, 3, 4, 5, 6]);
     console.log(`[survive e2e] close-after-REGISTER: gaps between connections ${gaps.map((g) => Math.round(g)).join(', ')} ms`);
+  });
+
+  it("the browser's online event ends a reconnect backoff at once", async () => {
+    rogue = await startRogueSipServer('close-after-register');
+    const reconnect = { baseDelayMs: 4000, maxDelayMs: 30_000 };
+    await survive(page, 'start', { server: rogue.url, uri: sipUri(USERS.alice.user), password: USERS.alice.password, reconnect });
+    void survive(page, 'register');
+    await waitFor(async () => (await survive(page, 'events')).some((e) => e.type === 'reconnecting'), {
+      timeoutMs: 5000,
+      description: 'the first backoff',
+    });
+    expect(rogue.connections).toHaveLength(1);
+    await survive(page, 'online');
+    const onlineAt = performance.now();
+    await waitFor(() => rogue!.connections.length >= 2, { timeoutMs: reconnect.baseDelayMs, description: 'a new connection after online' });
+    const tookMs = rogue.connections[1]! - onlineAt;
+    // The backoff planned at least base/2 = 2000 ms.
+    expect(tookMs).toBeLessThan(reconnect.baseDelayMs / 2 - 1000);
+    console.log(`[survive e2e] online during a 2–4 s backoff: reconnected after ${Math.round(tookMs)} ms`);
   });
 
   it('malformed responses never throw out of the SDK: register() still settles with an SDK error', async () => {
