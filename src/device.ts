@@ -44,11 +44,11 @@ export type DeviceEvents = {
   unregistered: [];
   /** The WebSocket is open. */
   connected: [info: { server: string }];
-  /** The WebSocket dropped or failed; the next attempt follows after `delayMs`. */
+  /** The WebSocket dropped, failed, or went silent (a keep-alive unanswered); the next attempt follows after `delayMs` (at once when the browser comes back `online`). */
   reconnecting: [info: ReconnectingInfo];
   /** The WebSocket is closed for good (after `reconnect.maxAttempts` failures, when finite). */
   disconnected: [];
-  /** Registration, unregistration or transport failed. */
+  /** Registration, unregistration or transport failed; `timeout` when not registered within `registerTimeoutMs` (the device keeps trying). */
   error: [error: VoiceSDKError];
   /** A call is coming in. */
   incoming: [call: Call];
