@@ -44,11 +44,11 @@ export type DeviceEvents = {
   unregistered: [];
   /** The WebSocket is open. */
   connected: [info: { server: string }];
-  /** The WebSocket dropped or failed; the next attempt follows after `delayMs`. */
+  /** The WebSocket dropped, failed, or went silent (a keep-alive unanswered); the next attempt follows after `delayMs` (at once when the browser comes back `online`). */
   reconnecting: [info: ReconnectingInfo];
-  /** The WebSocket is closed for good (after `maxAttempts` failures). */
+  /** The WebSocket is closed for good (after `reconnect.maxAttempts` failures, when finite). */
   disconnected: [];
-  /** Registration, unregistration or transport failed. */
+  /** Registration, unregistration or transport failed; `timeout` when not registered within `registerTimeoutMs` (the device keeps trying). */
   error: [error: VoiceSDKError];
   /** A call is coming in. */
   incoming: [call: Call];
@@ -82,7 +82,15 @@ export class Device extends TypedEmitter<DeviceEvents> {
     this.#prefix = settings.headerPrefix;
     const ua = settings.createAdapter(settings.userAgent);
     this.#actor = createActor(deviceMachine, {
-      input: { ua, servers: settings.servers, reconnect: settings.reconnect, random: Math.random, call: { ...settings.call, now: () => Date.now() } },
+      input: {
+        ua,
+        servers: settings.servers,
+        reconnect: settings.reconnect,
+        keepAlive: settings.keepAlive,
+        registerTimeoutMs: settings.registerTimeoutMs,
+        random: Math.random,
+        call: { ...settings.call, now: () => Date.now() },
+      },
       ...(settings.inspect ? { inspect: settings.inspect } : {}),
     });
     this.#actor.on('*', (event) => this.#forward(event));

@@ -8,7 +8,7 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { AdapterFactory, DtmfMethod, UserAgentConfig } from './adapters/adapter';
 import { createSipJsAdapter } from './adapters/sipjs';
-import type { DeviceMachineInput, ReconnectPolicy } from './machines/device.types';
+import type { DeviceMachineInput, KeepAlivePolicy, ReconnectPolicy } from './machines/device.types';
 import type { QualityThresholds, QualityWarningOptions } from './quality/quality.types';
 import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_QUALITY_THRESHOLDS, resolveGracePeriod, resolveWarningInputs } from './quality/warnings';
 import { hasControlCharacters, invalidArgument, isDisplayName, parseSipUri, shown } from './sip/grammar';
@@ -47,8 +47,19 @@ export interface DeviceOptions {
   inspect?: Inspector;
   /** The adapter: SIP.js + WebRTC by default; `network.adapter` of `createFakeNetwork()` from `callchart/testing` in tests; your own from `callchart/adapter`. @default the SIP.js adapter */
   adapter?: AdapterFactory;
-  /** Reconnection backoff. @default { baseDelayMs: 500, maxDelayMs: 30000, maxAttempts: 5 } */
+  /**
+   * Reconnection backoff; by default the device never gives up. The count of
+   * failures resets only once a connection proved itself (registered, or
+   * answered a keep-alive).
+   * @default { baseDelayMs: 500, maxDelayMs: 30000, maxAttempts: Infinity }
+   */
   reconnect?: Partial<ReconnectPolicy>;
+  /** How long `register()` waits before it rejects `timeout`, in ms (the device keeps trying). @default 10000 */
+  registerTimeoutMs?: number;
+  /** Quiet time on an open socket before a CRLF keep-alive ping, in ms. @default 15000 */
+  keepAliveIntervalMs?: number;
+  /** How long the server may take to answer a keep-alive before the socket counts as dead and the device reconnects, in ms. @default 5000 */
+  keepAliveTimeoutMs?: number;
   /** How often `quality` fires while a call is accepted, in ms. @default 1000 */
   qualityIntervalMs?: number;
   /** Thresholds and rules of the quality warnings; `false` for one turns it off. @default { gracePeriodMs: 5000, thresholds: DEFAULT_QUALITY_THRESHOLDS } */
@@ -76,6 +87,9 @@ export interface DeviceDefaults {
   readonly iceServers: readonly RTCIceServer[];
   readonly iceTransportPolicy: 'all' | 'relay';
   readonly reconnect: Readonly<ReconnectPolicy>;
+  readonly registerTimeoutMs: number;
+  readonly keepAliveIntervalMs: number;
+  readonly keepAliveTimeoutMs: number;
   readonly qualityIntervalMs: number;
   readonly qualityWarnings: { readonly gracePeriodMs: number; readonly thresholds: QualityThresholds };
   readonly reportIntervalMs: number;
@@ -93,7 +107,10 @@ export const DEFAULTS: DeviceDefaults = /* @__PURE__ */ Object.freeze({
   headerPrefix: 'X-Callchart-',
   iceServers: /* @__PURE__ */ Object.freeze([]),
   iceTransportPolicy: 'all',
-  reconnect: /* @__PURE__ */ Object.freeze({ baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 5 }),
+  reconnect: /* @__PURE__ */ Object.freeze({ baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: Infinity }),
+  registerTimeoutMs: 10_000,
+  keepAliveIntervalMs: 15_000,
+  keepAliveTimeoutMs: 5_000,
   qualityIntervalMs: 1000,
   qualityWarnings: /* @__PURE__ */ Object.freeze({ gracePeriodMs: DEFAULT_GRACE_PERIOD_MS, thresholds: DEFAULT_QUALITY_THRESHOLDS }),
   reportIntervalMs: 3000,
@@ -113,6 +130,8 @@ export interface DeviceSettings {
   /** What the adapter gets. */
   userAgent: UserAgentConfig;
   reconnect: ReconnectPolicy;
+  keepAlive: KeepAlivePolicy;
+  registerTimeoutMs: number;
   /** What every call actor gets besides its port. */
   call: Omit<DeviceMachineInput['call'], 'now'>;
   inspect?: Inspector;
@@ -145,8 +164,13 @@ export function parseDeviceOptions(options: DeviceOptions): DeviceSettings {
   const reconnect = {
     baseDelayMs: positive(options.reconnect?.baseDelayMs, '`reconnect.baseDelayMs`', DEFAULTS.reconnect.baseDelayMs),
     maxDelayMs: positive(options.reconnect?.maxDelayMs, '`reconnect.maxDelayMs`', DEFAULTS.reconnect.maxDelayMs),
-    maxAttempts: positive(options.reconnect?.maxAttempts, '`reconnect.maxAttempts`', DEFAULTS.reconnect.maxAttempts),
+    maxAttempts: attempts(options.reconnect?.maxAttempts, DEFAULTS.reconnect.maxAttempts),
   };
+  const keepAlive = {
+    intervalMs: positive(options.keepAliveIntervalMs, '`keepAliveIntervalMs`', DEFAULTS.keepAliveIntervalMs),
+    timeoutMs: positive(options.keepAliveTimeoutMs, '`keepAliveTimeoutMs`', DEFAULTS.keepAliveTimeoutMs),
+  };
+  const registerTimeoutMs = positive(options.registerTimeoutMs, '`registerTimeoutMs`', DEFAULTS.registerTimeoutMs);
   const call = {
     qualityIntervalMs: positive(options.qualityIntervalMs, '`qualityIntervalMs`', DEFAULTS.qualityIntervalMs),
     dtmf: {
@@ -181,6 +205,8 @@ export function parseDeviceOptions(options: DeviceOptions): DeviceSettings {
       registerExpires,
     },
     reconnect,
+    keepAlive,
+    registerTimeoutMs,
     call,
     ...(options.inspect ? { inspect: options.inspect } : {}),
   };
@@ -200,6 +226,16 @@ function parseServers(server: unknown): string[] {
 function positive(value: unknown, what: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw invalidArgument(`${what} must be a positive number`);
+  return value;
+}
+
+/** `reconnect.maxAttempts`: a positive whole number, or `Infinity` (never give up). */
+function attempts(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (value === Infinity) return value;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw invalidArgument('`reconnect.maxAttempts` must be a positive whole number or Infinity');
+  }
   return value;
 }
 

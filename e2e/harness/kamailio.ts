@@ -1,7 +1,7 @@
 // Starts a private Kamailio (registrar + proxy, SIP over ws and wss on
 // 127.0.0.1) from e2e/kamailio/kamailio.cfg, stopped by PID.
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -55,6 +55,13 @@ export interface Kamailio {
   readonly startupMs: number;
   /** Kamailio's stderr so far (last 64 KiB). */
   logs(): string;
+  /**
+   * SIGSTOP to every Kamailio process (the main one and its children, by
+   * PID): sockets stay open and nothing is answered, not even a keep-alive.
+   */
+  pause(): Promise<void>;
+  /** SIGCONT to the processes `pause()` stopped: it answers what it held. */
+  resume(): Promise<void>;
   /** SIGTERM by PID (SIGKILL after 5 s), then removes the temp folder. */
   stop(): Promise<void>;
 }
@@ -87,6 +94,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
       throw error;
     }
     const startupMs = performance.now() - startedAt;
+    let paused: number[] = [];
 
     return {
       wsUrl: `ws://127.0.0.1:${wsPort}`,
@@ -97,7 +105,16 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
       pid: proc.pid,
       startupMs,
       logs: () => proc.output(),
+      pause: async () => {
+        paused = [proc.pid, ...(await descendantsOf(proc.pid))];
+        for (const pid of paused) process.kill(pid, 'SIGSTOP');
+      },
+      resume: async () => {
+        for (const pid of paused) process.kill(pid, 'SIGCONT');
+        paused = [];
+      },
       stop: async () => {
+        if (paused.length > 0) for (const pid of paused) process.kill(pid, 'SIGCONT');
         await proc.stop();
         await removeDir(dir);
       },
@@ -151,6 +168,29 @@ async function waitForListening(proc: ManagedProcess, port: number, timeoutMs: n
         `--- kamailio output ---\n${proc.output()}`,
     );
   }
+}
+
+/** Every process below `root`, from the parent PIDs in /proc/<pid>/stat. */
+async function descendantsOf(root: number): Promise<number[]> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (Number.isInteger(ppid)) parents.set(Number(entry), ppid);
+  }
+  const found: number[] = [];
+  const visit = (pid: number): void => {
+    for (const [child, parent] of parents) {
+      if (parent === pid) {
+        found.push(child);
+        visit(child);
+      }
+    }
+  };
+  visit(root);
+  return found;
 }
 
 /** A throw-away P-256 certificate for 127.0.0.1 (EC keys generate in ms). */

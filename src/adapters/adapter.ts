@@ -194,7 +194,7 @@ export interface InviteRequest {
 
 /** One user agent: transport, registration, call factory. */
 export interface UserAgentPort {
-  /** Opens the WebSocket to `server`. Rejects with `transport-failed`. */
+  /** Opens a new WebSocket to `server` (closing one still open: the machine only asks when it holds that one dead). Rejects with `transport-failed`. */
   connect(server: string): Promise<void>;
   /** Closes the WebSocket. */
   disconnect(): Promise<void>;
@@ -202,6 +202,12 @@ export interface UserAgentPort {
   onTransportLost(listener: (error: VoiceSDKError) => void): Unsubscribe;
   /** Called for each incoming INVITE. */
   onIncomingCall(listener: (call: CallPort) => void): Unsubscribe;
+  /** Sends a keep-alive ping on the open socket (CRLFCRLF, RFC 5626 §4.4.1); nothing when it is closed. The answer is an `onPong` fact. */
+  ping(): void;
+  /** Called when the server answers a keep-alive ping (a bare CRLF). */
+  onPong(listener: () => void): Unsubscribe;
+  /** Called when the browser reports the network is back (`online`). */
+  onNetworkOnline(listener: () => void): Unsubscribe;
   /** Called when a registration is lost without us asking (refresh failed). */
   onRegistrationLost(listener: (error: VoiceSDKError) => void): Unsubscribe;
   /** REGISTER; resolves on 200. Rejects `auth-failed` after a failed challenge. */

@@ -10,12 +10,14 @@ export interface UserAgentInput {
   ua: UserAgentPort;
 }
 
-/** Listens to the user agent while the device lives: transport loss, incoming calls, lost registrations. */
+/** Listens to the user agent while the device lives: transport loss, incoming calls, lost registrations, pongs, the network back. */
 export const userAgentListener = /* @__PURE__ */ fromCallback<DeviceEvent, UserAgentInput>(({ sendBack, input }) => {
   const unsubscribers = [
     input.ua.onTransportLost((error) => sendBack({ type: 'TRANSPORT_LOST', error })),
     input.ua.onIncomingCall((port) => sendBack({ type: 'INCOMING_CALL', port })),
     input.ua.onRegistrationLost((error) => sendBack({ type: 'REGISTRATION_LOST', error })),
+    input.ua.onPong(() => sendBack({ type: 'PONG' })),
+    input.ua.onNetworkOnline(() => sendBack({ type: 'NETWORK_ONLINE' })),
   ];
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 });

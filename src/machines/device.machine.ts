@@ -4,18 +4,21 @@
  *
  * ```
  * transport:    disconnected → connecting → connected → reconnecting → connecting …
+ *                               (idle ⇄ pinging: the CRLF keep-alive watchdog)
  * registration: unregistered → registering → registered → unregistering → unregistered
  * ```
+ * The backoff counts failures until a connection proved itself (registered,
+ * or answered a keep-alive): a server that accepts the socket and drops it on
+ * every REGISTER gets exponential backoff, not a storm.
  * `destroyed` is final. The device spawns one `callMachine` actor per call,
  * inbound and outbound; their ids are the call ids.
  */
-import { assign, emit, enqueueActions, raise, setup, stateIn } from 'xstate';
+import { assign, emit, enqueueActions, raise, setup, stateIn, stopChild } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
-import { toVoiceSDKError } from '../errors';
+import { toVoiceSDKError, VoiceSDKError } from '../errors';
 import { callMachine } from './call.machine';
 import { connectActor, destroyActor, registerActor, unregisterActor, userAgentListener } from './device.actors';
 import type { CallPort } from '../adapters/adapter';
-import type { VoiceSDKError } from '../errors';
 import type { DeviceContext, DeviceEmitted, DeviceEvent, DeviceMachineInput, DeviceOperation, QueuedCall } from './device.types';
 
 /** Exponential backoff with jitter: the n-th failure waits base·2^(n−1), capped, scaled by 0.5–1. */
@@ -24,6 +27,9 @@ export function backoffDelay(context: DeviceContext): number {
   const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, context.failedAttempts - 1));
   return Math.round(exponential * (0.5 + context.random() / 2));
 }
+
+/** The ids of the actors the device invokes; every other child is a call. */
+const INVOKED_ACTORS: ReadonlySet<string> = new Set(['userAgentListener', 'connectActor', 'registerActor', 'unregisterActor', 'destroyActor']);
 
 const currentServer = (context: DeviceContext): string => context.servers[context.serverIndex] ?? '';
 
@@ -44,9 +50,13 @@ export const deviceMachine = /* @__PURE__ */ setup({
   guards: {
     canRetry: ({ context }) => context.failedAttempts + 1 < context.reconnect.maxAttempts,
     isTransportConnected: stateIn('#transportConnected'),
+    isCallActor: (_, params: { actorId: string }) => !INVOKED_ACTORS.has(params.actorId),
   },
   delays: {
     reconnectDelay: ({ context }) => context.nextDelayMs,
+    keepAliveInterval: ({ context }) => context.keepAlive.intervalMs,
+    keepAliveTimeout: ({ context }) => context.keepAlive.timeoutMs,
+    registerTimeout: ({ context }) => context.registerTimeoutMs,
   },
   actions: {
     resetAttempts: assign({ failedAttempts: 0 }),
@@ -71,6 +81,17 @@ export const deviceMachine = /* @__PURE__ */ setup({
       error: toVoiceSDKError(params.error, 'transport-failed'),
     }) as const),
     requestTransport: raise({ type: 'CONNECT' } as const),
+    sendPing: ({ context }) => context.ua.ping(),
+    /** No pong in time: the socket is open but dead; the transport region treats it as lost. */
+    raiseSocketDead: raise(({ context }) => ({
+      type: 'TRANSPORT_LOST',
+      error: new VoiceSDKError('timeout', `The SIP server did not answer a keep-alive within ${context.keepAlive.timeoutMs} ms`),
+    }) as const),
+    emitRegisterTimeout: emit(({ context }) => ({
+      type: 'error',
+      error: new VoiceSDKError('timeout', `Not registered within ${context.registerTimeoutMs} ms; still trying`),
+      operation: 'register',
+    }) as const),
     emitRegistering: emit({ type: 'registering' } as const),
     emitRegistered: emit({ type: 'registered' } as const),
     emitUnregistered: emit({ type: 'unregistered' } as const),
@@ -107,6 +128,8 @@ export const deviceMachine = /* @__PURE__ */ setup({
         }
       }
     }),
+    /** A call actor reached its final state: the device lets go of it (its facade keeps the ended snapshot). */
+    releaseCall: stopChild((_, params: { callId: string }) => params.callId),
     emitDestroyed: emit({ type: 'destroyed' } as const),
   },
 }).createMachine({
@@ -125,6 +148,11 @@ export const deviceMachine = /* @__PURE__ */ setup({
           ],
         },
         DESTROY: 'destroying',
+        // A call actor reached its final state (the invoked actors' done events are handled where they run).
+        'xstate.done.actor.*': {
+          guard: { type: 'isCallActor', params: ({ event }) => ({ actorId: event.actorId }) },
+          actions: { type: 'releaseCall', params: ({ event }) => ({ callId: event.actorId }) },
+        },
       },
       states: {
         transport: {
@@ -140,7 +168,8 @@ export const deviceMachine = /* @__PURE__ */ setup({
                 id: 'connectActor',
                 src: 'connectActor',
                 input: ({ context }) => ({ ua: context.ua, server: currentServer(context) }),
-                onDone: { target: 'connected', actions: ['resetAttempts', 'emitConnected'] },
+                // Not a success yet: the count resets once the connection proved itself.
+                onDone: { target: 'connected', actions: 'emitConnected' },
                 onError: [
                   { guard: 'canRetry', target: 'reconnecting', actions: ['countFailure', 'nextServer'] },
                   {
@@ -162,10 +191,27 @@ export const deviceMachine = /* @__PURE__ */ setup({
                 CONNECT: { actions: { type: 'emitUnchanged', params: { operation: 'transport' } } },
                 TRANSPORT_LOST: { target: 'reconnecting', actions: ['countFailure', 'nextServer'] },
               },
+              initial: 'idle',
+              states: {
+                idle: {
+                  after: { keepAliveInterval: 'pinging' },
+                  // A network change often leaves a socket open but dead: check it now.
+                  on: { NETWORK_ONLINE: 'pinging' },
+                },
+                pinging: {
+                  entry: 'sendPing',
+                  on: { PONG: { target: 'idle', actions: 'resetAttempts' } },
+                  after: { keepAliveTimeout: { actions: 'raiseSocketDead' } },
+                },
+              },
             },
             reconnecting: {
               entry: ['planReconnect', 'emitReconnecting'],
-              on: { CONNECT: { actions: { type: 'emitJoined', params: { operation: 'transport' } } } },
+              on: {
+                CONNECT: { actions: { type: 'emitJoined', params: { operation: 'transport' } } },
+                // The network is back: no reason to wait out the backoff.
+                NETWORK_ONLINE: 'connecting',
+              },
               after: { reconnectDelay: 'connecting' },
             },
           },
@@ -187,6 +233,8 @@ export const deviceMachine = /* @__PURE__ */ setup({
                 // The transport region already emitted the error.
                 TRANSPORT_FAILED: { target: 'unregistered', actions: 'emitUnregistered' },
               },
+              // register() stops waiting; the device keeps trying (the socket comes back, or the keep-alive finds it dead).
+              after: { registerTimeout: { actions: 'emitRegisterTimeout' } },
               initial: 'awaitingTransport',
               states: {
                 awaitingTransport: {
@@ -209,7 +257,7 @@ export const deviceMachine = /* @__PURE__ */ setup({
               },
             },
             registered: {
-              entry: 'emitRegistered',
+              entry: ['emitRegistered', 'resetAttempts'],
               on: {
                 REGISTER: { actions: { type: 'emitUnchanged', params: { operation: 'register' } } },
                 UNREGISTER: 'unregistering',

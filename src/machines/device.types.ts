@@ -1,3 +1,4 @@
+import type { DoneActorEvent } from 'xstate';
 import type { CallPort, InviteRequest, UserAgentPort } from '../adapters/adapter';
 import type { VoiceSDKError } from '../errors';
 import type { CallMachineInput } from './call.types';
@@ -8,8 +9,22 @@ export interface ReconnectPolicy {
   baseDelayMs: number;
   /** Upper bound of a backoff delay in ms. @default 30000 */
   maxDelayMs: number;
-  /** Failed connection attempts in a row before giving up with `transport-failed`. @default 5 */
+  /**
+   * Failed connection attempts in a row before giving up with
+   * `transport-failed`; `Infinity` never gives up. A connection counts as a
+   * success (and resets the count) only once it proved itself: registered, or
+   * answered a keep-alive.
+   * @default Infinity
+   */
   maxAttempts: number;
+}
+
+/** The CRLF keep-alive watchdog of an open transport. */
+export interface KeepAlivePolicy {
+  /** Quiet time on an open socket before a CRLF ping, in ms. */
+  intervalMs: number;
+  /** How long the server may take to answer the ping before the socket counts as dead, in ms. */
+  timeoutMs: number;
 }
 
 export interface DeviceMachineInput {
@@ -17,6 +32,9 @@ export interface DeviceMachineInput {
   /** WebSocket servers, tried in order; the next one after each failure. */
   servers: string[];
   reconnect: ReconnectPolicy;
+  keepAlive: KeepAlivePolicy;
+  /** How long `register()` waits for the device to become registered before it rejects `timeout`, in ms. */
+  registerTimeoutMs: number;
   /** Jitter source in [0, 1); `Math.random` unless a test needs determinism. */
   random: () => number;
   /** What every call actor gets besides its port. */
@@ -53,6 +71,12 @@ export type DeviceEvent =
   | { type: 'TRANSPORT_LOST'; error: VoiceSDKError }
   | { type: 'REGISTRATION_LOST'; error: VoiceSDKError }
   | { type: 'INCOMING_CALL'; port: CallPort }
+  /** The server answered our keep-alive ping. */
+  | { type: 'PONG' }
+  /** The browser reports the network is back (`online`). */
+  | { type: 'NETWORK_ONLINE' }
+  // a call actor reached its final state (its id is the call id)
+  | DoneActorEvent<unknown, string>
   // raised by the transport region for the registration region
   | { type: 'TRANSPORT_FAILED'; error: VoiceSDKError };
 

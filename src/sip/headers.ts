@@ -22,6 +22,12 @@ export const HEADER_LIMITS = {
   maxKeyLength: 64,
   /** Longest value, in characters. */
   maxValueLength: 1024,
+  /**
+   * Most bytes all custom headers of one INVITE may take, encoded as they go
+   * on the wire (`Name: value` CRLF, UTF-8): Kamailio's WebSocket buffer is
+   * 16 KB, and an INVITE that overflows it kills the socket of every call.
+   */
+  maxTotalBytes: 8192,
   /** Longest header prefix, in characters. */
   maxPrefixLength: 64,
   /** Only this much of an incoming message is scanned for headers, in characters. */
@@ -121,7 +127,19 @@ export function encodeParams(params: unknown, prefix: string): Record<string, st
     seen.add(name.toLowerCase());
     headers[name] = encodeHeaderValue(name, value);
   }
+  const bytes = encodedHeaderBytes(headers);
+  if (bytes > HEADER_LIMITS.maxTotalBytes) {
+    throw invalidArgument(`\`params\` make ${bytes} bytes of headers; at most ${HEADER_LIMITS.maxTotalBytes} are allowed`);
+  }
   return headers;
+}
+
+/** The bytes `headers` take on the wire: each `Name: value` line with its CRLF, UTF-8. */
+export function encodedHeaderBytes(headers: Readonly<Record<string, string>>): number {
+  const encoder = new TextEncoder();
+  let bytes = 0;
+  for (const [name, value] of Object.entries(headers)) bytes += encoder.encode(`${name}: ${value}\r\n`).length;
+  return bytes;
 }
 
 /** One `Name: value` header line, checked once more: a header line is the one thing we must never get wrong. */

@@ -19,11 +19,28 @@ const SERVERS = ['wss://sip-a.example.com/ws', 'wss://sip-b.example.com/ws'];
 /** Long backoff in fake time, so only the model's own `after` step fires it. */
 const RECONNECT = { baseDelayMs: 1_000_000, maxDelayMs: 4_000_000, maxAttempts: 2 };
 const AFTER = 'xstate.after.reconnectDelay.device.active.transport.reconnecting';
+/**
+ * The device's other delays, far apart from the backoff and from each other
+ * (and from the world's 5 s latency), so that advancing fake time by one of
+ * them fires only the timer the model names.
+ */
+const REGISTER_TIMEOUT_MS = 8_000_000;
+const KEEP_ALIVE = { intervalMs: 20_000_000, timeoutMs: 10_000_000 };
+const PING_DUE = 'xstate.after.keepAliveInterval.device.active.transport.connected.idle';
+const PONG_MISSED = 'xstate.after.keepAliveTimeout.device.active.transport.connected.pinging';
+const REGISTER_TIMEOUT = 'xstate.after.registerTimeout.device.active.registration.registering';
+/** A call actor reaching its final state (the model's stands for any call id). */
+const CALL_DONE = 'xstate.done.actor.model-call';
 
 const modelInput = {
-  ua: { createCall: () => ({ id: 'model', direction: 'outbound', subscribe: () => () => undefined }) } as unknown as UserAgentPort,
+  ua: {
+    createCall: () => ({ id: 'model', direction: 'outbound', subscribe: () => () => undefined }),
+    ping: () => undefined,
+  } as unknown as UserAgentPort,
   servers: SERVERS,
   reconnect: RECONNECT,
+  keepAlive: KEEP_ALIVE,
+  registerTimeoutMs: REGISTER_TIMEOUT_MS,
   random: () => 0.5,
   call: {
     qualityIntervalMs: 1000,
@@ -35,7 +52,7 @@ const modelInput = {
   },
 };
 
-const done = (id: string) => ({ type: `xstate.done.actor.${id}` });
+const done = (id: string) => ({ type: `xstate.done.actor.${id}`, actorId: id });
 const error = (id: string) => ({ type: `xstate.error.actor.${id}`, error: new VoiceSDKError('sip-error', 'model') });
 const incomingPort = { id: 'model-in', direction: 'inbound', subscribe: () => () => undefined };
 
@@ -45,6 +62,12 @@ const matches = (state: ModelStep['state'], region: 'transport' | 'registration'
 function events(state: ModelStep['state']): ModelStep['event'][] {
   const registered = matches(state, 'registration', 'registered');
   const connected = matches(state, 'transport', 'connected');
+  const transportError = new VoiceSDKError('transport-failed', 'model');
+  // A ping unanswered (the connection silent): only the watchdog's own events, and the socket's end.
+  if (matches(state, 'transport', { connected: 'pinging' })) {
+    return [{ type: 'DESTROY' }, { type: 'TRANSPORT_LOST', error: transportError }, { type: 'PONG' }, { type: PONG_MISSED }];
+  }
+  const registrationBusy = matches(state, 'registration', 'registering') || matches(state, 'registration', 'unregistering');
   // One request in flight at a time: fake time then finishes exactly the one the model names.
   const waiting =
     matches(state, 'transport', 'connecting') ||
@@ -52,7 +75,7 @@ function events(state: ModelStep['state']): ModelStep['event'][] {
     matches(state, 'registration', 'unregistering');
   const list: ModelStep['event'][] = [
     { type: 'DESTROY' },
-    { type: 'TRANSPORT_LOST', error: new VoiceSDKError('transport-failed', 'model') },
+    { type: 'TRANSPORT_LOST', error: transportError },
     ...['connectActor', 'registerActor', 'destroyActor'].flatMap((id) => [done(id), error(id)]),
     error('unregisterActor'),
   ];
@@ -68,6 +91,15 @@ function events(state: ModelStep['state']): ModelStep['event'][] {
     if (matches(state, 'registration', 'unregistering')) list.push({ type: 'UNREGISTER' });
   }
   if (registered) list.push({ type: 'INCOMING_CALL', port: incomingPort });
+  // The watchdog and `online` while nothing else waits on the connection (a ping makes it silent).
+  if (matches(state, 'transport', { connected: 'idle' }) && !registrationBusy) {
+    list.push({ type: PING_DUE }, { type: 'NETWORK_ONLINE' });
+    // A call placed and hung up: the device lets go of its actor.
+    if (matches(state, 'outbound', 'idle')) list.push({ type: CALL_DONE, actorId: 'model-call', output: undefined });
+  }
+  if (matches(state, 'transport', 'reconnecting') && !waiting) list.push({ type: 'NETWORK_ONLINE' });
+  // A REGISTER the connection never answers.
+  if (matches(state, 'registration', { registering: 'sending' }) && connected) list.push({ type: REGISTER_TIMEOUT });
   // A call asked for without a transport waits for it (and opens it).
   list.push({ type: 'CALL', callId: 'model-out', request: { target: 'sip:bob@example.com', headers: {} } });
   return list;
@@ -76,7 +108,8 @@ function events(state: ModelStep['state']): ModelStep['event'][] {
 const paths = transitionPaths(deviceMachine, {
   input: modelInput,
   events,
-  serializeState: (state) => JSON.stringify([state.value, state.context['failedAttempts']]),
+  // Failures only reset once a connection proved itself: cap the count (≥ maxAttempts all behave alike).
+  serializeState: (state) => JSON.stringify([state.value, Math.min(Number(state.context['failedAttempts']), RECONNECT.maxAttempts + 1)]),
 });
 
 // --- the world ------------------------------------------------------------------
@@ -89,12 +122,20 @@ interface World {
   pending: Map<string, ReturnType<typeof settled<unknown>>>;
   /** Every connect(), in order. */
   calls: Array<ReturnType<typeof settled<Call>>>;
+  /** Calls placed and hung up by the model's CALL_DONE. */
+  ended: Call[];
 }
 
 function setUp(): World {
   const network = newNetwork();
   network.remote('bob');
-  const device = createDevice(network, 'alice', coverage.inspect, { server: SERVERS, reconnect: RECONNECT });
+  const device = createDevice(network, 'alice', coverage.inspect, {
+    server: SERVERS,
+    reconnect: RECONNECT,
+    registerTimeoutMs: REGISTER_TIMEOUT_MS,
+    keepAliveIntervalMs: KEEP_ALIVE.intervalMs,
+    keepAliveTimeoutMs: KEEP_ALIVE.timeoutMs,
+  });
   const events: string[] = [];
   for (const name of ['registering', 'registered', 'unregistered', 'disconnected', 'destroyed'] as const) {
     device.on(name, () => events.push(name));
@@ -103,7 +144,7 @@ function setUp(): World {
   device.on('reconnecting', () => events.push('reconnecting'));
   device.on('error', (e) => events.push(`error:${e.code}`));
   device.on('incoming', () => events.push('incoming'));
-  return { network, device, remote: network.remote('carol'), events, pending: new Map(), calls: [] };
+  return { network, device, remote: network.remote('carol'), events, pending: new Map(), calls: [], ended: [] };
 }
 
 const keep = (world: World, name: string, promise: Promise<unknown>): void => {
@@ -142,6 +183,34 @@ async function perform(world: World, event: ModelStep['event']): Promise<void> {
       await vi.advanceTimersByTimeAsync(delay);
       return;
     }
+    case PING_DUE:
+      network.silence(uri);
+      await vi.advanceTimersByTimeAsync(KEEP_ALIVE.intervalMs);
+      return;
+    case PONG_MISSED:
+      await vi.advanceTimersByTimeAsync(KEEP_ALIVE.timeoutMs);
+      return;
+    case 'PONG':
+      network.silence(uri, false);
+      return;
+    case 'NETWORK_ONLINE':
+      // The network changed: the socket, if one is open, is left silent.
+      network.silence(uri);
+      network.comeOnline();
+      return;
+    case CALL_DONE: {
+      const placed = settled(device.connect({ to: 'bob' }));
+      await flushUntil(() => placed.outcome() === 'resolved', 'the call to start');
+      const call = placed.value!;
+      world.ended.push(call);
+      const hangup = settled(call.disconnect());
+      await flushUntil(() => hangup.outcome() !== 'pending', 'the hangup');
+      return;
+    }
+    case REGISTER_TIMEOUT:
+      network.silence(uri);
+      await vi.advanceTimersByTimeAsync(REGISTER_TIMEOUT_MS);
+      return;
     case 'xstate.error.actor.connectActor':
       network.failNextConnect();
       return;
@@ -195,6 +264,7 @@ function expectedEvents(from: ModelStep['state'], step: ModelStep): string[] {
     out.push(matches(from, 'transport', 'connected') ? 'error:sip-error' : 'error:transport-failed', 'unregistered');
   }
   if (type === 'INCOMING_CALL') out.push('incoming');
+  if (type === REGISTER_TIMEOUT) out.push('error:timeout');
   if (to.matches('destroyed') && !from.matches('destroyed')) out.push('destroyed');
   return out.sort();
 }
@@ -235,6 +305,17 @@ async function runPath(path: ModelPath): Promise<void> {
       }
     } else {
       for (const call of world.calls) expect(call.outcome(), 'a call waiting for the transport').not.toBe('resolved');
+    }
+    if (step.event.type === CALL_DONE) {
+      const call = world.ended[world.ended.length - 1]!;
+      expect(call.getStatus()).toBe('disconnected');
+      expect(world.device.calls).not.toContain(call);
+      const children = Object.values(actor.getSnapshot().children).filter((child) => child?.src === 'callMachine');
+      expect(children.map((child) => child?.getSnapshot().status), 'call actors the device still holds').not.toContain('done');
+    }
+    if (step.event.type === REGISTER_TIMEOUT) {
+      expect(world.pending.get('register')?.outcome(), 'register() after registerTimeoutMs').toBe('rejected');
+      expect((world.pending.get('register')?.error as VoiceSDKError).code).toBe('timeout');
     }
     if (step.event.type === 'xstate.error.actor.registerActor') {
       expect(world.pending.get('register')?.outcome()).toBe('rejected');

@@ -11,6 +11,12 @@ import { createFakeNetwork, type FakeNetwork } from '../../src/testing';
 export const DOMAIN = 'example.com';
 /** Fake-time latency of every delivery: long, so a 1 s stats tick can happen while a request is in flight. */
 export const LATENCY_MS = 5000;
+/**
+ * The device's own timeouts, scaled to that latency (a REGISTER takes two
+ * deliveries, a pong one); keep-alive pings only an hour apart, so they show
+ * only in the tests about them.
+ */
+export const SLOW_NETWORK_TIMING = { registerTimeoutMs: 20 * LATENCY_MS, keepAliveIntervalMs: 3_600_000, keepAliveTimeoutMs: 4 * LATENCY_MS } as const;
 
 /** Lets fake time run until `done()` holds, one network latency at a time. */
 export async function flushUntil(done: () => boolean, what: string, turns = 20): Promise<void> {
@@ -35,6 +41,7 @@ export function createDevice(
     password: `${user}-pw`,
     adapter: network.adapter,
     inspect,
+    ...SLOW_NETWORK_TIMING,
     ...options,
   });
 }

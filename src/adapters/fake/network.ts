@@ -9,12 +9,9 @@
 import type { AdapterFactory, UserAgentConfig } from '../adapter';
 import { VoiceSDKError } from '../../errors';
 import { codeForSipStatus } from '../../sip/status';
-import { sipUriParts } from '../../sip/grammar';
-import { customHeadersOf } from '../../sip/headers';
-import { UNAVAILABLE_STATUS } from '../../sip/responses';
-import { remoteIdentity } from '../../sip/target';
-import { FakeCallPort } from './call';
-import { RemoteCall, ScriptedRemote } from './remote';
+import type { FakeCallPort } from './call';
+import { ScriptedRemote, type RemoteCall } from './remote';
+import { callFromRemote, routeInvite, userOf, type InviteFrom, type RemoteCallOptions } from './routing';
 import { FakeUserAgent } from './user-agent';
 import { DEFAULT_CONDITIONS, type FakeConditions } from './wire';
 
@@ -53,16 +50,6 @@ type FaultKind =
   | 'recordingStop'
   | 'dispose';
 
-/** The user part of a SIP URI: what the registrar binds and routes by. */
-function userOf(uri: string): string {
-  return sipUriParts(uri)?.user ?? uri;
-}
-
-/** The custom headers a fake device reads from an INVITE: the same rule (and bounds) as the SIP.js adapter. */
-function customHeadersFor(headers: Record<string, string>, prefix: string): Record<string, string> {
-  return customHeadersOf(Object.entries(headers), prefix);
-}
-
 /**
  * The in-memory SIP network of `callchart/testing`: pass `network.adapter` to
  * `new Device()`, script far ends with `remote(user)`, inject faults with the
@@ -94,6 +81,8 @@ export class FakeNetwork {
   readonly #inviteResponses: Array<number | 'timeout'> = [];
   readonly #downServers = new Set<string>();
   readonly #registerCounts = new Map<string, number>();
+  readonly #pingCounts = new Map<string, number>();
+  readonly #droppingRegister = new Set<string>();
   readonly #openMedia = new Set<FakeCallPort>();
   #callSequence = 0;
   /** Deliveries on their way: the timer (latency > 0) and what arrives. */
@@ -203,6 +192,29 @@ export class FakeNetwork {
     return this;
   }
 
+  /**
+   * The connection of the device `uri` stays open but answers nothing — no
+   * pong, no response to REGISTER — as a server stopped with SIGSTOP;
+   * `false` wakes it: it answers what it held. A new connection answers.
+   */
+  silence(uri: string, silent = true): this {
+    for (const ua of this.userAgents) if (ua.config.uri === uri) ua.setSilent(silent);
+    return this;
+  }
+
+  /** `server` accepts connections and closes each one when a REGISTER arrives on it (a flapping server). */
+  dropEachRegister(server: string, drop = true): this {
+    if (drop) this.#droppingRegister.add(server);
+    else this.#droppingRegister.delete(server);
+    return this;
+  }
+
+  /** The browser's `online` event, in every device on this network. */
+  comeOnline(): this {
+    for (const ua of this.userAgents) ua.comeOnline();
+    return this;
+  }
+
   /** The registrar forgets `uri` (as when a refresh is rejected). */
   dropRegistration(uri: string): this {
     this.#bindings.get(userOf(uri))?.loseRegistration();
@@ -220,6 +232,11 @@ export class FakeNetwork {
   /** REGISTER requests sent for `uri` (a digest challenge counts twice). */
   registerCount(uri: string): number {
     return this.#registerCounts.get(uri) ?? 0;
+  }
+
+  /** Keep-alive pings sent by the device `uri`. */
+  pingCount(uri: string): number {
+    return this.#pingCounts.get(uri) ?? 0;
   }
 
   /** Whether `uri` (`sip:alice@example.com`) is registered now. */
@@ -303,6 +320,16 @@ export class FakeNetwork {
   }
 
   /** @internal */
+  countPing(uri: string): void {
+    this.#pingCounts.set(uri, this.pingCount(uri) + 1);
+  }
+
+  /** @internal */
+  dropsRegister(server: string | undefined): boolean {
+    return server !== undefined && this.#droppingRegister.has(server);
+  }
+
+  /** @internal */
   bind(uri: string, ua: FakeUserAgent): void {
     this.#bindings.set(userOf(uri), ua);
   }
@@ -328,86 +355,28 @@ export class FakeNetwork {
   }
 
   /** @internal An outbound INVITE from a fake device. */
-  route(call: FakeCallPort, target: string, from: { aor: string; user?: string; headers: Record<string, string> }): void {
-    const response = this.#inviteResponses.shift();
-    if (response !== undefined) {
-      this.deliver(() => {
-        if (call.ended) return;
-        // No answer at all: the stack's Timer B ends the INVITE with a 408 of its own.
-        call.receive({ type: 'reject', status: response === 'timeout' ? 408 : response });
-      });
-      return;
-    }
-    // The far end gets the INVITE at once; its answers travel back with latency.
-    {
-      const user = userOf(target);
-      const remote = this.#remotes.get(user);
-      if (remote) {
-        const remoteCall = new RemoteCall(this, call, {
-          direction: 'inbound',
-          headers: from.headers,
-          from: from.aor,
-          media: remote.media,
-          ...(from.user ? { fromUser: from.user } : {}),
-        });
-        call.connectTo(remoteCall);
-        remote.accept(remoteCall);
-        return;
-      }
-      const ua = this.#bindings.get(user);
-      const callerUri = from.user ? `sip:${from.user}@${this.domain}` : from.aor;
-      const inbound =
-        ua &&
-        new FakeCallPort(this, {
-          id: this.nextCallId(),
-          direction: 'inbound',
-          remoteIdentity: remoteIdentity(callerUri),
-          customHeaders: customHeadersFor(from.headers, ua.config.headerPrefix),
-          peer: call,
-        });
-      if (!ua || !inbound) {
-        this.deliver(() => call.receive({ type: 'reject', status: 404 }));
-        return;
-      }
-      call.connectTo(inbound);
-      if (ua.deliverIncoming(inbound)) this.deliver(() => call.receive({ type: 'ringing' }));
-      else this.deliver(() => call.receive({ type: 'reject', status: UNAVAILABLE_STATUS }));
-    }
+  route(call: FakeCallPort, target: string, from: InviteFrom): void {
+    routeInvite(this, call, target, from);
   }
 
   /** @internal A scripted remote calls a fake device. */
-  callFromRemote(remote: ScriptedRemote, target: string, options: { headers?: Record<string, string>; fromUser?: string }): RemoteCall {
-    const ua = this.#bindings.get(userOf(target));
-    if (!ua) throw new Error(`No device is registered as ${target}`);
-    const headers = options.headers ?? {};
-    const callerUri = `sip:${options.fromUser ?? remote.user}@${this.domain}`;
-    let remoteCall: RemoteCall | undefined;
-    const inbound = new FakeCallPort(this, {
-      id: this.nextCallId(),
-      direction: 'inbound',
-      remoteIdentity: remoteIdentity(callerUri),
-      customHeaders: customHeadersFor(headers, ua.config.headerPrefix),
-      peer: {
-        immediate: true,
-        receive: (message) => remoteCall?.receive(message),
-        get sendingAudio() {
-          return remoteCall?.sendingAudio ?? false;
-        },
-        get media() {
-          return remoteCall?.media;
-        },
-      },
-    });
-    remoteCall = new RemoteCall(this, inbound, {
-      direction: 'outbound',
-      headers,
-      from: callerUri,
-      media: remote.media,
-      ...(options.fromUser ? { fromUser: options.fromUser } : {}),
-    });
-    remote.accept(remoteCall);
-    this.deliver(() => ua.deliverIncoming(inbound));
-    return remoteCall;
+  callFromRemote(remote: ScriptedRemote, target: string, options: RemoteCallOptions): RemoteCall {
+    return callFromRemote(this, remote, target, options);
+  }
+
+  /** @internal The response scripted for the next INVITE, if any. */
+  takeInviteResponse(): number | 'timeout' | undefined {
+    return this.#inviteResponses.shift();
+  }
+
+  /** @internal The scripted remote `user`, if there is one. */
+  remoteNamed(user: string): ScriptedRemote | undefined {
+    return this.#remotes.get(user);
+  }
+
+  /** @internal The fake device registered as `user`. */
+  bindingOf(user: string): FakeUserAgent | undefined {
+    return this.#bindings.get(user);
   }
 
   #addFault(kind: FaultKind, error: VoiceSDKError): this {

@@ -16,10 +16,20 @@ export class FakeUserAgent implements UserAgentPort {
   readonly #transportLost = new ListenerSet<VoiceSDKError>();
   readonly #incoming = new ListenerSet<CallPort>();
   readonly #registrationLost = new ListenerSet<VoiceSDKError>();
+  readonly #pong = new ListenerSet<void>();
+  readonly #online = new ListenerSet<void>();
   readonly #calls = new Set<FakeCallPort>();
   #server: string | undefined;
   #registered = false;
   #disposed = false;
+  /** Counts connections: an answer meant for an earlier one is dropped. */
+  #connection = 0;
+  /** The connection is open but answers nothing (a stopped server). */
+  #silent = false;
+  /** Pings the silent connection has not answered yet. */
+  #pongsOwed = 0;
+  /** Requests the silent connection holds: answered when it wakes, failed when it drops. */
+  readonly #stalled: Array<{ resume: () => void; fail: (error: VoiceSDKError) => void }> = [];
 
   constructor(network: FakeNetwork, config: UserAgentConfig) {
     this.#network = network;
@@ -58,12 +68,43 @@ export class FakeUserAgent implements UserAgentPort {
     await this.#network.tick();
     const fault = this.#network.takeFault('connect') ?? this.#network.serverFault(server);
     if (fault) throw fault;
+    this.#endConnection(new VoiceSDKError('transport-failed', 'The connection was replaced'));
     this.#server = server;
   }
 
   async disconnect(): Promise<void> {
+    this.#endConnection(new VoiceSDKError('transport-failed', 'The connection was closed'));
     this.#server = undefined;
     this.#unbind();
+  }
+
+  ping(): void {
+    if (!this.connected) return;
+    this.#network.countPing(this.config.uri);
+    if (this.#silent) this.#pongsOwed += 1;
+    else this.#sendPong();
+  }
+
+  onPong(listener: () => void): Unsubscribe {
+    return this.#pong.add(listener);
+  }
+
+  onNetworkOnline(listener: () => void): Unsubscribe {
+    return this.#online.add(listener);
+  }
+
+  /** Called by the network: the current connection stops answering (`true`) or answers what it held (`false`). */
+  setSilent(silent: boolean): void {
+    if (!this.connected) return;
+    this.#silent = silent;
+    if (silent) return;
+    for (; this.#pongsOwed > 0; this.#pongsOwed--) this.#sendPong();
+    for (const request of this.#stalled.splice(0)) request.resume();
+  }
+
+  /** Called by the network: the browser's `online` event. */
+  comeOnline(): void {
+    this.#online.emit();
   }
 
   onTransportLost(listener: (error: VoiceSDKError) => void): Unsubscribe {
@@ -81,6 +122,12 @@ export class FakeUserAgent implements UserAgentPort {
   async register(): Promise<void> {
     await this.#network.tick();
     if (!this.connected) throw new VoiceSDKError('transport-failed', 'REGISTER needs an open transport');
+    await this.#answered();
+    if (this.#network.dropsRegister(this.#server)) {
+      this.#network.countRegister(this.config.uri, 1);
+      this.loseTransport();
+      throw new VoiceSDKError('transport-failed', 'The server closed the connection on REGISTER');
+    }
     const fault = this.#network.takeFault('register');
     this.#network.countRegister(this.config.uri, 1);
     if (fault) throw fault;
@@ -126,9 +173,10 @@ export class FakeUserAgent implements UserAgentPort {
   /** Called by the network: our socket dropped. */
   loseTransport(): void {
     if (!this.connected) return;
+    const error = new VoiceSDKError('transport-failed', 'The WebSocket to the SIP server was lost');
+    this.#endConnection(error);
     this.#server = undefined;
     this.#unbind();
-    const error = new VoiceSDKError('transport-failed', 'The WebSocket to the SIP server was lost');
     this.#transportLost.emit(error);
   }
 
@@ -148,12 +196,36 @@ export class FakeUserAgent implements UserAgentPort {
     for (const call of this.#calls) call.dispose();
     this.#calls.clear();
     this.#unbind();
+    this.#endConnection(new VoiceSDKError('invalid-state', 'The user agent was disposed'));
     this.#server = undefined;
     this.#transportLost.clear();
+    this.#pong.clear();
+    this.#online.clear();
     this.#incoming.clear();
     this.#registrationLost.clear();
     const fault = this.#network.takeFault('dispose');
     if (fault) throw fault;
+  }
+
+  /** Waits while the connection is silent; rejects if it drops meanwhile. */
+  #answered(): Promise<void> {
+    if (!this.#silent) return Promise.resolve();
+    return new Promise((resume, fail) => this.#stalled.push({ resume, fail }));
+  }
+
+  #sendPong(): void {
+    const connection = this.#connection;
+    this.#network.deliver(() => {
+      if (connection === this.#connection && this.connected) this.#pong.emit();
+    });
+  }
+
+  /** The current connection is over: what it held fails, a new one starts awake. */
+  #endConnection(error: VoiceSDKError): void {
+    this.#connection += 1;
+    this.#silent = false;
+    this.#pongsOwed = 0;
+    for (const request of this.#stalled.splice(0)) request.fail(error);
   }
 
   #unbind(): void {

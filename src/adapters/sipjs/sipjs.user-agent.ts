@@ -40,6 +40,10 @@ export class SipJsUserAgent implements UserAgentPort {
   readonly #transportLost = new ListenerSet<VoiceSDKError>();
   readonly #incomingCall = new ListenerSet<CallPort>();
   readonly #registrationLost = new ListenerSet<VoiceSDKError>();
+  readonly #online = new ListenerSet<void>();
+  readonly #stopWatchingOnline: () => void;
+  /** A dead socket is being abandoned for a new one: its close is ours, not a loss. */
+  #abandoning = false;
   #disposing: Promise<void> | undefined;
 
   /** The SIP.js UserAgent (escape hatch for tests). */
@@ -108,6 +112,7 @@ export class SipJsUserAgent implements UserAgentPort {
       { expires: config.registerExpires, logConfiguration: false },
       { onLost: (error) => this.#registrationLost.emit(error) },
     );
+    this.#stopWatchingOnline = watchOnline(() => this.#online.emit());
   }
 
   // ---- transport ----------------------------------------------------------
@@ -117,8 +122,15 @@ export class SipJsUserAgent implements UserAgentPort {
     if (!/^wss?:\/\/\S+$/i.test(server)) {
       throw new VoiceSDKError('invalid-argument', `"${server}" is not a ws:// or wss:// URL`);
     }
-    if (this.#transport.isConnected() && this.#transport.server === server) return;
     try {
+      // The machine connects only when it holds the socket gone or dead: a
+      // socket still open is abandoned at once (a dead peer never completes a close).
+      this.#abandoning = true;
+      try {
+        this.#transport.abandon();
+      } finally {
+        this.#abandoning = false;
+      }
       // A deliberate disconnect: onDisconnect gets no error, no loss is reported.
       await this.#transport.disconnect();
       this.#transport.retarget(server);
@@ -141,9 +153,21 @@ export class SipJsUserAgent implements UserAgentPort {
     return this.#transportLost.add(listener);
   }
 
+  ping(): void {
+    this.#transport.ping();
+  }
+
+  onPong(listener: () => void): Unsubscribe {
+    return this.#transport.onPong(listener);
+  }
+
+  onNetworkOnline(listener: () => void): Unsubscribe {
+    return this.#online.add(listener);
+  }
+
   private onDisconnect(error?: Error): void {
     this.#registration.onTransportClosed();
-    if (error === undefined || this.#disposing !== undefined) return;
+    if (error === undefined || this.#disposing !== undefined || this.#abandoning) return;
     this.#transportLost.emit(new VoiceSDKError('transport-failed', 'The connection to the SIP server was lost', { cause: error }));
   }
 
@@ -260,6 +284,8 @@ export class SipJsUserAgent implements UserAgentPort {
     this.#transportLost.clear();
     this.#incomingCall.clear();
     this.#registrationLost.clear();
+    this.#online.clear();
+    this.#stopWatchingOnline();
     try {
       // gracefulShutdown: false → disposes the transport (closing the socket) and the core now.
       await settlesWithin(this.#userAgent.stop(), DISPOSE_STEP_TIMEOUT_MS);
@@ -277,6 +303,14 @@ export class SipJsUserAgent implements UserAgentPort {
       throw new VoiceSDKError('invalid-state', 'The user agent was disposed');
     }
   }
+}
+
+/** Calls `listener` on the browser's `online` event (where there is one); returns the unsubscribe. */
+function watchOnline(listener: () => void): () => void {
+  const target = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
+  if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') return () => undefined;
+  globalThis.addEventListener('online', listener);
+  return () => globalThis.removeEventListener('online', listener);
 }
 
 /** The INVITE's SDP offer, when it has one (no body: we make the offer; other types: SIP.js answers 415). */

@@ -55,6 +55,7 @@ const BAD_OPTIONS: Array<[string, Record<string, unknown>, RegExp]> = [
   ['an empty param key', { params: { '': 'x' } }, /keys must not be empty/],
   ['a param value that is an object', { params: { ticket: { id: 1 } } }, /string, number or boolean/],
   ['a param value longer than 1024 characters', { params: { note: 'x'.repeat(1025) } }, /longer than 1024/],
+  ['params of more than 8 KB in all (32 keys of 1000 characters)', { params: Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, 'x'.repeat(1000)])) }, /at most 8192/],
   ['params that are a string', { params: 'ticketId=T-1' }, /`params` must be an object/],
   ['params that are an array', { params: ['T-1'] }, /`params` must be an object/],
   ['params that are null', { params: null }, /`params` must be an object/],

@@ -6,9 +6,9 @@
 import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { Device, VoiceSDKError, type Call, type ConnectOptions, type DeviceOptions, type VoiceSDKErrorCode } from '../../../src/index';
 import { createFakeNetwork, type FakeNetwork, type RemoteCall, type ScriptedRemote } from '../../../src/testing';
-import { flushUntil, LATENCY_MS, settled } from '../../model/world';
+import { flushUntil, LATENCY_MS, settled, SLOW_NETWORK_TIMING } from '../../model/world';
 
-export { flushUntil, settled, LATENCY_MS };
+export { flushUntil, settled, LATENCY_MS, SLOW_NETWORK_TIMING };
 
 export const DOMAIN = 'example.com';
 export const SERVER = 'wss://sip.example.com/ws';
@@ -22,7 +22,7 @@ export function newNetwork(): FakeNetwork {
 }
 
 export function deviceOptions(network: FakeNetwork, user: User = 'alice', options: Partial<DeviceOptions> = {}): DeviceOptions {
-  return { server: SERVER, uri: uriOf(user), password: PASSWORDS[user], adapter: network.adapter, ...options };
+  return { server: SERVER, uri: uriOf(user), password: PASSWORDS[user], adapter: network.adapter, ...SLOW_NETWORK_TIMING, ...options };
 }
 
 export function newDevice(network: FakeNetwork, user: User = 'alice', options: Partial<DeviceOptions> = {}): Device {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hasControlCharacters, isToken } from '../../../src/sip/grammar';
 import {
+  encodedHeaderBytes,
   customHeadersOf,
   encodeParams,
   HEADER_LIMITS,
@@ -71,8 +72,18 @@ describe('params → <prefix><Key> headers', () => {
     ['an overlong value', { a: 'v'.repeat(HEADER_LIMITS.maxValueLength + 1) }, /longer than/],
     ['an overlong key', { ['k'.repeat(HEADER_LIMITS.maxKeyLength + 1)]: 'v' }, /longer than/],
     ['too many keys', Object.fromEntries(Array.from({ length: HEADER_LIMITS.maxCount + 1 }, (_, i) => [`k${i}`, i])), /at most/],
+    ['more than 8 KB of headers in all', Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, 'v'.repeat(1000)])), /bytes of headers; at most 8192/],
+    ['8 KB of multi-byte characters (bytes count, not characters)', Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, 'é'.repeat(600)])), /at most 8192/],
   ])('refuses %s', (_name, params, message) => {
     expect(() => encodeParams(params, PREFIX)).toThrow(message);
+  });
+
+  it('the 8 KB bound counts each header line as sent: name, colon, space, value, CRLF, in UTF-8 bytes', () => {
+    expect(encodedHeaderBytes({ 'X-A': 'é' })).toBe('X-A: '.length + 2 + '\r\n'.length);
+    const full = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`k${i}`, 'v'.repeat(HEADER_LIMITS.maxValueLength)]));
+    const rest = HEADER_LIMITS.maxTotalBytes - encodedHeaderBytes(encodeParams(full, PREFIX)) - `${PREFIX}Kz: \r\n`.length;
+    expect(encodedHeaderBytes(encodeParams({ ...full, kz: 'v'.repeat(rest) }, PREFIX))).toBe(HEADER_LIMITS.maxTotalBytes);
+    expect(() => encodeParams({ ...full, kz: 'v'.repeat(rest + 1) }, PREFIX)).toThrow(/8193 bytes/);
   });
 
   it('round-trips: what we encode, the far end reads back as the same params', () => {

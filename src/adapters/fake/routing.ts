@@ -1,0 +1,115 @@
+/** How INVITEs find their way on the fake network: to a scripted remote, a registered fake device, or nowhere. */
+import { customHeadersOf } from '../../sip/headers';
+import { sipUriParts } from '../../sip/grammar';
+import { UNAVAILABLE_STATUS } from '../../sip/responses';
+import { remoteIdentity } from '../../sip/target';
+import { FakeCallPort } from './call';
+import type { FakeNetwork } from './network';
+import { RemoteCall, type ScriptedRemote } from './remote';
+
+/** Who sends an outbound INVITE: the caller's AOR, the caller-ID user, the headers. */
+export interface InviteFrom {
+  aor: string;
+  user?: string;
+  headers: Record<string, string>;
+}
+
+/** What a scripted remote's call to a device carries. */
+export interface RemoteCallOptions {
+  headers?: Record<string, string>;
+  fromUser?: string;
+}
+
+/** The user part of a SIP URI: what the registrar binds and routes by. */
+export function userOf(uri: string): string {
+  return sipUriParts(uri)?.user ?? uri;
+}
+
+/** The custom headers a fake device reads from an INVITE: the same rule (and bounds) as the SIP.js adapter. */
+function customHeadersFor(headers: Record<string, string>, prefix: string): Record<string, string> {
+  return customHeadersOf(Object.entries(headers), prefix);
+}
+
+/** An outbound INVITE from a fake device: to a scripted remote, a registered fake device, or a 404. */
+export function routeInvite(network: FakeNetwork, call: FakeCallPort, target: string, from: InviteFrom): void {
+  const response = network.takeInviteResponse();
+  if (response !== undefined) {
+    network.deliver(() => {
+      if (call.ended) return;
+      // No answer at all: the stack's Timer B ends the INVITE with a 408 of its own.
+      call.receive({ type: 'reject', status: response === 'timeout' ? 408 : response });
+    });
+    return;
+  }
+  // The far end gets the INVITE at once; its answers travel back with latency.
+  {
+    const user = userOf(target);
+    const remote = network.remoteNamed(user);
+    if (remote) {
+      const remoteCall = new RemoteCall(network, call, {
+        direction: 'inbound',
+        headers: from.headers,
+        from: from.aor,
+        media: remote.media,
+        ...(from.user ? { fromUser: from.user } : {}),
+      });
+      call.connectTo(remoteCall);
+      remote.accept(remoteCall);
+      return;
+    }
+    const ua = network.bindingOf(user);
+    const callerUri = from.user ? `sip:${from.user}@${network.domain}` : from.aor;
+    const inbound =
+      ua &&
+      new FakeCallPort(network, {
+        id: network.nextCallId(),
+        direction: 'inbound',
+        remoteIdentity: remoteIdentity(callerUri),
+        customHeaders: customHeadersFor(from.headers, ua.config.headerPrefix),
+        peer: call,
+      });
+    if (!ua || !inbound) {
+      network.deliver(() => call.receive({ type: 'reject', status: 404 }));
+      return;
+    }
+    call.connectTo(inbound);
+    if (ua.deliverIncoming(inbound)) network.deliver(() => call.receive({ type: 'ringing' }));
+    else network.deliver(() => call.receive({ type: 'reject', status: UNAVAILABLE_STATUS }));
+  }
+}
+
+/** A scripted remote calls a fake device. */
+export function callFromRemote(network: FakeNetwork, remote: ScriptedRemote, target: string, options: RemoteCallOptions): RemoteCall {
+  const ua = network.bindingOf(userOf(target));
+  if (!ua) throw new Error(`No device is registered as ${target}`);
+  const headers = options.headers ?? {};
+  const callerUri = `sip:${options.fromUser ?? remote.user}@${network.domain}`;
+  let remoteCall: RemoteCall | undefined;
+  const inbound = new FakeCallPort(network, {
+    id: network.nextCallId(),
+    direction: 'inbound',
+    remoteIdentity: remoteIdentity(callerUri),
+    customHeaders: customHeadersFor(headers, ua.config.headerPrefix),
+    peer: {
+      immediate: true,
+      receive: (message) => remoteCall?.receive(message),
+      get sendingAudio() {
+        return remoteCall?.sendingAudio ?? false;
+      },
+      get media() {
+        return remoteCall?.media;
+      },
+    },
+  });
+  remoteCall = new RemoteCall(network, inbound, {
+    direction: 'outbound',
+    headers,
+    from: callerUri,
+    media: remote.media,
+    ...(options.fromUser ? { fromUser: options.fromUser } : {}),
+  });
+  remote.accept(remoteCall);
+  network.deliver(() => ua.deliverIncoming(inbound));
+  return remoteCall;
+}
+
