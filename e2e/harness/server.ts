@@ -3,7 +3,7 @@
 // /node_modules/... as ES modules) and/or folders mounted under URL prefixes
 // (the demo serves only those). Never a dot-file or dot-folder (.git, .env).
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 
@@ -25,8 +25,9 @@ export interface StaticServer {
 
 /**
  * Bare specifiers that tsup leaves external in dist/ (and that SIP.js/XState
- * ESM builds import), mapped to files under the served repo root. Use it in
- * pages with {@link importMapTag}.
+ * ESM builds import), mapped to files under the served repo root. Pages name
+ * it with the {@link IMPORT_MAP_PLACEHOLDER} comment; the server puts
+ * {@link importMapTag} there, so every page has the one map.
  */
 export const IMPORT_MAP = {
   imports: {
@@ -36,6 +37,9 @@ export const IMPORT_MAP = {
     'xstate/': '/node_modules/xstate/',
   },
 } as const;
+
+/** Where a served HTML page gets the import map. */
+export const IMPORT_MAP_PLACEHOLDER = '<!-- callchart:importmap -->';
 
 /** `<script type="importmap">` for {@link IMPORT_MAP} (import maps must be inline). */
 export function importMapTag(): string {
@@ -123,6 +127,11 @@ async function serve(routes: Route[], request: IncomingMessage, response: Server
   });
   if (request.method === 'HEAD') {
     response.end();
+    return;
+  }
+  if (extname(file) === '.html') {
+    const html = await readFile(file, 'utf8');
+    response.end(html.replace(IMPORT_MAP_PLACEHOLDER, importMapTag()));
     return;
   }
   createReadStream(file).pipe(response);
