@@ -6,7 +6,7 @@ import type { Invitation, Inviter } from 'sip.js';
 import type { ActorRefFrom } from 'xstate';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
-import { callMachine, callStatus, isMuted, isOnHold, isRecording, reportOf, type CallSnapshot } from './machines/call.machine';
+import { callMachine, callStatus, isMuted, isOnHold, isRecording, isRemoteOnHold, reportOf, type CallSnapshot } from './machines/call.machine';
 import type {
   CallDirection,
   CallEmitted,
@@ -53,6 +53,16 @@ export interface QualityWarning {
   threshold: number;
 }
 
+/** A DTMF digit the far end sent. */
+export interface ReceivedDtmf {
+  /** One of 0-9 * # A-D. */
+  digit: string;
+  /** How it came: SIP INFO (browsers cannot see received RFC 4733 telephone-events). */
+  method: 'info';
+  /** The tone's duration from the INFO body (`Duration=`), in ms, when it said so. */
+  durationMs?: number;
+}
+
 /** Events of a call: name → handler arguments. */
 export type CallEvents = {
   /** Outbound: the far end is ringing (180/183). */
@@ -67,6 +77,10 @@ export type CallEvents = {
   mute: [muted: boolean];
   /** Hold changed (after the far end answered the re-INVITE). */
   hold: [onHold: boolean];
+  /** The far end put us on hold (true: its offer is sendonly, inactive or c=0.0.0.0) or took us off it (false). */
+  'remote-hold': [onHold: boolean];
+  /** The far end sent a DTMF digit by SIP INFO (application/dtmf-relay or application/dtmf). */
+  dtmf: [dtmf: ReceivedDtmf];
   /** A quality sample, once a second while accepted. */
   quality: [sample: QualitySample];
   /** A quality warning was raised (high-rtt, high-jitter, low-mos, silent-microphone…). */
@@ -158,6 +172,11 @@ export class Call extends TypedEmitter<CallEvents> {
   /** Whether we put the call on hold (from the answered re-INVITE until the resume is answered). */
   isOnHold(): boolean {
     return isOnHold(this.#snapshot);
+  }
+
+  /** Whether the far end put us on hold (its last re-INVITE offered sendonly, inactive or c=0.0.0.0). */
+  isRemoteOnHold(): boolean {
+    return isRemoteOnHold(this.#snapshot);
   }
 
   /** Whether a recording is running (started and not stopped; paused counts). */
@@ -304,6 +323,16 @@ export class Call extends TypedEmitter<CallEvents> {
         break;
       case 'hold':
         this.emit('hold', event.onHold);
+        break;
+      case 'remote-hold':
+        this.emit('remote-hold', event.onHold);
+        break;
+      case 'dtmf':
+        this.emit('dtmf', {
+          digit: event.digit,
+          method: event.method,
+          ...(event.durationMs === undefined ? {} : { durationMs: event.durationMs }),
+        });
         break;
       case 'quality':
         this.emit('quality', event.sample);

@@ -3,7 +3,7 @@
  *
  * ```
  * pending ──► ringing ──► accepted ──► disconnected
- *    │           │      (hold ∥ mute ∥ recording ∥ reporting)
+ *    │           │      (hold ∥ mute ∥ remoteHold ∥ recording ∥ reporting)
  *    └───────────┴──────────┴────────► failed
  * ```
  * Outbound: pending while the INVITE is out, ringing on a provisional
@@ -15,6 +15,7 @@
 import { assertEvent } from 'xstate';
 import { VoiceSDKError } from '../errors';
 import { cancelEndReason } from '../sip/status';
+import { holdRegion, muteRegion, recordingRegion, remoteHoldRegion, reportingRegion } from './call.accepted';
 import { callSetup, dtmfMethodFor, EMPTY_REPORT_STATE, MEDIA_NOT_NEGOTIATED, mediaFailedError } from './call.setup';
 
 export { reportOf, warningActorId } from './call.setup';
@@ -45,6 +46,7 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
     lastSample: undefined,
     muted: false,
     onHold: false,
+    remoteHeld: false,
     negotiated: undefined,
   }),
   invoke: { id: 'sessionListener', src: 'sessionListener', input: ({ context }) => ({ port: context.port }) },
@@ -165,6 +167,8 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
           actions: { type: 'setError', params: { error: mediaFailedError(MEDIA_NOT_NEGOTIATED) } },
         },
         'PORT.REFER': { actions: 'declineRefer' },
+        // Digits by SIP INFO; other INFO bodies (and RFC 4733, which browsers cannot see) tell nothing.
+        'PORT.INFO': { guard: 'isInfoDigit', actions: 'emitInfoDigit' },
         QUALITY: {
           actions: [
             { type: 'recordSample', params: ({ event }) => event },
@@ -223,111 +227,11 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
         },
       },
       states: {
-        hold: {
-          initial: 'off',
-          states: {
-            off: {
-              entry: [{ type: 'setOnHold', params: { onHold: false } }, 'applySending'],
-              on: {
-                HOLD: 'holding',
-                UNHOLD: { actions: { type: 'emitUnchanged', params: { operation: 'resume' } } },
-              },
-            },
-            // On hold from the moment we ask: the microphone stops at once, not when the answer comes.
-            holding: {
-              entry: [{ type: 'setOnHold', params: { onHold: true } }, 'applySending'],
-              invoke: {
-                id: 'holdReinvite',
-                src: 'reinviteActor',
-                input: ({ context }) => ({ port: context.port, hold: true }),
-                onDone: { target: 'on', actions: { type: 'emitHold', params: { onHold: true } } },
-                // Rolled back: entering `off` sends the microphone again (unless muted).
-                onError: {
-                  target: 'off',
-                  actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'hold', error: event.error }) },
-                },
-              },
-            },
-            on: {
-              on: {
-                UNHOLD: 'resuming',
-                HOLD: { actions: { type: 'emitUnchanged', params: { operation: 'hold' } } },
-              },
-            },
-            resuming: {
-              invoke: {
-                id: 'resumeReinvite',
-                src: 'reinviteActor',
-                input: ({ context }) => ({ port: context.port, hold: false }),
-                onDone: { target: 'off', actions: { type: 'emitHold', params: { onHold: false } } },
-                onError: {
-                  target: 'on',
-                  actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'resume', error: event.error }) },
-                },
-              },
-            },
-          },
-        },
-        mute: {
-          initial: 'off',
-          states: {
-            off: {
-              entry: [{ type: 'setMuted', params: { muted: false } }, 'applySending'],
-              on: {
-                MUTE: { target: 'on', actions: { type: 'emitMute', params: { muted: true } } },
-                UNMUTE: { actions: { type: 'emitUnchanged', params: { operation: 'mute' } } },
-              },
-            },
-            on: {
-              entry: [{ type: 'setMuted', params: { muted: true } }, 'applySending'],
-              on: {
-                UNMUTE: { target: 'off', actions: { type: 'emitMute', params: { muted: false } } },
-                MUTE: { actions: { type: 'emitUnchanged', params: { operation: 'mute' } } },
-              },
-            },
-          },
-        },
-        reporting: {
-          initial: 'active',
-          states: {
-            active: {
-              after: { reportInterval: { target: 'active', reenter: true, actions: 'emitReport' } },
-            },
-          },
-        },
-        recording: {
-          initial: 'idle',
-          states: {
-            idle: { on: { START_RECORDING: 'active' } },
-            active: {
-              invoke: {
-                id: 'recorder',
-                src: 'recorderActor',
-                input: ({ context }) => ({ port: context.port }),
-              },
-              on: {
-                RECORDING_FAILED: {
-                  target: 'idle',
-                  actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'recording', error: event.error }) },
-                },
-              },
-              initial: 'recording',
-              states: {
-                recording: { on: { PAUSE_RECORDING: { target: 'paused', actions: 'pauseRecorder' }, STOP_RECORDING: 'stopping' } },
-                paused: { on: { RESUME_RECORDING: { target: 'recording', actions: 'resumeRecorder' }, STOP_RECORDING: 'stopping' } },
-                stopping: {
-                  entry: 'stopRecorder',
-                  on: {
-                    RECORDING_STOPPED: {
-                      target: '#call.accepted.recording.idle',
-                      actions: { type: 'emitRecordingStopped', params: ({ event }) => event },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
+        hold: holdRegion,
+        mute: muteRegion,
+        remoteHold: remoteHoldRegion,
+        reporting: reportingRegion,
+        recording: recordingRegion,
       },
     },
     // Our CANCEL is out; the INVITE's final response (487, or a 2xx that crossed it) settles the call.
@@ -401,4 +305,4 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
   },
 });
 
-export { callStatus, isMuted, isOnHold, isRecording, type CallSnapshot } from './call.connect';
+export { callStatus, isMuted, isOnHold, isRecording, isRemoteOnHold, type CallSnapshot } from './call.connect';

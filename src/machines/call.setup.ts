@@ -7,6 +7,8 @@
 import { assertEvent, assign, emit, enqueueActions, sendTo, setup, stopChild } from 'xstate';
 import { toVoiceSDKError, VoiceSDKError } from '../errors';
 import { chooseDtmfMethod, dtmfUnavailableReason } from '../sip/dtmf';
+import { dtmfOfInfo } from '../sip/dtmf-digits';
+import { isHoldDirection } from '../sip/sdp';
 import { declineReasonForStatus, inviteError, isSuccessStatus } from '../sip/status';
 import {
   acceptActor,
@@ -122,6 +124,12 @@ export const callSetup = /* @__PURE__ */ setup({
     isFailureResponse: ({ event }) => event.type === 'PORT.FINAL' && event.status >= 300,
     /** ICE or the peer connection (ICE + DTLS) failed. */
     isMediaFailure: ({ event }) => event.type === 'PORT.MEDIA' && (event.ice === 'failed' || event.connection === 'failed'),
+    /** The far end's re-INVITE puts us on hold (sendonly, inactive, c=0.0.0.0). */
+    isHoldOffer: ({ event }) => event.type === 'PORT.REINVITE' && isHoldDirection(event.direction),
+    /** The far end's re-INVITE takes us off hold (sendrecv, recvonly). */
+    isResumeOffer: ({ event }) => event.type === 'PORT.REINVITE' && !isHoldDirection(event.direction),
+    /** An INFO that carries a DTMF tone (application/dtmf-relay or application/dtmf). */
+    isInfoDigit: ({ event }) => event.type === 'PORT.INFO' && dtmfOfInfo(event.body, event.contentType) !== undefined,
     /** Neither RFC 4733 nor SIP INFO would reach the far end (see src/sip/dtmf.ts). */
     dtmfUnavailable: ({ context }) => chooseDtmfMethod(context.dtmf.method, context.negotiated) === 'unavailable',
   },
@@ -153,7 +161,8 @@ export const callSetup = /* @__PURE__ */ setup({
       const { sample } = params;
       const facts = {
         muted: context.muted,
-        onHold: context.onHold,
+        // Either side's hold: no audio flows, audio metrics mean nothing.
+        onHold: context.onHold || context.remoteHeld,
         elapsedMs: sample.timestamp - (context.acceptedAt ?? sample.timestamp),
       };
       const enabled = new Set(context.warnings.map((w) => w.name));
@@ -214,6 +223,15 @@ export const callSetup = /* @__PURE__ */ setup({
     setOnHold: assign((_, params: { onHold: boolean }) => ({ onHold: params.onHold })),
     /** The one sending rule: the microphone goes out only when neither muted nor on hold. */
     applySending: ({ context }) => context.port.setSending(!context.muted && !context.onHold),
+    setRemoteHeld: assign((_, params: { held: boolean }) => ({ remoteHeld: params.held })),
+    emitRemoteHold: emit((_, params: { onHold: boolean }) => ({ type: 'remote-hold', onHold: params.onHold }) as const),
+    /** A digit the far end sent by SIP INFO (only called when `isInfoDigit` matched). */
+    emitInfoDigit: enqueueActions(({ enqueue, event }) => {
+      assertEvent(event, 'PORT.INFO');
+      const received = dtmfOfInfo(event.body, event.contentType);
+      if (received === undefined) return;
+      enqueue.emit({ type: 'dtmf', digit: received.digit, method: 'info', durationMs: received.durationMs });
+    }),
     emitMute: emit((_, params: { muted: boolean }) => ({ type: 'mute', muted: params.muted }) as const),
     emitHold: emit((_, params: { onHold: boolean }) => ({ type: 'hold', onHold: params.onHold }) as const),
     recordSample: assign(({ context }, params: { sample: QualitySample }) => ({

@@ -61,6 +61,8 @@ export interface CallContext {
   muted: boolean;
   /** On hold: the hold region is not `off` — from asking for hold until resuming is confirmed (kept by entry actions). */
   onHold: boolean;
+  /** The far end put us on hold: the remoteHold region is `on` (kept by its entry actions). */
+  remoteHeld: boolean;
   /** What the last completed offer/answer settled on (the DTMF method is chosen from it). */
   negotiated: NegotiatedMedia | undefined;
 }
@@ -127,6 +129,10 @@ export type CallEmitted =
   | { type: 'error'; error: VoiceSDKError; operation: CallOperation | undefined }
   | { type: 'mute'; muted: boolean }
   | { type: 'hold'; onHold: boolean }
+  /** The far end put us on hold (its offer is sendonly / inactive / c=0.0.0.0) or took us off it. */
+  | { type: 'remote-hold'; onHold: boolean }
+  /** A digit the far end sent by SIP INFO. */
+  | { type: 'dtmf'; digit: string; method: 'info'; durationMs: number | undefined }
   | { type: 'quality'; sample: QualitySample }
   | { type: 'warning'; name: WarningName; value: number; threshold: number }
   | { type: 'warning-cleared'; name: WarningName }

@@ -108,6 +108,8 @@ async function hangUp(lab: PortLab, caller: string, callee: string): Promise<voi
   await lab.disposeCall('bob', callee);
 }
 
+const bobReinvites = (facts: Fact[]): number => facts.filter((fact) => fact.type === 'reinvite').length;
+
 /** The one list. Order matters: registration first, transport loss last. */
 export const SCENARIOS: Scenario[] = [
   {
@@ -215,6 +217,32 @@ export const SCENARIOS: Scenario[] = [
         error: { code: 'device-not-found' },
       });
       expect(await lab.setOutputDevice('alice', 'basic', 'default')).toEqual({ ok: true });
+    },
+  },
+  {
+    name: 'held by the far end: its sendonly offer is reported; our next offer is sendrecv again (RFC 6337), not stuck at recvonly',
+    async run(lab) {
+      const before = (await lab.facts('alice', 'basic')).length;
+      const bobFacts = await lab.facts('bob', 'in1');
+      const bobBefore = bobFacts.length;
+      expect(await lab.reinvite('bob', 'in1', true)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'basic', 'reinvite', 1);
+      expect(await lab.reinvite('bob', 'in1', false)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'basic', 'reinvite', 2);
+      expect((await lab.facts('alice', 'basic')).slice(before)).toEqual([
+        { type: 'reinvite', direction: 'sendonly' },
+        { type: 'reinvite', direction: 'sendrecv' },
+      ]);
+      // Held again, and this time alice re-offers (a refresh while held): sendrecv from her side.
+      expect(await lab.reinvite('bob', 'in1', true)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'basic', 'reinvite', 3);
+      expect(await lab.reinvite('alice', 'basic', false)).toEqual({ ok: true });
+      await lab.waitForFact('bob', 'in1', 'reinvite', bobReinvites(bobFacts) + 1);
+      expect((await lab.facts('bob', 'in1')).slice(bobBefore).filter((fact) => fact.type === 'reinvite')).toEqual([
+        { type: 'reinvite', direction: 'sendrecv' },
+      ]);
+      expect(await lab.reinvite('bob', 'in1', false)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'basic', 'reinvite', 4);
     },
   },
   {

@@ -98,6 +98,15 @@ const NEGOTIATIONS: ReadonlyArray<ModelStep['event'] & { type: 'PORT.NEGOTIATED'
   { type: 'PORT.NEGOTIATED', audioCodec: 'pcmu', clockRate: 8000, telephoneEvent: false, allowsInfo: true },
   { type: 'PORT.NEGOTIATED', audioCodec: 'opus', clockRate: 48000, telephoneEvent: false, allowsInfo: false },
 ];
+/** The far end holds us (sendonly, or inactive as a c=0.0.0.0 offer counts) and resumes; and sends an INFO digit. */
+const REMOTE_HOLDS: ModelStep['event'][] = [
+  { type: 'PORT.REINVITE', direction: 'sendonly' },
+  { type: 'PORT.REINVITE', direction: 'inactive' },
+  { type: 'PORT.INFO', contentType: 'application/dtmf-relay', body: 'Signal=5\r\nDuration=160' },
+];
+const REMOTE_RESUME: ModelStep['event'] = { type: 'PORT.REINVITE', direction: 'sendrecv' };
+/** Held by the far end: only its resume is tried (the other regions do not read the remote hold). */
+const remoteHeld = (state: ModelStep['state']): boolean => state.matches({ accepted: { remoteHold: 'on' } });
 const dtmfRoute = (state: ModelStep['state']) =>
   chooseDtmfMethod('rfc2833', state.context.negotiated as NegotiatedMedia | undefined);
 const rerouted = (state: ModelStep['state']): boolean => dtmfRoute(state) !== 'rfc2833';
@@ -128,8 +137,9 @@ const cancelArrived = (state: ModelStep['state'], e: ModelStep['event']) =>
 
 const modelEvents = (state: ModelStep['state']): ModelStep['event'][] => {
   if (rerouted(state)) return EVENTS.filter((e) => e.type === 'SEND_DIGITS');
+  if (remoteHeld(state)) return [REMOTE_RESUME, { type: 'QUALITY', sample: { timestamp: 0 } }];
   const events = finalEvents(state).filter((e) => !(inviting(state) && REMOTE_ANSWERS.has(e.type)) && !cancelArrived(state, e));
-  return settledAccepted(state) ? [...events, ...NEGOTIATIONS] : events;
+  return settledAccepted(state) ? [...events, ...NEGOTIATIONS, ...REMOTE_HOLDS] : events;
 };
 
 function pathsFor(direction: Direction): ModelPath[] {
@@ -251,6 +261,12 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
       return remoteCall(world).sendUnusable();
     case 'PORT.REFER':
       return remoteCall(world).refer(String(event['referTo']));
+    case 'PORT.REINVITE': {
+      const direction = event['direction'] as 'sendonly' | 'inactive' | 'sendrecv';
+      return remoteCall(world).hold(direction !== 'sendrecv', direction);
+    }
+    case 'PORT.INFO':
+      return remoteCall(world).sendDigits('5', 160);
     case 'QUALITY':
       await vi.advanceTimersByTimeAsync(1000);
       return;
@@ -351,6 +367,8 @@ function expectedEvents(path: ModelPath, index: number): string[] {
   if (type === 'xstate.done.actor.resumeReinvite') out.push('hold:false');
   if (type === 'xstate.error.actor.holdReinvite' || type === 'xstate.error.actor.resumeReinvite') out.push('error:sip-error');
   if (type === 'RECORDING_FAILED') out.push('error:not-supported');
+  if (type === 'PORT.REINVITE') out.push(`remote-hold:${step.event['direction'] !== 'sendrecv'}`);
+  if (type === 'PORT.INFO') out.push('dtmf:5:160');
   if (to.matches('disconnected') && !from.matches('disconnected')) out.push(`disconnect:${disconnectReason(path, index)}`);
   if (to.matches('failed')) out.push(`error:${failureCode(from, step.event)}`, 'disconnect:failed');
   if (type === 'WARNING_RAISED') out.push('warning:high-rtt');
@@ -427,6 +445,7 @@ async function runPath(direction: Direction, path: ModelPath): Promise<void> {
     expect(call.isMuted(), 'isMuted').toBe(step.state.matches({ accepted: { mute: 'on' } }));
     // On hold from asking for it until resuming is confirmed.
     expect(call.isOnHold(), 'isOnHold').toBe(step.state.matches('accepted') && !step.state.matches({ accepted: { hold: 'off' } }));
+    expect(call.isRemoteOnHold(), 'isRemoteOnHold').toBe(step.state.matches({ accepted: { remoteHold: 'on' } }));
     expect(call.isRecording(), 'isRecording').toBe(step.state.matches({ accepted: { recording: 'active' } }));
     const seen = world.events.filter((e) => e !== 'quality' && e !== 'report');
     expect(seen, `events after ${step.event.type}`).toEqual(expectedEvents(path, i));

@@ -288,8 +288,9 @@ export class FakeCallPort implements CallPort, FakeEnd {
         this.#end();
         break;
       case 'reinvite':
+        if (this.#dialog !== 'confirmed') return;
         this.#remoteHold = message.hold;
-        this.#emit({ type: 'reinvite', direction: message.hold ? 'sendonly' : 'sendrecv' });
+        this.#emit({ type: 'reinvite', direction: message.direction ?? (message.hold ? 'sendonly' : 'sendrecv') });
         break;
       case 'digits':
         this.#receivedDigits.push({ digits: message.digits, method: message.method });
@@ -299,6 +300,9 @@ export class FakeCallPort implements CallPort, FakeEnd {
             this.#emit({ type: 'info', contentType: 'application/dtmf-relay', body: dtmfRelayBody(digit, message.durationMs) });
           }
         }
+        break;
+      case 'info':
+        if (this.#dialog === 'confirmed') this.#emit({ type: 'info', contentType: message.contentType, body: message.body });
         break;
       case 'refer':
         this.#emit({ type: 'refer', referTo: message.referTo });

@@ -2,7 +2,8 @@
  * A scripted far end: a SIP user on the fake network that the test drives by
  * hand — ring, answer, reject, hang up — instead of another Device.
  */
-import type { DtmfMethod, NegotiatedMedia } from '../adapter';
+import type { DtmfMethod, MediaDirection, NegotiatedMedia } from '../adapter';
+import { dtmfRelayBody, parseDtmfDigits } from '../../sip/dtmf-digits';
 import { VoiceSDKError } from '../../errors';
 import { isSipUser } from '../../sip/grammar';
 import { isFinalFailureStatus } from '../../sip/responses';
@@ -30,6 +31,8 @@ export class RemoteCall implements FakeEnd {
   endedBy: 'cancel' | 'bye' | 'reject' | 'remote-bye' | undefined;
   /** Whether the device put us on hold. */
   heldByDevice = false;
+  /** Whether we put the device on hold (`hold()`). */
+  holdingDevice = false;
   /** The device's answers to our REFERs (status codes). */
   readonly referResponses: number[] = [];
   readonly immediate = true;
@@ -61,7 +64,7 @@ export class RemoteCall implements FakeEnd {
   }
 
   get sendingAudio(): boolean {
-    return this.#state === 'answered' && !this.#muted;
+    return this.#state === 'answered' && !this.#muted && !this.holdingDevice;
   }
 
   /** Sends 180 Ringing. */
@@ -103,6 +106,31 @@ export class RemoteCall implements FakeEnd {
   refer(referTo: string): void {
     this.#expect('answered', 'refer');
     this.#send({ type: 'refer', referTo });
+  }
+
+  /**
+   * Puts the device on hold (re-INVITE offering `sendonly`, or `direction`:
+   * `inactive`, what a `c=0.0.0.0` offer also counts as) or resumes
+   * (`sendrecv`, or `recvonly`). Our audio stops while we hold.
+   */
+  hold(onHold = true, direction: MediaDirection = onHold ? 'sendonly' : 'sendrecv'): void {
+    this.#expect('answered', onHold ? 'hold' : 'resume');
+    this.holdingDevice = onHold;
+    this.#send({ type: 'reinvite', hold: onHold, direction });
+  }
+
+  /** Sends digits by SIP INFO, one request per digit (`application/dtmf-relay`, `Signal=…` / `Duration=…`). */
+  sendDigits(digits: string, durationMs = 160): void {
+    this.#expect('answered', 'send digits');
+    for (const digit of parseDtmfDigits(digits).replaceAll(',', '')) {
+      this.#send({ type: 'info', contentType: 'application/dtmf-relay', body: dtmfRelayBody(digit, durationMs) });
+    }
+  }
+
+  /** Sends one SIP INFO as it is (any content type and body: a test of untrusted input). */
+  sendInfo(contentType: string, body: string): void {
+    this.#expect('answered', 'send INFO');
+    this.#send({ type: 'info', contentType, body });
   }
 
   /** Sends BYE on an answered call. */
@@ -171,6 +199,7 @@ export class RemoteCall implements FakeEnd {
       case 'ringing':
       case 'failure':
       case 'renegotiated':
+      case 'info':
       case 'refer':
         break;
     }

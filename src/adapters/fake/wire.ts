@@ -1,5 +1,5 @@
 /** What one end of a fake dialog tells the other. */
-import type { DtmfMethod, NegotiatedMedia } from '../adapter';
+import type { DtmfMethod, MediaDirection, NegotiatedMedia } from '../adapter';
 
 export type WireMessage =
   /** 180 Ringing. */
@@ -13,12 +13,14 @@ export type WireMessage =
   /** CANCEL (`reason`: its Reason header). */
   | { type: 'cancel'; reason?: string }
   | { type: 'bye' }
-  /** A re-INVITE offering a=sendonly (`hold`) or a=sendrecv. */
-  | { type: 'reinvite'; hold: boolean }
+  /** A re-INVITE offering a=sendonly (`hold`) or a=sendrecv; `direction` when a scripted far end offers another one. */
+  | { type: 'reinvite'; hold: boolean; direction?: MediaDirection }
   /** The far end re-INVITEd with a new offer (its `media` changed). */
   | { type: 'renegotiated' }
   /** DTMF: RFC 4733 events (the far end's page cannot see them) or one SIP INFO per digit. */
   | { type: 'digits'; digits: string; method: DtmfMethod; durationMs: number }
+  /** One SIP INFO with this body (a scripted far end's digits, or any other INFO). */
+  | { type: 'info'; contentType: string; body: string }
   /** REFER. */
   | { type: 'refer'; referTo: string }
   /** The final response to a REFER. */
