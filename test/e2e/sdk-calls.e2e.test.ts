@@ -399,7 +399,10 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
 
     const hold = await lab(pages.alice, 'hold', call.out, true);
     expect(hold).toMatchObject({ ok: true });
-    expect(await lab(pages.alice, 'callInfo', call.out)).toMatchObject({ onHold: true, status: 'accepted' });
+    expect(await lab(pages.alice, 'callInfo', call.out)).toMatchObject({ onHold: true, remoteOnHold: false, status: 'accepted' });
+    // bob is held by alice: remote-hold, not his own hold.
+    expect(await waitForCallEvent('bob', call.in, 'remote-hold')).toMatchObject({ detail: true });
+    expect(await lab(pages.bob, 'callInfo', call.in)).toMatchObject({ onHold: false, remoteOnHold: true });
     const reinvites = requestsOf((await lab(pages.alice, 'sentFrames')).slice(sentBefore), 'INVITE');
     expect(reinvites).toHaveLength(1);
     expect(reinvites[0]).toMatch(/^a=sendonly\r$/m);
@@ -416,6 +419,14 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
     const resume = await lab(pages.alice, 'hold', call.out, false);
     expect(resume).toMatchObject({ ok: true });
     expect(await lab(pages.alice, 'callInfo', call.out)).toMatchObject({ onHold: false, status: 'accepted' });
+    await waitFor(async () => (await lab(pages.bob, 'callInfo', call.in)).remoteOnHold === false, {
+      ...WAIT,
+      description: 'bob off remote hold',
+    });
+    const bobEvents = await lab(pages.bob, 'callEvents', call.in);
+    expect(bobEvents.filter((event) => event.type === 'remote-hold').map((event) => event.detail)).toEqual([true, false]);
+    // No inbound-audio (or any other) warning for the held party, the hold and its resume included.
+    expect(bobEvents.filter((event) => event.type === 'warning')).toEqual([]);
     const all = requestsOf((await lab(pages.alice, 'sentFrames')).slice(sentBefore), 'INVITE');
     expect(all).toHaveLength(2);
     expect(all[1]).toMatch(/^a=sendrecv\r$/m);
@@ -426,6 +437,29 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
       (await lab(pages.alice, 'callEvents', call.out)).filter((event) => event.type === 'hold').map((event) => event.detail),
     ).toEqual([true, false]);
     figures.push(`hold re-INVITE ${hold.ms.toFixed(0)} ms, resume re-INVITE ${resume.ms.toFixed(0)} ms`);
+  });
+
+  it('a long remote hold raises no quality warning on the held side, while packets keep arriving', async () => {
+    const call = await establishCall();
+    // Past the 5 s grace period, so that warnings are judged at all.
+    await new Promise((resolve) => setTimeout(resolve, 5500));
+    expect(await lab(pages.alice, 'hold', call.out, true)).toMatchObject({ ok: true });
+    await waitForCallEvent('bob', call.in, 'remote-hold');
+    // The holder's microphone is off (track disabled) but its sender keeps sending: bob's
+    // audio metrics are not judged while he is remote-held (the unit tests show the
+    // suppression itself: a warning that would fire does not).
+    const held = await growthOver('bob', call.in, 7000);
+    expect(await lab(pages.alice, 'hold', call.out, false)).toMatchObject({ ok: true });
+    await waitFor(async () => (await lab(pages.bob, 'callInfo', call.in)).remoteOnHold === false, {
+      ...WAIT,
+      description: 'bob off remote hold',
+    });
+    await expectAudioGrowing('bob', call.in);
+    const warnings = (await lab(pages.bob, 'callEvents', call.in)).filter((event) => event.type === 'warning');
+    expect(warnings).toEqual([]);
+    figures.push(
+      `remote hold 7 s: bob received ${held.packetsReceived} packets, energy ${held.totalAudioEnergy.toExponential(1)}, warnings ${warnings.length}`,
+    );
   });
 
   it('sendDigits sends one RFC 4733 telephone-event per digit', async () => {
@@ -477,6 +511,14 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
       const delivered = requestsOf((await lab(pages.bob, 'receivedFrames')).slice(bobFramesBefore), 'INFO');
       expect(delivered.map((frame) => frame.slice(frame.indexOf('\r\n\r\n') + 4))).toEqual(expected);
       expect(delivered.every((frame) => /^Content-Type: application\/dtmf-relay\r$/m.test(frame))).toBe(true);
+      // bob's SDK turns them into dtmf events, in order.
+      await waitFor(async () => (await lab(pages.bob, 'callEvents', call.in)).filter((e) => e.type === 'dtmf').length >= 5, {
+        ...WAIT,
+        description: "bob's five dtmf events",
+      });
+      const bobDigits = (await lab(pages.bob, 'callEvents', call.in)).filter((e) => e.type === 'dtmf');
+      expect(bobDigits.map((event) => event.detail)).toEqual(['1', '2', '3', '4', '#']);
+      figures.push(`INFO DTMF received: 5 dtmf events in order over ${(bobDigits.at(-1)!.at - bobDigits[0]!.at).toFixed(0)} ms`);
 
       const port = kamailio.wsPort;
       const infos = await waitFor(

@@ -29,7 +29,7 @@ export interface RecordedEvent {
   at: number;
   /** device.state, or call.getStatus(), when the event fired. */
   state: string;
-  /** Error code (error events), reason (disconnect), or the flag (mute, hold). */
+  /** Error code (error events), reason (disconnect), the flag (mute, hold, remote-hold), the digit (dtmf) or the warning's name. */
   detail?: string | boolean;
 }
 
@@ -40,6 +40,7 @@ export interface CallInfo {
   customHeaders: Record<string, string>;
   muted: boolean;
   onHold: boolean;
+  remoteOnHold: boolean;
 }
 
 export interface InboundAudio {
@@ -188,6 +189,9 @@ export function installCallsLab(): void {
     call.on('accepted', () => record('accepted'));
     call.on('mute', (muted) => record('mute', muted));
     call.on('hold', (onHold) => record('hold', onHold));
+    call.on('remote-hold', (onHold) => record('remote-hold', onHold));
+    call.on('dtmf', ({ digit }) => record('dtmf', digit));
+    call.on('warning', ({ name }) => record('warning', name));
     call.on('error', (error) => record('error', error.code));
     call.on('disconnect', ({ reason }) => record('disconnect', reason));
   };
@@ -254,6 +258,7 @@ export function installCallsLab(): void {
         customHeaders: { ...call.customHeaders },
         muted: call.isMuted(),
         onHold: call.isOnHold(),
+        remoteOnHold: call.isRemoteOnHold(),
       };
     },
     callEvents: (label) => [...need(callEvents.get(label), `events of ${label}`)],
