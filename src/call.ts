@@ -39,6 +39,10 @@ export interface DisconnectInfo {
   reason: DisconnectReason;
   /** More about the end: `'answered-after-cancel'` when the far end's 2xx crossed our CANCEL and we hung up with BYE. */
   detail?: DisconnectDetail;
+  /** The final SIP status the end came with, when it came with one: 486 / 603 (busy, declined, or ours when we rejected), 487 (our CANCEL), 404 … */
+  status?: number;
+  /** The Reason header the end came with (RFC 3326), e.g. `Q.850;cause=16` on a BYE or `SIP;cause=200;text="Call completed elsewhere"` on a CANCEL; control characters dropped, at most 256 characters. */
+  cause?: string;
   /** The final call report. */
   report: CallReport;
 }
@@ -69,6 +73,8 @@ export type CallEvents = {
   ringing: [];
   /** The call is answered and media flows. */
   accepted: [];
+  /** The dialog is confirmed: our ACK went out (outbound, with `accepted`) or the far end's ACK to our 200 arrived (inbound, a round trip after `accepted`). */
+  confirmed: [];
   /** The call ended, for any reason (after `error` when it failed). */
   disconnect: [info: DisconnectInfo];
   /** Something went wrong: the call failed, or an operation (hold, recording…) did. */
@@ -225,6 +231,20 @@ export class Call extends TypedEmitter<CallEvents> {
     );
   }
 
+  /**
+   * Ends the call whatever its state: CANCEL (outbound, not answered yet),
+   * reject 486 (inbound, ringing), or BYE (answered; an answer being set up is
+   * hung up once it is). Resolves when the call has ended, at once when it has
+   * already; a call already ending is waited for.
+   */
+  terminate(): Promise<void> {
+    const status = this.getStatus();
+    if ((status === 'disconnected' || status === 'failed') && this.#snapshot.status !== 'active') return Promise.resolve();
+    return this.#run({ type: 'TERMINATE' }, 'terminate', 'The call cannot be terminated now', (e) =>
+      e.type === 'disconnect' ? DONE : undefined,
+    );
+  }
+
   /** Mutes or unmutes the microphone (no signalling). Idempotent. */
   mute(shouldMute = true): void {
     booleanArgument(shouldMute, 'mute()');
@@ -305,12 +325,15 @@ export class Call extends TypedEmitter<CallEvents> {
     switch (event.type) {
       case 'ringing':
       case 'accepted':
+      case 'confirmed':
         this.emit(event.type);
         break;
       case 'disconnect':
         this.emit('disconnect', {
           reason: event.reason,
           ...(event.detail === undefined ? {} : { detail: event.detail }),
+          ...(event.status === undefined ? {} : { status: event.status }),
+          ...(event.cause === undefined ? {} : { cause: event.cause }),
           report: event.report,
         });
         this.#unsubscribe();

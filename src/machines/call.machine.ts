@@ -12,8 +12,8 @@
  * BYE/CANCEL/REFER received, media state, terminated) and the chart decides
  * what they mean; the implementations are in `./call.setup`.
  */
-import { assertEvent } from 'xstate';
 import { VoiceSDKError } from '../errors';
+import { BUSY_STATUS } from '../sip/responses';
 import { cancelEndReason } from '../sip/status';
 import { holdRegion, muteRegion, recordingRegion, remoteHoldRegion, reportingRegion } from './call.accepted';
 import { callSetup, dtmfMethodFor, EMPTY_REPORT_STATE, MEDIA_NOT_NEGOTIATED, mediaFailedError } from './call.setup';
@@ -41,6 +41,9 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
     report: EMPTY_REPORT_STATE,
     endReason: undefined,
     endDetail: undefined,
+    endStatus: undefined,
+    endCause: undefined,
+    hangUpWhenAnswered: false,
     error: undefined,
     acceptedAt: undefined,
     lastSample: undefined,
@@ -75,6 +78,7 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
             // Early media (or the answer being applied) can fail before the call is up.
             'PORT.MEDIA': { guard: 'isMediaFailure', target: '#call.failed', actions: 'failByMedia' },
             DISCONNECT: { target: '#call.canceling', actions: { type: 'setEnd', params: { reason: 'canceled' } } },
+            TERMINATE: { target: '#call.canceling', actions: { type: 'setEnd', params: { reason: 'canceled' } } },
           },
           initial: 'inviting',
           states: {
@@ -100,10 +104,14 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
         incoming: {
           on: {
             ACCEPT: 'answering',
-            REJECT: { target: '#call.rejecting', actions: { type: 'setEnd', params: { reason: 'rejected' } } },
+            REJECT: {
+              target: '#call.rejecting',
+              actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'rejected', status: event.statusCode }) },
+            },
+            TERMINATE: { target: '#call.rejecting', actions: { type: 'setEnd', params: { reason: 'rejected', status: BUSY_STATUS } } },
             'PORT.CANCEL': {
               target: '#call.disconnected',
-              actions: { type: 'setEnd', params: ({ event }) => ({ reason: cancelEndReason(event.reason) }) },
+              actions: { type: 'setEnd', params: ({ event }) => ({ reason: cancelEndReason(event.reason), cause: event.reason }) },
             },
             // Nobody answered: the stack answered 480 itself after its no-answer timer.
             'PORT.TERMINATED': {
@@ -120,13 +128,22 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
             id: 'acceptActor',
             src: 'acceptActor',
             input: ({ context }) => ({ port: context.port }),
-            onDone: '#call.accepted',
+            onDone: [
+              // terminate() while answering: BYE as soon as the call is up.
+              {
+                guard: 'isHangUpWhenAnswered',
+                target: '#call.hangingUp',
+                actions: { type: 'setEnd', params: { reason: 'local-hangup' } },
+              },
+              { target: '#call.accepted' },
+            ],
             onError: { target: '#call.failed', actions: { type: 'setError', params: ({ event }) => event } },
           },
           on: {
+            TERMINATE: { actions: 'hangUpWhenAnswered' },
             'PORT.CANCEL': {
               target: '#call.disconnected',
-              actions: { type: 'setEnd', params: ({ event }) => ({ reason: cancelEndReason(event.reason) }) },
+              actions: { type: 'setEnd', params: ({ event }) => ({ reason: cancelEndReason(event.reason), cause: event.reason }) },
             },
           },
         },
@@ -146,6 +163,7 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
         },
         'PORT.MEDIA': { guard: 'isMediaFailure', target: 'failed', actions: 'failByMedia' },
         DISCONNECT: { target: 'canceling', actions: { type: 'setEnd', params: { reason: 'canceled' } } },
+        TERMINATE: { target: 'canceling', actions: { type: 'setEnd', params: { reason: 'canceled' } } },
       },
     },
     accepted: {
@@ -159,7 +177,12 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
       },
       on: {
         DISCONNECT: { target: 'hangingUp', actions: { type: 'setEnd', params: { reason: 'local-hangup' } } },
-        'PORT.BYE': { target: 'disconnected', actions: { type: 'setEnd', params: { reason: 'remote-hangup' } } },
+        TERMINATE: { target: 'hangingUp', actions: { type: 'setEnd', params: { reason: 'local-hangup' } } },
+        'PORT.BYE': {
+          target: 'disconnected',
+          actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'remote-hangup', cause: event.reason }) },
+        },
+        'PORT.CONFIRMED': { actions: 'emitConfirmed' },
         'PORT.MEDIA': { guard: 'isMediaFailure', target: 'failed', actions: 'failByMedia' },
         // The stack hung up by itself: the far end's SDP was unusable or no ACK came.
         'PORT.TERMINATED': {
@@ -244,10 +267,12 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
             target: 'hangingUp',
             actions: { type: 'setEnd', params: { reason: 'canceled', detail: 'answered-after-cancel' } },
           },
-          { target: 'disconnected' },
+          { target: 'disconnected', actions: 'noteFinal' },
         ],
         // The INVITE never left (canceled while it was being prepared).
         'PORT.TERMINATED': 'disconnected',
+        // Ending already: terminate() waits for the same end.
+        TERMINATE: { actions: { type: 'emitUnchanged', params: { operation: 'terminate' } } },
       },
       initial: 'sending',
       states: {
@@ -268,18 +293,16 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
       invoke: {
         id: 'rejectActor',
         src: 'rejectActor',
-        input: ({ context, event }) => {
-          assertEvent(event, 'REJECT');
-          return { port: context.port, statusCode: event.statusCode };
-        },
+        input: ({ context }) => ({ port: context.port, statusCode: context.endStatus ?? BUSY_STATUS }),
         onDone: 'disconnected',
         onError: 'disconnected',
       },
       on: {
         'PORT.CANCEL': {
           target: 'disconnected',
-          actions: { type: 'setEnd', params: ({ event }) => ({ reason: cancelEndReason(event.reason) }) },
+          actions: { type: 'setEnd', params: ({ event }) => ({ reason: cancelEndReason(event.reason), cause: event.reason }) },
         },
+        TERMINATE: { actions: { type: 'emitUnchanged', params: { operation: 'terminate' } } },
       },
     },
     hangingUp: {
@@ -291,7 +314,11 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
         onError: 'disconnected',
       },
       on: {
-        'PORT.BYE': { target: 'disconnected', actions: { type: 'setEnd', params: { reason: 'remote-hangup' } } },
+        'PORT.BYE': {
+          target: 'disconnected',
+          actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'remote-hangup', cause: event.reason }) },
+        },
+        TERMINATE: { actions: { type: 'emitUnchanged', params: { operation: 'terminate' } } },
       },
     },
     disconnected: {

@@ -9,7 +9,7 @@ import { toVoiceSDKError, VoiceSDKError } from '../errors';
 import { chooseDtmfMethod, dtmfUnavailableReason } from '../sip/dtmf';
 import { dtmfOfInfo } from '../sip/dtmf-digits';
 import { isHoldDirection } from '../sip/sdp';
-import { declineReasonForStatus, inviteError, isSuccessStatus } from '../sip/status';
+import { causeOfReason, declineReasonForStatus, inviteError, isSuccessStatus } from '../sip/status';
 import {
   acceptActor,
   byeActor,
@@ -116,6 +116,8 @@ export const callSetup = /* @__PURE__ */ setup({
   },
   guards: {
     isOutbound: ({ context }) => context.direction === 'outbound',
+    /** terminate() came while the answer was being set up. */
+    isHangUpWhenAnswered: ({ context }) => context.hangUpWhenAnswered,
     /** A 2xx final response. */
     isSuccess: (_, params: { status: number }) => isSuccessStatus(params.status),
     /** A final failure that ends the call normally (busy, declined). */
@@ -145,6 +147,8 @@ export const callSetup = /* @__PURE__ */ setup({
       type: 'disconnect',
       reason: context.endReason ?? 'local-hangup',
       detail: context.endDetail,
+      status: context.endStatus,
+      cause: context.endCause,
       report: reportOf(context),
     }) as const),
     emitReport: emit(({ context }) => ({ type: 'report', report: reportOf(context) }) as const),
@@ -190,20 +194,40 @@ export const callSetup = /* @__PURE__ */ setup({
       error: context.error ?? toVoiceSDKError('call failed'),
       operation: undefined,
     }) as const),
-    setEnd: assign((_, params: { reason: DisconnectReason; detail?: DisconnectDetail }) => ({
+    /** Why the call ends; `status` and `cause` (a Reason header) when the end came with them. */
+    setEnd: assign((_, params: { reason: DisconnectReason; detail?: DisconnectDetail; status?: number; cause?: string }) => ({
       endReason: params.reason,
       endDetail: params.detail,
+      endStatus: params.status,
+      endCause: causeOfReason(params.cause),
     })),
     /** Busy or declined, from the final response. */
     endByResponse: assign(({ event }) => {
       assertEvent(event, 'PORT.FINAL');
-      return { endReason: declineReasonForStatus(event.status) ?? 'declined', endDetail: undefined };
+      return {
+        endReason: declineReasonForStatus(event.status) ?? 'declined',
+        endDetail: undefined,
+        endStatus: event.status,
+        endCause: causeOfReason(event.reason),
+      };
     }),
     /** The error the final response means (404 not-found, 408 timeout, …). */
     failByResponse: assign(({ event }) => {
       assertEvent(event, 'PORT.FINAL');
-      return { endReason: 'failed' as const, error: inviteError(event.status, event.transportDown) };
+      return {
+        endReason: 'failed' as const,
+        error: inviteError(event.status, event.transportDown),
+        endStatus: event.status,
+        endCause: causeOfReason(event.reason),
+      };
     }),
+    /** The final response that settled our CANCEL (487): the end's status, the reason stays `canceled`. */
+    noteFinal: assign(({ event }) => {
+      assertEvent(event, 'PORT.FINAL');
+      return { endStatus: event.status, endCause: causeOfReason(event.reason) };
+    }),
+    hangUpWhenAnswered: assign({ hangUpWhenAnswered: true }),
+    emitConfirmed: emit({ type: 'confirmed' } as const),
     failByMedia: assign(({ event }) => {
       assertEvent(event, 'PORT.MEDIA');
       const error = mediaFailedError(`The media connection failed (ICE ${event.ice}, ${event.connection})`);

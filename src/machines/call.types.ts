@@ -51,6 +51,12 @@ export interface CallContext {
   endReason: DisconnectReason | undefined;
   /** Set with `endReason` when there is more to say. */
   endDetail: DisconnectDetail | undefined;
+  /** The final SIP status the end came with (486, 603, 487, 404 …), when it came with one. */
+  endStatus: number | undefined;
+  /** The Reason header (RFC 3326) the end came with, cleaned and bounded. */
+  endCause: string | undefined;
+  /** terminate() while the answer was being set up: hang up as soon as it is. */
+  hangUpWhenAnswered: boolean;
   /** Set when the call failed. */
   error: VoiceSDKError | undefined;
   /** When the call was accepted (epoch ms), for the report. */
@@ -76,6 +82,7 @@ export type CallOperation =
   | 'resume'
   | 'mute'
   | 'hangup'
+  | 'terminate'
   | 'cancel'
   | 'recording'
   | 'digits'
@@ -88,6 +95,8 @@ export type CallEvent =
   | { type: 'ACCEPT' }
   | { type: 'REJECT'; statusCode: number }
   | { type: 'DISCONNECT' }
+  /** End the call whatever its state: CANCEL, reject 486 or BYE. */
+  | { type: 'TERMINATE' }
   | { type: 'HOLD' }
   | { type: 'UNHOLD' }
   | { type: 'MUTE' }
@@ -125,7 +134,16 @@ export type PortEvent = {
 export type CallEmitted =
   | { type: 'ringing' }
   | { type: 'accepted' }
-  | { type: 'disconnect'; reason: DisconnectReason; detail: DisconnectDetail | undefined; report: CallReport }
+  | {
+      type: 'disconnect';
+      reason: DisconnectReason;
+      detail: DisconnectDetail | undefined;
+      status: number | undefined;
+      cause: string | undefined;
+      report: CallReport;
+    }
+  /** The dialog is confirmed (ACK sent or received). */
+  | { type: 'confirmed' }
   | { type: 'error'; error: VoiceSDKError; operation: CallOperation | undefined }
   | { type: 'mute'; muted: boolean }
   | { type: 'hold'; onHold: boolean }

@@ -80,13 +80,13 @@ export class RemoteCall implements FakeEnd {
     this.#send({ type: 'answer' });
   }
 
-  /** Sends a final failure (486 busy, 603 decline, 404, 503 …). */
-  reject(status: number): void {
+  /** Sends a final failure (486 busy, 603 decline, 404, 503 …), with a Reason header when given (`Q.850;cause=17`). */
+  reject(status: number, reason?: string): void {
     this.#expect('incoming', 'reject');
     if (!isFinalFailureStatus(status)) throw new Error(`The remote cannot reject with ${status}: a final failure is 300-699`);
     this.#state = 'ended';
     this.endedBy = 'reject';
-    this.#send({ type: 'reject', status });
+    this.#send(reason === undefined ? { type: 'reject', status } : { type: 'reject', status, reason });
   }
 
   /** Breaks the media path (ICE fails on the device's side). */
@@ -133,12 +133,12 @@ export class RemoteCall implements FakeEnd {
     this.#send({ type: 'info', contentType, body });
   }
 
-  /** Sends BYE on an answered call. */
-  hangup(): void {
+  /** Sends BYE on an answered call, with a Reason header when given (`Q.850;cause=16`). */
+  hangup(reason?: string): void {
     this.#expect('answered', 'hang up');
     this.#state = 'ended';
     this.endedBy = 'bye';
-    this.#send({ type: 'bye' });
+    this.#send(reason === undefined ? { type: 'bye' } : { type: 'bye', reason });
   }
 
   /** Sends CANCEL on our unanswered outbound call. */
@@ -168,7 +168,10 @@ export class RemoteCall implements FakeEnd {
   receive(message: WireMessage): void {
     switch (message.type) {
       case 'answer':
-        if (this.#state === 'outgoing') this.#state = 'answered';
+        if (this.#state !== 'outgoing') break;
+        this.#state = 'answered';
+        // Our ACK to the device's 200, a network latency later.
+        this.#network.deliver(() => this.#device.receive({ type: 'ack' }));
         break;
       case 'reject':
         if (this.#state === 'outgoing') {
@@ -196,6 +199,7 @@ export class RemoteCall implements FakeEnd {
       case 'refer-response':
         this.referResponses.push(message.status);
         break;
+      case 'ack':
       case 'ringing':
       case 'failure':
       case 'renegotiated':

@@ -6,13 +6,16 @@ export type WireMessage =
   | { type: 'ringing' }
   /** 200 OK to the INVITE. */
   | { type: 'answer' }
-  /** A final failure response to the INVITE (486, 603, 404, 487 after a CANCEL, 408 …). */
-  | { type: 'reject'; status: number }
+  /** A final failure response to the INVITE (486, 603, 404, 487 after a CANCEL, 408 …); `reason`: its Reason header. */
+  | { type: 'reject'; status: number; reason?: string }
+  /** The ACK to the 200 OK of the INVITE. */
+  | { type: 'ack' }
   /** The media path between the two ends broke (ICE failed). */
   | { type: 'failure' }
   /** CANCEL (`reason`: its Reason header). */
   | { type: 'cancel'; reason?: string }
-  | { type: 'bye' }
+  /** BYE (`reason`: its Reason header). */
+  | { type: 'bye'; reason?: string }
   /** A re-INVITE offering a=sendonly (`hold`) or a=sendrecv; `direction` when a scripted far end offers another one. */
   | { type: 'reinvite'; hold: boolean; direction?: MediaDirection }
   /** The far end re-INVITEd with a new offer (its `media` changed). */
