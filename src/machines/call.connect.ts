@@ -3,6 +3,7 @@ import type { SnapshotFrom } from 'xstate';
 import type { callMachine } from './call.machine';
 import type { CallStatus } from './call.types';
 
+/** A snapshot of `callMachine` (`call.actor.getSnapshot()`). */
 export type CallSnapshot = SnapshotFrom<typeof callMachine>;
 
 /** Maps the machine's state to the public status. */

@@ -29,6 +29,7 @@ import type {
   DisconnectReason,
   QualitySample,
   QualityWarning,
+  ReceivedDtmf,
   ReconnectingInfo,
   SipJsSession,
   TransportState,
@@ -147,6 +148,8 @@ export async function useOutboundCall(call: Call): Promise<void> {
   const sameStatus: CallStatus = callStatus(call.actor.getSnapshot());
   const muted: boolean = call.isMuted();
   const onHold: boolean = call.isOnHold();
+  const remoteHeld: boolean = call.isRemoteOnHold();
+  void remoteHeld;
   const recording: boolean = call.isRecording();
   const sample: QualitySample | undefined = call.getLastQualitySample();
   const report: CallReport = call.getReport();
@@ -155,10 +158,20 @@ export async function useOutboundCall(call: Call): Promise<void> {
 
   call.on('ringing', () => undefined);
   call.on('accepted', () => undefined);
+  call.on('confirmed', () => undefined);
   call.on('disconnect', (info: DisconnectInfo) => {
     const reason: DisconnectReason = info.reason;
     const final: CallReport = info.report;
-    void [reason, final.sampleCount];
+    const status: number | undefined = info.status;
+    const cause: string | undefined = info.cause;
+    void [reason, final.sampleCount, status, cause];
+  });
+  call.on('remote-hold', (held: boolean) => void held);
+  call.on('dtmf', (dtmf: ReceivedDtmf) => {
+    const digit: string = dtmf.digit;
+    const method: 'info' = dtmf.method;
+    const ms: number | undefined = dtmf.durationMs;
+    void [digit, method, ms];
   });
   call.on('error', (error: VoiceSDKError) => void error.code);
   call.on('mute', (isMuted: boolean) => void isMuted);
@@ -180,6 +193,7 @@ export async function useOutboundCall(call: Call): Promise<void> {
   call.mute(false);
   await call.hold();
   await call.hold(false);
+  await call.terminate();
   await call.sendDigits('123#');
   await call.setInputDevice('default');
   await call.setOutputDevice('default');
@@ -262,6 +276,7 @@ const callMembers: Exact<
   | 'getStatus'
   | 'isMuted'
   | 'isOnHold'
+  | 'isRemoteOnHold'
   | 'isRecording'
   | 'getLastQualitySample'
   | 'getReport'
@@ -269,6 +284,7 @@ const callMembers: Exact<
   | 'accept'
   | 'reject'
   | 'disconnect'
+  | 'terminate'
   | 'mute'
   | 'hold'
   | 'sendDigits'
@@ -293,7 +309,19 @@ const deviceEventNames: Exact<
 
 /** Every call event has a handler above. */
 const callEventNames: Exact<
-  'ringing' | 'accepted' | 'disconnect' | 'error' | 'mute' | 'hold' | 'quality' | 'warning' | 'warning-cleared' | 'report',
+  | 'ringing'
+  | 'accepted'
+  | 'confirmed'
+  | 'disconnect'
+  | 'error'
+  | 'mute'
+  | 'hold'
+  | 'remote-hold'
+  | 'dtmf'
+  | 'quality'
+  | 'warning'
+  | 'warning-cleared'
+  | 'report',
   keyof CallEvents
 > = true;
 
