@@ -462,6 +462,72 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
     );
   });
 
+  it('terminate() cancels a ringing call (487), rejects one 486, hangs up an answered one; confirmed on both sides', async () => {
+    await registered('bob');
+    await registered('alice');
+    const disconnectOf = async (name: Name, label: string) => {
+      const event = await waitForCallEvent(name, label, 'disconnect');
+      return { reason: event.detail, status: event.status, cause: event.cause };
+    };
+    // Ringing, terminated by the caller: CANCEL.
+    let before = await lab(pages.bob, 'incomingLabels');
+    expect(await lab(pages.alice, 'connect', 't1', { to: 'bob' })).toMatchObject({ ok: true });
+    let incoming = await nextIncoming('bob', before);
+    await waitForCallEvent('alice', 't1', 'ringing');
+    const cancel = await lab(pages.alice, 'terminate', 't1');
+    expect(cancel).toMatchObject({ ok: true });
+    expect(await disconnectOf('alice', 't1')).toEqual({ reason: 'canceled', status: 487, cause: undefined });
+    expect((await disconnectOf('bob', incoming)).reason).toBe('canceled');
+    // Ringing, terminated by the callee: 486.
+    before = await lab(pages.bob, 'incomingLabels');
+    expect(await lab(pages.alice, 'connect', 't2', { to: 'bob' })).toMatchObject({ ok: true });
+    incoming = await nextIncoming('bob', before);
+    const reject = await lab(pages.bob, 'terminate', incoming);
+    expect(reject).toMatchObject({ ok: true });
+    expect(await disconnectOf('alice', 't2')).toEqual({ reason: 'busy', status: 486, cause: undefined });
+    expect(await disconnectOf('bob', incoming)).toEqual({ reason: 'rejected', status: 486, cause: undefined });
+    // Answered: BYE.
+    before = await lab(pages.bob, 'incomingLabels');
+    await lab(pages.bob, 'setAutoAnswer', true);
+    expect(await lab(pages.alice, 'connect', 't3', { to: 'bob' })).toMatchObject({ ok: true });
+    incoming = await nextIncoming('bob', before);
+    const aliceConfirmed = await waitForCallEvent('alice', 't3', 'confirmed');
+    const bobConfirmed = await waitForCallEvent('bob', incoming, 'confirmed');
+    const bobAccepted = await waitForCallEvent('bob', incoming, 'accepted');
+    const bye = await lab(pages.alice, 'terminate', 't3');
+    expect(bye).toMatchObject({ ok: true });
+    expect(await disconnectOf('alice', 't3')).toEqual({ reason: 'local-hangup', status: undefined, cause: undefined });
+    expect((await disconnectOf('bob', incoming)).reason).toBe('remote-hangup');
+    expect(aliceConfirmed.state).toBe('accepted');
+    figures.push(
+      `terminate(): CANCEL ${cancel.ms.toFixed(0)} ms, 486 ${reject.ms.toFixed(0)} ms, BYE ${bye.ms.toFixed(0)} ms; ` +
+        `inbound confirmed (ACK) ${(bobConfirmed.at - bobAccepted.at).toFixed(1)} ms after accepted`,
+    );
+  });
+
+  it('disconnect tells the status and the Reason header of a peer that rejects or hangs up with one', async () => {
+    await registered('bob');
+    await registered('alice');
+    // bob's part is played on the raw SIP.js session, as another stack would.
+    let before = await lab(pages.bob, 'incomingLabels');
+    expect(await lab(pages.alice, 'connect', 'r1', { to: 'bob' })).toMatchObject({ ok: true });
+    let incoming = await nextIncoming('bob', before);
+    expect(await lab(pages.bob, 'sessionReject', incoming, 486, 'Q.850;cause=17;text="User busy"')).toMatchObject({ ok: true });
+    const busy = await waitForCallEvent('alice', 'r1', 'disconnect');
+    expect(busy).toMatchObject({ detail: 'busy', status: 486, cause: 'Q.850;cause=17;text="User busy"' });
+
+    before = await lab(pages.bob, 'incomingLabels');
+    await lab(pages.bob, 'setAutoAnswer', true);
+    expect(await lab(pages.alice, 'connect', 'r2', { to: 'bob' })).toMatchObject({ ok: true });
+    incoming = await nextIncoming('bob', before);
+    await waitForCallEvent('alice', 'r2', 'accepted');
+    await waitForCallEvent('bob', incoming, 'confirmed');
+    expect(await lab(pages.bob, 'sessionBye', incoming, 'Q.850;cause=16;text="Normal call clearing"')).toMatchObject({ ok: true });
+    const hungUp = await waitForCallEvent('alice', 'r2', 'disconnect');
+    expect(hungUp).toMatchObject({ detail: 'remote-hangup', cause: 'Q.850;cause=16;text="Normal call clearing"' });
+    expect(hungUp.status).toBeUndefined();
+  });
+
   it('sendDigits sends one RFC 4733 telephone-event per digit', async () => {
     const call = await establishCall();
     const localSdp = (await lab(pages.alice, 'sdp', call.out)).local;
