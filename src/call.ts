@@ -7,17 +7,12 @@ import type { ActorRefFrom } from 'xstate';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
 import { callMachine, callStatus, isMuted, isOnHold, isRecording, isRemoteOnHold, reportOf, type CallSnapshot } from './machines/call.machine';
-import type {
-  CallDirection,
-  CallEmitted,
-  CallEvent,
-  CallOperation,
-  CallStatus,
-  DisconnectDetail,
-  DisconnectReason,
-} from './machines/call.types';
-import type { QualitySample, WarningName } from './quality/quality.types';
+import type { CallDirection, CallEmitted, CallEvent, CallOperation, CallStatus } from './machines/call.types';
+import type { QualitySample } from './quality/quality.types';
 import type { CallReport } from './quality/report';
+import { booleanArgument, deviceIdArgument, holdOthersOption, type CallEvents, type HoldOthersOptions } from './call.api';
+
+export type { CallEvents, DisconnectInfo, HoldOthersOptions, QualityWarning, ReceivedDtmf } from './call.api';
 import { parseDtmfDigits } from './sip/dtmf-digits';
 import { paramForKey } from './sip/headers';
 import { BUSY_STATUS, parseRejectStatus } from './sip/responses';
@@ -33,81 +28,7 @@ export type CallActorRef = ActorRefFrom<typeof callMachine>;
  */
 export type SipJsSession = Inviter | Invitation;
 
-/** What `disconnect` tells: why the call ended. */
-export interface DisconnectInfo {
-  /** 'local-hangup', 'remote-hangup', 'canceled', 'busy', 'declined', 'rejected', 'answered-elsewhere', 'device-destroyed' or 'failed'. */
-  reason: DisconnectReason;
-  /** More about the end: `'answered-after-cancel'` when the far end's 2xx crossed our CANCEL and we hung up with BYE. */
-  detail?: DisconnectDetail;
-  /** The final SIP status the end came with, when it came with one: 486 / 603 (busy, declined, or ours when we rejected), 487 (our CANCEL), 404 … */
-  status?: number;
-  /** The Reason header the end came with (RFC 3326), e.g. `Q.850;cause=16` on a BYE or `SIP;cause=200;text="Call completed elsewhere"` on a CANCEL; control characters dropped, at most 256 characters. */
-  cause?: string;
-  /** The final call report. */
-  report: CallReport;
-}
-
-/** A quality warning was raised. */
-export interface QualityWarning {
-  /** Which warning (`high-rtt`, `low-mos`, …). */
-  name: WarningName;
-  /** The sample value that raised it, in the metric's unit (ms, 0..1 loss, MOS…). */
-  value: number;
-  /** The threshold it crossed, same unit. */
-  threshold: number;
-}
-
-/** A DTMF digit the far end sent. */
-export interface ReceivedDtmf {
-  /** One of 0-9 * # A-D. */
-  digit: string;
-  /** How it came: SIP INFO (browsers cannot see received RFC 4733 telephone-events). */
-  method: 'info';
-  /** The tone's duration from the INFO body (`Duration=`), in ms, when it said so. */
-  durationMs?: number;
-}
-
-/** Events of a call: name → handler arguments. */
-export type CallEvents = {
-  /** Outbound: the far end is ringing (180/183). */
-  ringing: [];
-  /** The call is answered and media flows. */
-  accepted: [];
-  /** The dialog is confirmed: our ACK went out (outbound, with `accepted`) or the far end's ACK to our 200 arrived (inbound, a round trip after `accepted`). */
-  confirmed: [];
-  /** The call ended, for any reason (after `error` when it failed). */
-  disconnect: [info: DisconnectInfo];
-  /** Something went wrong: the call failed, or an operation (hold, recording…) did. */
-  error: [error: VoiceSDKError];
-  /** Mute changed. */
-  mute: [muted: boolean];
-  /** Hold changed (after the far end answered the re-INVITE). */
-  hold: [onHold: boolean];
-  /** The far end put us on hold (true: its offer is sendonly, inactive or c=0.0.0.0) or took us off it (false). */
-  'remote-hold': [onHold: boolean];
-  /** The far end sent a DTMF digit by SIP INFO (application/dtmf-relay or application/dtmf). */
-  dtmf: [dtmf: ReceivedDtmf];
-  /** A quality sample, once a second while accepted. */
-  quality: [sample: QualitySample];
-  /** A quality warning was raised (high-rtt, high-jitter, low-mos, silent-microphone…). */
-  warning: [warning: QualityWarning];
-  /** A raised warning cleared (or was suppressed by mute/hold). */
-  'warning-cleared': [info: { name: WarningName }];
-  /** The call report so far, every 3 s while accepted. */
-  report: [report: CallReport];
-};
-
 let requestSequence = 0;
-
-function booleanArgument(value: unknown, what: string): boolean {
-  if (typeof value !== 'boolean') throw new VoiceSDKError('invalid-argument', `${what} takes a boolean`);
-  return value;
-}
-
-function deviceIdArgument(id: unknown): string {
-  if (typeof id !== 'string' || id === '') throw new VoiceSDKError('invalid-argument', 'A media device id must be a non-empty string');
-  return id;
-}
 
 const DONE = { value: undefined };
 
@@ -205,9 +126,21 @@ export class Call extends TypedEmitter<CallEvents> {
     return this.#snapshot.context.port.getPeerConnection();
   }
 
-  /** Inbound: answers the call. Resolves once media is set up. */
-  accept(): Promise<void> {
-    return this.#run({ type: 'ACCEPT' }, 'accept', 'accept() is for inbound calls that are ringing', (e) =>
+  /**
+   * Inbound: answers the call. Resolves once media is set up. With
+   * `holdOthers` (default true) the device's other accepted calls are put on
+   * hold first, so answering a waiting call never leaves two calls talking;
+   * if one of those holds fails, accept() rejects with its error and the call
+   * keeps ringing.
+   */
+  accept(options: HoldOthersOptions = {}): Promise<void> {
+    let holdOthers: boolean;
+    try {
+      holdOthers = holdOthersOption(options, 'accept()');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#run({ type: 'ACCEPT', holdOthers }, 'accept', 'accept() is for inbound calls that are ringing', (e) =>
       e.type === 'accepted' ? DONE : undefined,
     );
   }
@@ -251,15 +184,22 @@ export class Call extends TypedEmitter<CallEvents> {
     this.#sendOrThrow({ type: shouldMute ? 'MUTE' : 'UNMUTE' }, 'mute() works on an accepted call');
   }
 
-  /** Holds (re-INVITE with a=sendonly) or resumes; resolves when the far end answered. Idempotent. */
-  hold(shouldHold = true): Promise<void> {
+  /**
+   * Holds (re-INVITE with a=sendonly) or resumes; resolves when the far end
+   * answered. Idempotent. Resuming with `holdOthers` (default true) puts the
+   * device's other accepted calls on hold first.
+   */
+  hold(shouldHold = true, options: HoldOthersOptions = {}): Promise<void> {
+    let holdOthers: boolean;
     try {
       booleanArgument(shouldHold, 'hold()');
+      holdOthers = holdOthersOption(options, 'hold()');
     } catch (error) {
       return Promise.reject(error);
     }
     const operation = shouldHold ? 'hold' : 'resume';
-    return this.#run({ type: shouldHold ? 'HOLD' : 'UNHOLD' }, operation, `${operation} is not possible now`, (e) =>
+    const event: CallEvent = shouldHold ? { type: 'HOLD' } : { type: 'UNHOLD', holdOthers };
+    return this.#run(event, operation, `${operation} is not possible now`, (e) =>
       (e.type === 'hold' && e.onHold === shouldHold) || (e.type === 'unchanged' && e.operation === operation) ? DONE : undefined,
     );
   }

@@ -82,7 +82,14 @@ export class Device extends TypedEmitter<DeviceEvents> {
     this.#prefix = settings.headerPrefix;
     const ua = settings.createAdapter(settings.userAgent);
     this.#actor = createActor(deviceMachine, {
-      input: { ua, servers: settings.servers, reconnect: settings.reconnect, random: Math.random, call: { ...settings.call, now: () => Date.now() } },
+      input: {
+        ua,
+        servers: settings.servers,
+        reconnect: settings.reconnect,
+        policy: settings.policy,
+        random: Math.random,
+        call: { ...settings.call, now: () => Date.now() },
+      },
       ...(settings.inspect ? { inspect: settings.inspect } : {}),
     });
     this.#actor.on('*', (event) => this.#forward(event));
@@ -109,6 +116,11 @@ export class Device extends TypedEmitter<DeviceEvents> {
       if (call && status !== 'disconnected' && status !== 'failed') calls.push(call);
     }
     return calls;
+  }
+
+  /** Inbound calls still pending (ringing, not yet accepted or rejected), oldest first. */
+  get incomingCalls(): Call[] {
+    return this.calls.filter((call) => call.direction === 'inbound' && call.getStatus() === 'pending');
   }
 
   /** The device's statechart actor, for inspection. */

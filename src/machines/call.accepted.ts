@@ -34,8 +34,19 @@ export const holdRegion = /* @__PURE__ */ callSetup.createStateConfig({
     },
     on: {
       on: {
-        UNHOLD: 'resuming',
+        UNHOLD: [{ guard: 'mustHoldOthers', target: 'holdingOthers' }, { target: 'resuming' }],
         HOLD: { actions: { type: 'emitUnchanged', params: { operation: 'hold' } } },
+      },
+    },
+    // hold(false, { holdOthers }): the device puts its other accepted calls on hold first; still on hold meanwhile.
+    holdingOthers: {
+      entry: 'askDeviceToHoldOthers',
+      on: {
+        OTHERS_HELD: 'resuming',
+        OTHERS_HOLD_FAILED: {
+          target: 'on',
+          actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'resume', error: event.error }) },
+        },
       },
     },
     resuming: {

@@ -29,6 +29,7 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
   id: 'call',
   context: ({ input }) => ({
     port: input.port,
+    device: input.device,
     direction: input.port.direction,
     qualityIntervalMs: input.qualityIntervalMs,
     dtmf: input.dtmf,
@@ -102,8 +103,26 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
           },
         },
         incoming: {
+          initial: 'waiting',
+          states: {
+            waiting: {
+              on: {
+                ACCEPT: [{ guard: 'mustHoldOthers', target: 'holdingOthers' }, { target: '#call.pending.answering' }],
+              },
+            },
+            // accept({ holdOthers }): the device puts its other accepted calls on hold first.
+            holdingOthers: {
+              entry: 'askDeviceToHoldOthers',
+              on: {
+                OTHERS_HELD: '#call.pending.answering',
+                OTHERS_HOLD_FAILED: {
+                  target: 'waiting',
+                  actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'accept', error: event.error }) },
+                },
+              },
+            },
+          },
           on: {
-            ACCEPT: 'answering',
             REJECT: {
               target: '#call.rejecting',
               actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'rejected', status: event.statusCode }) },
@@ -168,7 +187,7 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
     },
     accepted: {
       type: 'parallel',
-      entry: ['markAccepted', 'startWarnings', 'emitAccepted'],
+      entry: ['markAccepted', 'startWarnings', 'emitAccepted', 'tellDeviceAccepted'],
       exit: 'stopWarnings',
       invoke: {
         id: 'statsActor',
@@ -323,11 +342,11 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
     },
     disconnected: {
       type: 'final',
-      entry: ['markEnded', 'releaseMedia', 'emitDisconnect'],
+      entry: ['markEnded', 'releaseMedia', 'emitDisconnect', 'tellDeviceEnded'],
     },
     failed: {
       type: 'final',
-      entry: ['markEnded', 'releaseMedia', 'emitFailure', 'emitDisconnect'],
+      entry: ['markEnded', 'releaseMedia', 'emitFailure', 'emitDisconnect', 'tellDeviceEnded'],
     },
   },
 });

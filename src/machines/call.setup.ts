@@ -116,6 +116,9 @@ export const callSetup = /* @__PURE__ */ setup({
   },
   guards: {
     isOutbound: ({ context }) => context.direction === 'outbound',
+    /** accept() / hold(false) asked for the other calls to be held, and there is a device to do it. */
+    mustHoldOthers: ({ context, event }) =>
+      (event.type === 'ACCEPT' || event.type === 'UNHOLD') && event.holdOthers && context.device !== undefined,
     /** terminate() came while the answer was being set up. */
     isHangUpWhenAnswered: ({ context }) => context.hangUpWhenAnswered,
     /** A 2xx final response. */
@@ -227,6 +230,15 @@ export const callSetup = /* @__PURE__ */ setup({
       return { endStatus: event.status, endCause: causeOfReason(event.reason) };
     }),
     hangUpWhenAnswered: assign({ hangUpWhenAnswered: true }),
+    askDeviceToHoldOthers: enqueueActions(({ context, enqueue, self }) => {
+      if (context.device) enqueue.sendTo(context.device, { type: 'HOLD_OTHERS', callId: self.id });
+    }),
+    tellDeviceAccepted: enqueueActions(({ context, enqueue, self }) => {
+      if (context.device) enqueue.sendTo(context.device, { type: 'CALL_STATUS', callId: self.id, status: 'accepted' });
+    }),
+    tellDeviceEnded: enqueueActions(({ context, enqueue, self }) => {
+      if (context.device) enqueue.sendTo(context.device, { type: 'CALL_STATUS', callId: self.id, status: 'ended' });
+    }),
     emitConfirmed: emit({ type: 'confirmed' } as const),
     failByMedia: assign(({ event }) => {
       assertEvent(event, 'PORT.MEDIA');

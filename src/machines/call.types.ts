@@ -1,3 +1,4 @@
+import type { ActorRef, Snapshot } from 'xstate';
 import type { CallFact, CallPort, DtmfOptions, EndReason, NegotiatedMedia } from '../adapters/adapter';
 import type { VoiceSDKError } from '../errors';
 import type { QualitySample, WarningName } from '../quality/quality.types';
@@ -16,8 +17,20 @@ export type DisconnectReason = EndReason | 'failed';
 /** More about an end: `answered-after-cancel` — the far end's 2xx crossed our CANCEL, so we hung up with BYE. */
 export type DisconnectDetail = 'answered-after-cancel';
 
+/** What a call tells its device (the device decides the calls policy: call waiting, holding the others). */
+export type CallToDevice =
+  /** The call was accepted, or has ended. */
+  | { type: 'CALL_STATUS'; callId: string; status: 'accepted' | 'ended' }
+  /** Put every other accepted call on hold, then answer `OTHERS_HELD` (or `OTHERS_HOLD_FAILED`). */
+  | { type: 'HOLD_OTHERS'; callId: string };
+
+/** The device a call belongs to, as far as the call knows it: an actor that takes `CallToDevice`. */
+export type CallDevice = ActorRef<Snapshot<unknown>, CallToDevice>;
+
 export interface CallMachineInput {
   port: CallPort;
+  /** The device that spawned the call (absent when the machine runs on its own: nothing to hold, nobody to tell). */
+  device?: CallDevice;
   /** How often the stats actor samples, in ms. */
   qualityIntervalMs: number;
   /** How `sendDigits` sends tones. */
@@ -34,6 +47,7 @@ export interface CallMachineInput {
 
 export interface CallContext {
   port: CallPort;
+  device: CallDevice | undefined;
   direction: CallDirection;
   qualityIntervalMs: number;
   dtmf: DtmfOptions;
@@ -92,13 +106,14 @@ export type CallOperation =
 /** Events the call machine accepts. Upper case: things that happen to the call. */
 export type CallEvent =
   // from the user, through the Call facade
-  | { type: 'ACCEPT' }
+  /** `holdOthers`: the device's other accepted calls are put on hold first. */
+  | { type: 'ACCEPT'; holdOthers: boolean }
   | { type: 'REJECT'; statusCode: number }
   | { type: 'DISCONNECT' }
   /** End the call whatever its state: CANCEL, reject 486 or BYE. */
   | { type: 'TERMINATE' }
   | { type: 'HOLD' }
-  | { type: 'UNHOLD' }
+  | { type: 'UNHOLD'; holdOthers: boolean }
   | { type: 'MUTE' }
   | { type: 'UNMUTE' }
   | { type: 'START_RECORDING' }
@@ -110,6 +125,8 @@ export type CallEvent =
   | { type: 'SET_OUTPUT_DEVICE'; deviceId: string; requestId: string }
   // from the device
   | { type: 'DEVICE_DESTROYED' }
+  | { type: 'OTHERS_HELD' }
+  | { type: 'OTHERS_HOLD_FAILED'; error: VoiceSDKError }
   // facts from the port (CallFact, type prefixed and upper-cased), through the session listener
   | PortEvent
   // from actors

@@ -39,12 +39,12 @@ const done = (id: string) => ({ type: `xstate.done.actor.${id}` });
 const error = (id: string) => ({ type: `xstate.error.actor.${id}`, error: new VoiceSDKError('sip-error', 'model') });
 
 const EVENTS: ModelStep['event'][] = [
-  { type: 'ACCEPT' },
+  { type: 'ACCEPT', holdOthers: false },
   { type: 'REJECT', statusCode: 486 },
   { type: 'DISCONNECT' },
   { type: 'TERMINATE' },
   { type: 'HOLD' },
-  { type: 'UNHOLD' },
+  { type: 'UNHOLD', holdOthers: false },
   { type: 'MUTE' },
   { type: 'UNMUTE' },
   { type: 'START_RECORDING' },
@@ -201,7 +201,8 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
   const inState = (value: unknown) => from.matches(value);
   switch (event.type) {
     case 'ACCEPT':
-      return keep(world, 'accept', call.accept());
+      // One call: nothing to hold (the hold-others scenarios below cover holdOthers).
+      return keep(world, 'accept', call.accept({ holdOthers: false }));
     case 'REJECT':
       return keep(world, 'reject', call.reject(486));
     case 'DISCONNECT':
@@ -211,7 +212,7 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
     case 'HOLD':
       return keep(world, 'hold', call.hold(true));
     case 'UNHOLD':
-      return keep(world, 'resume', call.hold(false));
+      return keep(world, 'resume', call.hold(false, { holdOthers: false }));
     case 'MUTE':
       return call.mute(true);
     case 'UNMUTE':
@@ -487,6 +488,95 @@ describe.each(['outbound', 'inbound'] as const)('callMachine paths, %s call', (d
   const paths = pathsFor(direction);
   it.each(paths.map((path) => [describePath(path), path] as const))('%s', async (_name, path) => {
     await runPath(direction, path);
+  });
+});
+
+/**
+ * Several calls on one device: the hold-others states and transitions, run
+ * for real with the coverage inspector (the paths above have one call each).
+ */
+describe('callMachine with several calls: holdOthers', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** alice talks to bob (answered outbound) and carol calls in; returns both calls. */
+  async function waitingCall() {
+    const network = newNetwork();
+    const device = createDevice(network, 'alice', coverage.inspect);
+    const registering = settled(device.register());
+    await flushUntil(() => registering.outcome() === 'resolved', 'registration');
+    const connecting = settled(device.connect({ to: 'bob' }));
+    await flushUntil(() => network.remote('bob').lastCall !== undefined && connecting.outcome() === 'resolved', 'the call to bob');
+    network.remote('bob').lastCall!.answer();
+    const first = connecting.value!;
+    let second: Call | undefined;
+    device.on('incoming', (call) => (second = call));
+    network.remote('carol').call('sip:alice@example.com');
+    await flushUntil(() => second !== undefined, 'the waiting call');
+    expect(device.incomingCalls).toEqual([second]);
+    const carol = network.remote('carol').lastCall!;
+    return { network, device, first, second: second!, bob: network.remote('bob').lastCall!, carolHeld: () => carol.heldByDevice };
+  }
+
+  async function finish(world: { network: FakeNetwork; device: Device }): Promise<void> {
+    const destroying = settled(world.device.destroy());
+    await flushUntil(() => destroying.outcome() !== 'pending', 'destroy');
+    expect(world.network.openMediaCount, 'open media').toBe(0);
+    await drainMicrotasks();
+    expect(vi.getTimerCount(), 'timers left').toBe(0);
+  }
+
+  it('accept() of a waiting call holds the talking one first, then answers; hold(false) swaps back', async () => {
+    const world = await waitingCall();
+    const { first, second, bob } = world;
+    const accepting = settled(second.accept());
+    await flushUntil(() => accepting.outcome() !== 'pending', 'accept()');
+    expect(accepting.outcome()).toBe('resolved');
+    expect(first.isOnHold()).toBe(true);
+    expect(bob.heldByDevice).toBe(true);
+    expect(second.getStatus()).toBe('accepted');
+    expect(world.device.incomingCalls).toEqual([]);
+    // Back to the first: the second goes on hold before the first resumes.
+    const resuming = settled(first.hold(false));
+    await flushUntil(() => resuming.outcome() !== 'pending', 'resume');
+    expect(resuming.outcome()).toBe('resolved');
+    expect([first.isOnHold(), second.isOnHold()]).toEqual([false, true]);
+    expect(world.carolHeld()).toBe(true);
+    await finish(world);
+  });
+
+  it('a failed hold of the talking call rejects accept() with its error; the waiting call keeps ringing', async () => {
+    const world = await waitingCall();
+    const { first, second, network } = world;
+    network.failNextReinvite(488);
+    const accepting = settled(second.accept());
+    await flushUntil(() => accepting.outcome() !== 'pending', 'accept()');
+    expect(accepting.outcome()).toBe('rejected');
+    expect((accepting.error as VoiceSDKError).status).toBe(488);
+    expect([first.isOnHold(), first.getStatus(), second.getStatus()]).toEqual([false, 'accepted', 'pending']);
+    // It can still be answered, without holding the other.
+    const again = settled(second.accept({ holdOthers: false }));
+    await flushUntil(() => again.outcome() !== 'pending', 'accept() again');
+    expect(again.outcome()).toBe('resolved');
+    expect(first.isOnHold()).toBe(false);
+    await finish(world);
+  });
+
+  it('a failed hold of the other call rejects hold(false) and leaves this one on hold', async () => {
+    const world = await waitingCall();
+    const { first, second, network } = world;
+    const accepting = settled(second.accept());
+    await flushUntil(() => accepting.outcome() !== 'pending', 'accept()');
+    network.failNextReinvite(488);
+    const resuming = settled(first.hold(false));
+    await flushUntil(() => resuming.outcome() !== 'pending', 'resume');
+    expect(resuming.outcome()).toBe('rejected');
+    expect([first.isOnHold(), second.isOnHold()]).toEqual([true, false]);
+    await finish(world);
   });
 });
 

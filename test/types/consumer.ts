@@ -61,6 +61,8 @@ const options: DeviceOptions = {
   iceGatheringTimeoutMs: 500,
   registerExpires: 600,
   userAgentString: 'my-app',
+  callWaiting: true,
+  maxCalls: 4,
 };
 
 const sipJsOptions: DeviceOptions = { server: 'wss://pbx.example.com/ws', uri: 'sip:alice@example.com', adapter: createSipJsAdapter };
@@ -94,6 +96,8 @@ export async function useDevice(): Promise<void> {
   const state: DeviceState = device.state;
   const transport: TransportState = device.transportState;
   const calls: Call[] = device.calls;
+  const ringing: Call[] = device.incomingCalls;
+  void ringing;
   const sameState: DeviceState = deviceState(device.actor.getSnapshot());
   const sameTransport: TransportState = transportState(device.actor.getSnapshot());
   void [state, transport, calls, sameState, sameTransport];
@@ -193,6 +197,8 @@ export async function useOutboundCall(call: Call): Promise<void> {
   call.mute(false);
   await call.hold();
   await call.hold(false);
+  await call.hold(false, { holdOthers: false });
+  await call.accept({ holdOthers: true });
   await call.terminate();
   await call.sendDigits('123#');
   await call.setInputDevice('default');
@@ -252,6 +258,7 @@ const deviceMembers: Exact<
   | 'state'
   | 'transportState'
   | 'calls'
+  | 'incomingCalls'
   | 'actor'
   | 'register'
   | 'unregister'
