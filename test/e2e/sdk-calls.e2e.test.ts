@@ -528,6 +528,81 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
     expect(hungUp.status).toBeUndefined();
   });
 
+  it('call waiting: a second call answered while talking holds the first (its packets stop), switching back swaps them', async () => {
+    await registered('alice');
+    await registered('bob');
+    await registered('carol');
+    // bob calls alice, she answers.
+    let before = await lab(pages.alice, 'incomingLabels');
+    expect(await lab(pages.bob, 'connect', 'to-alice', { to: 'alice' })).toMatchObject({ ok: true });
+    const fromBob = await nextIncoming('alice', before);
+    expect(await lab(pages.alice, 'accept', fromBob)).toMatchObject({ ok: true });
+    await expectAudioGrowing('alice', fromBob);
+    // carol calls while they talk: it waits.
+    before = await lab(pages.alice, 'incomingLabels');
+    expect(await lab(pages.carol, 'connect', 'to-alice', { to: 'alice' })).toMatchObject({ ok: true });
+    const fromCarol = await nextIncoming('alice', before);
+    await waitForCallEvent('carol', 'to-alice', 'ringing');
+    expect(await lab(pages.alice, 'device')).toMatchObject({ calls: 2 });
+    // Answering carol holds bob first.
+    const answer = await lab(pages.alice, 'accept', fromCarol);
+    expect(answer).toMatchObject({ ok: true });
+    expect(await lab(pages.alice, 'callInfo', fromBob)).toMatchObject({ onHold: true, status: 'accepted' });
+    expect(await lab(pages.bob, 'callInfo', 'to-alice')).toMatchObject({ remoteOnHold: true });
+    await waitFor(async () => (await growthOver('alice', fromBob, 500)).packetsReceived === 0, {
+      timeoutMs: 15_000,
+      intervalMs: 0,
+      description: "alice's packets from bob to stop while he is held",
+    });
+    const heldBob = await growthOver('alice', fromBob, 1000);
+    const talkingCarol = await growthOver('alice', fromCarol, 1000);
+    expect(heldBob.packetsReceived).toBe(0);
+    expect(talkingCarol.packetsReceived).toBeGreaterThan(25);
+    // Back to bob: carol goes on hold first.
+    const swap = await lab(pages.alice, 'hold', fromBob, false);
+    expect(swap).toMatchObject({ ok: true });
+    expect(await lab(pages.alice, 'callInfo', fromCarol)).toMatchObject({ onHold: true });
+    expect(await lab(pages.alice, 'callInfo', fromBob)).toMatchObject({ onHold: false });
+    await waitFor(async () => (await growthOver('alice', fromCarol, 500)).packetsReceived === 0, {
+      timeoutMs: 15_000,
+      intervalMs: 0,
+      description: "alice's packets from carol to stop while she is held",
+    });
+    await expectAudioGrowing('alice', fromBob);
+    const heldCarol = await growthOver('alice', fromCarol, 1000);
+    expect(heldCarol.packetsReceived).toBe(0);
+    // Both hung up.
+    expect(await lab(pages.alice, 'disconnect', fromBob)).toMatchObject({ ok: true });
+    expect(await lab(pages.alice, 'disconnect', fromCarol)).toMatchObject({ ok: true });
+    expect(await waitForCallEvent('bob', 'to-alice', 'disconnect')).toMatchObject({ detail: 'remote-hangup' });
+    expect(await waitForCallEvent('carol', 'to-alice', 'disconnect')).toMatchObject({ detail: 'remote-hangup' });
+    figures.push(
+      `call waiting: accept() holding the other ${answer.ms.toFixed(0)} ms, switch back ${swap.ms.toFixed(0)} ms; ` +
+        `per second: held bob ${heldBob.packetsReceived} packets, talking carol ${talkingCarol.packetsReceived}, held carol ${heldCarol.packetsReceived}`,
+    );
+  });
+
+  it('callWaiting: false answers a second call 486 while one is accepted; maxCalls: 1 the same', async () => {
+    for (const policy of [{ callWaiting: false }, { maxCalls: 1 }]) {
+      await registered('alice', policy);
+      await registered('bob');
+      await registered('carol');
+      await lab(pages.alice, 'setAutoAnswer', true);
+      const before = await lab(pages.alice, 'incomingLabels');
+      expect(await lab(pages.bob, 'connect', 'to-alice', { to: 'alice' })).toMatchObject({ ok: true });
+      await nextIncoming('alice', before);
+      await waitForCallEvent('bob', 'to-alice', 'accepted');
+      expect(await lab(pages.carol, 'connect', 'to-alice', { to: 'alice' })).toMatchObject({ ok: true });
+      expect(await waitForCallEvent('carol', 'to-alice', 'disconnect')).toMatchObject({ detail: 'busy', status: 486 });
+      expect(await lab(pages.alice, 'incomingLabels')).toHaveLength(before.length + 1);
+      expect(await lab(pages.alice, 'device')).toMatchObject({ calls: 1 });
+      for (const name of NAMES) {
+        await lab(pages[name], 'setAutoAnswer', false);
+        expect(await lab(pages[name], 'endAll')).toMatchObject({ ok: true });
+      }
+    }
+  });
+
   it('sendDigits sends one RFC 4733 telephone-event per digit', async () => {
     const call = await establishCall();
     const localSdp = (await lab(pages.alice, 'sdp', call.out)).local;
