@@ -208,7 +208,7 @@ export const callMachine = /* @__PURE__ */ callSetup.createMachine({
           target: 'failed',
           actions: { type: 'setError', params: { error: mediaFailedError(MEDIA_NOT_NEGOTIATED) } },
         },
-        'PORT.REFER': { actions: 'declineRefer' },
+        'PORT.REFER': [{ guard: 'isUnusableReferTarget', actions: 'refuseBadRefer' }, { actions: 'declineRefer' }],
         // Digits by SIP INFO; other INFO bodies (and RFC 4733, which browsers cannot see) tell nothing.
         'PORT.INFO': { guard: 'isInfoDigit', actions: 'emitInfoDigit' },
         QUALITY: {

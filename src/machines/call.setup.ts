@@ -9,6 +9,7 @@ import { toVoiceSDKError, VoiceSDKError } from '../errors';
 import { chooseDtmfMethod, dtmfUnavailableReason } from '../sip/dtmf';
 import { dtmfOfInfo } from '../sip/dtmf-digits';
 import { isHoldDirection } from '../sip/sdp';
+import { isUsableReferTarget } from '../sip/target';
 import { causeOfReason, declineReasonForStatus, inviteError, isSuccessStatus } from '../sip/status';
 import {
   acceptActor,
@@ -121,6 +122,8 @@ export const callSetup = /* @__PURE__ */ setup({
       (event.type === 'ACCEPT' || event.type === 'UNHOLD') && event.holdOthers && context.device !== undefined,
     /** terminate() came while the answer was being set up. */
     isHangUpWhenAnswered: ({ context }) => context.hangUpWhenAnswered,
+    /** A REFER whose Refer-To is malformed or hostile (CR/LF, another scheme, over-long): 400. */
+    isUnusableReferTarget: ({ event }) => event.type === 'PORT.REFER' && !isUsableReferTarget(event.referTo),
     /** A 2xx final response. */
     isSuccess: (_, params: { status: number }) => isSuccessStatus(params.status),
     /** A final failure that ends the call normally (busy, declined). */
@@ -290,6 +293,8 @@ export const callSetup = /* @__PURE__ */ setup({
     }) as const),
     /** No transfer yet: following a REFER would start a call nobody tracks. */
     declineRefer: ({ context }) => context.port.respondToRefer(603),
+    /** A Refer-To no transfer could use: 400 Bad Request. */
+    refuseBadRefer: ({ context }) => context.port.respondToRefer(400),
     releaseMedia: ({ context }) => context.port.dispose(),
     /** What the last offer/answer settled on: the DTMF method is chosen from it. */
     storeNegotiated: assign({

@@ -301,6 +301,7 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
       customHeaders: TICKET_PARAMS,
       muted: false,
       onHold: false,
+      remoteOnHold: false,
     });
     const ringing = await waitForCallEvent('alice', 'out', 'ringing');
     expect(await lab(pages.alice, 'callInfo', 'out')).toMatchObject({ direction: 'outbound', status: 'ringing' });
@@ -308,8 +309,10 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
     const accept = await lab(pages.bob, 'accept', incoming);
     expect(accept).toMatchObject({ ok: true });
     await waitForCallEvent('alice', 'out', 'accepted');
-    expect((await lab(pages.alice, 'callEvents', 'out')).map((event) => event.type)).toEqual(['ringing', 'accepted']);
-    expect((await lab(pages.bob, 'callEvents', incoming)).map((event) => event.type)).toEqual(['accepted']);
+    // confirmed: alice's ACK goes out with her accepted; bob's comes with that ACK.
+    await waitForCallEvent('bob', incoming, 'confirmed');
+    expect((await lab(pages.alice, 'callEvents', 'out')).map((event) => event.type)).toEqual(['ringing', 'accepted', 'confirmed']);
+    expect((await lab(pages.bob, 'callEvents', incoming)).map((event) => event.type)).toEqual(['accepted', 'confirmed']);
     expect(await lab(pages.alice, 'callInfo', 'out')).toMatchObject({
       status: 'accepted',
       remoteIdentity: 'sip:bob@callchart.test',
