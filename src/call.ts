@@ -6,18 +6,13 @@ import type { Invitation, Inviter } from 'sip.js';
 import type { ActorRefFrom } from 'xstate';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
-import { callMachine, callStatus, isMuted, isOnHold, isRecording, reportOf, type CallSnapshot } from './machines/call.machine';
-import type {
-  CallDirection,
-  CallEmitted,
-  CallEvent,
-  CallOperation,
-  CallStatus,
-  DisconnectDetail,
-  DisconnectReason,
-} from './machines/call.types';
-import type { QualitySample, WarningName } from './quality/quality.types';
+import { callMachine, callStatus, isMuted, isOnHold, isRecording, isRemoteOnHold, reportOf, type CallSnapshot } from './machines/call.machine';
+import type { CallDirection, CallEmitted, CallEvent, CallOperation, CallStatus } from './machines/call.types';
+import type { QualitySample } from './quality/quality.types';
 import type { CallReport } from './quality/report';
+import { booleanArgument, deviceIdArgument, holdOthersOption, type CallEvents, type HoldOthersOptions } from './call.api';
+
+export type { CallEvents, DisconnectInfo, HoldOthersOptions, QualityWarning, ReceivedDtmf } from './call.api';
 import { parseDtmfDigits } from './sip/dtmf-digits';
 import { paramForKey } from './sip/headers';
 import { BUSY_STATUS, parseRejectStatus } from './sip/responses';
@@ -33,61 +28,7 @@ export type CallActorRef = ActorRefFrom<typeof callMachine>;
  */
 export type SipJsSession = Inviter | Invitation;
 
-/** What `disconnect` tells: why the call ended. */
-export interface DisconnectInfo {
-  /** 'local-hangup', 'remote-hangup', 'canceled', 'busy', 'declined', 'rejected', 'answered-elsewhere', 'device-destroyed' or 'failed'. */
-  reason: DisconnectReason;
-  /** More about the end: `'answered-after-cancel'` when the far end's 2xx crossed our CANCEL and we hung up with BYE. */
-  detail?: DisconnectDetail;
-  /** The final call report. */
-  report: CallReport;
-}
-
-/** A quality warning was raised. */
-export interface QualityWarning {
-  /** Which warning (`high-rtt`, `low-mos`, …). */
-  name: WarningName;
-  /** The sample value that raised it, in the metric's unit (ms, 0..1 loss, MOS…). */
-  value: number;
-  /** The threshold it crossed, same unit. */
-  threshold: number;
-}
-
-/** Events of a call: name → handler arguments. */
-export type CallEvents = {
-  /** Outbound: the far end is ringing (180/183). */
-  ringing: [];
-  /** The call is answered and media flows. */
-  accepted: [];
-  /** The call ended, for any reason (after `error` when it failed). */
-  disconnect: [info: DisconnectInfo];
-  /** Something went wrong: the call failed, or an operation (hold, recording…) did. */
-  error: [error: VoiceSDKError];
-  /** Mute changed. */
-  mute: [muted: boolean];
-  /** Hold changed (after the far end answered the re-INVITE). */
-  hold: [onHold: boolean];
-  /** A quality sample, once a second while accepted. */
-  quality: [sample: QualitySample];
-  /** A quality warning was raised (high-rtt, high-jitter, low-mos, silent-microphone…). */
-  warning: [warning: QualityWarning];
-  /** A raised warning cleared (or was suppressed by mute/hold). */
-  'warning-cleared': [info: { name: WarningName }];
-  /** The call report so far, every 3 s while accepted. */
-  report: [report: CallReport];
-};
-
 let requestSequence = 0;
-
-function booleanArgument(value: unknown, what: string): boolean {
-  if (typeof value !== 'boolean') throw new VoiceSDKError('invalid-argument', `${what} takes a boolean`);
-  return value;
-}
-
-function deviceIdArgument(id: unknown): string {
-  if (typeof id !== 'string' || id === '') throw new VoiceSDKError('invalid-argument', 'A media device id must be a non-empty string');
-  return id;
-}
 
 const DONE = { value: undefined };
 
@@ -160,6 +101,11 @@ export class Call extends TypedEmitter<CallEvents> {
     return isOnHold(this.#snapshot);
   }
 
+  /** Whether the far end put us on hold (its last re-INVITE offered sendonly, inactive or c=0.0.0.0). */
+  isRemoteOnHold(): boolean {
+    return isRemoteOnHold(this.#snapshot);
+  }
+
   /** Whether a recording is running (started and not stopped; paused counts). */
   isRecording(): boolean {
     return isRecording(this.#snapshot);
@@ -180,9 +126,21 @@ export class Call extends TypedEmitter<CallEvents> {
     return this.#snapshot.context.port.getPeerConnection();
   }
 
-  /** Inbound: answers the call. Resolves once media is set up. */
-  accept(): Promise<void> {
-    return this.#run({ type: 'ACCEPT' }, 'accept', 'accept() is for inbound calls that are ringing', (e) =>
+  /**
+   * Inbound: answers the call. Resolves once media is set up. With
+   * `holdOthers` (default true) the device's other accepted calls are put on
+   * hold first, so answering a waiting call never leaves two calls talking;
+   * if one of those holds fails, accept() rejects with its error and the call
+   * keeps ringing.
+   */
+  accept(options: HoldOthersOptions = {}): Promise<void> {
+    let holdOthers: boolean;
+    try {
+      holdOthers = holdOthersOption(options, 'accept()');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#run({ type: 'ACCEPT', holdOthers }, 'accept', 'accept() is for inbound calls that are ringing', (e) =>
       e.type === 'accepted' ? DONE : undefined,
     );
   }
@@ -206,21 +164,42 @@ export class Call extends TypedEmitter<CallEvents> {
     );
   }
 
+  /**
+   * Ends the call whatever its state: CANCEL (outbound, not answered yet),
+   * reject 486 (inbound, ringing), or BYE (answered; an answer being set up is
+   * hung up once it is). Resolves when the call has ended, at once when it has
+   * already; a call already ending is waited for.
+   */
+  terminate(): Promise<void> {
+    const status = this.getStatus();
+    if ((status === 'disconnected' || status === 'failed') && this.#snapshot.status !== 'active') return Promise.resolve();
+    return this.#run({ type: 'TERMINATE' }, 'terminate', 'The call cannot be terminated now', (e) =>
+      e.type === 'disconnect' ? DONE : undefined,
+    );
+  }
+
   /** Mutes or unmutes the microphone (no signalling). Idempotent. */
   mute(shouldMute = true): void {
     booleanArgument(shouldMute, 'mute()');
     this.#sendOrThrow({ type: shouldMute ? 'MUTE' : 'UNMUTE' }, 'mute() works on an accepted call');
   }
 
-  /** Holds (re-INVITE with a=sendonly) or resumes; resolves when the far end answered. Idempotent. */
-  hold(shouldHold = true): Promise<void> {
+  /**
+   * Holds (re-INVITE with a=sendonly) or resumes; resolves when the far end
+   * answered. Idempotent. Resuming with `holdOthers` (default true) puts the
+   * device's other accepted calls on hold first.
+   */
+  hold(shouldHold = true, options: HoldOthersOptions = {}): Promise<void> {
+    let holdOthers: boolean;
     try {
       booleanArgument(shouldHold, 'hold()');
+      holdOthers = holdOthersOption(options, 'hold()');
     } catch (error) {
       return Promise.reject(error);
     }
     const operation = shouldHold ? 'hold' : 'resume';
-    return this.#run({ type: shouldHold ? 'HOLD' : 'UNHOLD' }, operation, `${operation} is not possible now`, (e) =>
+    const event: CallEvent = shouldHold ? { type: 'HOLD' } : { type: 'UNHOLD', holdOthers };
+    return this.#run(event, operation, `${operation} is not possible now`, (e) =>
       (e.type === 'hold' && e.onHold === shouldHold) || (e.type === 'unchanged' && e.operation === operation) ? DONE : undefined,
     );
   }
@@ -286,12 +265,15 @@ export class Call extends TypedEmitter<CallEvents> {
     switch (event.type) {
       case 'ringing':
       case 'accepted':
+      case 'confirmed':
         this.emit(event.type);
         break;
       case 'disconnect':
         this.emit('disconnect', {
           reason: event.reason,
           ...(event.detail === undefined ? {} : { detail: event.detail }),
+          ...(event.status === undefined ? {} : { status: event.status }),
+          ...(event.cause === undefined ? {} : { cause: event.cause }),
           report: event.report,
         });
         this.#unsubscribe();
@@ -304,6 +286,16 @@ export class Call extends TypedEmitter<CallEvents> {
         break;
       case 'hold':
         this.emit('hold', event.onHold);
+        break;
+      case 'remote-hold':
+        this.emit('remote-hold', event.onHold);
+        break;
+      case 'dtmf':
+        this.emit('dtmf', {
+          digit: event.digit,
+          method: event.method,
+          ...(event.durationMs === undefined ? {} : { durationMs: event.durationMs }),
+        });
         break;
       case 'quality':
         this.emit('quality', event.sample);

@@ -88,6 +88,7 @@ export class Device extends TypedEmitter<DeviceEvents> {
         reconnect: settings.reconnect,
         keepAlive: settings.keepAlive,
         registerTimeoutMs: settings.registerTimeoutMs,
+        policy: settings.policy,
         random: Math.random,
         call: { ...settings.call, now: () => Date.now() },
       },
@@ -117,6 +118,11 @@ export class Device extends TypedEmitter<DeviceEvents> {
       if (call && status !== 'disconnected' && status !== 'failed') calls.push(call);
     }
     return calls;
+  }
+
+  /** Inbound calls still pending (ringing, not yet accepted or rejected), oldest first. */
+  get incomingCalls(): Call[] {
+    return this.calls.filter((call) => call.direction === 'inbound' && call.getStatus() === 'pending');
   }
 
   /** The device's statechart actor, for inspection. */

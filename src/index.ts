@@ -9,7 +9,7 @@
 export { Device } from './device';
 export type { DeviceOptions, ConnectOptions, DeviceEvents, ReconnectingInfo, DeviceActorRef, Inspector } from './device';
 export { Call } from './call';
-export type { CallEvents, DisconnectInfo, CallActorRef, QualityWarning, SipJsSession } from './call';
+export type { CallEvents, DisconnectInfo, CallActorRef, HoldOthersOptions, QualityWarning, ReceivedDtmf, SipJsSession } from './call';
 export { VoiceSDKError, isVoiceSDKError } from './errors';
 export type { VoiceSDKErrorCode, VoiceSDKErrorOptions } from './errors';
 export { callMachine, callStatus } from './machines/call.machine';

@@ -8,7 +8,7 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { AdapterFactory, DtmfMethod, UserAgentConfig } from './adapters/adapter';
 import { createSipJsAdapter } from './adapters/sipjs';
-import type { DeviceMachineInput, KeepAlivePolicy, ReconnectPolicy } from './machines/device.types';
+import type { CallPolicy, DeviceMachineInput, KeepAlivePolicy, ReconnectPolicy } from './machines/device.types';
 import type { QualityThresholds, QualityWarningOptions } from './quality/quality.types';
 import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_QUALITY_THRESHOLDS, resolveGracePeriod, resolveWarningInputs } from './quality/warnings';
 import { hasControlCharacters, invalidArgument, isDisplayName, parseSipUri, shown } from './sip/grammar';
@@ -79,6 +79,14 @@ export interface DeviceOptions {
   registerExpires?: number;
   /** User-Agent header. @default 'callchart' */
   userAgentString?: string;
+  /**
+   * Whether a call may come in while another is accepted (call waiting). With
+   * `false`, such an INVITE is answered 486 Busy Here and never surfaced.
+   * @default true
+   */
+  callWaiting?: boolean;
+  /** The most calls (inbound and outbound, not ended) at once, no limit by default; an INVITE beyond it is answered 486 and never surfaced. @default Infinity */
+  maxCalls?: number;
 }
 
 /** Every default of `DeviceOptions` that does not depend on the server or the user. */
@@ -97,6 +105,8 @@ export interface DeviceDefaults {
   readonly iceGatheringTimeoutMs: number;
   readonly registerExpires: number;
   readonly userAgentString: string;
+  readonly callWaiting: boolean;
+  readonly maxCalls: number;
 }
 
 /**
@@ -118,6 +128,8 @@ export const DEFAULTS: DeviceDefaults = /* @__PURE__ */ Object.freeze({
   iceGatheringTimeoutMs: 500,
   registerExpires: 600,
   userAgentString: 'callchart',
+  callWaiting: true,
+  maxCalls: Number.POSITIVE_INFINITY,
 } as const);
 
 /** What the options mean, checked and with every default filled in. */
@@ -132,6 +144,8 @@ export interface DeviceSettings {
   reconnect: ReconnectPolicy;
   keepAlive: KeepAlivePolicy;
   registerTimeoutMs: number;
+  /** The device's call-waiting policy. */
+  policy: CallPolicy;
   /** What every call actor gets besides its port. */
   call: Omit<DeviceMachineInput['call'], 'now'>;
   inspect?: Inspector;
@@ -182,6 +196,12 @@ export function parseDeviceOptions(options: DeviceOptions): DeviceSettings {
     gracePeriodMs: resolveGracePeriod(options.qualityWarnings),
     reportIntervalMs: positive(options.reportIntervalMs, '`reportIntervalMs`', DEFAULTS.reportIntervalMs),
   };
+  const callWaiting = options.callWaiting ?? DEFAULTS.callWaiting;
+  if (typeof callWaiting !== 'boolean') throw invalidArgument('`callWaiting` must be a boolean');
+  const maxCalls = options.maxCalls ?? DEFAULTS.maxCalls;
+  if (maxCalls !== Number.POSITIVE_INFINITY && (!Number.isInteger(maxCalls) || maxCalls < 1)) {
+    throw invalidArgument('`maxCalls` must be a whole number of at least 1');
+  }
   const iceGatheringTimeoutMs = positive(options.iceGatheringTimeoutMs, '`iceGatheringTimeoutMs`', DEFAULTS.iceGatheringTimeoutMs);
   const registerExpires = positive(options.registerExpires, '`registerExpires`', DEFAULTS.registerExpires);
   const createAdapter = options.adapter ?? createSipJsAdapter;
@@ -207,6 +227,7 @@ export function parseDeviceOptions(options: DeviceOptions): DeviceSettings {
     reconnect,
     keepAlive,
     registerTimeoutMs,
+    policy: { callWaiting, maxCalls },
     call,
     ...(options.inspect ? { inspect: options.inspect } : {}),
   };

@@ -61,8 +61,10 @@ export type CallFact =
   | { type: 'final'; status: number; reason?: string; transportDown?: boolean }
   /** The answer is applied and media can flow: after the far end's 2xx (outbound) or our 200 (inbound). */
   | { type: 'established' }
-  /** The far end sent BYE (already answered 200: answering a BYE is not a decision). */
-  | { type: 'bye' }
+  /** The dialog is confirmed: outbound, our ACK went with the `established`; inbound, the far end's ACK to our 200 arrived. Once per call. */
+  | { type: 'confirmed' }
+  /** The far end sent BYE (already answered 200: answering a BYE is not a decision). `reason`: its Reason header (RFC 3326). */
+  | { type: 'bye'; reason?: string }
   /** The far end sent CANCEL for its INVITE to us. `reason`: its Reason header (`SIP;cause=200` = answered elsewhere). */
   | { type: 'cancel'; reason?: string }
   /** The far end sent a re-INVITE (answered by the stack); `direction`: what its offer asks of our audio. */

@@ -20,8 +20,10 @@ export function toPortEvent(fact: CallFact): PortEvent {
       return { ...fact, type: 'PORT.FINAL' };
     case 'established':
       return { type: 'PORT.ESTABLISHED' };
+    case 'confirmed':
+      return { type: 'PORT.CONFIRMED' };
     case 'bye':
-      return { type: 'PORT.BYE' };
+      return { ...fact, type: 'PORT.BYE' };
     case 'cancel':
       return { ...fact, type: 'PORT.CANCEL' };
     case 'reinvite':

@@ -19,5 +19,7 @@ export function callStatus(snapshot: CallSnapshot): CallStatus {
 export const isMuted = (snapshot: CallSnapshot): boolean => snapshot.matches('accepted') && snapshot.context.muted;
 /** The one definition of "on hold" (`context.onHold`, kept by the hold region's entry actions). */
 export const isOnHold = (snapshot: CallSnapshot): boolean => snapshot.matches('accepted') && snapshot.context.onHold;
+/** The far end put us on hold (`context.remoteHeld`, kept by the remoteHold region's entry actions). */
+export const isRemoteOnHold = (snapshot: CallSnapshot): boolean => snapshot.matches('accepted') && snapshot.context.remoteHeld;
 export const isRecording = (snapshot: CallSnapshot): boolean =>
   snapshot.matches({ accepted: { recording: 'active' } });

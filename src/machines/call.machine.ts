@@ -3,7 +3,7 @@
  *
  * ```
  * pending ──► ringing ──► accepted ──► disconnected
- *    │           │      (hold ∥ mute ∥ recording ∥ reporting)
+ *    │           │      (hold ∥ mute ∥ remoteHold ∥ recording ∥ reporting)
  *    └───────────┴──────────┴────────► failed
  * ```
  * Outbound: pending while the INVITE is out, ringing on a provisional
@@ -12,9 +12,10 @@
  * BYE/CANCEL/REFER received, media state, terminated) and the chart decides
  * what they mean; the implementations are in `./call.setup`.
  */
-import { assertEvent } from 'xstate';
 import { VoiceSDKError } from '../errors';
+import { BUSY_STATUS } from '../sip/responses';
 import { cancelEndReason } from '../sip/status';
+import { holdRegion, muteRegion, recordingRegion, remoteHoldRegion, reportingRegion } from './call.accepted';
 import { callSetup, dtmfMethodFor, EMPTY_REPORT_STATE, MEDIA_NOT_NEGOTIATED, mediaFailedError } from './call.setup';
 
 export { reportOf, warningActorId } from './call.setup';
@@ -24,6 +25,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
   id: 'call',
   context: ({ input }) => ({
     port: input.port,
+    device: input.device,
     direction: input.port.direction,
     qualityIntervalMs: input.qualityIntervalMs,
     dtmf: input.dtmf,
@@ -36,11 +38,15 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     report: EMPTY_REPORT_STATE,
     endReason: undefined,
     endDetail: undefined,
+    endStatus: undefined,
+    endCause: undefined,
+    hangUpWhenAnswered: false,
     error: undefined,
     acceptedAt: undefined,
     lastSample: undefined,
     muted: false,
     onHold: false,
+    remoteHeld: false,
     negotiated: undefined,
   }),
   invoke: { id: 'sessionListener', src: 'sessionListener', input: ({ context }) => ({ port: context.port }) },
@@ -69,6 +75,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
             // Early media (or the answer being applied) can fail before the call is up.
             'PORT.MEDIA': { guard: 'isMediaFailure', target: '#call.failed', actions: 'failByMedia' },
             DISCONNECT: { target: '#call.canceling', actions: { type: 'setEnd', params: { reason: 'canceled' } } },
+            TERMINATE: { target: '#call.canceling', actions: { type: 'setEnd', params: { reason: 'canceled' } } },
           },
           initial: 'inviting',
           states: {
@@ -92,12 +99,34 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
           },
         },
         incoming: {
+          initial: 'waiting',
+          states: {
+            waiting: {
+              on: {
+                ACCEPT: [{ guard: 'mustHoldOthers', target: 'holdingOthers' }, { target: '#call.pending.answering' }],
+              },
+            },
+            // accept({ holdOthers }): the device puts its other accepted calls on hold first.
+            holdingOthers: {
+              entry: 'askDeviceToHoldOthers',
+              on: {
+                OTHERS_HELD: '#call.pending.answering',
+                OTHERS_HOLD_FAILED: {
+                  target: 'waiting',
+                  actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'accept', error: event.error }) },
+                },
+              },
+            },
+          },
           on: {
-            ACCEPT: 'answering',
-            REJECT: { target: '#call.rejecting', actions: { type: 'setEnd', params: { reason: 'rejected' } } },
+            REJECT: {
+              target: '#call.rejecting',
+              actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'rejected', status: event.statusCode }) },
+            },
+            TERMINATE: { target: '#call.rejecting', actions: { type: 'setEnd', params: { reason: 'rejected', status: BUSY_STATUS } } },
             'PORT.CANCEL': {
               target: '#call.disconnected',
-              actions: { type: 'setEnd', params: ({ event }) => ({ reason: cancelEndReason(event.reason) }) },
+              actions: { type: 'setEnd', params: ({ event }) => ({ reason: cancelEndReason(event.reason), cause: event.reason }) },
             },
             // Nobody answered: the stack answered 480 itself after its no-answer timer.
             'PORT.TERMINATED': {
@@ -114,13 +143,22 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
             id: 'acceptActor',
             src: 'acceptActor',
             input: ({ context }) => ({ port: context.port }),
-            onDone: '#call.accepted',
+            onDone: [
+              // terminate() while answering: BYE as soon as the call is up.
+              {
+                guard: 'isHangUpWhenAnswered',
+                target: '#call.hangingUp',
+                actions: { type: 'setEnd', params: { reason: 'local-hangup' } },
+              },
+              { target: '#call.accepted' },
+            ],
             onError: { target: '#call.failed', actions: { type: 'setError', params: ({ event }) => event } },
           },
           on: {
+            TERMINATE: { actions: 'hangUpWhenAnswered' },
             'PORT.CANCEL': {
               target: '#call.disconnected',
-              actions: { type: 'setEnd', params: ({ event }) => ({ reason: cancelEndReason(event.reason) }) },
+              actions: { type: 'setEnd', params: ({ event }) => ({ reason: cancelEndReason(event.reason), cause: event.reason }) },
             },
           },
         },
@@ -140,11 +178,12 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
         },
         'PORT.MEDIA': { guard: 'isMediaFailure', target: 'failed', actions: 'failByMedia' },
         DISCONNECT: { target: 'canceling', actions: { type: 'setEnd', params: { reason: 'canceled' } } },
+        TERMINATE: { target: 'canceling', actions: { type: 'setEnd', params: { reason: 'canceled' } } },
       },
     },
     accepted: {
       type: 'parallel',
-      entry: ['markAccepted', 'startWarnings', 'emitAccepted'],
+      entry: ['markAccepted', 'startWarnings', 'emitAccepted', 'tellDeviceAccepted'],
       exit: 'stopWarnings',
       invoke: {
         id: 'statsActor',
@@ -153,14 +192,21 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
       },
       on: {
         DISCONNECT: { target: 'hangingUp', actions: { type: 'setEnd', params: { reason: 'local-hangup' } } },
-        'PORT.BYE': { target: 'disconnected', actions: { type: 'setEnd', params: { reason: 'remote-hangup' } } },
+        TERMINATE: { target: 'hangingUp', actions: { type: 'setEnd', params: { reason: 'local-hangup' } } },
+        'PORT.BYE': {
+          target: 'disconnected',
+          actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'remote-hangup', cause: event.reason }) },
+        },
+        'PORT.CONFIRMED': { actions: 'emitConfirmed' },
         'PORT.MEDIA': { guard: 'isMediaFailure', target: 'failed', actions: 'failByMedia' },
         // The stack hung up by itself: the far end's SDP was unusable or no ACK came.
         'PORT.TERMINATED': {
           target: 'failed',
           actions: { type: 'setError', params: () => ({ error: mediaFailedError(MEDIA_NOT_NEGOTIATED) }) },
         },
-        'PORT.REFER': { actions: 'declineRefer' },
+        'PORT.REFER': [{ guard: 'isUnusableReferTarget', actions: 'refuseBadRefer' }, { actions: 'declineRefer' }],
+        // Digits by SIP INFO; other INFO bodies (and RFC 4733, which browsers cannot see) tell nothing.
+        'PORT.INFO': { guard: 'isInfoDigit', actions: 'emitInfoDigit' },
         QUALITY: {
           actions: [
             { type: 'recordSample', params: ({ event }) => event },
@@ -219,111 +265,11 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
         },
       },
       states: {
-        hold: {
-          initial: 'off',
-          states: {
-            off: {
-              entry: [{ type: 'setOnHold', params: { onHold: false } }, 'applySending'],
-              on: {
-                HOLD: 'holding',
-                UNHOLD: { actions: { type: 'emitUnchanged', params: { operation: 'resume' } } },
-              },
-            },
-            // On hold from the moment we ask: the microphone stops at once, not when the answer comes.
-            holding: {
-              entry: [{ type: 'setOnHold', params: { onHold: true } }, 'applySending'],
-              invoke: {
-                id: 'holdReinvite',
-                src: 'reinviteActor',
-                input: ({ context }) => ({ port: context.port, hold: true }),
-                onDone: { target: 'on', actions: { type: 'emitHold', params: { onHold: true } } },
-                // Rolled back: entering `off` sends the microphone again (unless muted).
-                onError: {
-                  target: 'off',
-                  actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'hold', error: event.error }) },
-                },
-              },
-            },
-            on: {
-              on: {
-                UNHOLD: 'resuming',
-                HOLD: { actions: { type: 'emitUnchanged', params: { operation: 'hold' } } },
-              },
-            },
-            resuming: {
-              invoke: {
-                id: 'resumeReinvite',
-                src: 'reinviteActor',
-                input: ({ context }) => ({ port: context.port, hold: false }),
-                onDone: { target: 'off', actions: { type: 'emitHold', params: { onHold: false } } },
-                onError: {
-                  target: 'on',
-                  actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'resume', error: event.error }) },
-                },
-              },
-            },
-          },
-        },
-        mute: {
-          initial: 'off',
-          states: {
-            off: {
-              entry: [{ type: 'setMuted', params: { muted: false } }, 'applySending'],
-              on: {
-                MUTE: { target: 'on', actions: { type: 'emitMute', params: { muted: true } } },
-                UNMUTE: { actions: { type: 'emitUnchanged', params: { operation: 'mute' } } },
-              },
-            },
-            on: {
-              entry: [{ type: 'setMuted', params: { muted: true } }, 'applySending'],
-              on: {
-                UNMUTE: { target: 'off', actions: { type: 'emitMute', params: { muted: false } } },
-                MUTE: { actions: { type: 'emitUnchanged', params: { operation: 'mute' } } },
-              },
-            },
-          },
-        },
-        reporting: {
-          initial: 'active',
-          states: {
-            active: {
-              after: { reportInterval: { target: 'active', reenter: true, actions: 'emitReport' } },
-            },
-          },
-        },
-        recording: {
-          initial: 'idle',
-          states: {
-            idle: { on: { START_RECORDING: 'active' } },
-            active: {
-              invoke: {
-                id: 'recorder',
-                src: 'recorderActor',
-                input: ({ context }) => ({ port: context.port }),
-              },
-              on: {
-                RECORDING_FAILED: {
-                  target: 'idle',
-                  actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'recording', error: event.error }) },
-                },
-              },
-              initial: 'recording',
-              states: {
-                recording: { on: { PAUSE_RECORDING: { target: 'paused', actions: 'pauseRecorder' }, STOP_RECORDING: 'stopping' } },
-                paused: { on: { RESUME_RECORDING: { target: 'recording', actions: 'resumeRecorder' }, STOP_RECORDING: 'stopping' } },
-                stopping: {
-                  entry: 'stopRecorder',
-                  on: {
-                    RECORDING_STOPPED: {
-                      target: '#call.accepted.recording.idle',
-                      actions: { type: 'emitRecordingStopped', params: ({ event }) => event },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
+        hold: holdRegion,
+        mute: muteRegion,
+        remoteHold: remoteHoldRegion,
+        reporting: reportingRegion,
+        recording: recordingRegion,
       },
     },
     // Our CANCEL is out; the INVITE's final response (487, or a 2xx that crossed it) settles the call.
@@ -336,10 +282,12 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
             target: 'hangingUp',
             actions: { type: 'setEnd', params: { reason: 'canceled', detail: 'answered-after-cancel' } },
           },
-          { target: 'disconnected' },
+          { target: 'disconnected', actions: 'noteFinal' },
         ],
         // The INVITE never left (canceled while it was being prepared).
         'PORT.TERMINATED': 'disconnected',
+        // Ending already: terminate() waits for the same end.
+        TERMINATE: { actions: { type: 'emitUnchanged', params: { operation: 'terminate' } } },
       },
       initial: 'sending',
       states: {
@@ -360,18 +308,16 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
       invoke: {
         id: 'rejectActor',
         src: 'rejectActor',
-        input: ({ context, event }) => {
-          assertEvent(event, 'REJECT');
-          return { port: context.port, statusCode: event.statusCode };
-        },
+        input: ({ context }) => ({ port: context.port, statusCode: context.endStatus ?? BUSY_STATUS }),
         onDone: 'disconnected',
         onError: 'disconnected',
       },
       on: {
         'PORT.CANCEL': {
           target: 'disconnected',
-          actions: { type: 'setEnd', params: ({ event }) => ({ reason: cancelEndReason(event.reason) }) },
+          actions: { type: 'setEnd', params: ({ event }) => ({ reason: cancelEndReason(event.reason), cause: event.reason }) },
         },
+        TERMINATE: { actions: { type: 'emitUnchanged', params: { operation: 'terminate' } } },
       },
     },
     hangingUp: {
@@ -383,18 +329,22 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
         onError: 'disconnected',
       },
       on: {
-        'PORT.BYE': { target: 'disconnected', actions: { type: 'setEnd', params: { reason: 'remote-hangup' } } },
+        'PORT.BYE': {
+          target: 'disconnected',
+          actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'remote-hangup', cause: event.reason }) },
+        },
+        TERMINATE: { actions: { type: 'emitUnchanged', params: { operation: 'terminate' } } },
       },
     },
     disconnected: {
       type: 'final',
-      entry: ['markEnded', 'releaseMedia', 'emitDisconnect'],
+      entry: ['markEnded', 'releaseMedia', 'emitDisconnect', 'tellDeviceEnded'],
     },
     failed: {
       type: 'final',
-      entry: ['markEnded', 'releaseMedia', 'emitFailure', 'emitDisconnect'],
+      entry: ['markEnded', 'releaseMedia', 'emitFailure', 'emitDisconnect', 'tellDeviceEnded'],
     },
   },
 });
 
-export { callStatus, isMuted, isOnHold, isRecording, type CallSnapshot } from './call.connect';
+export { callStatus, isMuted, isOnHold, isRecording, isRemoteOnHold, type CallSnapshot } from './call.connect';

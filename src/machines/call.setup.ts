@@ -7,7 +7,10 @@
 import { assertEvent, assign, emit, enqueueActions, sendTo, setup, stopChild } from 'xstate';
 import { toVoiceSDKError, VoiceSDKError } from '../errors';
 import { chooseDtmfMethod, dtmfUnavailableReason } from '../sip/dtmf';
-import { declineReasonForStatus, inviteError, isSuccessStatus } from '../sip/status';
+import { dtmfOfInfo } from '../sip/dtmf-digits';
+import { isHoldDirection } from '../sip/sdp';
+import { isUsableReferTarget } from '../sip/target';
+import { causeOfReason, declineReasonForStatus, inviteError, isSuccessStatus } from '../sip/status';
 import {
   acceptActor,
   byeActor,
@@ -120,6 +123,13 @@ export const callSetup = () =>
   },
   guards: {
     isOutbound: ({ context }) => context.direction === 'outbound',
+    /** accept() / hold(false) asked for the other calls to be held, and there is a device to do it. */
+    mustHoldOthers: ({ context, event }) =>
+      (event.type === 'ACCEPT' || event.type === 'UNHOLD') && event.holdOthers && context.device !== undefined,
+    /** terminate() came while the answer was being set up. */
+    isHangUpWhenAnswered: ({ context }) => context.hangUpWhenAnswered,
+    /** A REFER whose Refer-To is malformed or hostile (CR/LF, another scheme, over-long): 400. */
+    isUnusableReferTarget: ({ event }) => event.type === 'PORT.REFER' && !isUsableReferTarget(event.referTo),
     /** A 2xx final response. */
     isSuccess: (_, params: { status: number }) => isSuccessStatus(params.status),
     /** A final failure that ends the call normally (busy, declined). */
@@ -128,6 +138,12 @@ export const callSetup = () =>
     isFailureResponse: ({ event }) => event.type === 'PORT.FINAL' && event.status >= 300,
     /** ICE or the peer connection (ICE + DTLS) failed. */
     isMediaFailure: ({ event }) => event.type === 'PORT.MEDIA' && (event.ice === 'failed' || event.connection === 'failed'),
+    /** The far end's re-INVITE puts us on hold (sendonly, inactive, c=0.0.0.0). */
+    isHoldOffer: ({ event }) => event.type === 'PORT.REINVITE' && isHoldDirection(event.direction),
+    /** The far end's re-INVITE takes us off hold (sendrecv, recvonly). */
+    isResumeOffer: ({ event }) => event.type === 'PORT.REINVITE' && !isHoldDirection(event.direction),
+    /** An INFO that carries a DTMF tone (application/dtmf-relay or application/dtmf). */
+    isInfoDigit: ({ event }) => event.type === 'PORT.INFO' && dtmfOfInfo(event.body, event.contentType) !== undefined,
     /** Neither RFC 4733 nor SIP INFO would reach the far end (see src/sip/dtmf.ts). */
     dtmfUnavailable: ({ context }) => chooseDtmfMethod(context.dtmf.method, context.negotiated) === 'unavailable',
   },
@@ -143,6 +159,8 @@ export const callSetup = () =>
       type: 'disconnect',
       reason: context.endReason ?? 'local-hangup',
       detail: context.endDetail,
+      status: context.endStatus,
+      cause: context.endCause,
       report: reportOf(context),
     }) as const),
     emitReport: emit(({ context }) => ({ type: 'report', report: reportOf(context) }) as const),
@@ -159,7 +177,8 @@ export const callSetup = () =>
       const { sample } = params;
       const facts = {
         muted: context.muted,
-        onHold: context.onHold,
+        // Either side's hold: no audio flows, audio metrics mean nothing.
+        onHold: context.onHold || context.remoteHeld,
         elapsedMs: sample.timestamp - (context.acceptedAt ?? sample.timestamp),
       };
       const enabled = new Set(context.warnings.map((w) => w.name));
@@ -187,20 +206,49 @@ export const callSetup = () =>
       error: context.error ?? toVoiceSDKError('call failed'),
       operation: undefined,
     }) as const),
-    setEnd: assign((_, params: { reason: DisconnectReason; detail?: DisconnectDetail }) => ({
+    /** Why the call ends; `status` and `cause` (a Reason header) when the end came with them. */
+    setEnd: assign((_, params: { reason: DisconnectReason; detail?: DisconnectDetail; status?: number; cause?: string }) => ({
       endReason: params.reason,
       endDetail: params.detail,
+      endStatus: params.status,
+      endCause: causeOfReason(params.cause),
     })),
     /** Busy or declined, from the final response. */
     endByResponse: assign(({ event }) => {
       assertEvent(event, 'PORT.FINAL');
-      return { endReason: declineReasonForStatus(event.status) ?? 'declined', endDetail: undefined };
+      return {
+        endReason: declineReasonForStatus(event.status) ?? 'declined',
+        endDetail: undefined,
+        endStatus: event.status,
+        endCause: causeOfReason(event.reason),
+      };
     }),
     /** The error the final response means (404 not-found, 408 timeout, …). */
     failByResponse: assign(({ event }) => {
       assertEvent(event, 'PORT.FINAL');
-      return { endReason: 'failed' as const, error: inviteError(event.status, event.transportDown) };
+      return {
+        endReason: 'failed' as const,
+        error: inviteError(event.status, event.transportDown),
+        endStatus: event.status,
+        endCause: causeOfReason(event.reason),
+      };
     }),
+    /** The final response that settled our CANCEL (487): the end's status, the reason stays `canceled`. */
+    noteFinal: assign(({ event }) => {
+      assertEvent(event, 'PORT.FINAL');
+      return { endStatus: event.status, endCause: causeOfReason(event.reason) };
+    }),
+    hangUpWhenAnswered: assign({ hangUpWhenAnswered: true }),
+    askDeviceToHoldOthers: enqueueActions(({ context, enqueue, self }) => {
+      if (context.device) enqueue.sendTo(context.device, { type: 'HOLD_OTHERS', callId: self.id });
+    }),
+    tellDeviceAccepted: enqueueActions(({ context, enqueue, self }) => {
+      if (context.device) enqueue.sendTo(context.device, { type: 'CALL_STATUS', callId: self.id, status: 'accepted' });
+    }),
+    tellDeviceEnded: enqueueActions(({ context, enqueue, self }) => {
+      if (context.device) enqueue.sendTo(context.device, { type: 'CALL_STATUS', callId: self.id, status: 'ended' });
+    }),
+    emitConfirmed: emit({ type: 'confirmed' } as const),
     failByMedia: assign(({ event }) => {
       assertEvent(event, 'PORT.MEDIA');
       const error = mediaFailedError(`The media connection failed (ICE ${event.ice}, ${event.connection})`);
@@ -220,6 +268,15 @@ export const callSetup = () =>
     setOnHold: assign((_, params: { onHold: boolean }) => ({ onHold: params.onHold })),
     /** The one sending rule: the microphone goes out only when neither muted nor on hold. */
     applySending: ({ context }) => context.port.setSending(!context.muted && !context.onHold),
+    setRemoteHeld: assign((_, params: { held: boolean }) => ({ remoteHeld: params.held })),
+    emitRemoteHold: emit((_, params: { onHold: boolean }) => ({ type: 'remote-hold', onHold: params.onHold }) as const),
+    /** A digit the far end sent by SIP INFO (only called when `isInfoDigit` matched). */
+    emitInfoDigit: enqueueActions(({ enqueue, event }) => {
+      assertEvent(event, 'PORT.INFO');
+      const received = dtmfOfInfo(event.body, event.contentType);
+      if (received === undefined) return;
+      enqueue.emit({ type: 'dtmf', digit: received.digit, method: 'info', durationMs: received.durationMs });
+    }),
     emitMute: emit((_, params: { muted: boolean }) => ({ type: 'mute', muted: params.muted }) as const),
     emitHold: emit((_, params: { onHold: boolean }) => ({ type: 'hold', onHold: params.onHold }) as const),
     recordSample: assign(({ context }, params: { sample: QualitySample }) => ({
@@ -242,6 +299,8 @@ export const callSetup = () =>
     }) as const),
     /** No transfer yet: following a REFER would start a call nobody tracks. */
     declineRefer: ({ context }) => context.port.respondToRefer(603),
+    /** A Refer-To no transfer could use: 400 Bad Request. */
+    refuseBadRefer: ({ context }) => context.port.respondToRefer(400),
     releaseMedia: ({ context }) => context.port.dispose(),
     /** What the last offer/answer settled on: the DTMF method is chosen from it. */
     storeNegotiated: assign({
@@ -259,3 +318,10 @@ export const callSetup = () =>
     }) as const),
   },
 });
+
+/**
+ * `createStateConfig` of the call machine's setup, without making the setup
+ * at load: it is the identity, typed for the call machine (regions written
+ * in their own files, e.g. `./call.accepted`).
+ */
+export const callStateConfig: ReturnType<typeof callSetup>['createStateConfig'] = (config) => config;

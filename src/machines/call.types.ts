@@ -1,3 +1,4 @@
+import type { ActorRef, Snapshot } from 'xstate';
 import type { CallFact, CallPort, DtmfOptions, EndReason, NegotiatedMedia } from '../adapters/adapter';
 import type { VoiceSDKError } from '../errors';
 import type { QualitySample, WarningName } from '../quality/quality.types';
@@ -16,8 +17,20 @@ export type DisconnectReason = EndReason | 'failed';
 /** More about an end: `answered-after-cancel` — the far end's 2xx crossed our CANCEL, so we hung up with BYE. */
 export type DisconnectDetail = 'answered-after-cancel';
 
+/** What a call tells its device (the device decides the calls policy: call waiting, holding the others). */
+export type CallToDevice =
+  /** The call was accepted, or has ended. */
+  | { type: 'CALL_STATUS'; callId: string; status: 'accepted' | 'ended' }
+  /** Put every other accepted call on hold, then answer `OTHERS_HELD` (or `OTHERS_HOLD_FAILED`). */
+  | { type: 'HOLD_OTHERS'; callId: string };
+
+/** The device a call belongs to, as far as the call knows it: an actor that takes `CallToDevice`. */
+export type CallDevice = ActorRef<Snapshot<unknown>, CallToDevice>;
+
 export interface CallMachineInput {
   port: CallPort;
+  /** The device that spawned the call (absent when the machine runs on its own: nothing to hold, nobody to tell). */
+  device?: CallDevice;
   /** How often the stats actor samples, in ms. */
   qualityIntervalMs: number;
   /** How `sendDigits` sends tones. */
@@ -34,6 +47,7 @@ export interface CallMachineInput {
 
 export interface CallContext {
   port: CallPort;
+  device: CallDevice | undefined;
   direction: CallDirection;
   qualityIntervalMs: number;
   dtmf: DtmfOptions;
@@ -51,6 +65,12 @@ export interface CallContext {
   endReason: DisconnectReason | undefined;
   /** Set with `endReason` when there is more to say. */
   endDetail: DisconnectDetail | undefined;
+  /** The final SIP status the end came with (486, 603, 487, 404 …), when it came with one. */
+  endStatus: number | undefined;
+  /** The Reason header (RFC 3326) the end came with, cleaned and bounded. */
+  endCause: string | undefined;
+  /** terminate() while the answer was being set up: hang up as soon as it is. */
+  hangUpWhenAnswered: boolean;
   /** Set when the call failed. */
   error: VoiceSDKError | undefined;
   /** When the call was accepted (epoch ms), for the report. */
@@ -61,6 +81,8 @@ export interface CallContext {
   muted: boolean;
   /** On hold: the hold region is not `off` — from asking for hold until resuming is confirmed (kept by entry actions). */
   onHold: boolean;
+  /** The far end put us on hold: the remoteHold region is `on` (kept by its entry actions). */
+  remoteHeld: boolean;
   /** What the last completed offer/answer settled on (the DTMF method is chosen from it). */
   negotiated: NegotiatedMedia | undefined;
 }
@@ -74,6 +96,7 @@ export type CallOperation =
   | 'resume'
   | 'mute'
   | 'hangup'
+  | 'terminate'
   | 'cancel'
   | 'recording'
   | 'digits'
@@ -83,11 +106,14 @@ export type CallOperation =
 /** Events the call machine accepts. Upper case: things that happen to the call. */
 export type CallEvent =
   // from the user, through the Call facade
-  | { type: 'ACCEPT' }
+  /** `holdOthers`: the device's other accepted calls are put on hold first. */
+  | { type: 'ACCEPT'; holdOthers: boolean }
   | { type: 'REJECT'; statusCode: number }
   | { type: 'DISCONNECT' }
+  /** End the call whatever its state: CANCEL, reject 486 or BYE. */
+  | { type: 'TERMINATE' }
   | { type: 'HOLD' }
-  | { type: 'UNHOLD' }
+  | { type: 'UNHOLD'; holdOthers: boolean }
   | { type: 'MUTE' }
   | { type: 'UNMUTE' }
   | { type: 'START_RECORDING' }
@@ -99,6 +125,8 @@ export type CallEvent =
   | { type: 'SET_OUTPUT_DEVICE'; deviceId: string; requestId: string }
   // from the device
   | { type: 'DEVICE_DESTROYED' }
+  | { type: 'OTHERS_HELD' }
+  | { type: 'OTHERS_HOLD_FAILED'; error: VoiceSDKError }
   // facts from the port (CallFact, type prefixed and upper-cased), through the session listener
   | PortEvent
   // from actors
@@ -123,10 +151,23 @@ export type PortEvent = {
 export type CallEmitted =
   | { type: 'ringing' }
   | { type: 'accepted' }
-  | { type: 'disconnect'; reason: DisconnectReason; detail: DisconnectDetail | undefined; report: CallReport }
+  | {
+      type: 'disconnect';
+      reason: DisconnectReason;
+      detail: DisconnectDetail | undefined;
+      status: number | undefined;
+      cause: string | undefined;
+      report: CallReport;
+    }
+  /** The dialog is confirmed (ACK sent or received). */
+  | { type: 'confirmed' }
   | { type: 'error'; error: VoiceSDKError; operation: CallOperation | undefined }
   | { type: 'mute'; muted: boolean }
   | { type: 'hold'; onHold: boolean }
+  /** The far end put us on hold (its offer is sendonly / inactive / c=0.0.0.0) or took us off it. */
+  | { type: 'remote-hold'; onHold: boolean }
+  /** A digit the far end sent by SIP INFO. */
+  | { type: 'dtmf'; digit: string; method: 'info'; durationMs: number | undefined }
   | { type: 'quality'; sample: QualitySample }
   | { type: 'warning'; name: WarningName; value: number; threshold: number }
   | { type: 'warning-cleared'; name: WarningName }

@@ -17,7 +17,9 @@ import { assign, emit, enqueueActions, raise, setup, stateIn, stopChild } from '
 import type { SnapshotFrom } from 'xstate';
 import { toVoiceSDKError, VoiceSDKError } from '../errors';
 import { callMachine } from './call.machine';
-import { connectActor, destroyActor, registerActor, unregisterActor, userAgentListener } from './device.actors';
+import { connectActor, destroyActor, holdOthersActor, registerActor, unregisterActor, userAgentListener } from './device.actors';
+import { holdOthersRequest, isInvokedActorId } from './device.calls';
+import { BUSY_STATUS } from '../sip/responses';
 import type { CallPort } from '../adapters/adapter';
 import type { DeviceContext, DeviceEmitted, DeviceEvent, DeviceMachineInput, DeviceOperation, QueuedCall } from './device.types';
 
@@ -27,9 +29,6 @@ export function backoffDelay(context: DeviceContext): number {
   const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, context.failedAttempts - 1));
   return Math.round(exponential * (0.5 + context.random() / 2));
 }
-
-/** The ids of the actors the device invokes; every other child is a call. */
-const INVOKED_ACTORS: ReadonlySet<string> = new Set(['userAgentListener', 'connectActor', 'registerActor', 'unregisterActor', 'destroyActor']);
 
 const currentServer = (context: DeviceContext): string => context.servers[context.serverIndex] ?? '';
 
@@ -46,11 +45,15 @@ export const deviceMachine = /* @__PURE__ */ setup({
     input: {} as DeviceMachineInput,
     emitted: {} as DeviceEmitted,
   },
-  actors: { userAgentListener, connectActor, registerActor, unregisterActor, destroyActor, callMachine },
+  actors: { userAgentListener, connectActor, registerActor, unregisterActor, destroyActor, callMachine, holdOthersActor },
   guards: {
+    /** Call waiting is off and a call is accepted: the INVITE is answered 486. */
+    isWaitingRefused: ({ context }) => !context.policy.callWaiting && Object.values(context.liveCalls).includes('accepted'),
+    /** As many calls as `maxCalls` are up already: the INVITE is answered 486. */
+    isOverMaxCalls: ({ context }) => Object.keys(context.liveCalls).length >= context.policy.maxCalls,
     canRetry: ({ context }) => context.failedAttempts + 1 < context.reconnect.maxAttempts,
     isTransportConnected: stateIn('#transportConnected'),
-    isCallActor: (_, params: { actorId: string }) => !INVOKED_ACTORS.has(params.actorId),
+    isCallActor: (_, params: { actorId: string }) => !isInvokedActorId(params.actorId),
   },
   delays: {
     reconnectDelay: ({ context }) => context.nextDelayMs,
@@ -103,12 +106,14 @@ export const deviceMachine = /* @__PURE__ */ setup({
     emitUnchanged: emit((_, params: { operation: DeviceOperation }) => ({ type: 'unchanged', operation: params.operation }) as const),
     emitJoined: emit((_, params: { operation: DeviceOperation }) => ({ type: 'joined', operation: params.operation }) as const),
     /** Spawns the call actors of `calls` (one CALL, or the queue once the transport is up) and empties the queue. */
-    startCalls: enqueueActions(({ context, enqueue }, params: { calls: QueuedCall[] }) => {
+    startCalls: enqueueActions(({ context, enqueue, self }, params: { calls: QueuedCall[] }) => {
       for (const { callId, request } of params.calls) {
-        enqueue.spawnChild('callMachine', { id: callId, input: { ...context.call, port: context.ua.createCall(request) } });
+        enqueue.spawnChild('callMachine', { id: callId, input: { ...context.call, port: context.ua.createCall(request), device: self } });
         enqueue.emit({ type: 'call-started', callId });
       }
-      enqueue.assign({ queuedCalls: [] });
+      const live = { ...context.liveCalls };
+      for (const { callId } of params.calls) live[callId] = 'pending';
+      enqueue.assign({ queuedCalls: [], liveCalls: live });
     }),
     queueCall: assign({ queuedCalls: ({ context }, params: QueuedCall) => [...context.queuedCalls, params] }),
     /** The transport gave up: every queued call fails with its error. */
@@ -116,8 +121,32 @@ export const deviceMachine = /* @__PURE__ */ setup({
       for (const { callId } of context.queuedCalls) enqueue.emit({ type: 'call-failed', callId, error: params.error });
       enqueue.assign({ queuedCalls: [] });
     }),
-    spawnInboundCall: enqueueActions(({ context, enqueue }, params: { port: CallPort }) => {
-      enqueue.spawnChild('callMachine', { id: params.port.id, input: { ...context.call, port: params.port } });
+    spawnInboundCall: enqueueActions(({ context, enqueue, self }, params: { port: CallPort }) => {
+      enqueue.spawnChild('callMachine', { id: params.port.id, input: { ...context.call, port: params.port, device: self } });
+      enqueue.assign({ liveCalls: { ...context.liveCalls, [params.port.id]: 'pending' } });
+    }),
+    /** The policy refused the call: 486 Busy Here, and nothing is surfaced. */
+    refuseIncoming: (_, params: { port: CallPort }) => {
+      const { port } = params;
+      port.reject(BUSY_STATUS).then(
+        () => port.dispose(),
+        () => port.dispose(),
+      );
+    },
+    noteCallStatus: assign({
+      liveCalls: ({ context }, params: { callId: string; status: 'accepted' | 'ended' }) => {
+        const { [params.callId]: known, ...others } = context.liveCalls;
+        if (known === undefined) return context.liveCalls;
+        return params.status === 'ended' ? others : { ...context.liveCalls, [params.callId]: 'accepted' as const };
+      },
+    }),
+    /** Starts holding the accepted calls other than `callId` that are not on hold; the actor answers the requester. */
+    holdOthers: enqueueActions(({ context, enqueue, self }, params: { callId: string }) => {
+      const request = holdOthersRequest(self.getSnapshot()?.children ?? {}, params.callId);
+      if (request === undefined) return;
+      const id = `hold-others.${context.holdRequests + 1}`;
+      enqueue.assign({ holdRequests: context.holdRequests + 1 });
+      enqueue.spawnChild('holdOthersActor', { id, input: request });
     }),
     emitIncoming: emit((_, params: { port: CallPort }) => ({ type: 'incoming', callId: params.port.id }) as const),
     endCalls: enqueueActions(({ enqueue, self }) => {
@@ -134,19 +163,27 @@ export const deviceMachine = /* @__PURE__ */ setup({
   },
 }).createMachine({
   id: 'device',
-  context: ({ input }) => ({ ...input, serverIndex: 0, failedAttempts: 0, nextDelayMs: 0, queuedCalls: [] }),
+  context: ({ input }) => ({ ...input, serverIndex: 0, failedAttempts: 0, nextDelayMs: 0, queuedCalls: [], liveCalls: {}, holdRequests: 0 }),
   initial: 'active',
   states: {
     active: {
       type: 'parallel',
       invoke: { id: 'userAgentListener', src: 'userAgentListener', input: ({ context }) => ({ ua: context.ua }) },
       on: {
-        INCOMING_CALL: {
-          actions: [
-            { type: 'spawnInboundCall', params: ({ event }) => event },
-            { type: 'emitIncoming', params: ({ event }) => event },
-          ],
-        },
+        // The calls policy: call waiting and the most calls at once.
+        INCOMING_CALL: [
+          { guard: 'isWaitingRefused', actions: { type: 'refuseIncoming', params: ({ event }) => event } },
+          { guard: 'isOverMaxCalls', actions: { type: 'refuseIncoming', params: ({ event }) => event } },
+          {
+            actions: [
+              { type: 'spawnInboundCall', params: ({ event }) => event },
+              { type: 'emitIncoming', params: ({ event }) => event },
+            ],
+          },
+        ],
+        CALL_STATUS: { actions: { type: 'noteCallStatus', params: ({ event }) => event } },
+        // Answering a waiting call or resuming a held one: the others go on hold first.
+        HOLD_OTHERS: { actions: { type: 'holdOthers', params: ({ event }) => event } },
         DESTROY: 'destroying',
         // A call actor reached its final state (the invoked actors' done events are handled where they run).
         'xstate.done.actor.*': {

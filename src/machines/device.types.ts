@@ -1,7 +1,15 @@
 import type { DoneActorEvent } from 'xstate';
 import type { CallPort, InviteRequest, UserAgentPort } from '../adapters/adapter';
 import type { VoiceSDKError } from '../errors';
-import type { CallMachineInput } from './call.types';
+import type { CallMachineInput, CallToDevice } from './call.types';
+
+/** How many calls at once, decided by the device chart. */
+export interface CallPolicy {
+  /** An INVITE while a call is accepted is surfaced (true) or answered 486 (false). */
+  callWaiting: boolean;
+  /** Calls not ended, inbound and outbound, beyond which an INVITE is answered 486. */
+  maxCalls: number;
+}
 
 /** Reconnection policy of the transport region. */
 export interface ReconnectPolicy {
@@ -35,10 +43,12 @@ export interface DeviceMachineInput {
   keepAlive: KeepAlivePolicy;
   /** How long `register()` waits for the device to become registered before it rejects `timeout`, in ms. */
   registerTimeoutMs: number;
+  /** Call waiting and the most calls at once. */
+  policy: CallPolicy;
   /** Jitter source in [0, 1); `Math.random` unless a test needs determinism. */
   random: () => number;
-  /** What every call actor gets besides its port. */
-  call: Omit<CallMachineInput, 'port'>;
+  /** What every call actor gets besides its port (and the device). */
+  call: Omit<CallMachineInput, 'port' | 'device'>;
 }
 
 /** A call asked for before the transport was up. */
@@ -56,6 +66,10 @@ export interface DeviceContext extends DeviceMachineInput {
   nextDelayMs: number;
   /** Calls waiting for the transport. */
   queuedCalls: QueuedCall[];
+  /** Calls not ended (spawned, not yet told `ended`), by id: whether each is accepted. */
+  liveCalls: Record<string, 'pending' | 'accepted'>;
+  /** Hold-others requests so far (each gets its own actor id). */
+  holdRequests: number;
 }
 
 export type DeviceOperation = 'register' | 'unregister' | 'transport';
@@ -77,6 +91,8 @@ export type DeviceEvent =
   | { type: 'NETWORK_ONLINE' }
   // a call actor reached its final state (its id is the call id)
   | DoneActorEvent<unknown, string>
+  // from the call actors
+  | CallToDevice
   // raised by the transport region for the registration region
   | { type: 'TRANSPORT_FAILED'; error: VoiceSDKError };
 

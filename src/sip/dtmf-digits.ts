@@ -56,3 +56,19 @@ export function toneOfInfoBody(body: string, contentType: string): string | unde
   const tone = signal?.toUpperCase();
   return isDtmfTone(tone) ? tone : undefined;
 }
+
+/** The longest tone duration an INFO may claim, in ms; longer values are left out as implausible. */
+const MAX_INFO_DURATION_MS = 60_000;
+
+/**
+ * A digit received by SIP INFO: the tone and, for `application/dtmf-relay`,
+ * its `Duration` in ms when it is a plausible whole number (1–60000).
+ * `undefined` when the body carries no tone (untrusted input: never throws).
+ */
+export function dtmfOfInfo(body: string, contentType: string): { digit: string; durationMs?: number } | undefined {
+  const digit = toneOfInfoBody(body, contentType);
+  if (digit === undefined) return undefined;
+  const duration = /^\s*duration\s*=\s*(\d{1,6})\s*$/im.exec(body.slice(0, 1024))?.[1];
+  const durationMs = duration === undefined ? undefined : Number(duration);
+  return durationMs !== undefined && durationMs >= 1 && durationMs <= MAX_INFO_DURATION_MS ? { digit, durationMs } : { digit };
+}

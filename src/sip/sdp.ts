@@ -187,3 +187,13 @@ export function negotiatedAudio(answerSdp: string | undefined): NegotiatedAudio 
     telephoneEvent: codecs.some((codec) => codec.name === 'telephone-event' && codec.clockRate === voice.clockRate),
   };
 }
+
+/**
+ * Whether an offer with this audio direction puts us on hold (RFC 3264 §8.4,
+ * RFC 6337 §5): `sendonly` (music on hold) or `inactive` (also what a
+ * `c=0.0.0.0` offer, RFC 2543 hold, counts as). `recvonly` is the far end
+ * not sending (muted), not a hold of us.
+ */
+export function isHoldDirection(direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive'): boolean {
+  return direction === 'sendonly' || direction === 'inactive';
+}

@@ -97,3 +97,22 @@ export function registerError(status: number | undefined, transportDown: boolean
 export function cancelEndReason(reason: string | undefined): 'canceled' | 'answered-elsewhere' {
   return isAnsweredElsewhere(reason) ? 'answered-elsewhere' : 'canceled';
 }
+
+/** The longest Reason header value kept as a disconnect `cause`. */
+const MAX_CAUSE_LENGTH = 256;
+
+/**
+ * A Reason header (RFC 3326: `Q.850;cause=16;text="Normal call clearing"`)
+ * as a disconnect `cause`: control characters dropped, white space collapsed,
+ * at most 256 characters; `undefined` when nothing is left (untrusted input).
+ */
+export function causeOfReason(reason: string | undefined): string | undefined {
+  if (reason === undefined) return undefined;
+  const cleaned = reason
+    .slice(0, 4 * MAX_CAUSE_LENGTH)
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_CAUSE_LENGTH);
+  return cleaned === '' ? undefined : cleaned;
+}

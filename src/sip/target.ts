@@ -108,3 +108,18 @@ function identityOfText(text: string): string {
   const parts = sipUriParts(text);
   return parts ? identityOfParts({ ...parts, user: unescapeUser(parts.user) }) : text.trim();
 }
+
+/** The longest Refer-To URI a transfer request may carry. */
+const MAX_REFER_TARGET_LENGTH = 1024;
+
+/**
+ * Whether a REFER's Refer-To (untrusted input) names something a transfer
+ * could go to: a `sip:`, `sips:` or `tel:` URI (angle brackets allowed), no
+ * CR / LF or other control characters, at most 1024 characters. Anything else
+ * is answered 400 Bad Request. Never throws.
+ */
+export function isUsableReferTarget(referTo: unknown): boolean {
+  if (typeof referTo !== 'string' || referTo.length > MAX_REFER_TARGET_LENGTH || hasControlCharacters(referTo)) return false;
+  const uri = referTo.trim().replace(/^<(.*)>$/, '$1');
+  return /^(sips?|tel):\S+$/i.test(uri);
+}

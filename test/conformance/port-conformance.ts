@@ -76,6 +76,7 @@ const ESTABLISHED = { type: 'established' };
 /** What a browser-to-browser offer/answer settles on (and the fake's default far end): Opus with telephone-event/48000, INFO allowed. */
 const NEGOTIATED = { type: 'negotiated', audioCodec: 'opus', clockRate: 48000, telephoneEvent: true, allowsInfo: true };
 const TERMINATED = { type: 'terminated' };
+const CONFIRMED = { type: 'confirmed' };
 const RINGING = { type: 'provisional', status: 180 };
 
 /** alice calls bob (who rings), returns bob's label once alice heard the 180. */
@@ -91,6 +92,7 @@ async function connect(lab: PortLab, label: string): Promise<string> {
   const incoming = await ring(lab, label);
   expect(await lab.answer('bob', incoming)).toEqual({ ok: true });
   await lab.waitForFact('alice', label, 'negotiated');
+  await lab.waitForFact('bob', incoming, 'confirmed');
   await lab.waitForFact('bob', incoming, 'negotiated');
   return incoming;
 }
@@ -107,6 +109,8 @@ async function hangUp(lab: PortLab, caller: string, callee: string): Promise<voi
   await lab.disposeCall('alice', caller);
   await lab.disposeCall('bob', callee);
 }
+
+const bobReinvites = (facts: Fact[]): number => facts.filter((fact) => fact.type === 'reinvite').length;
 
 /** The one list. Order matters: registration first, transport loss last. */
 export const SCENARIOS: Scenario[] = [
@@ -142,8 +146,10 @@ export const SCENARIOS: Scenario[] = [
       expect(await lab.answer('bob', incoming)).toEqual({ ok: true });
       await lab.waitForFact('alice', 'basic', 'negotiated');
       await lab.waitForFact('bob', incoming, 'negotiated');
-      expect(await lab.facts('alice', 'basic')).toEqual([RINGING, { type: 'final', status: 200 }, ESTABLISHED, NEGOTIATED]);
-      expect(await lab.facts('bob', incoming)).toEqual([ESTABLISHED, NEGOTIATED]);
+      // The callee's dialog is confirmed by the caller's ACK, a round trip after its 200.
+      await lab.waitForFact('bob', incoming, 'confirmed');
+      expect(await lab.facts('alice', 'basic')).toEqual([RINGING, { type: 'final', status: 200 }, ESTABLISHED, CONFIRMED, NEGOTIATED]);
+      expect(await lab.facts('bob', incoming)).toEqual([ESTABLISHED, NEGOTIATED, CONFIRMED]);
     },
   },
   {
@@ -162,6 +168,7 @@ export const SCENARIOS: Scenario[] = [
         ESTABLISHED,
         // The re-INVITEs change nothing the negotiated facts say: no second one.
         NEGOTIATED,
+        CONFIRMED,
         { type: 'reinvite', direction: 'sendonly' },
         { type: 'reinvite', direction: 'sendrecv' },
       ]);
@@ -172,7 +179,7 @@ export const SCENARIOS: Scenario[] = [
     async run(lab) {
       await lab.refuseNextReinvite('bob', 488);
       expect(await lab.reinvite('alice', 'basic', true)).toMatchObject({ ok: false, error: { code: 'sip-error', status: 488 } });
-      expect(await lab.facts('bob', 'in1')).toHaveLength(4);
+      expect(await lab.facts('bob', 'in1')).toHaveLength(5);
       // The dialog is still usable.
       expect(await lab.reinvite('alice', 'basic', false)).toEqual({ ok: true });
       await lab.waitForFact('bob', 'in1', 'reinvite', 3);
@@ -185,7 +192,7 @@ export const SCENARIOS: Scenario[] = [
       expect(await lab.sending('alice', 'basic')).toBe(false);
       await lab.setSending('alice', 'basic', true);
       expect(await lab.sending('alice', 'basic')).toBe(true);
-      expect(await lab.facts('bob', 'in1')).toHaveLength(5);
+      expect(await lab.facts('bob', 'in1')).toHaveLength(6);
     },
   },
   {
@@ -194,7 +201,7 @@ export const SCENARIOS: Scenario[] = [
       expect(await lab.sendDtmf('alice', 'basic', '12', 'rfc2833')).toEqual({ ok: true });
       expect(await lab.sendDtmf('alice', 'basic', '4#', 'info')).toEqual({ ok: true });
       await lab.waitForFact('bob', 'in1', 'info', 2);
-      expect((await lab.facts('bob', 'in1')).slice(5)).toEqual([
+      expect((await lab.facts('bob', 'in1')).slice(6)).toEqual([
         { type: 'info', contentType: 'application/dtmf-relay', body: 'Signal=4\r\nDuration=100' },
         { type: 'info', contentType: 'application/dtmf-relay', body: 'Signal=#\r\nDuration=100' },
       ]);
@@ -218,6 +225,32 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'held by the far end: its sendonly offer is reported; our next offer is sendrecv again (RFC 6337), not stuck at recvonly',
+    async run(lab) {
+      const before = (await lab.facts('alice', 'basic')).length;
+      const bobFacts = await lab.facts('bob', 'in1');
+      const bobBefore = bobFacts.length;
+      expect(await lab.reinvite('bob', 'in1', true)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'basic', 'reinvite', 1);
+      expect(await lab.reinvite('bob', 'in1', false)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'basic', 'reinvite', 2);
+      expect((await lab.facts('alice', 'basic')).slice(before)).toEqual([
+        { type: 'reinvite', direction: 'sendonly' },
+        { type: 'reinvite', direction: 'sendrecv' },
+      ]);
+      // Held again, and this time alice re-offers (a refresh while held): sendrecv from her side.
+      expect(await lab.reinvite('bob', 'in1', true)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'basic', 'reinvite', 3);
+      expect(await lab.reinvite('alice', 'basic', false)).toEqual({ ok: true });
+      await lab.waitForFact('bob', 'in1', 'reinvite', bobReinvites(bobFacts) + 1);
+      expect((await lab.facts('bob', 'in1')).slice(bobBefore).filter((fact) => fact.type === 'reinvite')).toEqual([
+        { type: 'reinvite', direction: 'sendrecv' },
+      ]);
+      expect(await lab.reinvite('bob', 'in1', false)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'basic', 'reinvite', 4);
+    },
+  },
+  {
     name: 'hangup by the caller: BYE; the callee sees bye then terminated',
     async run(lab) {
       const before = (await lab.facts('bob', 'in1')).length;
@@ -231,8 +264,16 @@ export const SCENARIOS: Scenario[] = [
     async run(lab) {
       const incoming = await connect(lab, 'callee-hangs-up');
       expect(await lab.bye('bob', incoming)).toEqual({ ok: true });
-      await expectEnded(lab, 'alice', 'callee-hangs-up', [RINGING, { type: 'final', status: 200 }, ESTABLISHED, NEGOTIATED, { type: 'bye' }, TERMINATED]);
-      await expectEnded(lab, 'bob', incoming, [ESTABLISHED, NEGOTIATED, TERMINATED]);
+      await expectEnded(lab, 'alice', 'callee-hangs-up', [
+        RINGING,
+        { type: 'final', status: 200 },
+        ESTABLISHED,
+        CONFIRMED,
+        NEGOTIATED,
+        { type: 'bye' },
+        TERMINATED,
+      ]);
+      await expectEnded(lab, 'bob', incoming, [ESTABLISHED, NEGOTIATED, CONFIRMED, TERMINATED]);
       await lab.disposeCall('alice', 'callee-hangs-up');
       await lab.disposeCall('bob', incoming);
     },
@@ -274,7 +315,8 @@ export const SCENARIOS: Scenario[] = [
       // The call machine's decision, as the chart takes it: bye().
       expect(await lab.bye('alice', 'crossed')).toEqual({ ok: true });
       await expectEnded(lab, 'alice', 'crossed', [RINGING, { type: 'final', status: 200 }, TERMINATED]);
-      await expectEnded(lab, 'bob', incoming, [ESTABLISHED, NEGOTIATED, { type: 'bye' }, TERMINATED]);
+      // The caller ACKs the 2xx before its BYE.
+      await expectEnded(lab, 'bob', incoming, [ESTABLISHED, NEGOTIATED, CONFIRMED, { type: 'bye' }, TERMINATED]);
       await lab.disposeCall('alice', 'crossed');
       await lab.disposeCall('bob', incoming);
     },

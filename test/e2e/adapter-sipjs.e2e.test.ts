@@ -190,14 +190,17 @@ describe('SIP.js adapter through Kamailio in Chromium', () => {
     // Opus with telephone-event/48000, SIP.js allows INFO).
     const negotiated = await waitForEvent(pages.alice, 'c1', 'negotiated');
     expect(negotiated).toMatchObject({ audioCodec: 'opus', clockRate: 48000, telephoneEvent: true, allowsInfo: true });
-    expect((await eventsOf(pages.alice, 'c1')).map((event) => event.type)).toEqual(['provisional', 'final', 'established', 'negotiated']);
+    // Outbound, the dialog is confirmed as SIP.js ACKs the 2xx.
+    expect((await eventsOf(pages.alice, 'c1')).map((event) => event.type)).toEqual(['provisional', 'final', 'established', 'confirmed', 'negotiated']);
     expect((await eventsOf(pages.alice, 'c1')).slice(0, 3)).toEqual([
       { type: 'provisional', status: 180 },
       { type: 'final', status: 200 },
       { type: 'established' },
     ]);
     await waitForEvent(pages.bob, incoming, 'negotiated');
-    expect((await eventsOf(pages.bob, incoming)).map((event) => event.type)).toEqual(['established', 'negotiated']);
+    // Inbound, by the caller's ACK to our 200, a round trip later.
+    await waitForEvent(pages.bob, incoming, 'confirmed');
+    expect((await eventsOf(pages.bob, incoming)).map((event) => event.type)).toEqual(['established', 'negotiated', 'confirmed']);
 
     // The offer went out with a host candidate on loopback (no waiting for gathering to finish).
     const invites = await lab(pages.alice, 'sentMessages', 'INVITE');
@@ -299,6 +302,7 @@ describe('SIP.js adapter through Kamailio in Chromium', () => {
       'provisional',
       'final',
       'established',
+      'confirmed',
       // Hold and resume changed nothing the facts say: no second 'negotiated'.
       'negotiated',
       'terminated',

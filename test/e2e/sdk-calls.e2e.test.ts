@@ -301,6 +301,7 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
       customHeaders: TICKET_PARAMS,
       muted: false,
       onHold: false,
+      remoteOnHold: false,
     });
     const ringing = await waitForCallEvent('alice', 'out', 'ringing');
     expect(await lab(pages.alice, 'callInfo', 'out')).toMatchObject({ direction: 'outbound', status: 'ringing' });
@@ -308,8 +309,10 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
     const accept = await lab(pages.bob, 'accept', incoming);
     expect(accept).toMatchObject({ ok: true });
     await waitForCallEvent('alice', 'out', 'accepted');
-    expect((await lab(pages.alice, 'callEvents', 'out')).map((event) => event.type)).toEqual(['ringing', 'accepted']);
-    expect((await lab(pages.bob, 'callEvents', incoming)).map((event) => event.type)).toEqual(['accepted']);
+    // confirmed: alice's ACK goes out with her accepted; bob's comes with that ACK.
+    await waitForCallEvent('bob', incoming, 'confirmed');
+    expect((await lab(pages.alice, 'callEvents', 'out')).map((event) => event.type)).toEqual(['ringing', 'accepted', 'confirmed']);
+    expect((await lab(pages.bob, 'callEvents', incoming)).map((event) => event.type)).toEqual(['accepted', 'confirmed']);
     expect(await lab(pages.alice, 'callInfo', 'out')).toMatchObject({
       status: 'accepted',
       remoteIdentity: 'sip:bob@callchart.test',
@@ -399,7 +402,10 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
 
     const hold = await lab(pages.alice, 'hold', call.out, true);
     expect(hold).toMatchObject({ ok: true });
-    expect(await lab(pages.alice, 'callInfo', call.out)).toMatchObject({ onHold: true, status: 'accepted' });
+    expect(await lab(pages.alice, 'callInfo', call.out)).toMatchObject({ onHold: true, remoteOnHold: false, status: 'accepted' });
+    // bob is held by alice: remote-hold, not his own hold.
+    expect(await waitForCallEvent('bob', call.in, 'remote-hold')).toMatchObject({ detail: true });
+    expect(await lab(pages.bob, 'callInfo', call.in)).toMatchObject({ onHold: false, remoteOnHold: true });
     const reinvites = requestsOf((await lab(pages.alice, 'sentFrames')).slice(sentBefore), 'INVITE');
     expect(reinvites).toHaveLength(1);
     expect(reinvites[0]).toMatch(/^a=sendonly\r$/m);
@@ -416,6 +422,14 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
     const resume = await lab(pages.alice, 'hold', call.out, false);
     expect(resume).toMatchObject({ ok: true });
     expect(await lab(pages.alice, 'callInfo', call.out)).toMatchObject({ onHold: false, status: 'accepted' });
+    await waitFor(async () => (await lab(pages.bob, 'callInfo', call.in)).remoteOnHold === false, {
+      ...WAIT,
+      description: 'bob off remote hold',
+    });
+    const bobEvents = await lab(pages.bob, 'callEvents', call.in);
+    expect(bobEvents.filter((event) => event.type === 'remote-hold').map((event) => event.detail)).toEqual([true, false]);
+    // No inbound-audio (or any other) warning for the held party, the hold and its resume included.
+    expect(bobEvents.filter((event) => event.type === 'warning')).toEqual([]);
     const all = requestsOf((await lab(pages.alice, 'sentFrames')).slice(sentBefore), 'INVITE');
     expect(all).toHaveLength(2);
     expect(all[1]).toMatch(/^a=sendrecv\r$/m);
@@ -426,6 +440,170 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
       (await lab(pages.alice, 'callEvents', call.out)).filter((event) => event.type === 'hold').map((event) => event.detail),
     ).toEqual([true, false]);
     figures.push(`hold re-INVITE ${hold.ms.toFixed(0)} ms, resume re-INVITE ${resume.ms.toFixed(0)} ms`);
+  });
+
+  it('a long remote hold raises no quality warning on the held side, while packets keep arriving', async () => {
+    const call = await establishCall();
+    // Past the 5 s grace period, so that warnings are judged at all.
+    await new Promise((resolve) => setTimeout(resolve, 5500));
+    expect(await lab(pages.alice, 'hold', call.out, true)).toMatchObject({ ok: true });
+    await waitForCallEvent('bob', call.in, 'remote-hold');
+    // The holder's microphone is off (track disabled) but its sender keeps sending: bob's
+    // audio metrics are not judged while he is remote-held (the unit tests show the
+    // suppression itself: a warning that would fire does not).
+    const held = await growthOver('bob', call.in, 7000);
+    expect(await lab(pages.alice, 'hold', call.out, false)).toMatchObject({ ok: true });
+    await waitFor(async () => (await lab(pages.bob, 'callInfo', call.in)).remoteOnHold === false, {
+      ...WAIT,
+      description: 'bob off remote hold',
+    });
+    await expectAudioGrowing('bob', call.in);
+    const warnings = (await lab(pages.bob, 'callEvents', call.in)).filter((event) => event.type === 'warning');
+    expect(warnings).toEqual([]);
+    figures.push(
+      `remote hold 7 s: bob received ${held.packetsReceived} packets, energy ${held.totalAudioEnergy.toExponential(1)}, warnings ${warnings.length}`,
+    );
+  });
+
+  it('terminate() cancels a ringing call (487), rejects one 486, hangs up an answered one; confirmed on both sides', async () => {
+    await registered('bob');
+    await registered('alice');
+    const disconnectOf = async (name: Name, label: string) => {
+      const event = await waitForCallEvent(name, label, 'disconnect');
+      return { reason: event.detail, status: event.status, cause: event.cause };
+    };
+    // Ringing, terminated by the caller: CANCEL.
+    let before = await lab(pages.bob, 'incomingLabels');
+    expect(await lab(pages.alice, 'connect', 't1', { to: 'bob' })).toMatchObject({ ok: true });
+    let incoming = await nextIncoming('bob', before);
+    await waitForCallEvent('alice', 't1', 'ringing');
+    const cancel = await lab(pages.alice, 'terminate', 't1');
+    expect(cancel).toMatchObject({ ok: true });
+    expect(await disconnectOf('alice', 't1')).toEqual({ reason: 'canceled', status: 487, cause: undefined });
+    expect((await disconnectOf('bob', incoming)).reason).toBe('canceled');
+    // Ringing, terminated by the callee: 486.
+    before = await lab(pages.bob, 'incomingLabels');
+    expect(await lab(pages.alice, 'connect', 't2', { to: 'bob' })).toMatchObject({ ok: true });
+    incoming = await nextIncoming('bob', before);
+    const reject = await lab(pages.bob, 'terminate', incoming);
+    expect(reject).toMatchObject({ ok: true });
+    expect(await disconnectOf('alice', 't2')).toEqual({ reason: 'busy', status: 486, cause: undefined });
+    expect(await disconnectOf('bob', incoming)).toEqual({ reason: 'rejected', status: 486, cause: undefined });
+    // Answered: BYE.
+    before = await lab(pages.bob, 'incomingLabels');
+    await lab(pages.bob, 'setAutoAnswer', true);
+    expect(await lab(pages.alice, 'connect', 't3', { to: 'bob' })).toMatchObject({ ok: true });
+    incoming = await nextIncoming('bob', before);
+    const aliceConfirmed = await waitForCallEvent('alice', 't3', 'confirmed');
+    const bobConfirmed = await waitForCallEvent('bob', incoming, 'confirmed');
+    const bobAccepted = await waitForCallEvent('bob', incoming, 'accepted');
+    const bye = await lab(pages.alice, 'terminate', 't3');
+    expect(bye).toMatchObject({ ok: true });
+    expect(await disconnectOf('alice', 't3')).toEqual({ reason: 'local-hangup', status: undefined, cause: undefined });
+    expect((await disconnectOf('bob', incoming)).reason).toBe('remote-hangup');
+    expect(aliceConfirmed.state).toBe('accepted');
+    figures.push(
+      `terminate(): CANCEL ${cancel.ms.toFixed(0)} ms, 486 ${reject.ms.toFixed(0)} ms, BYE ${bye.ms.toFixed(0)} ms; ` +
+        `inbound confirmed (ACK) ${(bobConfirmed.at - bobAccepted.at).toFixed(1)} ms after accepted`,
+    );
+  });
+
+  it('disconnect tells the status and the Reason header of a peer that rejects or hangs up with one', async () => {
+    await registered('bob');
+    await registered('alice');
+    // bob's part is played on the raw SIP.js session, as another stack would.
+    let before = await lab(pages.bob, 'incomingLabels');
+    expect(await lab(pages.alice, 'connect', 'r1', { to: 'bob' })).toMatchObject({ ok: true });
+    let incoming = await nextIncoming('bob', before);
+    expect(await lab(pages.bob, 'sessionReject', incoming, 486, 'Q.850;cause=17;text="User busy"')).toMatchObject({ ok: true });
+    const busy = await waitForCallEvent('alice', 'r1', 'disconnect');
+    expect(busy).toMatchObject({ detail: 'busy', status: 486, cause: 'Q.850;cause=17;text="User busy"' });
+
+    before = await lab(pages.bob, 'incomingLabels');
+    await lab(pages.bob, 'setAutoAnswer', true);
+    expect(await lab(pages.alice, 'connect', 'r2', { to: 'bob' })).toMatchObject({ ok: true });
+    incoming = await nextIncoming('bob', before);
+    await waitForCallEvent('alice', 'r2', 'accepted');
+    await waitForCallEvent('bob', incoming, 'confirmed');
+    expect(await lab(pages.bob, 'sessionBye', incoming, 'Q.850;cause=16;text="Normal call clearing"')).toMatchObject({ ok: true });
+    const hungUp = await waitForCallEvent('alice', 'r2', 'disconnect');
+    expect(hungUp).toMatchObject({ detail: 'remote-hangup', cause: 'Q.850;cause=16;text="Normal call clearing"' });
+    expect(hungUp.status).toBeUndefined();
+  });
+
+  it('call waiting: a second call answered while talking holds the first (its packets stop), switching back swaps them', async () => {
+    await registered('alice');
+    await registered('bob');
+    await registered('carol');
+    // bob calls alice, she answers.
+    let before = await lab(pages.alice, 'incomingLabels');
+    expect(await lab(pages.bob, 'connect', 'to-alice', { to: 'alice' })).toMatchObject({ ok: true });
+    const fromBob = await nextIncoming('alice', before);
+    expect(await lab(pages.alice, 'accept', fromBob)).toMatchObject({ ok: true });
+    await expectAudioGrowing('alice', fromBob);
+    // carol calls while they talk: it waits.
+    before = await lab(pages.alice, 'incomingLabels');
+    expect(await lab(pages.carol, 'connect', 'to-alice', { to: 'alice' })).toMatchObject({ ok: true });
+    const fromCarol = await nextIncoming('alice', before);
+    await waitForCallEvent('carol', 'to-alice', 'ringing');
+    expect(await lab(pages.alice, 'device')).toMatchObject({ calls: 2 });
+    // Answering carol holds bob first.
+    const answer = await lab(pages.alice, 'accept', fromCarol);
+    expect(answer).toMatchObject({ ok: true });
+    expect(await lab(pages.alice, 'callInfo', fromBob)).toMatchObject({ onHold: true, status: 'accepted' });
+    expect(await lab(pages.bob, 'callInfo', 'to-alice')).toMatchObject({ remoteOnHold: true });
+    await waitFor(async () => (await growthOver('alice', fromBob, 500)).packetsReceived === 0, {
+      timeoutMs: 15_000,
+      intervalMs: 0,
+      description: "alice's packets from bob to stop while he is held",
+    });
+    const heldBob = await growthOver('alice', fromBob, 1000);
+    const talkingCarol = await growthOver('alice', fromCarol, 1000);
+    expect(heldBob.packetsReceived).toBe(0);
+    expect(talkingCarol.packetsReceived).toBeGreaterThan(25);
+    // Back to bob: carol goes on hold first.
+    const swap = await lab(pages.alice, 'hold', fromBob, false);
+    expect(swap).toMatchObject({ ok: true });
+    expect(await lab(pages.alice, 'callInfo', fromCarol)).toMatchObject({ onHold: true });
+    expect(await lab(pages.alice, 'callInfo', fromBob)).toMatchObject({ onHold: false });
+    await waitFor(async () => (await growthOver('alice', fromCarol, 500)).packetsReceived === 0, {
+      timeoutMs: 15_000,
+      intervalMs: 0,
+      description: "alice's packets from carol to stop while she is held",
+    });
+    await expectAudioGrowing('alice', fromBob);
+    const heldCarol = await growthOver('alice', fromCarol, 1000);
+    expect(heldCarol.packetsReceived).toBe(0);
+    // Both hung up.
+    expect(await lab(pages.alice, 'disconnect', fromBob)).toMatchObject({ ok: true });
+    expect(await lab(pages.alice, 'disconnect', fromCarol)).toMatchObject({ ok: true });
+    expect(await waitForCallEvent('bob', 'to-alice', 'disconnect')).toMatchObject({ detail: 'remote-hangup' });
+    expect(await waitForCallEvent('carol', 'to-alice', 'disconnect')).toMatchObject({ detail: 'remote-hangup' });
+    figures.push(
+      `call waiting: accept() holding the other ${answer.ms.toFixed(0)} ms, switch back ${swap.ms.toFixed(0)} ms; ` +
+        `per second: held bob ${heldBob.packetsReceived} packets, talking carol ${talkingCarol.packetsReceived}, held carol ${heldCarol.packetsReceived}`,
+    );
+  });
+
+  it('callWaiting: false answers a second call 486 while one is accepted; maxCalls: 1 the same', async () => {
+    for (const policy of [{ callWaiting: false }, { maxCalls: 1 }]) {
+      await registered('alice', policy);
+      await registered('bob');
+      await registered('carol');
+      await lab(pages.alice, 'setAutoAnswer', true);
+      const before = await lab(pages.alice, 'incomingLabels');
+      expect(await lab(pages.bob, 'connect', 'to-alice', { to: 'alice' })).toMatchObject({ ok: true });
+      await nextIncoming('alice', before);
+      await waitForCallEvent('bob', 'to-alice', 'accepted');
+      expect(await lab(pages.carol, 'connect', 'to-alice', { to: 'alice' })).toMatchObject({ ok: true });
+      expect(await waitForCallEvent('carol', 'to-alice', 'disconnect')).toMatchObject({ detail: 'busy', status: 486 });
+      expect(await lab(pages.alice, 'incomingLabels')).toHaveLength(before.length + 1);
+      expect(await lab(pages.alice, 'device')).toMatchObject({ calls: 1 });
+      for (const name of NAMES) {
+        await lab(pages[name], 'setAutoAnswer', false);
+        expect(await lab(pages[name], 'endAll')).toMatchObject({ ok: true });
+      }
+    }
   });
 
   it('sendDigits sends one RFC 4733 telephone-event per digit', async () => {
@@ -477,6 +655,14 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
       const delivered = requestsOf((await lab(pages.bob, 'receivedFrames')).slice(bobFramesBefore), 'INFO');
       expect(delivered.map((frame) => frame.slice(frame.indexOf('\r\n\r\n') + 4))).toEqual(expected);
       expect(delivered.every((frame) => /^Content-Type: application\/dtmf-relay\r$/m.test(frame))).toBe(true);
+      // bob's SDK turns them into dtmf events, in order.
+      await waitFor(async () => (await lab(pages.bob, 'callEvents', call.in)).filter((e) => e.type === 'dtmf').length >= 5, {
+        ...WAIT,
+        description: "bob's five dtmf events",
+      });
+      const bobDigits = (await lab(pages.bob, 'callEvents', call.in)).filter((e) => e.type === 'dtmf');
+      expect(bobDigits.map((event) => event.detail)).toEqual(['1', '2', '3', '4', '#']);
+      figures.push(`INFO DTMF received: 5 dtmf events in order over ${(bobDigits.at(-1)!.at - bobDigits[0]!.at).toFixed(0)} ms`);
 
       const port = kamailio.wsPort;
       const infos = await waitFor(

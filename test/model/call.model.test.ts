@@ -39,11 +39,12 @@ const done = (id: string) => ({ type: `xstate.done.actor.${id}` });
 const error = (id: string) => ({ type: `xstate.error.actor.${id}`, error: new VoiceSDKError('sip-error', 'model') });
 
 const EVENTS: ModelStep['event'][] = [
-  { type: 'ACCEPT' },
+  { type: 'ACCEPT', holdOthers: false },
   { type: 'REJECT', statusCode: 486 },
   { type: 'DISCONNECT' },
+  { type: 'TERMINATE' },
   { type: 'HOLD' },
-  { type: 'UNHOLD' },
+  { type: 'UNHOLD', holdOthers: false },
   { type: 'MUTE' },
   { type: 'UNMUTE' },
   { type: 'START_RECORDING' },
@@ -64,6 +65,7 @@ const EVENTS: ModelStep['event'][] = [
   { type: 'PORT.MEDIA', ice: 'failed', connection: 'failed' },
   { type: 'PORT.TERMINATED' },
   { type: 'PORT.REFER', referTo: 'sip:dave@example.com' },
+  { type: 'PORT.REFER', referTo: 'javascript:alert(1)' },
   { type: 'QUALITY', sample: { timestamp: 0 } },
   { type: 'RECORDING_STOPPED', blob: new Blob([]) },
   { type: 'RECORDING_FAILED', error: new VoiceSDKError('not-supported', 'model') },
@@ -98,6 +100,15 @@ const NEGOTIATIONS: ReadonlyArray<ModelStep['event'] & { type: 'PORT.NEGOTIATED'
   { type: 'PORT.NEGOTIATED', audioCodec: 'pcmu', clockRate: 8000, telephoneEvent: false, allowsInfo: true },
   { type: 'PORT.NEGOTIATED', audioCodec: 'opus', clockRate: 48000, telephoneEvent: false, allowsInfo: false },
 ];
+/** The far end holds us (sendonly, or inactive as a c=0.0.0.0 offer counts) and resumes; and sends an INFO digit. */
+const REMOTE_HOLDS: ModelStep['event'][] = [
+  { type: 'PORT.REINVITE', direction: 'sendonly' },
+  { type: 'PORT.REINVITE', direction: 'inactive' },
+  { type: 'PORT.INFO', contentType: 'application/dtmf-relay', body: 'Signal=5\r\nDuration=160' },
+];
+const REMOTE_RESUME: ModelStep['event'] = { type: 'PORT.REINVITE', direction: 'sendrecv' };
+/** Held by the far end: only its resume is tried (the other regions do not read the remote hold). */
+const remoteHeld = (state: ModelStep['state']): boolean => state.matches({ accepted: { remoteHold: 'on' } });
 const dtmfRoute = (state: ModelStep['state']) =>
   chooseDtmfMethod('rfc2833', state.context.negotiated as NegotiatedMedia | undefined);
 const rerouted = (state: ModelStep['state']): boolean => dtmfRoute(state) !== 'rfc2833';
@@ -120,7 +131,7 @@ const inviting = (state: ModelStep['state']) => state.matches({ pending: { outgo
  * a last step only: nothing can cross that CANCEL.
  */
 const prefixEvents = (state: ModelStep['state']) =>
-  rerouted(state) ? [] : modelEvents(state).filter((e) => !(e.type === 'DISCONNECT' && inviting(state)));
+  rerouted(state) ? [] : modelEvents(state).filter((e) => !((e.type === 'DISCONNECT' || e.type === 'TERMINATE') && inviting(state)));
 
 /** Once our CANCEL has reached the (scripted, immediate) far end, its 2xx can no longer cross it. */
 const cancelArrived = (state: ModelStep['state'], e: ModelStep['event']) =>
@@ -128,8 +139,9 @@ const cancelArrived = (state: ModelStep['state'], e: ModelStep['event']) =>
 
 const modelEvents = (state: ModelStep['state']): ModelStep['event'][] => {
   if (rerouted(state)) return EVENTS.filter((e) => e.type === 'SEND_DIGITS');
+  if (remoteHeld(state)) return [REMOTE_RESUME, { type: 'QUALITY', sample: { timestamp: 0 } }];
   const events = finalEvents(state).filter((e) => !(inviting(state) && REMOTE_ANSWERS.has(e.type)) && !cancelArrived(state, e));
-  return settledAccepted(state) ? [...events, ...NEGOTIATIONS] : events;
+  return settledAccepted(state) ? [...events, ...NEGOTIATIONS, ...REMOTE_HOLDS] : events;
 };
 
 function pathsFor(direction: Direction): ModelPath[] {
@@ -137,7 +149,7 @@ function pathsFor(direction: Direction): ModelPath[] {
     input: modelInput(direction),
     events: prefixEvents,
     finalEvents: modelEvents,
-    serializeState: (state) => JSON.stringify([state.value, dtmfRoute(state)]),
+    serializeState: (state) => JSON.stringify([state.value, dtmfRoute(state), state.context.hangUpWhenAnswered]),
   });
 }
 
@@ -190,15 +202,18 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
   const inState = (value: unknown) => from.matches(value);
   switch (event.type) {
     case 'ACCEPT':
-      return keep(world, 'accept', call.accept());
+      // One call: nothing to hold (the hold-others scenarios below cover holdOthers).
+      return keep(world, 'accept', call.accept({ holdOthers: false }));
     case 'REJECT':
       return keep(world, 'reject', call.reject(486));
     case 'DISCONNECT':
       return keep(world, 'disconnect', call.disconnect());
+    case 'TERMINATE':
+      return keep(world, 'terminate', call.terminate());
     case 'HOLD':
       return keep(world, 'hold', call.hold(true));
     case 'UNHOLD':
-      return keep(world, 'resume', call.hold(false));
+      return keep(world, 'resume', call.hold(false, { holdOthers: false }));
     case 'MUTE':
       return call.mute(true);
     case 'UNMUTE':
@@ -251,6 +266,12 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
       return remoteCall(world).sendUnusable();
     case 'PORT.REFER':
       return remoteCall(world).refer(String(event['referTo']));
+    case 'PORT.REINVITE': {
+      const direction = event['direction'] as 'sendonly' | 'inactive' | 'sendrecv';
+      return remoteCall(world).hold(direction !== 'sendrecv', direction);
+    }
+    case 'PORT.INFO':
+      return remoteCall(world).sendDigits('5', 160);
     case 'QUALITY':
       await vi.advanceTimersByTimeAsync(1000);
       return;
@@ -351,6 +372,8 @@ function expectedEvents(path: ModelPath, index: number): string[] {
   if (type === 'xstate.done.actor.resumeReinvite') out.push('hold:false');
   if (type === 'xstate.error.actor.holdReinvite' || type === 'xstate.error.actor.resumeReinvite') out.push('error:sip-error');
   if (type === 'RECORDING_FAILED') out.push('error:not-supported');
+  if (type === 'PORT.REINVITE') out.push(`remote-hold:${step.event['direction'] !== 'sendrecv'}`);
+  if (type === 'PORT.INFO') out.push('dtmf:5:160');
   if (to.matches('disconnected') && !from.matches('disconnected')) out.push(`disconnect:${disconnectReason(path, index)}`);
   if (to.matches('failed')) out.push(`error:${failureCode(from, step.event)}`, 'disconnect:failed');
   if (type === 'WARNING_RAISED') out.push('warning:high-rtt');
@@ -367,7 +390,11 @@ async function checkOutcomes(world: World, from: ModelStep['state'], step: Model
   if (type === 'xstate.error.actor.holdReinvite') expect(outcome('hold')).toBe('rejected');
   if (type === 'xstate.done.actor.resumeReinvite') expect(outcome('resume')).toBe('resolved');
   if (type === 'xstate.error.actor.resumeReinvite') expect(outcome('resume')).toBe('rejected');
-  if (type === 'xstate.done.actor.acceptActor') expect(outcome('accept')).toBe('resolved');
+  // Terminated while answering: the call is hung up as soon as it is up, and accept() rejects when it has ended.
+  if (type === 'xstate.done.actor.acceptActor') expect(outcome('accept')).toBe(from.context.hangUpWhenAnswered ? 'pending' : 'resolved');
+  if (world.pending.has('terminate') && from.context.hangUpWhenAnswered && to.matches('disconnected')) {
+    expect(outcome('accept')).toBe('rejected');
+  }
   if (type === 'xstate.error.actor.acceptActor') expect(outcome('accept')).toBe('rejected');
   if (type === 'RECORDING_STOPPED') {
     expect(outcome('stopRecording')).toBe('resolved');
@@ -398,14 +425,19 @@ async function checkOutcomes(world: World, from: ModelStep['state'], step: Model
     expect((world.pending.get('output')?.error as VoiceSDKError).code).toBe('device-not-found');
   }
   if (to.matches('disconnected') && (from.matches('hangingUp') || from.matches('canceling')) && type.startsWith('xstate.')) {
-    expect(outcome('disconnect')).toBe('resolved');
+    expect(outcome(world.pending.has('disconnect') ? 'disconnect' : 'terminate')).toBe('resolved');
   }
   if (type === 'PORT.REFER') {
     // Declined (no transfer yet), a network latency later.
     await flushUntil(() => remoteCall(world).referResponses.length > 0, 'the answer to the REFER');
-    expect(remoteCall(world).referResponses).toEqual([603]);
+    // A Refer-To no transfer could use (another scheme, CR/LF, over-long) is a bad request.
+    expect(remoteCall(world).referResponses).toEqual([String(step.event['referTo']).startsWith('sip:') ? 603 : 400]);
   }
   if (type === 'xstate.done.actor.byeActor') expect(remoteCall(world).endedBy).toBe('remote-bye');
+  // terminate() resolves once the call has ended, however it ended.
+  if (world.pending.has('terminate') && (to.matches('disconnected') || to.matches('failed'))) {
+    expect(outcome('terminate')).toBe('resolved');
+  }
 }
 
 async function runPath(direction: Direction, path: ModelPath): Promise<void> {
@@ -427,8 +459,10 @@ async function runPath(direction: Direction, path: ModelPath): Promise<void> {
     expect(call.isMuted(), 'isMuted').toBe(step.state.matches({ accepted: { mute: 'on' } }));
     // On hold from asking for it until resuming is confirmed.
     expect(call.isOnHold(), 'isOnHold').toBe(step.state.matches('accepted') && !step.state.matches({ accepted: { hold: 'off' } }));
+    expect(call.isRemoteOnHold(), 'isRemoteOnHold').toBe(step.state.matches({ accepted: { remoteHold: 'on' } }));
     expect(call.isRecording(), 'isRecording').toBe(step.state.matches({ accepted: { recording: 'active' } }));
-    const seen = world.events.filter((e) => e !== 'quality' && e !== 'report');
+    // `confirmed` comes with the ACK (a network latency after an inbound answer): the API tests check it.
+    const seen = world.events.filter((e) => e !== 'quality' && e !== 'report' && e !== 'confirmed');
     expect(seen, `events after ${step.event.type}`).toEqual(expectedEvents(path, i));
     if (step.event.type === 'QUALITY') expect(world.events).toContain('quality');
     if (step.event.type === REPORT_TICK) {
@@ -456,6 +490,95 @@ describe.each(['outbound', 'inbound'] as const)('callMachine paths, %s call', (d
   const paths = pathsFor(direction);
   it.each(paths.map((path) => [describePath(path), path] as const))('%s', async (_name, path) => {
     await runPath(direction, path);
+  });
+});
+
+/**
+ * Several calls on one device: the hold-others states and transitions, run
+ * for real with the coverage inspector (the paths above have one call each).
+ */
+describe('callMachine with several calls: holdOthers', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** alice talks to bob (answered outbound) and carol calls in; returns both calls. */
+  async function waitingCall() {
+    const network = newNetwork();
+    const device = createDevice(network, 'alice', coverage.inspect);
+    const registering = settled(device.register());
+    await flushUntil(() => registering.outcome() === 'resolved', 'registration');
+    const connecting = settled(device.connect({ to: 'bob' }));
+    await flushUntil(() => network.remote('bob').lastCall !== undefined && connecting.outcome() === 'resolved', 'the call to bob');
+    network.remote('bob').lastCall!.answer();
+    const first = connecting.value!;
+    let second: Call | undefined;
+    device.on('incoming', (call) => (second = call));
+    network.remote('carol').call('sip:alice@example.com');
+    await flushUntil(() => second !== undefined, 'the waiting call');
+    expect(device.incomingCalls).toEqual([second]);
+    const carol = network.remote('carol').lastCall!;
+    return { network, device, first, second: second!, bob: network.remote('bob').lastCall!, carolHeld: () => carol.heldByDevice };
+  }
+
+  async function finish(world: { network: FakeNetwork; device: Device }): Promise<void> {
+    const destroying = settled(world.device.destroy());
+    await flushUntil(() => destroying.outcome() !== 'pending', 'destroy');
+    expect(world.network.openMediaCount, 'open media').toBe(0);
+    await drainMicrotasks();
+    expect(vi.getTimerCount(), 'timers left').toBe(0);
+  }
+
+  it('accept() of a waiting call holds the talking one first, then answers; hold(false) swaps back', async () => {
+    const world = await waitingCall();
+    const { first, second, bob } = world;
+    const accepting = settled(second.accept());
+    await flushUntil(() => accepting.outcome() !== 'pending', 'accept()');
+    expect(accepting.outcome()).toBe('resolved');
+    expect(first.isOnHold()).toBe(true);
+    expect(bob.heldByDevice).toBe(true);
+    expect(second.getStatus()).toBe('accepted');
+    expect(world.device.incomingCalls).toEqual([]);
+    // Back to the first: the second goes on hold before the first resumes.
+    const resuming = settled(first.hold(false));
+    await flushUntil(() => resuming.outcome() !== 'pending', 'resume');
+    expect(resuming.outcome()).toBe('resolved');
+    expect([first.isOnHold(), second.isOnHold()]).toEqual([false, true]);
+    expect(world.carolHeld()).toBe(true);
+    await finish(world);
+  });
+
+  it('a failed hold of the talking call rejects accept() with its error; the waiting call keeps ringing', async () => {
+    const world = await waitingCall();
+    const { first, second, network } = world;
+    network.failNextReinvite(488);
+    const accepting = settled(second.accept());
+    await flushUntil(() => accepting.outcome() !== 'pending', 'accept()');
+    expect(accepting.outcome()).toBe('rejected');
+    expect((accepting.error as VoiceSDKError).status).toBe(488);
+    expect([first.isOnHold(), first.getStatus(), second.getStatus()]).toEqual([false, 'accepted', 'pending']);
+    // It can still be answered, without holding the other.
+    const again = settled(second.accept({ holdOthers: false }));
+    await flushUntil(() => again.outcome() !== 'pending', 'accept() again');
+    expect(again.outcome()).toBe('resolved');
+    expect(first.isOnHold()).toBe(false);
+    await finish(world);
+  });
+
+  it('a failed hold of the other call rejects hold(false) and leaves this one on hold', async () => {
+    const world = await waitingCall();
+    const { first, second, network } = world;
+    const accepting = settled(second.accept());
+    await flushUntil(() => accepting.outcome() !== 'pending', 'accept()');
+    network.failNextReinvite(488);
+    const resuming = settled(first.hold(false));
+    await flushUntil(() => resuming.outcome() !== 'pending', 'resume');
+    expect(resuming.outcome()).toBe('rejected');
+    expect([first.isOnHold(), second.isOnHold()]).toEqual([true, false]);
+    await finish(world);
   });
 });
 

@@ -11,7 +11,8 @@ import type { UserAgentPort } from '../../src/adapters/adapter';
 import type { FakeNetwork, ScriptedRemote } from '../../src/testing';
 import { VoiceSDKError } from '../../src/errors';
 import { Coverage, describePath, transitionPaths, type ModelPath, type ModelStep } from './model';
-import { createDevice, drainMicrotasks, flushUntil, newNetwork, settled } from './world';
+import { createFakeNetwork } from '../../src/testing';
+import { createDevice, DOMAIN, drainMicrotasks, flushUntil, LATENCY_MS, settled } from './world';
 
 const coverage = new Coverage('deviceMachine', deviceMachine);
 
@@ -31,6 +32,14 @@ const PONG_MISSED = 'xstate.after.keepAliveTimeout.device.active.transport.conne
 const REGISTER_TIMEOUT = 'xstate.after.registerTimeout.device.active.registration.registering';
 /** A call actor reaching its final state (the model's stands for any call id). */
 const CALL_DONE = 'xstate.done.actor.model-call';
+/** No call waiting and at most two calls: both refusals are reachable with one outbound and one inbound call. */
+const POLICY = { callWaiting: false, maxCalls: 2 };
+const OUT_ANSWERED = { type: 'CALL_STATUS', callId: 'model-out', status: 'accepted' };
+
+const liveCalls = (state: ModelStep['state']) => state.context['liveCalls'] as Record<string, 'pending' | 'accepted'>;
+/** The policy refuses the next INVITE (the chart's guards, read from the model's context). */
+const refusesIncoming = (state: ModelStep['state']): boolean =>
+  Object.values(liveCalls(state)).includes('accepted') || Object.keys(liveCalls(state)).length >= POLICY.maxCalls;
 
 const modelInput = {
   ua: {
@@ -41,6 +50,7 @@ const modelInput = {
   reconnect: RECONNECT,
   keepAlive: KEEP_ALIVE,
   registerTimeoutMs: REGISTER_TIMEOUT_MS,
+  policy: POLICY,
   random: () => 0.5,
   call: {
     qualityIntervalMs: 1000,
@@ -60,6 +70,22 @@ const matches = (state: ModelStep['state'], region: 'transport' | 'registration'
   state.matches({ active: { [region]: value } });
 
 function events(state: ModelStep['state']): ModelStep['event'][] {
+  // Once the policy refuses calls, what is left to show is the refusal (and the end).
+  if (refusesIncoming(state)) {
+    const registered = matches(state, 'registration', 'registered');
+    const talking =
+      Object.values(liveCalls(state)).includes('accepted') &&
+      matches(state, 'transport', 'connected') &&
+      !matches(state, 'registration', 'registering');
+    return [
+      ...(registered ? [{ type: 'INCOMING_CALL', port: incomingPort }] : []),
+      // The answered call is held, then resumed with holdOthers: the device holds the others (none here).
+      ...(talking ? [{ type: 'HOLD_OTHERS', callId: 'model-out' }] : []),
+      // Registering is what makes an INVITE reach the device at all.
+      ...(registered ? [] : [{ type: 'REGISTER' }, done('registerActor')]),
+      { type: 'DESTROY' },
+    ];
+  }
   const registered = matches(state, 'registration', 'registered');
   const connected = matches(state, 'transport', 'connected');
   const transportError = new VoiceSDKError('transport-failed', 'model');
@@ -100,6 +126,8 @@ function events(state: ModelStep['state']): ModelStep['event'][] {
   if (matches(state, 'transport', 'reconnecting') && !waiting) list.push({ type: 'NETWORK_ONLINE' });
   // A REGISTER the connection never answers.
   if (matches(state, 'registration', { registering: 'sending' }) && connected) list.push({ type: REGISTER_TIMEOUT });
+  // bob answers alice's call: it is accepted, and call waiting is off (nothing else in flight meanwhile).
+  if (connected && !waiting && liveCalls(state)['model-out'] === 'pending') list.push(OUT_ANSWERED);
   // A call asked for without a transport waits for it (and opens it).
   list.push({ type: 'CALL', callId: 'model-out', request: { target: 'sip:bob@example.com', headers: {} } });
   return list;
@@ -109,7 +137,13 @@ const paths = transitionPaths(deviceMachine, {
   input: modelInput,
   events,
   // Failures only reset once a connection proved itself: cap the count (≥ maxAttempts all behave alike).
-  serializeState: (state) => JSON.stringify([state.value, Math.min(Number(state.context['failedAttempts']), RECONNECT.maxAttempts + 1)]),
+  serializeState: (state) =>
+    JSON.stringify([
+      state.value,
+      Math.min(Number(state.context['failedAttempts']), RECONNECT.maxAttempts + 1),
+      Object.keys(liveCalls(state)).length,
+      Object.values(liveCalls(state)).includes('accepted'),
+    ]),
 });
 
 // --- the world ------------------------------------------------------------------
@@ -120,14 +154,17 @@ interface World {
   remote: ScriptedRemote;
   events: string[];
   pending: Map<string, ReturnType<typeof settled<unknown>>>;
-  /** Every connect(), in order. */
+  /** Every connect() that had to wait for the transport, in order. */
   calls: Array<ReturnType<typeof settled<Call>>>;
   /** Calls placed and hung up by the model's CALL_DONE. */
   ended: Call[];
+  /** Every connect() on an open socket. */
+  started: Array<ReturnType<typeof settled<Call>>>;
 }
 
 function setUp(): World {
-  const network = newNetwork();
+  // Incoming calls ring for as long as a path runs (the model does not end them).
+  const network = createFakeNetwork({ domain: DOMAIN, latencyMs: LATENCY_MS, users: { alice: 'alice-pw' }, noAnswerTimeoutMs: 10 ** 12 });
   network.remote('bob');
   const device = createDevice(network, 'alice', coverage.inspect, {
     server: SERVERS,
@@ -135,6 +172,7 @@ function setUp(): World {
     registerTimeoutMs: REGISTER_TIMEOUT_MS,
     keepAliveIntervalMs: KEEP_ALIVE.intervalMs,
     keepAliveTimeoutMs: KEEP_ALIVE.timeoutMs,
+    ...POLICY,
   });
   const events: string[] = [];
   for (const name of ['registering', 'registered', 'unregistered', 'disconnected', 'destroyed'] as const) {
@@ -144,14 +182,14 @@ function setUp(): World {
   device.on('reconnecting', () => events.push('reconnecting'));
   device.on('error', (e) => events.push(`error:${e.code}`));
   device.on('incoming', () => events.push('incoming'));
-  return { network, device, remote: network.remote('carol'), events, pending: new Map(), calls: [], ended: [] };
+  return { network, device, remote: network.remote('carol'), events, pending: new Map(), calls: [], ended: [], started: [] };
 }
 
 const keep = (world: World, name: string, promise: Promise<unknown>): void => {
   world.pending.set(name, settled(promise));
 };
 
-async function perform(world: World, event: ModelStep['event']): Promise<void> {
+async function perform(world: World, event: ModelStep['event'], from: ModelStep['state']): Promise<void> {
   const { device, network } = world;
   const uri = 'sip:alice@example.com';
   switch (event.type) {
@@ -171,12 +209,27 @@ async function perform(world: World, event: ModelStep['event']): Promise<void> {
       return;
     case 'INCOMING_CALL': {
       const before = device.calls.length;
-      world.remote.call(uri);
-      await flushUntil(() => device.calls.length > before, 'the incoming call');
+      const far = world.remote.call(uri);
+      if (refusesIncoming(from)) await flushUntil(() => far.state === 'ended', 'the 486 to the refused call');
+      else await flushUntil(() => device.calls.length > before, 'the incoming call');
+      return;
+    }
+    case 'HOLD_OTHERS': {
+      const call = world.device.calls.find((c) => c.getStatus() === 'accepted')!;
+      const holding = settled(call.hold(true).then(() => call.hold(false, { holdOthers: true })));
+      await flushUntil(() => holding.outcome() !== 'pending', 'hold, then resume holding the others');
+      expect(holding.outcome()).toBe('resolved');
+      return;
+    }
+    case 'CALL_STATUS': {
+      await flushUntil(() => network.remote('bob').lastCall?.state === 'incoming', "alice's INVITE to reach bob");
+      network.remote('bob').lastCall!.answer();
+      await flushUntil(() => world.device.calls.some((call) => call.getStatus() === 'accepted'), 'the answered call');
       return;
     }
     case 'CALL':
-      world.calls.push(settled(device.connect({ to: 'bob' })));
+      // A call placed on an open socket starts at once; only the others wait for the transport.
+      (matches(from, 'transport', 'connected') ? world.started : world.calls).push(settled(device.connect({ to: 'bob' })));
       return;
     case AFTER: {
       const delay = device.actor.getSnapshot().context.nextDelayMs;
@@ -263,7 +316,7 @@ function expectedEvents(from: ModelStep['state'], step: ModelStep): string[] {
   if (type === 'xstate.error.actor.unregisterActor') {
     out.push(matches(from, 'transport', 'connected') ? 'error:sip-error' : 'error:transport-failed', 'unregistered');
   }
-  if (type === 'INCOMING_CALL') out.push('incoming');
+  if (type === 'INCOMING_CALL' && !refusesIncoming(from)) out.push('incoming');
   if (type === REGISTER_TIMEOUT) out.push('error:timeout');
   if (to.matches('destroyed') && !from.matches('destroyed')) out.push('destroyed');
   return out.sort();
@@ -272,13 +325,14 @@ function expectedEvents(from: ModelStep['state'], step: ModelStep): string[] {
 async function runPath(path: ModelPath): Promise<void> {
   const world = setUp();
   const actor = world.device.actor;
+  let queueFrom = 0;
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   expect(actor.getSnapshot().value).toEqual(path[0]!.state.value);
   for (let i = 1; i < path.length; i++) {
     const step = path[i]!;
     const from = path[i - 1]!.state;
     world.events.length = 0;
-    await perform(world, step.event);
+    await perform(world, step.event, from);
     await flushUntil(
       () => same(actor.getSnapshot().value, step.state.value),
       `${step.event.type} to reach ${JSON.stringify(step.state.value)} (is ${JSON.stringify(actor.getSnapshot().value)})`,
@@ -289,13 +343,19 @@ async function runPath(path: ModelPath): Promise<void> {
     expect(world.device.transportState, 'transportState').toBe(transport(step.state));
     expect([...world.events].sort(), `events after ${step.event.type}`).toEqual(expectedEvents(from, step));
     if (step.event.type === 'xstate.done.actor.registerActor') expect(world.pending.get('register')?.outcome()).toBe('resolved');
+    if (step.event.type === 'INCOMING_CALL' && refusesIncoming(from)) {
+      expect(world.remote.lastCall!.endedBy, 'a refused call').toBe('reject');
+    }
     // A call starts once the transport is up, and fails with it when it gives up.
     const queued = (state: ModelStep['state']) => matches(state, 'outbound', 'awaitingTransport');
+    // The calls of this wait for the transport (earlier ones have started or failed).
+    if (queued(step.state) && !queued(from)) queueFrom = world.calls.length - (step.event.type === 'CALL' ? 1 : 0);
+    const waitingCalls = world.calls.slice(queueFrom);
     if (!step.state.matches('active')) {
       // Destroying: every call still waiting is refused once destroyed.
     } else if (!queued(step.state)) {
       for (const call of world.calls) {
-        if (queued(from) && matches(step.state, 'transport', 'disconnected')) {
+        if (queued(from) && matches(step.state, 'transport', 'disconnected') && waitingCalls.includes(call)) {
           expect(call.outcome(), 'a queued call after the transport gave up').toBe('rejected');
           expect((call.error as VoiceSDKError).code).toBe('transport-failed');
         } else if (call.outcome() !== 'rejected') {
@@ -304,7 +364,7 @@ async function runPath(path: ModelPath): Promise<void> {
         }
       }
     } else {
-      for (const call of world.calls) expect(call.outcome(), 'a call waiting for the transport').not.toBe('resolved');
+      for (const call of waitingCalls) expect(call.outcome(), 'a call waiting for the transport').not.toBe('resolved');
     }
     if (step.event.type === CALL_DONE) {
       const call = world.ended[world.ended.length - 1]!;

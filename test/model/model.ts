@@ -138,7 +138,8 @@ export function transitionPaths<TInput>(machine: AnyStateMachine, options: PathO
     }
   }
   const key = (path: ModelPath): string =>
-    path.map((step) => `${step.event.type}>${options.serializeState(step.state)}`).join('|');
+    // The event's payload counts: two REFERs with different targets are different paths.
+    path.map((step) => `${JSON.stringify(step.event)}>${options.serializeState(step.state)}`).join('|');
   candidates.sort((a, b) => b.length - a.length);
   const kept: ModelPath[] = [];
   const keptKeys: string[] = [];

@@ -54,8 +54,11 @@ export function newNetwork(): FakeNetwork {
 export function recordCallEvents(call: Call, into: string[]): void {
   call.on('ringing', () => into.push('ringing'));
   call.on('accepted', () => into.push('accepted'));
+  call.on('confirmed', () => into.push('confirmed'));
   call.on('mute', (muted) => into.push(`mute:${muted}`));
   call.on('hold', (onHold) => into.push(`hold:${onHold}`));
+  call.on('remote-hold', (onHold) => into.push(`remote-hold:${onHold}`));
+  call.on('dtmf', ({ digit, durationMs }) => into.push(`dtmf:${digit}:${durationMs}`));
   call.on('error', (error) => into.push(`error:${error.code}`));
   call.on('disconnect', ({ reason }) => into.push(`disconnect:${reason}`));
   call.on('quality', () => into.push('quality'));

@@ -29,6 +29,7 @@ import type {
   DisconnectReason,
   QualitySample,
   QualityWarning,
+  ReceivedDtmf,
   ReconnectingInfo,
   SipJsSession,
   TransportState,
@@ -60,6 +61,8 @@ const options: DeviceOptions = {
   iceGatheringTimeoutMs: 500,
   registerExpires: 600,
   userAgentString: 'my-app',
+  callWaiting: true,
+  maxCalls: 4,
 };
 
 const sipJsOptions: DeviceOptions = { server: 'wss://pbx.example.com/ws', uri: 'sip:alice@example.com', adapter: createSipJsAdapter };
@@ -93,6 +96,8 @@ export async function useDevice(): Promise<void> {
   const state: DeviceState = device.state;
   const transport: TransportState = device.transportState;
   const calls: Call[] = device.calls;
+  const ringing: Call[] = device.incomingCalls;
+  void ringing;
   const sameState: DeviceState = deviceState(device.actor.getSnapshot());
   const sameTransport: TransportState = transportState(device.actor.getSnapshot());
   void [state, transport, calls, sameState, sameTransport];
@@ -147,6 +152,8 @@ export async function useOutboundCall(call: Call): Promise<void> {
   const sameStatus: CallStatus = callStatus(call.actor.getSnapshot());
   const muted: boolean = call.isMuted();
   const onHold: boolean = call.isOnHold();
+  const remoteHeld: boolean = call.isRemoteOnHold();
+  void remoteHeld;
   const recording: boolean = call.isRecording();
   const sample: QualitySample | undefined = call.getLastQualitySample();
   const report: CallReport = call.getReport();
@@ -155,10 +162,20 @@ export async function useOutboundCall(call: Call): Promise<void> {
 
   call.on('ringing', () => undefined);
   call.on('accepted', () => undefined);
+  call.on('confirmed', () => undefined);
   call.on('disconnect', (info: DisconnectInfo) => {
     const reason: DisconnectReason = info.reason;
     const final: CallReport = info.report;
-    void [reason, final.sampleCount];
+    const status: number | undefined = info.status;
+    const cause: string | undefined = info.cause;
+    void [reason, final.sampleCount, status, cause];
+  });
+  call.on('remote-hold', (held: boolean) => void held);
+  call.on('dtmf', (dtmf: ReceivedDtmf) => {
+    const digit: string = dtmf.digit;
+    const method: 'info' = dtmf.method;
+    const ms: number | undefined = dtmf.durationMs;
+    void [digit, method, ms];
   });
   call.on('error', (error: VoiceSDKError) => void error.code);
   call.on('mute', (isMuted: boolean) => void isMuted);
@@ -180,6 +197,9 @@ export async function useOutboundCall(call: Call): Promise<void> {
   call.mute(false);
   await call.hold();
   await call.hold(false);
+  await call.hold(false, { holdOthers: false });
+  await call.accept({ holdOthers: true });
+  await call.terminate();
   await call.sendDigits('123#');
   await call.setInputDevice('default');
   await call.setOutputDevice('default');
@@ -238,6 +258,7 @@ const deviceMembers: Exact<
   | 'state'
   | 'transportState'
   | 'calls'
+  | 'incomingCalls'
   | 'actor'
   | 'register'
   | 'unregister'
@@ -262,6 +283,7 @@ const callMembers: Exact<
   | 'getStatus'
   | 'isMuted'
   | 'isOnHold'
+  | 'isRemoteOnHold'
   | 'isRecording'
   | 'getLastQualitySample'
   | 'getReport'
@@ -269,6 +291,7 @@ const callMembers: Exact<
   | 'accept'
   | 'reject'
   | 'disconnect'
+  | 'terminate'
   | 'mute'
   | 'hold'
   | 'sendDigits'
@@ -293,7 +316,19 @@ const deviceEventNames: Exact<
 
 /** Every call event has a handler above. */
 const callEventNames: Exact<
-  'ringing' | 'accepted' | 'disconnect' | 'error' | 'mute' | 'hold' | 'quality' | 'warning' | 'warning-cleared' | 'report',
+  | 'ringing'
+  | 'accepted'
+  | 'confirmed'
+  | 'disconnect'
+  | 'error'
+  | 'mute'
+  | 'hold'
+  | 'remote-hold'
+  | 'dtmf'
+  | 'quality'
+  | 'warning'
+  | 'warning-cleared'
+  | 'report',
   keyof CallEvents
 > = true;
 

@@ -56,6 +56,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
   #media = false;
   #sending = true;
   #remoteHold = false;
+  /** Inbound: the far end's ACK to our 200 arrived (reported once as `confirmed`). */
+  #acked = false;
   #inputDeviceId = 'default';
   #outputDeviceId = 'default';
   #stats: StatsClock | undefined;
@@ -259,8 +261,11 @@ export class FakeCallPort implements CallPort, FakeEnd {
         this.#stats = createStatsClock(this.#network.now());
         this.#emit({ type: 'final', status: 200 });
         // A 2xx that crossed our CANCEL is only acknowledged; what follows is the machine's call.
+        // The stack ACKs every 2xx (also one that crossed our CANCEL; it then hangs up).
+        this.#send({ type: 'ack' });
         if (this.#dialog === 'early') {
           this.#emit({ type: 'established' });
+          this.#emit({ type: 'confirmed' });
           this.#dialog = 'confirmed';
           this.#reportNegotiated();
         } else this.#dialog = 'confirmed';
@@ -268,9 +273,14 @@ export class FakeCallPort implements CallPort, FakeEnd {
       case 'renegotiated':
         if (this.#dialog === 'confirmed') this.#reportNegotiated();
         break;
+      case 'ack':
+        if (this.#dialog !== 'confirmed' || this.#acked) return;
+        this.#acked = true;
+        this.#emit({ type: 'confirmed' });
+        break;
       case 'reject':
         if (this.#dialog !== 'early' && this.#dialog !== 'canceled') return;
-        this.#emit({ type: 'final', status: message.status });
+        this.#emit(message.reason === undefined ? { type: 'final', status: message.status } : { type: 'final', status: message.status, reason: message.reason });
         this.#end();
         break;
       case 'failure':
@@ -284,12 +294,13 @@ export class FakeCallPort implements CallPort, FakeEnd {
         break;
       case 'bye':
         if (this.#dialog !== 'confirmed') return;
-        this.#emit({ type: 'bye' });
+        this.#emit(message.reason === undefined ? { type: 'bye' } : { type: 'bye', reason: message.reason });
         this.#end();
         break;
       case 'reinvite':
+        if (this.#dialog !== 'confirmed') return;
         this.#remoteHold = message.hold;
-        this.#emit({ type: 'reinvite', direction: message.hold ? 'sendonly' : 'sendrecv' });
+        this.#emit({ type: 'reinvite', direction: message.direction ?? (message.hold ? 'sendonly' : 'sendrecv') });
         break;
       case 'digits':
         this.#receivedDigits.push({ digits: message.digits, method: message.method });
@@ -299,6 +310,9 @@ export class FakeCallPort implements CallPort, FakeEnd {
             this.#emit({ type: 'info', contentType: 'application/dtmf-relay', body: dtmfRelayBody(digit, message.durationMs) });
           }
         }
+        break;
+      case 'info':
+        if (this.#dialog === 'confirmed') this.#emit({ type: 'info', contentType: message.contentType, body: message.body });
         break;
       case 'refer':
         this.#emit({ type: 'refer', referTo: message.referTo });

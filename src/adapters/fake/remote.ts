@@ -2,7 +2,8 @@
  * A scripted far end: a SIP user on the fake network that the test drives by
  * hand — ring, answer, reject, hang up — instead of another Device.
  */
-import type { DtmfMethod, NegotiatedMedia } from '../adapter';
+import type { DtmfMethod, MediaDirection, NegotiatedMedia } from '../adapter';
+import { dtmfRelayBody, parseDtmfDigits } from '../../sip/dtmf-digits';
 import { VoiceSDKError } from '../../errors';
 import { isSipUser } from '../../sip/grammar';
 import { isFinalFailureStatus } from '../../sip/responses';
@@ -30,6 +31,8 @@ export class RemoteCall implements FakeEnd {
   endedBy: 'cancel' | 'bye' | 'reject' | 'remote-bye' | undefined;
   /** Whether the device put us on hold. */
   heldByDevice = false;
+  /** Whether we put the device on hold (`hold()`). */
+  holdingDevice = false;
   /** The device's answers to our REFERs (status codes). */
   readonly referResponses: number[] = [];
   readonly immediate = true;
@@ -61,7 +64,7 @@ export class RemoteCall implements FakeEnd {
   }
 
   get sendingAudio(): boolean {
-    return this.#state === 'answered' && !this.#muted;
+    return this.#state === 'answered' && !this.#muted && !this.holdingDevice;
   }
 
   /** Sends 180 Ringing. */
@@ -77,13 +80,13 @@ export class RemoteCall implements FakeEnd {
     this.#send({ type: 'answer' });
   }
 
-  /** Sends a final failure (486 busy, 603 decline, 404, 503 …). */
-  reject(status: number): void {
+  /** Sends a final failure (486 busy, 603 decline, 404, 503 …), with a Reason header when given (`Q.850;cause=17`). */
+  reject(status: number, reason?: string): void {
     this.#expect('incoming', 'reject');
     if (!isFinalFailureStatus(status)) throw new Error(`The remote cannot reject with ${status}: a final failure is 300-699`);
     this.#state = 'ended';
     this.endedBy = 'reject';
-    this.#send({ type: 'reject', status });
+    this.#send(reason === undefined ? { type: 'reject', status } : { type: 'reject', status, reason });
   }
 
   /** Breaks the media path (ICE fails on the device's side). */
@@ -105,12 +108,37 @@ export class RemoteCall implements FakeEnd {
     this.#send({ type: 'refer', referTo });
   }
 
-  /** Sends BYE on an answered call. */
-  hangup(): void {
+  /**
+   * Puts the device on hold (re-INVITE offering `sendonly`, or `direction`:
+   * `inactive`, what a `c=0.0.0.0` offer also counts as) or resumes
+   * (`sendrecv`, or `recvonly`). Our audio stops while we hold.
+   */
+  hold(onHold = true, direction: MediaDirection = onHold ? 'sendonly' : 'sendrecv'): void {
+    this.#expect('answered', onHold ? 'hold' : 'resume');
+    this.holdingDevice = onHold;
+    this.#send({ type: 'reinvite', hold: onHold, direction });
+  }
+
+  /** Sends digits by SIP INFO, one request per digit (`application/dtmf-relay`, `Signal=…` / `Duration=…`). */
+  sendDigits(digits: string, durationMs = 160): void {
+    this.#expect('answered', 'send digits');
+    for (const digit of parseDtmfDigits(digits).replaceAll(',', '')) {
+      this.#send({ type: 'info', contentType: 'application/dtmf-relay', body: dtmfRelayBody(digit, durationMs) });
+    }
+  }
+
+  /** Sends one SIP INFO as it is (any content type and body: a test of untrusted input). */
+  sendInfo(contentType: string, body: string): void {
+    this.#expect('answered', 'send INFO');
+    this.#send({ type: 'info', contentType, body });
+  }
+
+  /** Sends BYE on an answered call, with a Reason header when given (`Q.850;cause=16`). */
+  hangup(reason?: string): void {
     this.#expect('answered', 'hang up');
     this.#state = 'ended';
     this.endedBy = 'bye';
-    this.#send({ type: 'bye' });
+    this.#send(reason === undefined ? { type: 'bye' } : { type: 'bye', reason });
   }
 
   /** Sends CANCEL on our unanswered outbound call. */
@@ -140,7 +168,10 @@ export class RemoteCall implements FakeEnd {
   receive(message: WireMessage): void {
     switch (message.type) {
       case 'answer':
-        if (this.#state === 'outgoing') this.#state = 'answered';
+        if (this.#state !== 'outgoing') break;
+        this.#state = 'answered';
+        // Our ACK to the device's 200, a network latency later.
+        this.#network.deliver(() => this.#device.receive({ type: 'ack' }));
         break;
       case 'reject':
         if (this.#state === 'outgoing') {
@@ -168,9 +199,11 @@ export class RemoteCall implements FakeEnd {
       case 'refer-response':
         this.referResponses.push(message.status);
         break;
+      case 'ack':
       case 'ringing':
       case 'failure':
       case 'renegotiated':
+      case 'info':
       case 'refer':
         break;
     }

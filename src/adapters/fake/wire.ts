@@ -1,24 +1,29 @@
 /** What one end of a fake dialog tells the other. */
-import type { DtmfMethod, NegotiatedMedia } from '../adapter';
+import type { DtmfMethod, MediaDirection, NegotiatedMedia } from '../adapter';
 
 export type WireMessage =
   /** 180 Ringing. */
   | { type: 'ringing' }
   /** 200 OK to the INVITE. */
   | { type: 'answer' }
-  /** A final failure response to the INVITE (486, 603, 404, 487 after a CANCEL, 408 …). */
-  | { type: 'reject'; status: number }
+  /** A final failure response to the INVITE (486, 603, 404, 487 after a CANCEL, 408 …); `reason`: its Reason header. */
+  | { type: 'reject'; status: number; reason?: string }
+  /** The ACK to the 200 OK of the INVITE. */
+  | { type: 'ack' }
   /** The media path between the two ends broke (ICE failed). */
   | { type: 'failure' }
   /** CANCEL (`reason`: its Reason header). */
   | { type: 'cancel'; reason?: string }
-  | { type: 'bye' }
-  /** A re-INVITE offering a=sendonly (`hold`) or a=sendrecv. */
-  | { type: 'reinvite'; hold: boolean }
+  /** BYE (`reason`: its Reason header). */
+  | { type: 'bye'; reason?: string }
+  /** A re-INVITE offering a=sendonly (`hold`) or a=sendrecv; `direction` when a scripted far end offers another one. */
+  | { type: 'reinvite'; hold: boolean; direction?: MediaDirection }
   /** The far end re-INVITEd with a new offer (its `media` changed). */
   | { type: 'renegotiated' }
   /** DTMF: RFC 4733 events (the far end's page cannot see them) or one SIP INFO per digit. */
   | { type: 'digits'; digits: string; method: DtmfMethod; durationMs: number }
+  /** One SIP INFO with this body (a scripted far end's digits, or any other INFO). */
+  | { type: 'info'; contentType: string; body: string }
   /** REFER. */
   | { type: 'refer'; referTo: string }
   /** The final response to a REFER. */

@@ -136,6 +136,24 @@ export class FastIceSessionDescriptionHandler extends SessionDescriptionHandler 
     }
   }
 
+  /**
+   * Our offers ask for what we want, whatever the far end asked before
+   * (RFC 6337 §5.1): `sendonly` while we hold, else `sendrecv`. SIP.js derives
+   * an offer's direction from the transceiver's current one, so after the far
+   * end held us (our answer was recvonly or inactive) every later offer of
+   * ours stayed recvonly and the call could not come off hold from our side.
+   * Answers keep SIP.js's rule (the offered direction intersected with ours).
+   */
+  protected override updateDirection(options?: Web.SessionDescriptionHandlerOptions): Promise<void> {
+    const peerConnection = this.peerConnection;
+    if (peerConnection === undefined || peerConnection.signalingState !== 'stable') return super.updateDirection(options);
+    const offered: RTCRtpTransceiverDirection = options?.hold ? 'sendonly' : 'sendrecv';
+    for (const transceiver of peerConnection.getTransceivers()) {
+      if (transceiver.direction !== 'stopped' && transceiver.direction !== offered) transceiver.direction = offered;
+    }
+    return Promise.resolve();
+  }
+
   override close(): void {
     this.stopWatchingCandidates?.();
     const local = this.localMediaStream;

@@ -44,6 +44,8 @@ export class SessionReporter {
   readonly #stopObserving: () => void;
   /** The REFER waiting for the machine's answer. */
   #referral: Referral | undefined;
+  /** The `confirmed` fact was reported. */
+  #confirmed = false;
 
   constructor(session: Inviter | Invitation, host: SessionReporterHost) {
     this.#session = session;
@@ -59,7 +61,14 @@ export class SessionReporter {
     return {
       onBye: (bye) => {
         bye.accept().catch(() => undefined);
-        this.#host.emit({ type: 'bye' });
+        const reason = bye.request.getHeader('reason');
+        this.#host.emit(reason === undefined ? { type: 'bye' } : { type: 'bye', reason });
+      },
+      // Inbound: the ACK to our 200 confirms the dialog (later ACKs answer re-INVITEs).
+      onAck: () => {
+        if (this.#confirmed) return;
+        this.#confirmed = true;
+        this.#host.emit({ type: 'confirmed' });
       },
       onCancel: (cancel) => {
         const reason = cancel.request.getHeader('reason');
@@ -130,6 +139,11 @@ export class SessionReporter {
       if (this.#session instanceof Inviter) this.#host.emit({ type: 'final', status: 200 });
       this.#host.onEstablished();
       this.#host.emit({ type: 'established' });
+      // Outbound: SIP.js sent the ACK for the 2xx as it took it.
+      if (this.#session instanceof Inviter && !this.#confirmed) {
+        this.#confirmed = true;
+        this.#host.emit({ type: 'confirmed' });
+      }
     } else if (state === SessionState.Terminated) {
       // SIP.js changes state before it calls the delegate that says why (the
       // final response): the end is told once that has run and been told.

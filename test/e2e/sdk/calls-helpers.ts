@@ -29,8 +29,11 @@ export interface RecordedEvent {
   at: number;
   /** device.state, or call.getStatus(), when the event fired. */
   state: string;
-  /** Error code (error events), reason (disconnect), or the flag (mute, hold). */
+  /** Error code (error events), reason (disconnect), the flag (mute, hold, remote-hold), the digit (dtmf) or the warning's name. */
   detail?: string | boolean;
+  /** disconnect: the final SIP status and the Reason header, when the end came with them. */
+  status?: number;
+  cause?: string;
 }
 
 export interface CallInfo {
@@ -40,6 +43,7 @@ export interface CallInfo {
   customHeaders: Record<string, string>;
   muted: boolean;
   onHold: boolean;
+  remoteOnHold: boolean;
 }
 
 export interface InboundAudio {
@@ -78,6 +82,11 @@ export interface CallsLab {
   /** Answer every incoming call as soon as it arrives (for setup-time figures). */
   setAutoAnswer(on: boolean): void;
   disconnect(label: string): Promise<Outcome>;
+  terminate(label: string): Promise<Outcome>;
+  /** The far end's part played on the raw SIP.js session (`call.session`): a final failure with a Reason header. */
+  sessionReject(label: string, statusCode: number, reason: string): Promise<Outcome>;
+  /** The same: a BYE with a Reason header. */
+  sessionBye(label: string, reason: string): Promise<Outcome>;
   mute(label: string, muted: boolean): Outcome;
   hold(label: string, onHold: boolean): Promise<Outcome>;
   sendDigits(label: string, digits: string): Promise<Outcome>;
@@ -188,8 +197,17 @@ export function installCallsLab(): void {
     call.on('accepted', () => record('accepted'));
     call.on('mute', (muted) => record('mute', muted));
     call.on('hold', (onHold) => record('hold', onHold));
+    call.on('remote-hold', (onHold) => record('remote-hold', onHold));
+    call.on('dtmf', ({ digit }) => record('dtmf', digit));
+    call.on('warning', ({ name }) => record('warning', name));
     call.on('error', (error) => record('error', error.code));
-    call.on('disconnect', ({ reason }) => record('disconnect', reason));
+    call.on('confirmed', () => record('confirmed'));
+    call.on('disconnect', ({ reason, status, cause }) => {
+      record('disconnect', reason);
+      const last = events[events.length - 1]!;
+      if (status !== undefined) last.status = status;
+      if (cause !== undefined) last.cause = cause;
+    });
   };
 
   /** "Call-ID CSeq" of a BYE or of a response to one. */
@@ -254,6 +272,7 @@ export function installCallsLab(): void {
         customHeaders: { ...call.customHeaders },
         muted: call.isMuted(),
         onHold: call.isOnHold(),
+        remoteOnHold: call.isRemoteOnHold(),
       };
     },
     callEvents: (label) => [...need(callEvents.get(label), `events of ${label}`)],
@@ -263,6 +282,17 @@ export function installCallsLab(): void {
       autoAnswer = on;
     },
     disconnect: (label) => timed(() => callOf(label).disconnect()),
+    terminate: (label) => timed(() => callOf(label).terminate()),
+    sessionReject: (label, statusCode, reason) =>
+      timed(async () => {
+        const session = callOf(label).session as unknown as { reject(options: unknown): Promise<void> };
+        await session.reject({ statusCode, extraHeaders: [`Reason: ${reason}`] });
+      }),
+    sessionBye: (label, reason) =>
+      timed(async () => {
+        const session = callOf(label).session as unknown as { bye(options: unknown): Promise<unknown> };
+        await session.bye({ requestOptions: { extraHeaders: [`Reason: ${reason}`] } });
+      }),
     mute(label, muted) {
       const started = performance.now();
       try {

@@ -1,0 +1,94 @@
+/**
+ * The Call facade's public types (event payloads, options) and its argument
+ * checks: bad input is refused with `invalid-argument` before anything is sent.
+ */
+import { VoiceSDKError } from './errors';
+import type { DisconnectDetail, DisconnectReason } from './machines/call.types';
+import type { QualitySample, WarningName } from './quality/quality.types';
+import type { CallReport } from './quality/report';
+
+/** What `disconnect` tells: why the call ended. */
+export interface DisconnectInfo {
+  /** 'local-hangup', 'remote-hangup', 'canceled', 'busy', 'declined', 'rejected', 'answered-elsewhere', 'device-destroyed' or 'failed'. */
+  reason: DisconnectReason;
+  /** More about the end: `'answered-after-cancel'` when the far end's 2xx crossed our CANCEL and we hung up with BYE. */
+  detail?: DisconnectDetail;
+  /** The final SIP status the end came with, when it came with one: 486 / 603 (busy, declined, or ours when we rejected), 487 (our CANCEL), 404 … */
+  status?: number;
+  /** The Reason header the end came with (RFC 3326), e.g. `Q.850;cause=16` on a BYE or `SIP;cause=200;text="Call completed elsewhere"` on a CANCEL; control characters dropped, at most 256 characters. */
+  cause?: string;
+  /** The final call report. */
+  report: CallReport;
+}
+
+/** A quality warning was raised. */
+export interface QualityWarning {
+  /** Which warning (`high-rtt`, `low-mos`, …). */
+  name: WarningName;
+  /** The sample value that raised it, in the metric's unit (ms, 0..1 loss, MOS…). */
+  value: number;
+  /** The threshold it crossed, same unit. */
+  threshold: number;
+}
+
+/** A DTMF digit the far end sent. */
+export interface ReceivedDtmf {
+  /** One of 0-9 * # A-D. */
+  digit: string;
+  /** How it came: SIP INFO (browsers cannot see received RFC 4733 telephone-events). */
+  method: 'info';
+  /** The tone's duration from the INFO body (`Duration=`), in ms, when it said so. */
+  durationMs?: number;
+}
+
+/** Events of a call: name → handler arguments. */
+export type CallEvents = {
+  /** Outbound: the far end is ringing (180/183). */
+  ringing: [];
+  /** The call is answered and media flows. */
+  accepted: [];
+  /** The dialog is confirmed: our ACK went out (outbound, with `accepted`) or the far end's ACK to our 200 arrived (inbound, a round trip after `accepted`). */
+  confirmed: [];
+  /** The call ended, for any reason (after `error` when it failed). */
+  disconnect: [info: DisconnectInfo];
+  /** Something went wrong: the call failed, or an operation (hold, recording…) did. */
+  error: [error: VoiceSDKError];
+  /** Mute changed. */
+  mute: [muted: boolean];
+  /** Hold changed (after the far end answered the re-INVITE). */
+  hold: [onHold: boolean];
+  /** The far end put us on hold (true: its offer is sendonly, inactive or c=0.0.0.0) or took us off it (false). */
+  'remote-hold': [onHold: boolean];
+  /** The far end sent a DTMF digit by SIP INFO (application/dtmf-relay or application/dtmf). */
+  dtmf: [dtmf: ReceivedDtmf];
+  /** A quality sample, once a second while accepted. */
+  quality: [sample: QualitySample];
+  /** A quality warning was raised (high-rtt, high-jitter, low-mos, silent-microphone…). */
+  warning: [warning: QualityWarning];
+  /** A raised warning cleared (or was suppressed by mute/hold). */
+  'warning-cleared': [info: { name: WarningName }];
+  /** The call report so far, every 3 s while accepted. */
+  report: [report: CallReport];
+};
+
+/** What `accept()` and `hold(false)` take. */
+export interface HoldOthersOptions {
+  /** Put the device's other accepted calls on hold first, so that two calls never talk at once. @default true */
+  holdOthers?: boolean;
+}
+
+export function holdOthersOption(options: unknown, what: string): boolean {
+  if (typeof options !== 'object' || options === null) throw new VoiceSDKError('invalid-argument', `${what} takes { holdOthers?: boolean }`);
+  const { holdOthers = true } = options as HoldOthersOptions;
+  return booleanArgument(holdOthers, `${what}'s holdOthers`);
+}
+
+export function booleanArgument(value: unknown, what: string): boolean {
+  if (typeof value !== 'boolean') throw new VoiceSDKError('invalid-argument', `${what} takes a boolean`);
+  return value;
+}
+
+export function deviceIdArgument(id: unknown): string {
+  if (typeof id !== 'string' || id === '') throw new VoiceSDKError('invalid-argument', 'A media device id must be a non-empty string');
+  return id;
+}

@@ -1,0 +1,36 @@
+/**
+ * The device chart's view of its children for the calls policy: which child
+ * is a call, and which calls would talk over the one being answered or
+ * resumed. Pure reads of the children's snapshots.
+ */
+import type { AnyActorRef } from 'xstate';
+import { isOnHold, type CallSnapshot } from './call.connect';
+import type { CallActorLike, HoldOthersInput } from './device.actors';
+
+/** The ids of the actors the device invokes; every other child is a call (or a hold-others request). */
+const INVOKED_ACTORS: readonly string[] = ['userAgentListener', 'connectActor', 'registerActor', 'unregisterActor', 'destroyActor'];
+
+/** Whether `id` names one of the device's invoked actors (not a call). */
+export const isInvokedActorId = (id: string): boolean => INVOKED_ACTORS.includes(id);
+
+/** An accepted call that is not on hold (ours): it would talk over the call being answered or resumed. */
+const isTalking = (snapshot: CallSnapshot): boolean => snapshot.matches('accepted') && !isOnHold(snapshot);
+
+/**
+ * What a hold-others request for `callId` needs: that call, and the other
+ * accepted calls not on hold. Undefined when `callId` is not a child.
+ */
+export function holdOthersRequest(
+  children: Record<string, AnyActorRef | undefined>,
+  callId: string,
+): HoldOthersInput | undefined {
+  const requester = children[callId];
+  if (requester === undefined) return undefined;
+  const others: CallActorLike[] = [];
+  for (const [id, child] of Object.entries(children)) {
+    if (id === callId || child?.src !== 'callMachine') continue;
+    const snapshot = child.getSnapshot() as CallSnapshot;
+    if (snapshot.status === 'active' && isTalking(snapshot)) others.push(child as CallActorLike);
+  }
+  return { others, requester: requester as CallActorLike };
+}

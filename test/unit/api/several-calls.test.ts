@@ -1,0 +1,138 @@
+/**
+ * Several calls on one device: incomingCalls, call waiting, maxCalls, and
+ * answering or resuming with the others put on hold.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Call } from '../../../src/index';
+import {
+  answeredCall,
+  expectSDKError,
+  flushUntil,
+  incomingCall,
+  letTimePass,
+  newDevice,
+  newNetwork,
+  registeredDevice,
+  settle,
+  thrown,
+  uriOf,
+  useFakeTime,
+} from './harness';
+
+useFakeTime();
+
+describe('call waiting and maxCalls', () => {
+  it('a call waits while another is accepted (the default): incoming, and listed in incomingCalls', async () => {
+    const network = newNetwork();
+    const device = await registeredDevice(network);
+    const { call: talking } = await answeredCall(device, network.remote('bob'));
+    const { call: waiting } = await incomingCall(device, network.remote('carol'));
+    expect(device.incomingCalls).toEqual([waiting]);
+    expect(device.calls).toEqual([talking, waiting]);
+    await settle(waiting.reject(), 'reject()');
+    expect(device.incomingCalls).toEqual([]);
+  });
+
+  it('callWaiting: false answers an INVITE 486 while a call is accepted, and surfaces nothing', async () => {
+    const network = newNetwork();
+    const device = await registeredDevice(network, 'alice', { callWaiting: false });
+    const { call: talking } = await answeredCall(device, network.remote('bob'));
+    let surfaced = 0;
+    device.on('incoming', () => surfaced++);
+    const far = network.remote('carol').call(uriOf('alice'));
+    await flushUntil(() => far.state === 'ended', 'the 486');
+    expect(far.endedBy).toBe('reject');
+    expect(surfaced).toBe(0);
+    expect(device.calls).toEqual([talking]);
+    expect(network.openMediaCount).toBe(1);
+    // Once that call is over, calls come in again.
+    await settle(talking.disconnect(), 'disconnect()');
+    const { call } = await incomingCall(device, network.remote('carol'));
+    expect(call.getStatus()).toBe('pending');
+  });
+
+  it('callWaiting: false still lets a second call ring while none is accepted', async () => {
+    const network = newNetwork();
+    const device = await registeredDevice(network, 'alice', { callWaiting: false });
+    await incomingCall(device, network.remote('bob'));
+    await incomingCall(device, network.remote('carol'));
+    expect(device.incomingCalls).toHaveLength(2);
+  });
+
+  it('maxCalls: an INVITE beyond it is answered 486', async () => {
+    const network = newNetwork();
+    const device = await registeredDevice(network, 'alice', { maxCalls: 2 });
+    await answeredCall(device, network.remote('bob'));
+    await incomingCall(device, network.remote('carol'));
+    const far = network.remote('dave').call(uriOf('alice'));
+    await flushUntil(() => far.state === 'ended', 'the 486');
+    expect(far.endedBy).toBe('reject');
+    expect(device.calls).toHaveLength(2);
+    await letTimePass();
+    // The answered call's media; the ringing one has none yet, the refused one never had any.
+    expect(network.openMediaCount).toBe(1);
+  });
+
+  it('bad callWaiting / maxCalls are invalid-argument', () => {
+    const network = newNetwork();
+    for (const options of [{ callWaiting: 'no' }, { maxCalls: 0 }, { maxCalls: 1.5 }, { maxCalls: Number.NaN }, { maxCalls: '2' }]) {
+      expectSDKError(thrown(() => newDevice(network, 'alice', options as never)), 'invalid-argument');
+    }
+    expect(network.userAgents).toHaveLength(0);
+  });
+});
+
+describe('holdOthers', () => {
+  async function talkingAndWaiting() {
+    const network = newNetwork();
+    const device = await registeredDevice(network);
+    const first = await answeredCall(device, network.remote('bob'));
+    const second = await incomingCall(device, network.remote('carol'));
+    const holds: string[] = [];
+    const watch = (name: string, call: Call) => call.on('hold', (onHold) => holds.push(`${name}:${onHold}`));
+    watch('first', first.call);
+    watch('second', second.call);
+    return { network, device, first, second, holds };
+  }
+
+  it('accept() holds the talking call first (its re-INVITE answered), then answers', async () => {
+    const { first, second, holds } = await talkingAndWaiting();
+    const order: string[] = [];
+    first.call.on('hold', () => order.push('first held'));
+    second.call.on('accepted', () => order.push('second accepted'));
+    await settle(second.call.accept(), 'accept()');
+    expect(order).toEqual(['first held', 'second accepted']);
+    expect(first.far.heldByDevice).toBe(true);
+    expect(first.far.sendingAudio).toBe(true); // the far end still sends; we just do not
+    expect(holds).toEqual(['first:true']);
+  });
+
+  it('accept({ holdOthers: false }) leaves the other call talking', async () => {
+    const { first, second } = await talkingAndWaiting();
+    await settle(second.call.accept({ holdOthers: false }), 'accept()');
+    expect(first.call.isOnHold()).toBe(false);
+    expect(second.call.getStatus()).toBe('accepted');
+  });
+
+  it('switching back and forth: hold(false) on one holds the other first; hold(false, { holdOthers: false }) does not', async () => {
+    const { first, second, holds } = await talkingAndWaiting();
+    await settle(second.call.accept(), 'accept()');
+    await settle(first.call.hold(false), 'resume the first');
+    expect([first.call.isOnHold(), second.call.isOnHold()]).toEqual([false, true]);
+    await settle(second.call.hold(false), 'resume the second');
+    expect([first.call.isOnHold(), second.call.isOnHold()]).toEqual([true, false]);
+    await settle(first.call.hold(false, { holdOthers: false }), 'resume both');
+    expect([first.call.isOnHold(), second.call.isOnHold()]).toEqual([false, false]);
+    expect(holds).toEqual(['first:true', 'second:true', 'first:false', 'first:true', 'second:false', 'first:false']);
+  });
+
+  it('bad options are invalid-argument and change nothing', async () => {
+    const { first, second } = await talkingAndWaiting();
+    for (const options of [null, { holdOthers: 'yes' }]) {
+      expectSDKError(await second.call.accept(options as never).catch((e: unknown) => e), 'invalid-argument');
+      expectSDKError(await first.call.hold(false, options as never).catch((e: unknown) => e), 'invalid-argument');
+    }
+    expect(second.call.getStatus()).toBe('pending');
+    expect(first.call.isOnHold()).toBe(false);
+  });
+});
