@@ -103,6 +103,8 @@ export interface CallsLab {
    */
   endAll(): Promise<Outcome>;
   leftovers(): Leftovers;
+  /** Closes the page's open WebSockets (code 1000), as a dropped connection: the device reconnects. */
+  closeSockets(): number;
 }
 
 /**
@@ -202,6 +204,8 @@ export function installCallsLab(): void {
     call.on('warning', ({ name }) => record('warning', name));
     call.on('error', (error) => record('error', error.code));
     call.on('confirmed', () => record('confirmed'));
+    call.on('reconnecting', ({ cause }) => record('reconnecting', cause));
+    call.on('reconnected', () => record('reconnected'));
     call.on('disconnect', ({ reason, status, cause }) => {
       record('disconnect', reason);
       const last = events[events.length - 1]!;
@@ -337,6 +341,11 @@ export function installCallsLab(): void {
         callEvents.clear();
         if (unanswered.length > 0) throw new Error(`BYE without a final response after 10 s: ${unanswered.join(', ')}`);
       }),
+    closeSockets: () => {
+      const open = sockets.filter((socket) => socket.readyState === WebSocket.OPEN);
+      for (const socket of open) socket.close(1000, 'closed by the test');
+      return open.length;
+    },
     leftovers: () => ({
       peerConnections: peerConnections.map((pc) => `${pc.connectionState}/${pc.signalingState}`),
       microphoneTracks: tracks.map((t) => t.readyState),
