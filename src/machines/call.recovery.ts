@@ -81,7 +81,7 @@ export const hangingUpState = /* @__PURE__ */ callStateConfig({
             type: 'emitOperationError',
             params: () => ({
               operation: 'hangup' as const,
-              error: new VoiceSDKError('transport-failed', 'The BYE was not sent: the connection did not come back in time'),
+              error: new VoiceSDKError('transport-failed', 'BYE not sent: no connection'),
             }),
           },
         },

@@ -273,7 +273,7 @@ export const callSetup = () =>
       const answer = cause === undefined ? `no answer within ${REFRESH_TIMEOUT_MS} ms` : cause.message;
       return {
         endReason: 'failed' as const,
-        error: new VoiceSDKError('connection-lost', `The call did not survive the lost connection (refresh re-INVITE: ${answer})`, {
+        error: new VoiceSDKError('connection-lost', `Lost with the connection (refresh: ${answer})`, {
           ...(cause?.status === undefined ? {} : { status: cause.status }),
           cause,
         }),

@@ -189,7 +189,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     await this.#network.tick();
     if (!this.#transportUp()) {
       this.#end();
-      throw new VoiceSDKError('transport-failed', 'The BYE could not be sent: the WebSocket is down');
+      throw new VoiceSDKError('transport-failed', 'No socket');
     }
     const fault = this.#network.takeFault('bye');
     if (this.#dialog === 'confirmed') {
@@ -201,7 +201,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
 
   async reinvite(options: { hold: boolean }): Promise<void> {
     await this.#network.tick();
-    if (!this.#transportUp()) throw new VoiceSDKError('transport-failed', 'The re-INVITE could not be sent: the WebSocket is down');
+    if (!this.#transportUp()) throw new VoiceSDKError('transport-failed', 'No socket');
     const fault = this.#network.takeFault('reinvite');
     // No answer ever (a far end or proxy that swallowed it): the chart's own timer decides.
     if (fault === UNANSWERED) return new Promise<void>(() => undefined);
