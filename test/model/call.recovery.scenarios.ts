@@ -37,12 +37,12 @@ async function runUntil(done: () => boolean, what: string, limitMs = 60_000): Pr
   return Date.now() - start;
 }
 
-/** alice registered, in an answered call with bob. */
-async function answeredCall(inspect: (event: InspectionEvent) => void): Promise<Line> {
+/** alice registered (or only connected), in an answered call with bob. */
+async function answeredCall(inspect: (event: InspectionEvent) => void, register = true): Promise<Line> {
   const network = createFakeNetwork({ domain: DOMAIN, latencyMs: LATENCY_MS, users: { alice: 'alice-pw', bob: 'bob-pw' } });
   const device = createDevice(network, 'alice', inspect);
-  const registering = settled(device.register());
-  await runUntil(() => registering.outcome() === 'resolved', 'registered');
+  const opening = settled(register ? device.register() : device.connectTransport());
+  await runUntil(() => opening.outcome() === 'resolved', register ? 'registered' : 'connected');
   const connecting = settled(device.connect({ to: 'bob' }));
   await runUntil(() => connecting.outcome() === 'resolved' && network.remote('bob').lastCall !== undefined, 'the call to bob');
   const call = connecting.value!;
@@ -106,6 +106,34 @@ export function describeRecovery(inspect: (event: InspectionEvent) => void): voi
       bob.hangup();
       await runUntil(() => call.getStatus() === 'disconnected', 'the far end hangs up');
       expect(line.events).toContain('disconnect:remote-hangup');
+      await finish(line);
+    });
+
+    it('every accepted call refreshes, each with its own hold state', async () => {
+      const line = await answeredCall(inspect);
+      const connecting = settled(line.device.connect({ to: 'bob' }));
+      await runUntil(() => connecting.outcome() === 'resolved' && line.network.remote('bob').calls.length === 2, 'the second call');
+      const second = connecting.value!;
+      const secondBob = line.network.remote('bob').calls[1]!;
+      secondBob.answer();
+      await runUntil(() => second.getStatus() === 'accepted', 'the second call accepted');
+      const holding = settled(second.hold(true));
+      await runUntil(() => holding.outcome() === 'resolved', 'the second call on hold');
+      const secondEvents: string[] = [];
+      second.on('reconnected', () => secondEvents.push('reconnected'));
+      await dropSocket(line);
+      expect(second.isReconnecting()).toBe(true);
+      await runUntil(() => line.events.includes('reconnected') && secondEvents.includes('reconnected'), 'both reconnected');
+      expect([line.bob.reinvites, secondBob.reinvites]).toEqual([[false], [true, true]]);
+      await finish(line);
+    });
+
+    it('a device that does not register refreshes its calls as soon as the socket is back', async () => {
+      const line = await answeredCall(inspect, false);
+      await dropSocket(line);
+      await runUntil(() => line.events.includes('reconnected'), 'reconnected');
+      expect([line.device.state, line.device.transportState]).toEqual(['unregistered', 'connected']);
+      expect(line.bob.reinvites).toEqual([false]);
       await finish(line);
     });
 
