@@ -23,7 +23,7 @@ import {
   type E2EBrowser,
   type Kamailio,
 } from '../../e2e/harness/index.js';
-import { lab, openLabPages, requestsOf } from './sdk/calls-helpers.js';
+import { lab, openLabPages, requestsOf, tearDownLabPages } from './sdk/calls-helpers.js';
 
 const PAGE_PATH = '/e2e/pages/sdk/index.html';
 const NAMES = ['alice', 'bob'] as const;
@@ -32,7 +32,6 @@ type Name = (typeof NAMES)[number];
 const WAIT = { timeoutMs: 15_000, intervalMs: 25 };
 /** A hangup must reach the far end this fast (without the refresh it takes ~17 s). */
 const HANGUP_REACHES_MS = 1000;
-const WEBSOCKET_CLOSED = 3;
 
 describe('calls across a lost WebSocket, two SDK pages through Kamailio', () => {
   const cleanup = new CleanupStack();
@@ -117,24 +116,9 @@ describe('calls across a lost WebSocket, two SDK pages through Kamailio', () => 
   });
 
   afterEach(async () => {
-    const failures: unknown[] = [];
-    for (const name of NAMES) {
-      try {
-        await lab(pages[name], 'setAutoAnswer', false);
-        const outcome = await lab(pages[name], 'endAll');
-        if (outcome.ok !== true) failures.push({ page: name, endAll: outcome });
-        const { peerConnections, microphoneTracks, sockets } = await lab(pages[name], 'leftovers');
-        const open = {
-          peerConnections: peerConnections.filter((state) => state !== 'closed/closed'),
-          microphoneTracks: microphoneTracks.filter((state) => state !== 'ended'),
-          sockets: sockets.filter((state) => state !== WEBSOCKET_CLOSED),
-        };
-        if (Object.values(open).some((list) => list.length > 0)) failures.push({ page: name, ...open });
-      } catch (error) {
-        failures.push({ page: name, tearDown: error instanceof Error ? error.message : String(error) });
-      }
-    }
+    const { failures, leftovers } = await tearDownLabPages(pages, NAMES);
     expect(failures, 'tearing down the pages').toEqual([]);
+    expect(leftovers, 'left open in the pages').toEqual([]);
   });
 
   afterAll(async () => {
