@@ -3,7 +3,7 @@
  * checks: bad input is refused with `invalid-argument` before anything is sent.
  */
 import { VoiceSDKError } from './errors';
-import type { DisconnectDetail, DisconnectReason } from './machines/call.types';
+import type { DisconnectDetail, DisconnectReason, ReconnectCause } from './machines/call.types';
 import type { QualitySample, WarningName } from './quality/quality.types';
 import type { CallReport } from './quality/report';
 
@@ -49,6 +49,14 @@ export type CallEvents = {
   accepted: [];
   /** The dialog is confirmed: our ACK went out (outbound, with `accepted`) or the far end's ACK to our 200 arrived (inbound, a round trip after `accepted`). */
   confirmed: [];
+  /**
+   * The call's signalling path was lost (`cause: 'signalling'`: the device's
+   * WebSocket dropped); the SDK refreshes the dialog once the device is
+   * connected and registered again. `'media'` is reserved for ICE restarts.
+   */
+  reconnecting: [info: { cause: ReconnectCause }];
+  /** The path is back: the far end answered the target-refresh re-INVITE (hold state kept). */
+  reconnected: [];
   /** The call ended, for any reason (after `error` when it failed). */
   disconnect: [info: DisconnectInfo];
   /** Something went wrong: the call failed, or an operation (hold, recording…) did. */

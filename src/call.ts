@@ -6,7 +6,7 @@ import type { Invitation, Inviter } from 'sip.js';
 import type { ActorRefFrom } from 'xstate';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
-import { callMachine, callStatus, isMuted, isOnHold, isRecording, isRemoteOnHold, reportOf, type CallSnapshot } from './machines/call.machine';
+import { callMachine, callStatus, isMuted, isOnHold, isRecording, isReconnecting, isRemoteOnHold, reportOf, type CallSnapshot } from './machines/call.machine';
 import type { CallDirection, CallEmitted, CallEvent, CallOperation, CallStatus } from './machines/call.types';
 import type { QualitySample } from './quality/quality.types';
 import type { CallReport } from './quality/report';
@@ -104,6 +104,15 @@ export class Call extends TypedEmitter<CallEvents> {
   /** Whether the far end put us on hold (its last re-INVITE offered sendonly, inactive or c=0.0.0.0). */
   isRemoteOnHold(): boolean {
     return isRemoteOnHold(this.#snapshot);
+  }
+
+  /**
+   * Whether the call is restoring its signalling path: the device's socket
+   * was lost (`reconnecting`) and the target-refresh re-INVITE has not been
+   * answered yet (`reconnected`). `getStatus()` stays `'accepted'` meanwhile.
+   */
+  isReconnecting(): boolean {
+    return isReconnecting(this.#snapshot);
   }
 
   /** Whether a recording is running (started and not stopped; paused counts). */
@@ -266,6 +275,7 @@ export class Call extends TypedEmitter<CallEvents> {
       case 'ringing':
       case 'accepted':
       case 'confirmed':
+      case 'reconnected':
         this.emit(event.type);
         break;
       case 'disconnect':
@@ -289,6 +299,9 @@ export class Call extends TypedEmitter<CallEvents> {
         break;
       case 'remote-hold':
         this.emit('remote-hold', event.onHold);
+        break;
+      case 'reconnecting':
+        this.emit('reconnecting', { cause: event.cause });
         break;
       case 'dtmf':
         this.emit('dtmf', {

@@ -23,6 +23,12 @@ export type VoiceSDKErrorCode =
   | 'declined'
   /** A request got no final answer in time (408 or a local timer). */
   | 'timeout'
+  /**
+   * The call's dialog did not survive a lost signalling socket: the
+   * target-refresh re-INVITE after the reconnect was answered 481 or 408, or
+   * not at all. The call ends `failed`.
+   */
+  | 'connection-lost'
   /** An audio device id is unknown or cannot be used. */
   | 'device-not-found'
   /** The browser lacks a capability (setSinkId, MediaRecorder, DTMF sender). */

@@ -14,7 +14,7 @@ export { VoiceSDKError, isVoiceSDKError } from './errors';
 export type { VoiceSDKErrorCode, VoiceSDKErrorOptions } from './errors';
 export { callMachine, callStatus } from './machines/call.machine';
 export type { CallSnapshot } from './machines/call.machine';
-export type { CallStatus, CallDirection, DisconnectReason } from './machines/call.types';
+export type { CallStatus, CallDirection, DisconnectReason, ReconnectCause } from './machines/call.types';
 export { deviceMachine, deviceState, transportState } from './machines/device.machine';
 export type { DeviceSnapshot, DeviceState, TransportState } from './machines/device.machine';
 export type { ReconnectPolicy } from './machines/device.types';

@@ -160,9 +160,9 @@ export interface CallPort {
   answer(): Promise<void>;
   /** Inbound: answers with a final failure status (400–699). */
   reject(statusCode: number): Promise<void>;
-  /** Sends BYE; resolves on its final response (or after a short wait), at once when the session is over already. */
+  /** Sends BYE; resolves on its 2xx, at once when the session is over already; rejects when it cannot be sent, is refused or gets no answer within a short wait (the session is over locally either way). */
   bye(): Promise<void>;
-  /** Re-INVITE offering a=sendonly (`hold`) or a=sendrecv; resolves on the far end's 2xx. */
+  /** Re-INVITE offering a=sendonly (`hold`) or a=sendrecv (hold, resume, or the target refresh after a reconnect); resolves on the far end's 2xx, rejects with the SIP `status` otherwise. */
   reinvite(options: { hold: boolean }): Promise<void>;
   /** Sends the microphone or not (the audio track's `enabled`). No signalling. */
   setSending(enabled: boolean): void;

@@ -3,7 +3,7 @@
  *
  * ```
  * pending ──► ringing ──► accepted ──► disconnected
- *    │           │      (hold ∥ mute ∥ remoteHold ∥ recording ∥ reporting)
+ *    │           │      (hold ∥ mute ∥ remoteHold ∥ recording ∥ reporting ∥ recovery)
  *    └───────────┴──────────┴────────► failed
  * ```
  * Outbound: pending while the INVITE is out, ringing on a provisional
@@ -16,6 +16,7 @@ import { VoiceSDKError } from '../errors';
 import { BUSY_STATUS } from '../sip/responses';
 import { cancelEndReason } from '../sip/status';
 import { holdRegion, muteRegion, recordingRegion, remoteHoldRegion, reportingRegion } from './call.accepted';
+import { hangingUpState, recoveryRegion } from './call.recovery';
 import { callSetup, dtmfMethodFor, EMPTY_REPORT_STATE, MEDIA_NOT_NEGOTIATED, mediaFailedError } from './call.setup';
 
 export { reportOf, warningActorId } from './call.setup';
@@ -48,6 +49,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     onHold: false,
     remoteHeld: false,
     negotiated: undefined,
+    socketDown: false,
   }),
   invoke: { id: 'sessionListener', src: 'sessionListener', input: ({ context }) => ({ port: context.port }) },
   on: {
@@ -270,6 +272,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
         remoteHold: remoteHoldRegion,
         reporting: reportingRegion,
         recording: recordingRegion,
+        recovery: recoveryRegion,
       },
     },
     // Our CANCEL is out; the INVITE's final response (487, or a 2xx that crossed it) settles the call.
@@ -320,22 +323,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
         TERMINATE: { actions: { type: 'emitUnchanged', params: { operation: 'terminate' } } },
       },
     },
-    hangingUp: {
-      invoke: {
-        id: 'byeActor',
-        src: 'byeActor',
-        input: ({ context }) => ({ port: context.port }),
-        onDone: 'disconnected',
-        onError: 'disconnected',
-      },
-      on: {
-        'PORT.BYE': {
-          target: 'disconnected',
-          actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'remote-hangup', cause: event.reason }) },
-        },
-        TERMINATE: { actions: { type: 'emitUnchanged', params: { operation: 'terminate' } } },
-      },
-    },
+    hangingUp: hangingUpState,
     disconnected: {
       type: 'final',
       entry: ['markEnded', 'releaseMedia', 'emitDisconnect', 'tellDeviceEnded'],
@@ -347,4 +335,4 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
   },
 });
 
-export { callStatus, isMuted, isOnHold, isRecording, isRemoteOnHold, type CallSnapshot } from './call.connect';
+export { callStatus, isMuted, isOnHold, isReconnecting, isRecording, isRemoteOnHold, type CallSnapshot } from './call.connect';

@@ -66,6 +66,11 @@ type CallActorSource =
   | 'statsActor'
   | 'warningMachine';
 
+/** How long the target-refresh re-INVITE after a reconnect may go unanswered before the call ends `connection-lost`, in ms. */
+export const REFRESH_TIMEOUT_MS = 10_000;
+/** How long a hangup waits for a lost socket to come back before the call ends locally without a BYE, in ms. */
+export const HANGUP_SOCKET_WAIT_MS = 10_000;
+
 export const MEDIA_NOT_NEGOTIATED = 'The call ended: its media could not be negotiated';
 
 export const mediaFailedError = (message: string): VoiceSDKError => new VoiceSDKError('media-failed', message);
@@ -104,6 +109,7 @@ export const callSetup = () =>
       byeActor: 'byeActor';
       holdReinvite: 'reinviteActor';
       resumeReinvite: 'reinviteActor';
+      refreshReinvite: 'reinviteActor';
       recorder: 'recorderActor';
       statsActor: 'statsActor';
     },
@@ -144,11 +150,20 @@ export const callSetup = () =>
     isResumeOffer: ({ event }) => event.type === 'PORT.REINVITE' && !isHoldDirection(event.direction),
     /** An INFO that carries a DTMF tone (application/dtmf-relay or application/dtmf). */
     isInfoDigit: ({ event }) => event.type === 'PORT.INFO' && dtmfOfInfo(event.body, event.contentType) !== undefined,
+    /** The device's signalling socket is down (a BYE now would be lost). */
+    isSocketDown: ({ context }) => context.socketDown,
+    /** The refresh re-INVITE's failure says the dialog is gone: 481, 408 or a local timeout. */
+    isDialogLost: (_, params: { error: unknown }) => {
+      const error = toVoiceSDKError(params.error);
+      return error.status === 481 || error.status === 408 || error.code === 'timeout';
+    },
     /** Neither RFC 4733 nor SIP INFO would reach the far end (see src/sip/dtmf.ts). */
     dtmfUnavailable: ({ context }) => chooseDtmfMethod(context.dtmf.method, context.negotiated) === 'unavailable',
   },
   delays: {
     reportInterval: ({ context }) => context.reportIntervalMs,
+    refreshTimeout: REFRESH_TIMEOUT_MS,
+    hangupSocketWait: HANGUP_SOCKET_WAIT_MS,
   },
   actions: {
     emitRinging: emit({ type: 'ringing' } as const),
@@ -249,6 +264,21 @@ export const callSetup = () =>
       if (context.device) enqueue.sendTo(context.device, { type: 'CALL_STATUS', callId: self.id, status: 'ended' });
     }),
     emitConfirmed: emit({ type: 'confirmed' } as const),
+    setSocketDown: assign((_, params: { down: boolean }) => ({ socketDown: params.down })),
+    emitReconnecting: emit({ type: 'reconnecting', cause: 'signalling' } as const),
+    emitReconnected: emit({ type: 'reconnected' } as const),
+    /** The dialog did not survive the reconnect (`params.error`: the refresh's failure, or none: no answer). */
+    failConnectionLost: assign((_, params: { error?: unknown }) => {
+      const cause = params.error === undefined ? undefined : toVoiceSDKError(params.error);
+      const answer = cause === undefined ? `no answer within ${REFRESH_TIMEOUT_MS} ms` : cause.message;
+      return {
+        endReason: 'failed' as const,
+        error: new VoiceSDKError('connection-lost', `Lost with the connection (refresh: ${answer})`, {
+          ...(cause?.status === undefined ? {} : { status: cause.status }),
+          cause,
+        }),
+      };
+    }),
     failByMedia: assign(({ event }) => {
       assertEvent(event, 'PORT.MEDIA');
       const error = mediaFailedError(`The media connection failed (ICE ${event.ice}, ${event.connection})`);

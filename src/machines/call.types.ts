@@ -85,7 +85,12 @@ export interface CallContext {
   remoteHeld: boolean;
   /** What the last completed offer/answer settled on (the DTMF method is chosen from it). */
   negotiated: NegotiatedMedia | undefined;
+  /** The device's signalling socket is down (kept by the recovery region: `SOCKET_DOWN` until `SOCKET_UP`): a BYE waits for it. */
+  socketDown: boolean;
 }
+
+/** Why a call is reconnecting: its signalling socket was lost, or (later) its media path. */
+export type ReconnectCause = 'signalling' | 'media';
 
 /** Operations whose outcome a facade promise waits for. */
 export type CallOperation =
@@ -96,6 +101,7 @@ export type CallOperation =
   | 'resume'
   | 'mute'
   | 'hangup'
+  | 'reconnect'
   | 'terminate'
   | 'cancel'
   | 'recording'
@@ -127,6 +133,10 @@ export type CallEvent =
   | { type: 'DEVICE_DESTROYED' }
   | { type: 'OTHERS_HELD' }
   | { type: 'OTHERS_HOLD_FAILED'; error: VoiceSDKError }
+  /** The device lost its signalling socket. */
+  | { type: 'SOCKET_DOWN' }
+  /** The device's socket is back (and registered again, if it was registering): time to refresh the dialog. */
+  | { type: 'SOCKET_UP' }
   // facts from the port (CallFact, type prefixed and upper-cased), through the session listener
   | PortEvent
   // from actors
@@ -161,6 +171,10 @@ export type CallEmitted =
     }
   /** The dialog is confirmed (ACK sent or received). */
   | { type: 'confirmed' }
+  /** The call's signalling (or, later, media) path was lost; the SDK is restoring it. */
+  | { type: 'reconnecting'; cause: ReconnectCause }
+  /** The path is back: the target-refresh re-INVITE was answered 2xx. */
+  | { type: 'reconnected' }
   | { type: 'error'; error: VoiceSDKError; operation: CallOperation | undefined }
   | { type: 'mute'; muted: boolean }
   | { type: 'hold'; onHold: boolean }

@@ -13,6 +13,13 @@ const INVOKED_ACTORS: readonly string[] = ['userAgentListener', 'connectActor', 
 /** Whether `id` names one of the device's invoked actors (not a call). */
 export const isInvokedActorId = (id: string): boolean => INVOKED_ACTORS.includes(id);
 
+/** The device's call actors still running (not ended). */
+export function liveCallActors(children: Record<string, AnyActorRef | undefined>): AnyActorRef[] {
+  return Object.values(children).filter(
+    (child): child is AnyActorRef => child?.src === 'callMachine' && child.getSnapshot().status === 'active',
+  );
+}
+
 /** An accepted call that is not on hold (ours): it would talk over the call being answered or resumed. */
 const isTalking = (snapshot: CallSnapshot): boolean => snapshot.matches('accepted') && !isOnHold(snapshot);
 

@@ -18,19 +18,11 @@ import type { SnapshotFrom } from 'xstate';
 import { toVoiceSDKError, VoiceSDKError } from '../errors';
 import { callMachine } from './call.machine';
 import { connectActor, destroyActor, holdOthersActor, registerActor, unregisterActor, userAgentListener } from './device.actors';
-import { holdOthersRequest, isInvokedActorId } from './device.calls';
+import { holdOthersRequest, isInvokedActorId, liveCallActors } from './device.calls';
 import { BUSY_STATUS } from '../sip/responses';
 import type { CallPort } from '../adapters/adapter';
+import { backoffDelay, currentServer } from './device.backoff';
 import type { DeviceContext, DeviceEmitted, DeviceEvent, DeviceMachineInput, DeviceOperation, QueuedCall } from './device.types';
-
-/** Exponential backoff with jitter: the n-th failure waits base·2^(n−1), capped, scaled by 0.5–1. */
-export function backoffDelay(context: DeviceContext): number {
-  const { baseDelayMs, maxDelayMs } = context.reconnect;
-  const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, context.failedAttempts - 1));
-  return Math.round(exponential * (0.5 + context.random() / 2));
-}
-
-const currentServer = (context: DeviceContext): string => context.servers[context.serverIndex] ?? '';
 
 /**
  * The device statechart: the transport region (disconnected → connecting →
@@ -53,6 +45,7 @@ export const deviceMachine = /* @__PURE__ */ setup({
     isOverMaxCalls: ({ context }) => Object.keys(context.liveCalls).length >= context.policy.maxCalls,
     canRetry: ({ context }) => context.failedAttempts + 1 < context.reconnect.maxAttempts,
     isTransportConnected: stateIn('#transportConnected'),
+    isUnregistered: stateIn({ active: { registration: 'unregistered' } }),
     isCallActor: (_, params: { actorId: string }) => !isInvokedActorId(params.actorId),
   },
   delays: {
@@ -149,13 +142,9 @@ export const deviceMachine = /* @__PURE__ */ setup({
       enqueue.spawnChild('holdOthersActor', { id, input: request });
     }),
     emitIncoming: emit((_, params: { port: CallPort }) => ({ type: 'incoming', callId: params.port.id }) as const),
-    endCalls: enqueueActions(({ enqueue, self }) => {
-      // (Pure traversals run this on an empty actor with no snapshot.)
-      for (const child of Object.values(self.getSnapshot()?.children ?? {})) {
-        if (child && child.src === 'callMachine' && child.getSnapshot().status === 'active') {
-          enqueue.sendTo(child, { type: 'DEVICE_DESTROYED' });
-        }
-      }
+    /** Tells every live call (`DEVICE_DESTROYED`, or the socket's `SOCKET_DOWN` / `SOCKET_UP`); pure traversals have no snapshot. */
+    tellCalls: enqueueActions(({ enqueue, self }, params: { type: 'DEVICE_DESTROYED' | 'SOCKET_DOWN' | 'SOCKET_UP' }) => {
+      for (const call of liveCallActors(self.getSnapshot()?.children ?? {})) enqueue.sendTo(call, { type: params.type });
     }),
     /** A call actor reached its final state: the device lets go of it (its facade keeps the ended snapshot). */
     releaseCall: stopChild((_, params: { callId: string }) => params.callId),
@@ -206,7 +195,11 @@ export const deviceMachine = /* @__PURE__ */ setup({
                 src: 'connectActor',
                 input: ({ context }) => ({ ua: context.ua, server: currentServer(context) }),
                 // Not a success yet: the count resets once the connection proved itself.
-                onDone: { target: 'connected', actions: 'emitConnected' },
+                // Calls refresh their dialogs once registered again (or now, for a device that does not register).
+                onDone: [
+                  { guard: 'isUnregistered', target: 'connected', actions: ['emitConnected', { type: 'tellCalls', params: { type: 'SOCKET_UP' } }] },
+                  { target: 'connected', actions: 'emitConnected' },
+                ],
                 onError: [
                   { guard: 'canRetry', target: 'reconnecting', actions: ['countFailure', 'nextServer'] },
                   {
@@ -226,7 +219,10 @@ export const deviceMachine = /* @__PURE__ */ setup({
               id: 'transportConnected',
               on: {
                 CONNECT: { actions: { type: 'emitUnchanged', params: { operation: 'transport' } } },
-                TRANSPORT_LOST: { target: 'reconnecting', actions: ['countFailure', 'nextServer'] },
+                TRANSPORT_LOST: {
+                  target: 'reconnecting',
+                  actions: ['countFailure', 'nextServer', { type: 'tellCalls', params: { type: 'SOCKET_DOWN' } }],
+                },
               },
               initial: 'idle',
               states: {
@@ -294,7 +290,7 @@ export const deviceMachine = /* @__PURE__ */ setup({
               },
             },
             registered: {
-              entry: ['emitRegistered', 'resetAttempts'],
+              entry: ['emitRegistered', 'resetAttempts', { type: 'tellCalls', params: { type: 'SOCKET_UP' } }],
               on: {
                 REGISTER: { actions: { type: 'emitUnchanged', params: { operation: 'register' } } },
                 UNREGISTER: 'unregistering',
@@ -356,7 +352,7 @@ export const deviceMachine = /* @__PURE__ */ setup({
       },
     },
     destroying: {
-      entry: 'endCalls',
+      entry: { type: 'tellCalls', params: { type: 'DEVICE_DESTROYED' } },
       invoke: {
         id: 'destroyActor',
         src: 'destroyActor',
@@ -371,6 +367,8 @@ export const deviceMachine = /* @__PURE__ */ setup({
     },
   },
 });
+
+export { backoffDelay } from './device.backoff';
 
 /** A snapshot of `deviceMachine` (`device.actor.getSnapshot()`). */
 export type DeviceSnapshot = SnapshotFrom<typeof deviceMachine>;

@@ -31,6 +31,7 @@ import {
   openLabPages,
   readSipOverWebSocket,
   requestsOf,
+  tearDownLabPages,
   type InboundAudio,
   type LabDeviceOptions,
 } from './sdk/calls-helpers.js';
@@ -43,9 +44,8 @@ const WAIT = { timeoutMs: 15_000, intervalMs: 25 };
 
 const TICKET_PARAMS = { ticketId: 'INC-4815', operator: 'ada' };
 const WRONG_PASSWORD = 'not-carols-password';
-/** WebSocket.OPEN and .CLOSED (Node 20 has no WebSocket global). */
+/** WebSocket.OPEN (Node 20 has no WebSocket global). */
 const WEBSOCKET_OPEN = 1;
-const WEBSOCKET_CLOSED = 3;
 
 describe('callchart SDK calls through Kamailio in Chromium', () => {
   const cleanup = new CleanupStack();
@@ -135,32 +135,8 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
   });
 
   afterEach(async () => {
-    // Every page is torn down and checked even when one fails: the findings
-    // are collected across all pages and asserted once at the end.
-    const failures: unknown[] = [];
-    for (const name of NAMES) {
-      try {
-        await lab(pages[name], 'setAutoAnswer', false);
-        const outcome = await lab(pages[name], 'endAll');
-        if (outcome.ok !== true) failures.push({ page: name, endAll: outcome });
-      } catch (error) {
-        failures.push({ page: name, tearDown: error instanceof Error ? error.message : String(error) });
-      }
-    }
-    const leftovers: unknown[] = [];
-    for (const name of NAMES) {
-      try {
-        const { peerConnections, microphoneTracks, sockets } = await lab(pages[name], 'leftovers');
-        const open = {
-          openPeerConnections: peerConnections.filter((state) => state !== 'closed/closed'),
-          liveMicrophoneTracks: microphoneTracks.filter((state) => state !== 'ended'),
-          openWebSockets: sockets.filter((state) => state !== WEBSOCKET_CLOSED),
-        };
-        if (Object.values(open).some((list) => list.length > 0)) leftovers.push({ page: name, ...open });
-      } catch (error) {
-        leftovers.push({ page: name, leftovers: error instanceof Error ? error.message : String(error) });
-      }
-    }
+    // Every page is torn down and checked even when one fails.
+    const { failures, leftovers } = await tearDownLabPages(pages, NAMES);
     expect(failures, 'tearing down the pages').toEqual([]);
     expect(leftovers, 'left open in the pages').toEqual([]);
   });

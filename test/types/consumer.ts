@@ -30,6 +30,7 @@ import type {
   QualitySample,
   QualityWarning,
   ReceivedDtmf,
+  ReconnectCause,
   ReconnectingInfo,
   SipJsSession,
   TransportState,
@@ -154,6 +155,8 @@ export async function useOutboundCall(call: Call): Promise<void> {
   const onHold: boolean = call.isOnHold();
   const remoteHeld: boolean = call.isRemoteOnHold();
   void remoteHeld;
+  const reconnecting: boolean = call.isReconnecting();
+  void reconnecting;
   const recording: boolean = call.isRecording();
   const sample: QualitySample | undefined = call.getLastQualitySample();
   const report: CallReport = call.getReport();
@@ -171,6 +174,8 @@ export async function useOutboundCall(call: Call): Promise<void> {
     void [reason, final.sampleCount, status, cause];
   });
   call.on('remote-hold', (held: boolean) => void held);
+  call.on('reconnecting', (info: { cause: ReconnectCause }) => void info.cause);
+  call.on('reconnected', () => undefined);
   call.on('dtmf', (dtmf: ReceivedDtmf) => {
     const digit: string = dtmf.digit;
     const method: 'info' = dtmf.method;
@@ -284,6 +289,7 @@ const callMembers: Exact<
   | 'isMuted'
   | 'isOnHold'
   | 'isRemoteOnHold'
+  | 'isReconnecting'
   | 'isRecording'
   | 'getLastQualitySample'
   | 'getReport'
@@ -324,6 +330,8 @@ const callEventNames: Exact<
   | 'mute'
   | 'hold'
   | 'remote-hold'
+  | 'reconnecting'
+  | 'reconnected'
   | 'dtmf'
   | 'quality'
   | 'warning'

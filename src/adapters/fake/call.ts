@@ -13,7 +13,7 @@ import { parseRejectStatus, UNAVAILABLE_STATUS } from '../../sip/responses';
 import type { FakeNetwork } from './network';
 import { FakeRecorder } from './recorder';
 import { createStatsClock, syntheticReport, type StatsClock } from './stats';
-import { FAKE_DEFAULT_MEDIA, type FakeEnd, type WireMessage } from './wire';
+import { FAKE_DEFAULT_MEDIA, UNANSWERED, type FakeEnd, type WireMessage } from './wire';
 
 /** The dialog as SIP sees it: `canceled` once we sent CANCEL for our INVITE. */
 type Dialog = 'new' | 'early' | 'canceled' | 'confirmed' | 'ended';
@@ -63,6 +63,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
   #stats: StatsClock | undefined;
   /** Inbound: the stack's own no-answer timer (SIP.js answers 480 after 60 s). */
   #noAnswerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The user agent whose WebSocket carries this call's requests (set once it owns the call). */
+  #transport: { readonly connected: boolean } | undefined;
   readonly #receivedDigits: Array<{ digits: string; method: string }> = [];
 
   constructor(network: FakeNetwork, init: FakeCallInit) {
@@ -113,6 +115,15 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** Whether the dialog is over (the network drops a late INVITE of a canceled call). */
   get ended(): boolean {
     return this.#dialog === 'ended';
+  }
+
+  /** @internal The user agent that owns the call: BYE and re-INVITE need its socket. */
+  attachTransport(transport: { readonly connected: boolean }): void {
+    this.#transport = transport;
+  }
+
+  #transportUp(): boolean {
+    return this.#transport?.connected ?? true;
   }
 
   subscribe(listener: (fact: CallFact) => void): Unsubscribe {
@@ -176,6 +187,10 @@ export class FakeCallPort implements CallPort, FakeEnd {
 
   async bye(): Promise<void> {
     await this.#network.tick();
+    if (!this.#transportUp()) {
+      this.#end();
+      throw new VoiceSDKError('transport-failed', 'No socket');
+    }
     const fault = this.#network.takeFault('bye');
     if (this.#dialog === 'confirmed') {
       this.#send({ type: 'bye' });
@@ -186,7 +201,10 @@ export class FakeCallPort implements CallPort, FakeEnd {
 
   async reinvite(options: { hold: boolean }): Promise<void> {
     await this.#network.tick();
+    if (!this.#transportUp()) throw new VoiceSDKError('transport-failed', 'No socket');
     const fault = this.#network.takeFault('reinvite');
+    // No answer ever (a far end or proxy that swallowed it): the chart's own timer decides.
+    if (fault === UNANSWERED) return new Promise<void>(() => undefined);
     if (fault) throw fault;
     if (this.#dialog !== 'confirmed') throw new VoiceSDKError('invalid-state', 'No dialog to re-INVITE');
     this.#send({ type: 'reinvite', hold: options.hold });
@@ -243,7 +261,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** Ends the dialog the way its state allows (as SIP.js's dispose does) and releases the media. */
   dispose(): void {
     this.#facts.clear();
-    if (this.#dialog === 'confirmed') this.#send({ type: 'bye' });
+    // With the socket down the BYE would be lost, as it is on a real network.
+    if (this.#dialog === 'confirmed' && this.#transportUp()) this.#send({ type: 'bye' });
     else if (this.#dialog === 'early') this.#send(this.direction === 'inbound' ? { type: 'reject', status: UNAVAILABLE_STATUS } : { type: 'cancel' });
     if (this.#dialog !== 'ended') this.#end();
     this.#media = false;

@@ -13,7 +13,7 @@ import type { FakeCallPort } from './call';
 import { ScriptedRemote, type RemoteCall } from './remote';
 import { callFromRemote, routeInvite, userOf, type InviteFrom, type RemoteCallOptions } from './routing';
 import { FakeUserAgent } from './user-agent';
-import { DEFAULT_CONDITIONS, type FakeConditions } from './wire';
+import { DEFAULT_CONDITIONS, UNANSWERED, type FakeConditions } from './wire';
 
 /** What `createFakeNetwork()` takes. */
 export interface FakeNetworkOptions {
@@ -151,8 +151,9 @@ export class FakeNetwork {
     return this.#addFault('accept', error);
   }
 
-  /** The next hold/resume re-INVITE fails with `status`, or times out. */
-  failNextReinvite(response: number | 'timeout' = 488): this {
+  /** The next re-INVITE (hold, resume, or the refresh after a reconnect) fails with `status`, times out (408), or is never answered. */
+  failNextReinvite(response: number | 'timeout' | 'unanswered' = 488): this {
+    if (response === 'unanswered') return this.#addFault('reinvite', UNANSWERED);
     const error =
       response === 'timeout'
         ? new VoiceSDKError('timeout', 'The re-INVITE got no answer', { status: 408 })

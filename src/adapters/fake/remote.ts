@@ -35,6 +35,8 @@ export class RemoteCall implements FakeEnd {
   holdingDevice = false;
   /** The device's answers to our REFERs (status codes). */
   readonly referResponses: number[] = [];
+  /** The device's re-INVITEs, in order, as their hold flag (hold, resume, the refresh after a reconnect). */
+  readonly reinvites: boolean[] = [];
   readonly immediate = true;
   /** What an offer/answer with this call settles on (codec, telephone-event, INFO in Allow). */
   media: NegotiatedMedia;
@@ -192,6 +194,7 @@ export class RemoteCall implements FakeEnd {
         break;
       case 'reinvite':
         this.heldByDevice = message.hold;
+        this.reinvites.push(message.hold);
         break;
       case 'digits':
         this.digits.push({ digits: message.digits, method: message.method });

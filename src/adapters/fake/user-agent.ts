@@ -158,6 +158,7 @@ export class FakeUserAgent implements UserAgentPort {
       target: request.target,
       from: { aor: this.config.uri, ...(request.fromUser ? { user: request.fromUser } : {}), headers: request.headers },
     });
+    call.attachTransport(this);
     this.#calls.add(call);
     return call;
   }
@@ -165,6 +166,7 @@ export class FakeUserAgent implements UserAgentPort {
   /** Called by the network: an INVITE for us. */
   deliverIncoming(call: FakeCallPort): boolean {
     if (!this.connected || this.#incoming.size === 0) return false;
+    call.attachTransport(this);
     this.#calls.add(call);
     this.#incoming.emit(call);
     return true;

@@ -1,4 +1,5 @@
 /** What one end of a fake dialog tells the other. */
+import { VoiceSDKError } from '../../errors';
 import type { DtmfMethod, MediaDirection, NegotiatedMedia } from '../adapter';
 
 export type WireMessage =
@@ -75,3 +76,6 @@ export const DEFAULT_CONDITIONS: FakeConditions = {
   localCandidateType: 'host',
   remoteCandidateType: 'host',
 };
+
+/** The fault that leaves a request unanswered for ever (`failNextReinvite('unanswered')`). */
+export const UNANSWERED = new VoiceSDKError('timeout', 'No answer');

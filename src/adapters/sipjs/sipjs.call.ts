@@ -21,8 +21,9 @@ import { AUDIO_ONLY, sendReinvite } from './sipjs.reinvite';
 import { NegotiationReporter } from './sipjs.negotiation';
 import { SessionReporter } from './sipjs.session';
 import { UNAVAILABLE_STATUS } from '../../sip/responses';
+import { inDialogError } from '../../sip/status';
 
-/** How long bye() waits for the BYE's final response before it resolves anyway, in ms. */
+/** How long bye() waits for the BYE's final response before it rejects `timeout` (the call is over locally anyway), in ms. */
 const BYE_RESPONSE_WAIT_MS = 2000;
 
 /** What a call needs from its user agent. */
@@ -177,16 +178,25 @@ export class SipJsCall implements CallPort {
     if (state !== SessionState.Established) {
       throw new VoiceSDKError('invalid-state', 'BYE needs an answered call (use cancel or reject before that)');
     }
-    // Resolve on the BYE's final response (or after a short wait), so that a
+    // Settle on the BYE's final response (or after a short wait), so that a
     // destroy() right after disconnect() does not close the socket under it.
-    let answered: () => void = () => undefined;
-    const response = new Promise<void>((resolve) => (answered = resolve));
+    // Refused (e.g. a proxy's 500 for a dead alias) or unanswered: rejected,
+    // so the chart can report the lost hangup; the session is over locally.
+    let answered: (refusal?: VoiceSDKError) => void = () => undefined;
+    const response = new Promise<VoiceSDKError | undefined>((resolve) => (answered = resolve));
+    const refused = (status: number): VoiceSDKError => inDialogError('BYE', status, !this.#context.userAgent.isConnected());
     try {
-      await this.#session.bye({ requestDelegate: { onAccept: () => answered(), onReject: () => answered() } });
+      await this.#session.bye({
+        requestDelegate: { onAccept: () => answered(), onReject: (reply) => answered(refused(reply.message.statusCode ?? 0)) },
+      });
     } catch (error) {
       throw asVoiceSDKError(error, 'sip-error', 'BYE could not be sent');
     }
-    await settlesWithin(response, BYE_RESPONSE_WAIT_MS);
+    if (!(await settlesWithin(response, BYE_RESPONSE_WAIT_MS))) {
+      throw new VoiceSDKError('timeout', `The BYE got no answer within ${BYE_RESPONSE_WAIT_MS} ms`);
+    }
+    const refusal = await response;
+    if (refusal) throw refusal;
   }
 
   reinvite(options: { hold: boolean }): Promise<void> {

@@ -103,6 +103,8 @@ export interface CallsLab {
    */
   endAll(): Promise<Outcome>;
   leftovers(): Leftovers;
+  /** Closes the page's open WebSockets (code 1000), as a dropped connection: the device reconnects. */
+  closeSockets(): number;
 }
 
 /**
@@ -202,6 +204,8 @@ export function installCallsLab(): void {
     call.on('warning', ({ name }) => record('warning', name));
     call.on('error', (error) => record('error', error.code));
     call.on('confirmed', () => record('confirmed'));
+    call.on('reconnecting', ({ cause }) => record('reconnecting', cause));
+    call.on('reconnected', () => record('reconnected'));
     call.on('disconnect', ({ reason, status, cause }) => {
       record('disconnect', reason);
       const last = events[events.length - 1]!;
@@ -337,6 +341,11 @@ export function installCallsLab(): void {
         callEvents.clear();
         if (unanswered.length > 0) throw new Error(`BYE without a final response after 10 s: ${unanswered.join(', ')}`);
       }),
+    closeSockets: () => {
+      const open = sockets.filter((socket) => socket.readyState === WebSocket.OPEN);
+      for (const socket of open) socket.close(1000, 'closed by the test');
+      return open.length;
+    },
     leftovers: () => ({
       peerConnections: peerConnections.map((pc) => `${pc.connectionState}/${pc.signalingState}`),
       microphoneTracks: tracks.map((t) => t.readyState),
@@ -451,3 +460,42 @@ export async function readSipOverWebSocket(file: string, wsPort: number, display
 export function requestsOf(frames: readonly string[], method: string): string[] {
   return frames.filter((frame) => frame.startsWith(`${method} `));
 }
+
+/**
+ * The teardown of lab pages: every page's calls hung up and device destroyed
+ * (endAll), then what each left open. Collected across all pages, even when
+ * one fails, for the test to assert once.
+ */
+export async function tearDownLabPages<N extends string>(
+  pages: Record<N, Page>,
+  names: readonly N[],
+): Promise<{ failures: unknown[]; leftovers: unknown[] }> {
+  const failures: unknown[] = [];
+  for (const name of names) {
+    try {
+      await lab(pages[name], 'setAutoAnswer', false);
+      const outcome = await lab(pages[name], 'endAll');
+      if (outcome.ok !== true) failures.push({ page: name, endAll: outcome });
+    } catch (error) {
+      failures.push({ page: name, tearDown: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const leftovers: unknown[] = [];
+  for (const name of names) {
+    try {
+      const { peerConnections, microphoneTracks, sockets } = await lab(pages[name], 'leftovers');
+      const open = {
+        openPeerConnections: peerConnections.filter((state) => state !== 'closed/closed'),
+        liveMicrophoneTracks: microphoneTracks.filter((state) => state !== 'ended'),
+        openWebSockets: sockets.filter((state) => state !== WEBSOCKET_CLOSED_STATE),
+      };
+      if (Object.values(open).some((list) => list.length > 0)) leftovers.push({ page: name, ...open });
+    } catch (error) {
+      leftovers.push({ page: name, leftovers: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { failures, leftovers };
+}
+
+/** WebSocket.CLOSED (Node 20 has no WebSocket global). */
+const WEBSOCKET_CLOSED_STATE = 3;

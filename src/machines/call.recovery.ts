@@ -1,0 +1,103 @@
+/**
+ * Calls across a lost signalling socket (issue 10). The device tells its
+ * calls `SOCKET_DOWN` when its WebSocket is lost and `SOCKET_UP` once it is
+ * back and registered again; the call decides the rest:
+ *
+ * ```
+ * recovery (a region of accepted):  connected ──SOCKET_DOWN──► reconnecting ──SOCKET_UP──► refreshing ──2xx──► connected
+ *                                                                                           481 / 408 / no answer ──► failed (connection-lost)
+ * hangingUp:  routing ──► sending (BYE) ──► disconnected
+ *                └──socket down──► awaitingSocket ──SOCKET_UP──► sending
+ * ```
+ * The refresh is a target-refresh re-INVITE (RFC 3261 §12.2.2) keeping the
+ * hold state: the proxy aliases the new connection to the dialog, so the far
+ * end's BYE or re-INVITE reaches us again (see SIP-NOTES, "When the
+ * WebSocket drops mid-call").
+ */
+import { VoiceSDKError } from '../errors';
+import { callStateConfig } from './call.setup';
+
+/** The signalling path of an accepted call: up, lost, or being refreshed after the reconnect. */
+export const recoveryRegion = /* @__PURE__ */ callStateConfig({
+  initial: 'connected',
+  states: {
+    connected: {
+      on: { SOCKET_DOWN: { target: 'reconnecting', actions: { type: 'setSocketDown', params: { down: true } } } },
+    },
+    reconnecting: {
+      entry: 'emitReconnecting',
+      on: { SOCKET_UP: { target: 'refreshing', actions: { type: 'setSocketDown', params: { down: false } } } },
+    },
+    refreshing: {
+      invoke: {
+        id: 'refreshReinvite',
+        src: 'reinviteActor',
+        input: ({ context }) => ({ port: context.port, hold: context.onHold }),
+        onDone: { target: 'connected', actions: 'emitReconnected' },
+        onError: [
+          {
+            guard: { type: 'isDialogLost', params: ({ event }) => event },
+            target: '#call.failed',
+            actions: { type: 'failConnectionLost', params: ({ event }) => event },
+          },
+          // Refused otherwise (491, 488, 500 …): the dialog is still there, not refreshed; said, and the call goes on.
+          {
+            target: 'connected',
+            actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'reconnect', error: event.error }) },
+          },
+        ],
+      },
+      after: { refreshTimeout: { target: '#call.failed', actions: { type: 'failConnectionLost', params: {} } } },
+      on: { SOCKET_DOWN: { target: 'reconnecting', actions: { type: 'setSocketDown', params: { down: true } } } },
+    },
+  },
+});
+
+/**
+ * Hanging up: the BYE goes out at once, or once the socket is back (at most
+ * `hangupSocketWait`). A BYE that cannot be sent, is refused or goes
+ * unanswered is reported (`error`, operation `hangup`); the call ends locally
+ * either way.
+ */
+export const hangingUpState = /* @__PURE__ */ callStateConfig({
+  on: {
+    'PORT.BYE': {
+      target: '#call.disconnected',
+      actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'remote-hangup', cause: event.reason }) },
+    },
+    TERMINATE: { actions: { type: 'emitUnchanged', params: { operation: 'terminate' } } },
+  },
+  initial: 'routing',
+  states: {
+    routing: {
+      always: [{ guard: 'isSocketDown', target: 'awaitingSocket' }, { target: 'sending' }],
+    },
+    awaitingSocket: {
+      on: { SOCKET_UP: { target: 'sending', actions: { type: 'setSocketDown', params: { down: false } } } },
+      after: {
+        hangupSocketWait: {
+          target: '#call.disconnected',
+          actions: {
+            type: 'emitOperationError',
+            params: () => ({
+              operation: 'hangup' as const,
+              error: new VoiceSDKError('transport-failed', 'BYE not sent: no connection'),
+            }),
+          },
+        },
+      },
+    },
+    sending: {
+      invoke: {
+        id: 'byeActor',
+        src: 'byeActor',
+        input: ({ context }) => ({ port: context.port }),
+        onDone: '#call.disconnected',
+        onError: {
+          target: '#call.disconnected',
+          actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'hangup', error: event.error }) },
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,152 @@
+// Calls across a lost socket (issue 10), end to end: two SDK pages in a call
+// through Kamailio; one page's WebSocket is closed under it mid-call. Its
+// device reconnects and re-registers, the call sends a target-refresh
+// re-INVITE (Kamailio's add_contact_alias then routes the dialog through the
+// new connection), and a hangup from either side reaches the other at once —
+// without the refresh the far end's BYE dies at the proxy (500) and the call
+// lingers until ICE fails (~17 s).
+//
+// Build first (npx tsup --silent), then:
+//   bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/survive-calls.e2e.test.ts
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CleanupStack,
+  REPO_ROOT,
+  USERS,
+  assertIsolatedNetwork,
+  launchBrowser,
+  sipUri,
+  startKamailio,
+  startStaticServer,
+  waitFor,
+  type E2EBrowser,
+  type Kamailio,
+} from '../../e2e/harness/index.js';
+import { lab, openLabPages, requestsOf, tearDownLabPages } from './sdk/calls-helpers.js';
+
+const PAGE_PATH = '/e2e/pages/sdk/index.html';
+const NAMES = ['alice', 'bob'] as const;
+type Name = (typeof NAMES)[number];
+/** Generous: other e2e runs share these two cores. */
+const WAIT = { timeoutMs: 15_000, intervalMs: 25 };
+/** A hangup must reach the far end this fast (without the refresh it takes ~17 s). */
+const HANGUP_REACHES_MS = 1000;
+
+describe('calls across a lost WebSocket, two SDK pages through Kamailio', () => {
+  const cleanup = new CleanupStack();
+  let kamailio: Kamailio;
+  let browser: E2EBrowser;
+  let pages: Record<Name, Page>;
+  const figures: string[] = [];
+
+  const registered = async (name: Name): Promise<void> => {
+    // A short backoff: the test measures the refresh, not the wait.
+    await lab(pages[name], 'createDevice', {
+      server: kamailio.wsUrl,
+      uri: sipUri(name),
+      password: USERS[name].password,
+      reconnect: { baseDelayMs: 100, maxDelayMs: 1000 },
+    });
+    expect(await lab(pages[name], 'register')).toMatchObject({ ok: true });
+  };
+
+  const callEvent = (name: Name, label: string, type: string, after = 0) =>
+    waitFor(
+      async () => (await lab(pages[name], 'callEvents', label)).find((event) => event.type === type && event.at >= after),
+      { ...WAIT, description: `'${type}' on ${name}'s call ${label}` },
+    );
+
+  /** alice calls bob, bob answers (auto-answer); the labels of both ends. */
+  const establishCall = async (): Promise<Record<Name, string>> => {
+    await registered('bob');
+    await registered('alice');
+    await lab(pages.bob, 'setAutoAnswer', true);
+    const before = await lab(pages.bob, 'incomingLabels');
+    expect(await lab(pages.alice, 'connect', 'out', { to: 'bob' })).toMatchObject({ ok: true });
+    const incoming = await waitFor(async () => (await lab(pages.bob, 'incomingLabels')).find((label) => !before.includes(label)), {
+      ...WAIT,
+      description: 'the incoming call on bob',
+    });
+    await callEvent('alice', 'out', 'accepted');
+    await callEvent('bob', incoming, 'accepted');
+    return { alice: 'out', bob: incoming };
+  };
+
+  /** `name`'s socket is closed under it: the call says reconnecting, then reconnected once the refresh is answered. */
+  const loseSocket = async (name: Name, labels: Record<Name, string>): Promise<number> => {
+    const other: Name = name === 'alice' ? 'bob' : 'alice';
+    const invitesBefore = requestsOf(await lab(pages[other], 'receivedFrames'), 'INVITE').length;
+    const closedAt = await pages[name].evaluate(() => performance.now());
+    expect(await lab(pages[name], 'closeSockets')).toBe(1);
+    const reconnecting = await callEvent(name, labels[name], 'reconnecting', closedAt);
+    expect(reconnecting).toMatchObject({ detail: 'signalling', state: 'accepted' });
+    const reconnected = await callEvent(name, labels[name], 'reconnected', closedAt);
+    // The far end saw the refresh re-INVITE, and the call stays up on both sides.
+    expect(requestsOf(await lab(pages[other], 'receivedFrames'), 'INVITE').length).toBe(invitesBefore + 1);
+    expect((await lab(pages[other], 'callInfo', labels[other])).status).toBe('accepted');
+    expect((await lab(pages[name], 'callEvents', labels[name])).filter((e) => e.type === 'error')).toEqual([]);
+    return Math.round(reconnected.at - closedAt);
+  };
+
+  /** `from` hangs up; returns how long until the other end's call ended (page clocks differ: measured on the test's clock). */
+  const hangupReaches = async (from: Name, labels: Record<Name, string>): Promise<number> => {
+    const to: Name = from === 'alice' ? 'bob' : 'alice';
+    const started = Date.now();
+    expect(await lab(pages[from], 'disconnect', labels[from])).toMatchObject({ ok: true });
+    const ended = await waitFor(async () => (await lab(pages[to], 'callEvents', labels[to])).find((e) => e.type === 'disconnect'), {
+      timeoutMs: 5000,
+      intervalMs: 10,
+      description: `the hangup reaching ${to}`,
+    });
+    const took = Date.now() - started;
+    expect(ended).toMatchObject({ detail: 'remote-hangup' });
+    return took;
+  };
+
+  beforeAll(async () => {
+    assertIsolatedNetwork();
+    kamailio = await startKamailio();
+    cleanup.add('kamailio', () => kamailio.stop());
+    const server = await startStaticServer({ root: REPO_ROOT });
+    cleanup.add('static server', () => server.stop());
+    browser = await launchBrowser();
+    cleanup.add('chromium', () => browser.close());
+    pages = await openLabPages(browser, NAMES, `${server.url}${PAGE_PATH}`);
+  });
+
+  afterEach(async () => {
+    const { failures, leftovers } = await tearDownLabPages(pages, NAMES);
+    expect(failures, 'tearing down the pages').toEqual([]);
+    expect(leftovers, 'left open in the pages').toEqual([]);
+  });
+
+  afterAll(async () => {
+    if (figures.length > 0) console.info(`measured:\n  ${figures.join('\n  ')}`);
+    await cleanup.runAll();
+  });
+
+  it("the caller's socket closed mid-call: the call refreshes, and the callee's hangup reaches the caller at once", async () => {
+    const labels = await establishCall();
+    const refreshMs = await loseSocket('alice', labels);
+    const hangupMs = await hangupReaches('bob', labels);
+    figures.push(`caller's socket closed → call reconnected: ${refreshMs} ms; callee's hangup → caller's call ended: ${hangupMs} ms`);
+    expect(hangupMs).toBeLessThan(HANGUP_REACHES_MS);
+  });
+
+  it("the callee's socket closed mid-call: the call refreshes, and the caller's hangup reaches the callee at once", async () => {
+    const labels = await establishCall();
+    const refreshMs = await loseSocket('bob', labels);
+    const hangupMs = await hangupReaches('alice', labels);
+    figures.push(`callee's socket closed → call reconnected: ${refreshMs} ms; caller's hangup → callee's call ended: ${hangupMs} ms`);
+    expect(hangupMs).toBeLessThan(HANGUP_REACHES_MS);
+  });
+
+  it("after the refresh, the side that lost its socket hangs up: its BYE reaches the far end at once", async () => {
+    const labels = await establishCall();
+    await loseSocket('alice', labels);
+    const hangupMs = await hangupReaches('alice', labels);
+    figures.push(`after the refresh, the reconnected side's hangup → far end's call ended: ${hangupMs} ms`);
+    expect(hangupMs).toBeLessThan(HANGUP_REACHES_MS);
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * Calls across a lost signalling socket (issue 10), run for real on the fake
+ * network with the call model's coverage inspector: the recovery region
+ * (reconnecting → refreshing → connected, or `connection-lost`) and a hangup
+ * that waits for the socket. The paths of call.model.test.ts never drop the
+ * socket; these cover what they leave out.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { InspectionEvent } from 'xstate';
+import type { Call } from '../../src/call';
+import type { Device } from '../../src/device';
+import { VoiceSDKError } from '../../src/errors';
+import { HANGUP_SOCKET_WAIT_MS, REFRESH_TIMEOUT_MS } from '../../src/machines/call.setup';
+import { createFakeNetwork, type FakeNetwork, type RemoteCall } from '../../src/testing';
+import { createDevice, DOMAIN, drainMicrotasks, recordCallEvents, settled } from './world';
+
+const SERVER = 'wss://sip.example.com/ws';
+const ALICE = `sip:alice@${DOMAIN}`;
+/** A realistic network: 20 ms per delivery. */
+const LATENCY_MS = 20;
+
+interface Line {
+  network: FakeNetwork;
+  device: Device;
+  call: Call;
+  bob: RemoteCall;
+  events: string[];
+}
+
+/** Runs fake time in 10 ms steps until `done()` holds (at most `limitMs`); returns the fake time it took. */
+async function runUntil(done: () => boolean, what: string, limitMs = 60_000): Promise<number> {
+  const start = Date.now();
+  while (!done()) {
+    if (Date.now() - start > limitMs) throw new Error(`Not within ${limitMs} ms of fake time: ${what}`);
+    await vi.advanceTimersByTimeAsync(10);
+  }
+  return Date.now() - start;
+}
+
+/** alice registered (or only connected), in an answered call with bob. */
+async function answeredCall(inspect: (event: InspectionEvent) => void, register = true): Promise<Line> {
+  const network = createFakeNetwork({ domain: DOMAIN, latencyMs: LATENCY_MS, users: { alice: 'alice-pw', bob: 'bob-pw' } });
+  const device = createDevice(network, 'alice', inspect);
+  const opening = settled(register ? device.register() : device.connectTransport());
+  await runUntil(() => opening.outcome() === 'resolved', register ? 'registered' : 'connected');
+  const connecting = settled(device.connect({ to: 'bob' }));
+  await runUntil(() => connecting.outcome() === 'resolved' && network.remote('bob').lastCall !== undefined, 'the call to bob');
+  const call = connecting.value!;
+  const bob = network.remote('bob').lastCall!;
+  bob.answer();
+  await runUntil(() => call.getStatus() === 'accepted', 'accepted');
+  const events: string[] = [];
+  recordCallEvents(call, events);
+  call.on('reconnecting', ({ cause }) => events.push(`reconnecting:${cause}`));
+  call.on('reconnected', () => events.push('reconnected'));
+  return { network, device, call, bob, events };
+}
+
+/** The socket drops; the call says so at once and stays accepted. */
+async function dropSocket(line: Line): Promise<void> {
+  const seen = line.events.filter((e) => e.startsWith('reconnecting')).length;
+  line.network.dropTransport(ALICE);
+  await drainMicrotasks();
+  expect(line.events.filter((e) => e.startsWith('reconnecting')).length, 'reconnecting emitted').toBe(seen + 1);
+  expect(line.events.at(-1)).toBe('reconnecting:signalling');
+  expect(line.call.isReconnecting()).toBe(true);
+  expect(line.call.getStatus()).toBe('accepted');
+}
+
+async function finish(line: Line): Promise<void> {
+  const destroying = settled(line.device.destroy());
+  await runUntil(() => destroying.outcome() !== 'pending', 'destroy');
+  expect(line.network.openMediaCount, 'open media').toBe(0);
+  await drainMicrotasks();
+  expect(vi.getTimerCount(), 'timers left').toBe(0);
+}
+
+const isRefreshing = (call: Call): boolean => call.actor.getSnapshot().matches({ accepted: { recovery: 'refreshing' } });
+
+/** The recovery scenarios, reporting to the call model's coverage. */
+export function describeRecovery(inspect: (event: InspectionEvent) => void): void {
+  describe('callMachine across a lost socket: recovery and hangups', () => {
+    beforeEach(() => {
+      vi.useFakeTimers();
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('the socket drops mid-call: reconnecting, then once registered again a refresh re-INVITE keeping hold, then reconnected; the far end reaches us again', async () => {
+      const line = await answeredCall(inspect);
+      const { call, bob, device } = line;
+      const holding = settled(call.hold(true));
+      await runUntil(() => holding.outcome() === 'resolved', 'on hold');
+      expect(bob.reinvites).toEqual([true]);
+      line.events.length = 0;
+
+      await dropSocket(line);
+      const took = await runUntil(() => line.events.includes('reconnected'), 'reconnected');
+      expect(device.state).toBe('registered');
+      expect(bob.reinvites, 'the refresh keeps the hold state').toEqual([true, true]);
+      expect([call.isReconnecting(), call.isOnHold(), call.getStatus()]).toEqual([false, true, 'accepted']);
+      expect(line.events.filter((e) => e !== 'quality' && e !== 'report')).toEqual(['reconnecting:signalling', 'reconnected']);
+      console.log(`[survive] socket lost → call reconnected in ${took} ms (fake time, ${LATENCY_MS} ms latency, default backoff)`);
+
+      bob.hangup();
+      await runUntil(() => call.getStatus() === 'disconnected', 'the far end hangs up');
+      expect(line.events).toContain('disconnect:remote-hangup');
+      await finish(line);
+    });
+
+    it('every accepted call refreshes, each with its own hold state', async () => {
+      const line = await answeredCall(inspect);
+      const connecting = settled(line.device.connect({ to: 'bob' }));
+      await runUntil(() => connecting.outcome() === 'resolved' && line.network.remote('bob').calls.length === 2, 'the second call');
+      const second = connecting.value!;
+      const secondBob = line.network.remote('bob').calls[1]!;
+      secondBob.answer();
+      await runUntil(() => second.getStatus() === 'accepted', 'the second call accepted');
+      const holding = settled(second.hold(true));
+      await runUntil(() => holding.outcome() === 'resolved', 'the second call on hold');
+      const secondEvents: string[] = [];
+      second.on('reconnected', () => secondEvents.push('reconnected'));
+      await dropSocket(line);
+      expect(second.isReconnecting()).toBe(true);
+      await runUntil(() => line.events.includes('reconnected') && secondEvents.includes('reconnected'), 'both reconnected');
+      expect([line.bob.reinvites, secondBob.reinvites]).toEqual([[false], [true, true]]);
+      await finish(line);
+    });
+
+    it('a device that does not register refreshes its calls as soon as the socket is back', async () => {
+      const line = await answeredCall(inspect, false);
+      await dropSocket(line);
+      await runUntil(() => line.events.includes('reconnected'), 'reconnected');
+      expect([line.device.state, line.device.transportState]).toEqual(['unregistered', 'connected']);
+      expect(line.bob.reinvites).toEqual([false]);
+      await finish(line);
+    });
+
+    it.each([
+      [481, 481],
+      ['timeout', 408],
+    ] as const)('the refresh answered %s: the call fails with connection-lost', async (answer, status) => {
+      const line = await answeredCall(inspect);
+      line.network.failNextReinvite(answer);
+      await dropSocket(line);
+      await runUntil(() => line.call.getStatus() === 'failed', 'failed');
+      expect(line.events.slice(-2)).toEqual(['error:connection-lost', 'disconnect:failed']);
+      expect(line.call.isReconnecting()).toBe(false);
+      expect((line.call.actor.getSnapshot().context.error as VoiceSDKError).status).toBe(status);
+      await finish(line);
+    });
+
+    it('the refresh never answered: connection-lost after the refresh timeout', async () => {
+      const line = await answeredCall(inspect);
+      line.network.failNextReinvite('unanswered');
+      await dropSocket(line);
+      await runUntil(() => isRefreshing(line.call), 'refreshing');
+      const waited = await runUntil(() => line.call.getStatus() === 'failed', 'failed');
+      expect(waited).toBeGreaterThanOrEqual(REFRESH_TIMEOUT_MS - 10);
+      expect(waited).toBeLessThanOrEqual(REFRESH_TIMEOUT_MS + 20);
+      expect(line.events.slice(-2)).toEqual(['error:connection-lost', 'disconnect:failed']);
+      await finish(line);
+    });
+
+    it('the socket drops again while refreshing: reconnecting again, and the next refresh restores the call', async () => {
+      const line = await answeredCall(inspect);
+      line.network.failNextReinvite('unanswered');
+      await dropSocket(line);
+      await runUntil(() => isRefreshing(line.call), 'refreshing');
+      // The refresh is out (a delivery later), unanswered.
+      await vi.advanceTimersByTimeAsync(5 * LATENCY_MS);
+      await dropSocket(line);
+      await runUntil(() => line.events.includes('reconnected'), 'reconnected');
+      expect(line.bob.reinvites, 'the unanswered refresh, then the one answered').toEqual([false]);
+      expect(line.call.getStatus()).toBe('accepted');
+      await finish(line);
+    });
+
+    it('a refresh refused otherwise (488): reported (operation reconnect), the call goes on', async () => {
+      const line = await answeredCall(inspect);
+      line.network.failNextReinvite(488);
+      await dropSocket(line);
+      await runUntil(() => line.events.some((e) => e.startsWith('error:')), 'the error');
+      await runUntil(() => !line.call.isReconnecting(), 'no longer reconnecting');
+      expect(line.call.getStatus()).toBe('accepted');
+      expect(line.events).not.toContain('reconnected');
+      await finish(line);
+    });
+
+    it('disconnect() while the socket is down: the BYE waits for the socket and then reaches the far end', async () => {
+      const line = await answeredCall(inspect);
+      line.network.setServerDown(SERVER);
+      await dropSocket(line);
+      const hangingUp = settled(line.call.disconnect());
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(line.call.getStatus()).toBe('disconnected');
+      expect(line.bob.state, 'no BYE yet: it would be lost').toBe('answered');
+      line.network.setServerDown(SERVER, false);
+      await runUntil(() => hangingUp.outcome() !== 'pending', 'disconnect()', HANGUP_SOCKET_WAIT_MS);
+      expect(hangingUp.outcome()).toBe('resolved');
+      expect(line.bob.endedBy).toBe('remote-bye');
+      expect(line.events.slice(-1)).toEqual(['disconnect:local-hangup']);
+      await finish(line);
+    });
+
+    it('disconnect() while the socket stays down: after the wait the call ends locally and the lost BYE is reported', async () => {
+      const line = await answeredCall(inspect);
+      line.network.setServerDown(SERVER);
+      await dropSocket(line);
+      const hangingUp = settled(line.call.disconnect());
+      const waited = await runUntil(() => hangingUp.outcome() !== 'pending', 'disconnect()');
+      expect(waited).toBeGreaterThanOrEqual(HANGUP_SOCKET_WAIT_MS - 10);
+      expect(hangingUp.outcome()).toBe('rejected');
+      expect((hangingUp.error as VoiceSDKError).code).toBe('transport-failed');
+      expect(line.events.slice(-2)).toEqual(['error:transport-failed', 'disconnect:local-hangup']);
+      expect(line.bob.state, 'the far end never heard').toBe('answered');
+      await finish(line);
+    });
+  });
+}
