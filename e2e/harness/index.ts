@@ -13,3 +13,4 @@ export * from './baresip.js';
 export * from './gateway.js';
 export * from './rtpengine.js';
 export * from './sip-udp.js';
+export * from './rig.js';

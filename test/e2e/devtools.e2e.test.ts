@@ -13,17 +13,13 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  startSdkRig,
   CleanupStack,
   REPO_ROOT,
   USERS,
-  assertIsolatedNetwork,
   kamailioErrors,
-  launchBrowser,
   pageApi,
   sipUri,
-  snapshotBuiltSdk,
-  startKamailio,
-  startStaticServer,
   waitFor,
   type E2EBrowser,
   type Kamailio,
@@ -60,15 +56,9 @@ describe('callchart/devtools follows a real call', () => {
   let page: Page;
 
   beforeAll(async () => {
-    assertIsolatedNetwork();
-    kamailio = await startKamailio();
-    cleanup.add('kamailio', () => kamailio.stop());
-    const sdk = await snapshotBuiltSdk();
-    cleanup.add('built SDK snapshot', () => sdk.dispose());
-    const server = await startStaticServer({ root: REPO_ROOT, mounts: { '/dist/': sdk.dir } });
-    cleanup.add('static server', () => server.stop());
-    browser = await launchBrowser();
-    cleanup.add('chromium', () => browser.close());
+    const rig = await startSdkRig(cleanup);
+    ({ kamailio, browser } = rig);
+    const server = rig.server;
     page = await browser.openPage('devtools', `${server.url}/e2e/pages/devtools/index.html`, {
       readyExpression: "window.labReady === true && document.getElementById('remote').contentWindow.viewerReady === true",
     });

@@ -8,16 +8,11 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  startSdkRig,
   CleanupStack,
-  REPO_ROOT,
   USERS,
-  assertIsolatedNetwork,
   kamailioErrors,
-  launchBrowser,
   sipUri,
-  snapshotBuiltSdk,
-  startKamailio,
-  startStaticServer,
   type E2EBrowser,
   type Kamailio,
 } from '../../e2e/harness/index.js';
@@ -80,15 +75,9 @@ describe('callchart SDK: how calls end, devices, recording and wss', () => {
     (await lab(page, 'events', label)).map((event) => event.type);
 
   beforeAll(async () => {
-    assertIsolatedNetwork();
-    kamailio = await startKamailio();
-    cleanup.add('kamailio', () => kamailio.stop());
-    const sdk = await snapshotBuiltSdk();
-    cleanup.add('built SDK snapshot', () => sdk.dispose());
-    const server = await startStaticServer({ root: REPO_ROOT, mounts: { '/dist/': sdk.dir } });
-    cleanup.add('static server', () => server.stop());
-    browser = await launchBrowser();
-    cleanup.add('chromium', () => browser.close());
+    const rig = await startSdkRig(cleanup);
+    ({ kamailio, browser } = rig);
+    const server = rig.server;
     pages = await openLabPages(browser, NAMES, server.url);
   });
 

@@ -8,15 +8,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  startSdkRig,
   CleanupStack,
-  REPO_ROOT,
   USERS,
-  assertIsolatedNetwork,
-  launchBrowser,
   sipUri,
-  snapshotBuiltSdk,
-  startKamailio,
-  startStaticServer,
   waitFor,
   type E2EBrowser,
   type Kamailio,
@@ -118,15 +113,9 @@ describe('calls that survive: dead sockets and hostile servers', () => {
   let rogue: RogueSipServer | undefined;
 
   beforeAll(async () => {
-    assertIsolatedNetwork();
-    kamailio = await startKamailio();
-    cleanup.add('kamailio', () => kamailio.stop());
-    const sdk = await snapshotBuiltSdk();
-    cleanup.add('built SDK snapshot', () => sdk.dispose());
-    const server = await startStaticServer({ root: REPO_ROOT, mounts: { '/dist/': sdk.dir } });
-    cleanup.add('static server', () => server.stop());
-    browser = await launchBrowser();
-    cleanup.add('chromium', () => browser.close());
+    const rig = await startSdkRig(cleanup);
+    ({ kamailio, browser } = rig);
+    const server = rig.server;
     page = await browser.openPage('alice', `${server.url}/e2e/pages/sdk/index.html`, { readyExpression: 'window.callchartReady === true' });
     await page.evaluate(installSurvive);
   });
