@@ -34,6 +34,8 @@ export interface RecordedEvent {
   /** disconnect: the final SIP status and the Reason header, when the end came with them. */
   status?: number;
   cause?: string;
+  /** dtmf: the tone's duration, when the INFO said it. */
+  durationMs?: number;
 }
 
 export interface CallInfo {
@@ -200,7 +202,10 @@ export function installCallsLab(): void {
     call.on('mute', (muted) => record('mute', muted));
     call.on('hold', (onHold) => record('hold', onHold));
     call.on('remote-hold', (onHold) => record('remote-hold', onHold));
-    call.on('dtmf', ({ digit }) => record('dtmf', digit));
+    call.on('dtmf', ({ digit, durationMs }) => {
+      record('dtmf', digit);
+      if (durationMs !== undefined) events[events.length - 1]!.durationMs = durationMs;
+    });
     call.on('warning', ({ name }) => record('warning', name));
     call.on('error', (error) => record('error', error.code));
     call.on('confirmed', () => record('confirmed'));

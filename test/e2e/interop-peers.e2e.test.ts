@@ -1,0 +1,189 @@
+// callchart against another stack: a plain SIP.js 0.21.2 user agent (no
+// callchart code, e2e/pages/plain-sipjs/) calls a callchart device through
+// Kamailio in Chromium, puts it on hold and resumes, and sends DTMF by SIP
+// INFO. What the callchart side must show: `remote-hold` true / false, no
+// quality warning for the whole remote hold, its own hold working while it is
+// remote-held (its re-offers sendonly / sendrecv from its side, RFC 6337), and
+// one `dtmf` event per INFO, in order, with the INFO's duration.
+//
+// Build first (npx tsup --silent), then:
+//   bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/interop-peers.e2e.test.ts
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CleanupStack, USERS, kamailioErrors, pageApi, sipUri, startSdkRig, waitFor, type SdkRig } from '../../e2e/harness/index.js';
+import { lab, openLabPages, tearDownLabPages, type InboundAudio } from './sdk/calls-helpers.js';
+
+/** The part of window.phone (e2e/pages/plain-sipjs/phone.js) used here. */
+interface PhoneApi {
+  register(options: { server: string; user: string; password: string; sipDomain: string }): Promise<{ ms: number }>;
+  call(user: string): Promise<{ established: boolean; statusCode?: number; ms: number }>;
+  sessionState(index?: number): string;
+  inboundAudio(): Promise<{ packetsReceived: number; bytesReceived: number; totalAudioEnergy: number }>;
+  sendInfo(body: string): Promise<number>;
+  hold(onHold: boolean): Promise<{ statusCode: number; ms: number }>;
+  hangup(): Promise<void>;
+  stop(): Promise<void>;
+}
+const phone = pageApi<PhoneApi>('phone');
+
+const WAIT = { timeoutMs: 15_000, intervalMs: 25 };
+/** The direction attribute of the first audio m-line of an SDP. */
+const audioDirection = (sdp: string): string | undefined => {
+  const audio = sdp.split(/\r?\n(?=m=)/).find((section) => section.startsWith('m=audio'));
+  return /^a=(sendrecv|sendonly|recvonly|inactive)\r?$/m.exec(audio ?? '')?.[1];
+};
+
+describe('callchart with a plain SIP.js peer through Kamailio in Chromium', () => {
+  const cleanup = new CleanupStack();
+  let rig: SdkRig;
+  let bob: Page;
+  let alice: Page;
+  const figures: string[] = [];
+
+  const waitForCallEvent = (label: string, type: string, detail?: string | boolean) =>
+    waitFor(
+      async () =>
+        (await lab(bob, 'callEvents', label)).find((event) => event.type === type && (detail === undefined || event.detail === detail)),
+      { ...WAIT, description: `'${type}'${detail === undefined ? '' : ` ${String(detail)}`} on bob's call ${label}` },
+    );
+
+  /** bob (callchart, auto-answer) registered; alice (plain SIP.js) registered and calling him; both sides up. */
+  const aliceCallsBob = async (): Promise<string> => {
+    await lab(bob, 'createDevice', {
+      server: rig.kamailio.wsUrl,
+      uri: sipUri('bob'),
+      password: USERS.bob.password,
+      // Warnings judged from 1 s on, so that a whole remote hold is judged.
+      qualityWarnings: { gracePeriodMs: 1000 },
+    });
+    expect(await lab(bob, 'register')).toMatchObject({ ok: true });
+    await lab(bob, 'setAutoAnswer', true);
+    const before = await lab(bob, 'incomingLabels');
+    const placed = await phone(alice, 'call', 'bob');
+    expect(placed).toMatchObject({ established: true });
+    const label = await waitFor(async () => (await lab(bob, 'incomingLabels')).find((l) => !before.includes(l)), {
+      ...WAIT,
+      description: 'the incoming call on bob',
+    });
+    await waitForCallEvent(label, 'accepted');
+    figures.push(`plain SIP.js -> callchart (auto-answer): established in ${placed.ms.toFixed(0)} ms`);
+    return label;
+  };
+
+  const bobInbound = (label: string): Promise<InboundAudio> => lab(bob, 'inboundAudio', label);
+  const expectGrowing = async (what: string, read: () => Promise<{ packetsReceived: number }>, packets = 25): Promise<void> => {
+    const start = await read();
+    await waitFor(async () => (await read()).packetsReceived >= start.packetsReceived + packets, {
+      ...WAIT,
+      intervalMs: 50,
+      description: `${what} to grow by ${packets} packets`,
+    });
+  };
+
+  beforeAll(async () => {
+    rig = await startSdkRig(cleanup);
+    ({ bob } = await openLabPages(rig.browser, ['bob'] as const, `${rig.server.url}/e2e/pages/sdk/index.html`));
+    ({ alice } = await rig.browser.openPages(['alice'] as const, `${rig.server.url}/e2e/pages/plain-sipjs/`, {
+      readyExpression: 'window.phone !== undefined',
+    }));
+    cleanup.add("alice's user agent", () => phone(alice, 'stop'));
+    await phone(alice, 'register', {
+      server: rig.kamailio.wsUrl,
+      user: USERS.alice.user,
+      password: USERS.alice.password,
+      sipDomain: rig.kamailio.domain,
+    });
+  });
+
+  afterEach(async () => {
+    if ((await phone(alice, 'sessionState')) === 'Established') await phone(alice, 'hangup');
+    const { failures, leftovers } = await tearDownLabPages({ bob }, ['bob']);
+    expect(failures, 'tearing down bob').toEqual([]);
+    expect(leftovers, 'left open in bob').toEqual([]);
+  });
+
+  afterAll(async () => {
+    if (figures.length > 0) console.info(`measured:\n  ${figures.join('\n  ')}`);
+    await cleanup.runAll();
+  });
+
+  it('a plain SIP.js peer holds and resumes: remote-hold follows, no warning while held, our own hold still works meanwhile', async () => {
+    const label = await aliceCallsBob();
+    await expectGrowing("bob's inbound audio", () => bobInbound(label));
+
+    const held = await phone(alice, 'hold', true);
+    expect(held.statusCode).toBe(200);
+    const remoteHeld = await waitForCallEvent(label, 'remote-hold', true);
+    expect(await lab(bob, 'callInfo', label)).toMatchObject({ remoteOnHold: true, onHold: false, status: 'accepted' });
+    // bob answered alice's sendonly offer recvonly.
+    expect(audioDirection((await lab(bob, 'sdp', label)).local)).toBe('recvonly');
+
+    // While remote-held, bob holds and resumes himself: his own offers say what
+    // *he* does (sendonly, then sendrecv), not a copy of the far end's hold.
+    expect(await lab(bob, 'hold', label, true)).toMatchObject({ ok: true });
+    const heldOffer = audioDirection((await lab(bob, 'sdp', label)).local);
+    expect(await lab(bob, 'hold', label, false)).toMatchObject({ ok: true });
+    const resumedOffer = audioDirection((await lab(bob, 'sdp', label)).local);
+    expect({ heldOffer, resumedOffer }).toEqual({ heldOffer: 'sendonly', resumedOffer: 'sendrecv' });
+    expect(await lab(bob, 'callInfo', label)).toMatchObject({ remoteOnHold: true, onHold: false });
+
+    // Let the held call run past the grace period so that warnings are judged.
+    const start = await bobInbound(label);
+    await waitFor(async () => (await bobInbound(label)).packetsReceived >= start.packetsReceived + 150, {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      description: '3 s of packets on hold',
+    });
+
+    const resumed = await phone(alice, 'hold', false);
+    expect(resumed.statusCode).toBe(200);
+    const remoteResumed = await waitForCallEvent(label, 'remote-hold', false);
+    expect(await lab(bob, 'callInfo', label)).toMatchObject({ remoteOnHold: false, onHold: false, status: 'accepted' });
+    await expectGrowing("bob's inbound audio after the resume", () => bobInbound(label));
+    await expectGrowing("alice's inbound audio after the resume", () => phone(alice, 'inboundAudio'));
+
+    const events = await lab(bob, 'callEvents', label);
+    expect(events.filter((event) => event.type === 'warning')).toEqual([]);
+    expect(events.filter((event) => event.type === 'remote-hold').map((event) => event.detail)).toEqual([true, false]);
+    figures.push(
+      `remote hold by plain SIP.js: re-INVITE ${held.ms.toFixed(0)} ms; bob's own hold/resume while held: offers ${heldOffer}/${resumedOffer}; ` +
+        `resume ${resumed.ms.toFixed(0)} ms; ${(remoteResumed.at - remoteHeld.at).toFixed(0)} ms held, 0 warnings`,
+    );
+
+    await phone(alice, 'hangup');
+    expect(await waitForCallEvent(label, 'disconnect')).toMatchObject({ detail: 'remote-hangup' });
+  });
+
+  it('DTMF by SIP INFO from a plain SIP.js peer arrives as dtmf events in order, with durations; a body that is no tone is ignored', async () => {
+    const label = await aliceCallsBob();
+    const tones = [
+      ['1', 100],
+      ['5', 160],
+      ['9', 250],
+      ['*', 100],
+      ['#', 100],
+      ['A', 400],
+    ] as const;
+    const started = Date.now();
+    for (const [digit, duration] of tones) {
+      expect(await phone(alice, 'sendInfo', `Signal=${digit}\r\nDuration=${duration}`)).toBe(200);
+      // Not a tone: answered, and no event.
+      if (digit === '9') expect(await phone(alice, 'sendInfo', 'Signal=Z\r\nDuration=100')).toBe(200);
+    }
+    const elapsed = Date.now() - started;
+    const received = await waitFor(
+      async () => {
+        const dtmf = (await lab(bob, 'callEvents', label)).filter((event) => event.type === 'dtmf');
+        return dtmf.length >= tones.length ? dtmf : undefined;
+      },
+      { ...WAIT, description: "bob's dtmf events" },
+    );
+    expect(received.map((event) => [event.detail, event.durationMs])).toEqual(tones.map(([digit, duration]) => [digit, duration]));
+    expect(await lab(bob, 'callInfo', label)).toMatchObject({ status: 'accepted' });
+    figures.push(`INFO DTMF from plain SIP.js: ${tones.length} tones (+1 non-tone) answered in ${elapsed} ms, all arrived in order`);
+  });
+
+  it('logged no errors in Kamailio', () => {
+    expect(kamailioErrors(rig.kamailio)).toEqual([]);
+  });
+});
