@@ -208,6 +208,17 @@ window.lab = {
   setSending: (label, enabled) => entry(label).call.setSending(enabled),
   sendDtmf: (label, digits, options) => attempt(() => entry(label).call.sendDtmf(digits, options)),
   respondToRefer: (label, status) => entry(label).call.respondToRefer(status),
+  /** REFER on `label`: to a URI, or `{ call: otherLabel }` for an attended transfer to that call's far end. */
+  refer: (label, target) => attempt(() => entry(label).call.refer(typeof target === 'string' ? target : entry(target.call).call)),
+  /** Places (and invites) the call that follows the REFER `label` accepted. */
+  async followRefer(label, newLabel) {
+    return attempt(() => track(newLabel, userAgent.createReferredCall(entry(label).call)).call.invite());
+  },
+  /** The label of the call that the INVITE of `label` replaces, if any. */
+  replacesOf(label) {
+    const id = entry(label).call.replaces;
+    return [...calls.entries()].find(([, other]) => id !== undefined && other.call.id === id)?.[0];
+  },
   setInputDevice: (label, id) => attempt(() => entry(label).call.setInputDevice(id)),
   setOutputDevice: (label, id) => attempt(() => entry(label).call.setOutputDevice(id)),
   async record(label, ms) {
