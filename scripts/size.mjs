@@ -23,12 +23,13 @@ const KB = 1024;
  * Transport + the XState functions the charts use) bundles to 62.6 KB, and our
  * own code adds ~29 KB (91.3 KB measured with the fact port, src/sip, the
  * gateway work, keep-alive and the call-centre charts): 92 KB guards against
- * growth until that code shrinks — the 80 KB target is not met.
+ * growth until that code shrinks — the 80 KB target is not met. Transfers
+ * (issue 9: the transfer region, REFER / NOTIFY / Replaces) cost ~2.5 KB: 95 KB.
  */
 export const BUDGETS = [
-  { name: "import { Device } from 'callchart'", code: "import { Device } from 'callchart'; console.log(Device);", maxGzip: 92 * KB },
+  { name: "import { Device } from 'callchart'", code: "import { Device } from 'callchart'; console.log(Device);", maxGzip: 95 * KB },
   { name: "import { VoiceSDKError } from 'callchart'", code: "import { VoiceSDKError } from 'callchart'; console.log(VoiceSDKError);", maxGzip: 3 * KB },
-  { name: "import { createFakeNetwork } from 'callchart/testing'", code: "import { createFakeNetwork } from 'callchart/testing'; console.log(createFakeNetwork);", maxGzip: 8 * KB },
+  { name: "import { createFakeNetwork } from 'callchart/testing'", code: "import { createFakeNetwork } from 'callchart/testing'; console.log(createFakeNetwork);", maxGzip: 9.5 * KB },
   {
     name: 'for comparison: what Device needs of SIP.js and XState alone',
     code: [

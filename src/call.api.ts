@@ -3,13 +3,14 @@
  * checks: bad input is refused with `invalid-argument` before anything is sent.
  */
 import { VoiceSDKError } from './errors';
-import type { DisconnectDetail, DisconnectReason, ReconnectCause } from './machines/call.types';
+import type { Call } from './call';
+import type { DisconnectDetail, DisconnectReason, ReconnectCause, TransferState } from './machines/call.types';
 import type { QualitySample, WarningName } from './quality/quality.types';
 import type { CallReport } from './quality/report';
 
 /** What `disconnect` tells: why the call ended. */
 export interface DisconnectInfo {
-  /** 'local-hangup', 'remote-hangup', 'canceled', 'busy', 'declined', 'rejected', 'answered-elsewhere', 'device-destroyed' or 'failed'. */
+  /** 'local-hangup', 'remote-hangup', 'canceled', 'busy', 'declined', 'rejected', 'answered-elsewhere', 'device-destroyed', 'transferred', 'replaced' or 'failed'. */
   reason: DisconnectReason;
   /** More about the end: `'answered-after-cancel'` when the far end's 2xx crossed our CANCEL and we hung up with BYE. */
   detail?: DisconnectDetail;
@@ -41,6 +42,35 @@ export interface ReceivedDtmf {
   durationMs?: number;
 }
 
+/** A step of our transfer (`transfer()`), as the `transfer` event tells it. */
+export interface TransferProgress {
+  /** `requested` (REFER sent), `accepted` (202), `trying` / `ringing` (the far end's NOTIFYs), `succeeded` or `failed`. */
+  state: TransferState;
+  /** The SIP status behind the step, when there is one: the REFER's refusal, or the referred call's sipfrag (100, 180, 200, 486 …). */
+  status?: number;
+}
+
+/** We followed the far end's REFER (`onTransferRequest`): where to, and the new call. */
+export interface ReferredInfo {
+  /** The Refer-To URI (without its headers). */
+  target: string;
+  /** The new outbound call to `target` (also in `device.calls`). */
+  call: Call;
+}
+
+/** What `onTransferRequest` is asked: the far end of `call` transfers it (REFER). */
+export interface TransferRequest {
+  /** The call the REFER came on. */
+  call: Call;
+  /** The Refer-To URI, without its headers. */
+  target: string;
+  /** An attended transfer: the Refer-To carries Replaces (the new call takes the place of a call at the target). */
+  replaces: boolean;
+}
+
+/** `DeviceOptions.onTransferRequest`: follow, refuse (603), or decide per request (true follows). */
+export type TransferRequestPolicy = 'follow' | 'refuse' | ((request: TransferRequest) => boolean | Promise<boolean>);
+
 /** Events of a call: name → handler arguments. */
 export type CallEvents = {
   /** Outbound: the far end is ringing (180/183). */
@@ -67,6 +97,10 @@ export type CallEvents = {
   hold: [onHold: boolean];
   /** The far end put us on hold (true: its offer is sendonly, inactive or c=0.0.0.0) or took us off it (false). */
   'remote-hold': [onHold: boolean];
+  /** Our transfer (`transfer()`) went a step further. */
+  transfer: [progress: TransferProgress];
+  /** We followed the far end's REFER: `call` is the new call; this one ends `'transferred'` once that one is answered. */
+  referred: [info: ReferredInfo];
   /** The far end sent a DTMF digit by SIP INFO (application/dtmf-relay or application/dtmf). */
   dtmf: [dtmf: ReceivedDtmf];
   /** A quality sample, once a second while accepted. */

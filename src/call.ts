@@ -11,8 +11,19 @@ import type { CallDirection, CallEmitted, CallEvent, CallOperation, CallStatus }
 import type { QualitySample } from './quality/quality.types';
 import type { CallReport } from './quality/report';
 import { booleanArgument, deviceIdArgument, holdOthersOption, type CallEvents, type HoldOthersOptions } from './call.api';
+import type { CallPort } from './adapters/adapter';
 
-export type { CallEvents, DisconnectInfo, HoldOthersOptions, QualityWarning, ReceivedDtmf } from './call.api';
+export type {
+  CallEvents,
+  DisconnectInfo,
+  HoldOthersOptions,
+  QualityWarning,
+  ReceivedDtmf,
+  ReferredInfo,
+  TransferProgress,
+  TransferRequest,
+  TransferRequestPolicy,
+} from './call.api';
 import { parseDtmfDigits } from './sip/dtmf-digits';
 import { paramForKey } from './sip/headers';
 import { BUSY_STATUS, parseRejectStatus } from './sip/responses';
@@ -30,6 +41,14 @@ export type SipJsSession = Inviter | Invitation;
 
 let requestSequence = 0;
 
+/** What a Call asks of its Device: the facade of another call, and a transfer target normalised like `connect({ to })`. */
+export interface CallHost {
+  /** The Call of the device's call `callId`, while the device holds it. */
+  callOf(callId: string): Call | undefined;
+  /** `to` as the device's `connect({ to })` would call it. @throws VoiceSDKError `invalid-argument` */
+  normalizeTarget(to: unknown): string;
+}
+
 const DONE = { value: undefined };
 
 /**
@@ -40,12 +59,27 @@ const DONE = { value: undefined };
 export class Call extends TypedEmitter<CallEvents> {
   readonly #actor: CallActorRef;
   readonly #unsubscribe: () => void;
+  readonly #host: CallHost | undefined;
+  readonly #replaces: Call | undefined;
 
   /** Created by the Device (`device.connect()`, the `incoming` event); apps do not construct calls. */
-  constructor(actor: CallActorRef) {
+  constructor(actor: CallActorRef, host?: CallHost) {
     super();
     this.#actor = actor;
+    this.#host = host;
+    // Looked up now: the replaced call is let go by the device once it has ended.
+    const replaces = actor.getSnapshot().context.replaces;
+    this.#replaces = replaces === undefined ? undefined : host?.callOf(replaces);
     this.#unsubscribe = actor.on('*', (event) => this.#forward(event)).unsubscribe;
+  }
+
+  /**
+   * Inbound, an attended transfer's new call: the call of this device that it
+   * replaces (its INVITE carried Replaces). Such a call is answered without
+   * `accept()`, and the replaced call ends `'replaced'` once it is.
+   */
+  get replaces(): Call | undefined {
+    return this.#replaces;
   }
 
   /** The call id, unique on this device. */
@@ -213,6 +247,30 @@ export class Call extends TypedEmitter<CallEvents> {
     );
   }
 
+  /**
+   * Transfers the call (REFER). A string (E.164 number, user or SIP URI,
+   * normalised like `connect({ to })`) is a blind transfer; another accepted
+   * Call of this device is an attended one (REFER with Replaces: its far end
+   * takes that call's place). Emits `transfer` at each step; resolves when
+   * the far end reports the referred call answered (NOTIFY with a 2xx
+   * sipfrag): this call then ends `'transferred'`. Rejects `transfer-failed`
+   * (`status`: the REFER's refusal or the referred call's failure) and the
+   * call stays as it was; `invalid-argument` / `invalid-state` send nothing.
+   */
+  transfer(target: string | Call): Promise<void> {
+    let to: string | CallPort;
+    try {
+      to = this.#transferTarget(target);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#run({ type: 'TRANSFER', to }, 'transfer', 'transfer() needs an accepted call with no transfer under way', (e) => {
+      if (e.type !== 'transfer') return undefined;
+      if (e.state === 'succeeded') return DONE;
+      return e.state === 'failed' ? { error: e.error ?? new VoiceSDKError('transfer-failed', 'The transfer did not complete') } : undefined;
+    });
+  }
+
   /** Sends DTMF digits (0-9 * # A-D, `,` a 2 s pause). Resolves once the tones were handed over. */
   sendDigits(digits: string): Promise<void> {
     let valid: string;
@@ -270,6 +328,24 @@ export class Call extends TypedEmitter<CallEvents> {
     return this.#actor.getSnapshot();
   }
 
+  /** Where `transfer(target)` sends the REFER: a normalised URI, or the port of another accepted call of this device. */
+  #transferTarget(target: unknown): string | CallPort {
+    if (target instanceof Call) {
+      if (target === this) throw new VoiceSDKError('invalid-argument', 'A call cannot be transferred to itself');
+      const device = this.#snapshot.context.device;
+      const other = target.actor.getSnapshot().context;
+      if (device === undefined || other.device !== device) {
+        throw new VoiceSDKError('invalid-argument', 'transfer(call) takes another call of the same device');
+      }
+      if (target.getStatus() !== 'accepted') {
+        throw new VoiceSDKError('invalid-state', `transfer(call) needs the other call accepted (it is ${target.getStatus()})`);
+      }
+      return other.port;
+    }
+    if (this.#host === undefined) throw new VoiceSDKError('invalid-state', 'transfer() needs a call of a Device');
+    return this.#host.normalizeTarget(target);
+  }
+
   #forward(event: CallEmitted): void {
     switch (event.type) {
       case 'ringing':
@@ -303,6 +379,14 @@ export class Call extends TypedEmitter<CallEvents> {
       case 'reconnecting':
         this.emit('reconnecting', { cause: event.cause });
         break;
+      case 'transfer':
+        this.emit('transfer', { state: event.state, ...(event.status === undefined ? {} : { status: event.status }) });
+        break;
+      case 'referred': {
+        const call = this.#host?.callOf(event.callId);
+        if (call) this.emit('referred', { target: event.target, call });
+        break;
+      }
       case 'dtmf':
         this.emit('dtmf', {
           digit: event.digit,

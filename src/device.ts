@@ -4,7 +4,8 @@
  * events; `state` and `calls` read the actor's snapshot.
  */
 import { createActor, type ActorRefFrom } from 'xstate';
-import { Call, type CallActorRef } from './call';
+import { Call, type CallActorRef, type CallHost, type TransferRequestPolicy } from './call';
+import type { TransferPolicy } from './machines/call.types';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
 import { deviceMachine, deviceState, transportState, type DeviceState, type TransportState } from './machines/device.machine';
@@ -72,6 +73,10 @@ export class Device extends TypedEmitter<DeviceEvents> {
   readonly #facades = new WeakMap<CallActorRef, Call>();
   readonly #domain: string;
   readonly #prefix: string;
+  readonly #callHost: CallHost = {
+    callOf: (callId) => this.#adopt(callId),
+    normalizeTarget: (to) => normalizeTarget(to, this.#domain),
+  };
 
   /** Checks every option (bad ones throw `VoiceSDKError('invalid-argument')`) and starts the device actor; nothing goes on the wire until `register()`, `connectTransport()` or `connect()`. */
   constructor(options: DeviceOptions) {
@@ -90,7 +95,7 @@ export class Device extends TypedEmitter<DeviceEvents> {
         registerTimeoutMs: settings.registerTimeoutMs,
         policy: settings.policy,
         random: Math.random,
-        call: { ...settings.call, now: () => Date.now() },
+        call: { ...settings.call, transferPolicy: this.#transferPolicy(settings.onTransferRequest), now: () => Date.now() },
       },
       ...(settings.inspect ? { inspect: settings.inspect } : {}),
     });
@@ -214,8 +219,17 @@ export class Device extends TypedEmitter<DeviceEvents> {
     const ref = this.#actor.getSnapshot().children[callId] as CallActorRef | undefined;
     if (!ref) return undefined;
     let call = this.#facades.get(ref);
-    if (!call) this.#facades.set(ref, (call = new Call(ref)));
+    if (!call) this.#facades.set(ref, (call = new Call(ref, this.#callHost)));
     return call;
+  }
+
+  /** `onTransferRequest` as the call charts take it: the app's function is asked with the Call facade. */
+  #transferPolicy(option: TransferRequestPolicy): TransferPolicy {
+    if (typeof option !== 'function') return option;
+    return async ({ callId, target, replaces }) => {
+      const call = this.#adopt(callId);
+      return call !== undefined && (await option({ call, target, replaces })) === true;
+    };
   }
 
   #forward(event: DeviceEmitted): void {

@@ -39,6 +39,12 @@ export type VoiceSDKErrorCode =
    * SIP INFO. Nothing was sent.
    */
   | 'dtmf-unavailable'
+  /**
+   * A transfer did not complete: the REFER was refused (`status`: its
+   * response) or the referred call failed (`status`: the NOTIFY's sipfrag),
+   * or no outcome came in time. The call stays as it was.
+   */
+  | 'transfer-failed'
   /** Any other SIP failure; `status` holds the SIP status code. */
   | 'sip-error';
 

@@ -9,12 +9,24 @@
 export { Device } from './device';
 export type { DeviceOptions, ConnectOptions, DeviceEvents, ReconnectingInfo, DeviceActorRef, Inspector } from './device';
 export { Call } from './call';
-export type { CallEvents, DisconnectInfo, CallActorRef, HoldOthersOptions, QualityWarning, ReceivedDtmf, SipJsSession } from './call';
+export type {
+  CallEvents,
+  DisconnectInfo,
+  CallActorRef,
+  HoldOthersOptions,
+  QualityWarning,
+  ReceivedDtmf,
+  ReferredInfo,
+  SipJsSession,
+  TransferProgress,
+  TransferRequest,
+  TransferRequestPolicy,
+} from './call';
 export { VoiceSDKError, isVoiceSDKError } from './errors';
 export type { VoiceSDKErrorCode, VoiceSDKErrorOptions } from './errors';
 export { callMachine, callStatus } from './machines/call.machine';
 export type { CallSnapshot } from './machines/call.machine';
-export type { CallStatus, CallDirection, DisconnectReason, ReconnectCause } from './machines/call.types';
+export type { CallStatus, CallDirection, DisconnectReason, ReconnectCause, TransferState } from './machines/call.types';
 export { deviceMachine, deviceState, transportState } from './machines/device.machine';
 export type { DeviceSnapshot, DeviceState, TransportState } from './machines/device.machine';
 export type { ReconnectPolicy } from './machines/device.types';

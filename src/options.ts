@@ -13,6 +13,7 @@ import type { QualityThresholds, QualityWarningOptions } from './quality/quality
 import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_QUALITY_THRESHOLDS, resolveGracePeriod, resolveWarningInputs } from './quality/warnings';
 import { hasControlCharacters, invalidArgument, isDisplayName, parseSipUri, shown } from './sip/grammar';
 import { parseHeaderPrefix } from './sip/headers';
+import type { TransferRequestPolicy } from './call.api';
 
 /**
  * Where XState inspection events go: a function called with each event, or an
@@ -87,6 +88,16 @@ export interface DeviceOptions {
   callWaiting?: boolean;
   /** The most calls (inbound and outbound, not ended) at once, no limit by default; an INVITE beyond it is answered 486 and never surfaced. @default Infinity */
   maxCalls?: number;
+  /**
+   * What to do when the far end of an accepted call transfers it to us
+   * (REFER): `'follow'` answers 202 and calls the Refer-To target (the old
+   * call emits `referred` with the new Call and ends `'transferred'` once the
+   * new one is answered); `'refuse'` answers 603 and changes nothing; a
+   * function decides per request (true follows; false, a throw, a rejection
+   * or no answer within 10 s refuses). A hostile Refer-To is answered 400.
+   * @default 'follow'
+   */
+  onTransferRequest?: TransferRequestPolicy;
 }
 
 /** Every default of `DeviceOptions` that does not depend on the server or the user. */
@@ -107,6 +118,7 @@ export interface DeviceDefaults {
   readonly userAgentString: string;
   readonly callWaiting: boolean;
   readonly maxCalls: number;
+  readonly onTransferRequest: 'follow' | 'refuse';
 }
 
 /**
@@ -130,6 +142,7 @@ export const DEFAULTS: DeviceDefaults = /* @__PURE__ */ Object.freeze({
   userAgentString: 'callchart',
   callWaiting: true,
   maxCalls: Number.POSITIVE_INFINITY,
+  onTransferRequest: 'follow',
 } as const);
 
 /** What the options mean, checked and with every default filled in. */
@@ -147,7 +160,9 @@ export interface DeviceSettings {
   /** The device's call-waiting policy. */
   policy: CallPolicy;
   /** What every call actor gets besides its port. */
-  call: Omit<DeviceMachineInput['call'], 'now'>;
+  call: Omit<DeviceMachineInput['call'], 'now' | 'transferPolicy'>;
+  /** `onTransferRequest`, checked (the Device turns a function into the calls' transfer policy). */
+  onTransferRequest: TransferRequestPolicy;
   inspect?: Inspector;
 }
 
@@ -202,6 +217,10 @@ export function parseDeviceOptions(options: DeviceOptions): DeviceSettings {
   if (maxCalls !== Number.POSITIVE_INFINITY && (!Number.isInteger(maxCalls) || maxCalls < 1)) {
     throw invalidArgument('`maxCalls` must be a whole number of at least 1');
   }
+  const onTransferRequest = options.onTransferRequest ?? DEFAULTS.onTransferRequest;
+  if (onTransferRequest !== 'follow' && onTransferRequest !== 'refuse' && typeof onTransferRequest !== 'function') {
+    throw invalidArgument("`onTransferRequest` must be 'follow', 'refuse' or a function");
+  }
   const iceGatheringTimeoutMs = positive(options.iceGatheringTimeoutMs, '`iceGatheringTimeoutMs`', DEFAULTS.iceGatheringTimeoutMs);
   const registerExpires = positive(options.registerExpires, '`registerExpires`', DEFAULTS.registerExpires);
   const createAdapter = options.adapter ?? createSipJsAdapter;
@@ -229,6 +248,7 @@ export function parseDeviceOptions(options: DeviceOptions): DeviceSettings {
     registerTimeoutMs,
     policy: { callWaiting, maxCalls },
     call,
+    onTransferRequest,
     ...(options.inspect ? { inspect: options.inspect } : {}),
   };
 }

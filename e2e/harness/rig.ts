@@ -14,14 +14,17 @@ export interface SdkRig {
   browser: E2EBrowser;
 }
 
-/** Starts Kamailio, the built-SDK server and Chromium inside the loopback-only namespace. */
-export async function startSdkRig(cleanup: CleanupStack): Promise<SdkRig> {
+/**
+ * Starts Kamailio, the built-SDK server and Chromium inside the loopback-only
+ * namespace; `mounts` serves more folders (URL prefix → directory).
+ */
+export async function startSdkRig(cleanup: CleanupStack, mounts: Record<string, string> = {}): Promise<SdkRig> {
   assertIsolatedNetwork();
   const kamailio = await startKamailio();
   cleanup.add('kamailio', () => kamailio.stop());
   const sdk = await snapshotBuiltSdk();
   cleanup.add('built SDK snapshot', () => sdk.dispose());
-  const server = await startStaticServer({ root: REPO_ROOT, mounts: { '/dist/': sdk.dir } });
+  const server = await startStaticServer({ root: REPO_ROOT, mounts: { ...mounts, '/dist/': sdk.dir } });
   cleanup.add('static server', () => server.stop());
   const browser = await launchBrowser();
   cleanup.add('chromium', () => browser.close());

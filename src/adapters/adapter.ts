@@ -34,7 +34,11 @@ export type EndReason =
   /** Another device answered or the call was picked up elsewhere */
   | 'answered-elsewhere'
   /** The device was destroyed while the call was up */
-  | 'device-destroyed';
+  | 'device-destroyed'
+  /** The call was transferred: our REFER succeeded (we hung up), or we followed the far end's REFER */
+  | 'transferred'
+  /** An INVITE with Replaces took this call's place (attended transfer, RFC 3891) */
+  | 'replaced';
 
 /** The direction an SDP offer asks for (RFC 3264 §6.1), of its audio. */
 export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
@@ -69,8 +73,8 @@ export type CallFact =
   | { type: 'cancel'; reason?: string }
   /** The far end sent a re-INVITE (answered by the stack); `direction`: what its offer asks of our audio. */
   | { type: 'reinvite'; direction: MediaDirection }
-  /** The far end sent REFER; the machine answers it with `respondToRefer()`. */
-  | { type: 'refer'; referTo: string }
+  /** The far end sent REFER; the machine answers it with `respondToRefer(status, id)` (`id` tells several REFERs apart). */
+  | { type: 'refer'; referTo: string; id: string }
   /** The far end sent NOTIFY (answered 200). */
   | { type: 'notify'; event: string; body: string }
   /** The far end sent INFO (answered 200). */
@@ -148,6 +152,12 @@ export interface CallPort {
   readonly customHeaders: Readonly<Record<string, string>>;
   /** The raw SIP.js session (escape hatch), or the fake session. */
   readonly session: unknown;
+  /**
+   * Inbound: the id of the call of this user agent that this INVITE's
+   * Replaces header names (RFC 3891), matched by the stack (an INVITE whose
+   * Replaces matches nothing is answered 481 before it is reported).
+   */
+  readonly replaces?: string;
 
   /** Subscribes to the facts of this call. */
   subscribe(listener: (fact: CallFact) => void): Unsubscribe;
@@ -168,8 +178,20 @@ export interface CallPort {
   setSending(enabled: boolean): void;
   /** Sends DTMF by `options.method` (the call chart chose it); resolves once the tones were handed over. */
   sendDtmf(digits: string, options: DtmfOptions): Promise<void>;
-  /** Answers the REFER the last `refer` fact reported (e.g. 603 to decline). */
-  respondToRefer(statusCode: number): void;
+  /**
+   * Answers the REFER that the `refer` fact with `id` reported (the last one
+   * when `id` is left out): 202 to follow it with `createReferredCall`, 603 to
+   * decline, 400. A REFER answered already is not answered again.
+   */
+  respondToRefer(statusCode: number, id?: string): void;
+  /**
+   * Sends REFER: to `target` (a SIP URI: blind transfer) or to the far end of
+   * another established call of this user agent (Refer-To with Replaces:
+   * attended transfer). Resolves on the REFER's 2xx (202 Accepted), rejects
+   * with its `status` otherwise. The referred call's progress arrives as
+   * `notify` facts (Event `refer`, a sipfrag body such as `SIP/2.0 200 OK`).
+   */
+  refer(target: string | CallPort): Promise<void>;
   /** Replaces the sending track with one from another microphone. */
   setInputDevice(deviceId: string): Promise<void>;
   /** Routes remote audio to another output (setSinkId). */
@@ -218,6 +240,14 @@ export interface UserAgentPort {
   unregister(): Promise<void>;
   /** Creates (does not send) an outbound call. */
   createCall(request: InviteRequest): CallPort;
+  /**
+   * Creates (does not send) the outbound call that follows the REFER that
+   * `referred` reported and answered 202: to its Refer-To, with Referred-By
+   * and the Replaces it carried. The stack NOTIFYs the referrer of the new
+   * call's progress (RFC 3515 §2.4.4) by itself. Throws `invalid-state` when
+   * `referred` has no accepted REFER.
+   */
+  createReferredCall(referred: CallPort): CallPort;
   /** Ends every call, closes the transport, releases everything. Idempotent. */
   dispose(): Promise<void>;
 }

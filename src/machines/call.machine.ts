@@ -3,7 +3,7 @@
  *
  * ```
  * pending ──► ringing ──► accepted ──► disconnected
- *    │           │      (hold ∥ mute ∥ remoteHold ∥ recording ∥ reporting ∥ recovery)
+ *    │           │      (hold ∥ mute ∥ remoteHold ∥ recording ∥ reporting ∥ recovery ∥ transfer)
  *    └───────────┴──────────┴────────► failed
  * ```
  * Outbound: pending while the INVITE is out, ringing on a provisional
@@ -17,6 +17,7 @@ import { BUSY_STATUS } from '../sip/responses';
 import { cancelEndReason } from '../sip/status';
 import { holdRegion, muteRegion, recordingRegion, remoteHoldRegion, reportingRegion } from './call.accepted';
 import { hangingUpState, recoveryRegion } from './call.recovery';
+import { transferRegion } from './call.transfer';
 import { callSetup, dtmfMethodFor, EMPTY_REPORT_STATE, MEDIA_NOT_NEGOTIATED, mediaFailedError } from './call.setup';
 
 export { reportOf, warningActorId } from './call.setup';
@@ -50,6 +51,10 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     remoteHeld: false,
     negotiated: undefined,
     socketDown: false,
+    transferPolicy: input.transferPolicy ?? 'refuse',
+    replaces: input.replaces,
+    transferTo: undefined,
+    referral: undefined,
   }),
   invoke: { id: 'sessionListener', src: 'sessionListener', input: ({ context }) => ({ port: context.port }) },
   on: {
@@ -62,7 +67,8 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
       initial: 'routing',
       states: {
         routing: {
-          always: [{ guard: 'isOutbound', target: 'outgoing' }, { target: 'incoming' }],
+          // An INVITE with Replaces that matched one of our calls is answered at once.
+          always: [{ guard: 'isOutbound', target: 'outgoing' }, { guard: 'isReplacement', target: '#call.pending.answering' }, { target: 'incoming' }],
         },
         outgoing: {
           // The far end may answer before invite() has resolved (a fast
@@ -185,7 +191,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     },
     accepted: {
       type: 'parallel',
-      entry: ['markAccepted', 'startWarnings', 'emitAccepted', 'tellDeviceAccepted'],
+      entry: ['markAccepted', 'startWarnings', 'emitAccepted', 'tellDeviceAccepted', 'tellDeviceReplaced'],
       exit: 'stopWarnings',
       invoke: {
         id: 'statsActor',
@@ -206,7 +212,10 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
           target: 'failed',
           actions: { type: 'setError', params: () => ({ error: mediaFailedError(MEDIA_NOT_NEGOTIATED) }) },
         },
+        // A REFER while a transfer is under way (the transfer region takes the others).
         'PORT.REFER': [{ guard: 'isUnusableReferTarget', actions: 'refuseBadRefer' }, { actions: 'declineRefer' }],
+        // The call that replaces this one (an INVITE with Replaces) was answered.
+        REPLACED: { target: 'hangingUp', actions: { type: 'setEnd', params: { reason: 'replaced' } } },
         // Digits by SIP INFO; other INFO bodies (and RFC 4733, which browsers cannot see) tell nothing.
         'PORT.INFO': { guard: 'isInfoDigit', actions: 'emitInfoDigit' },
         QUALITY: {
@@ -273,6 +282,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
         reporting: reportingRegion,
         recording: recordingRegion,
         recovery: recoveryRegion,
+        transfer: transferRegion,
       },
     },
     // Our CANCEL is out; the INVITE's final response (487, or a 2xx that crossed it) settles the call.

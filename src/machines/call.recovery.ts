@@ -61,10 +61,14 @@ export const recoveryRegion = /* @__PURE__ */ callStateConfig({
  */
 export const hangingUpState = /* @__PURE__ */ callStateConfig({
   on: {
-    'PORT.BYE': {
-      target: '#call.disconnected',
-      actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'remote-hangup', cause: event.reason }) },
-    },
+    'PORT.BYE': [
+      // Transferred or replaced: the far end's BYE crossing ours does not change why the call ended.
+      { guard: 'isTransferEnd', target: '#call.disconnected' },
+      {
+        target: '#call.disconnected',
+        actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'remote-hangup', cause: event.reason }) },
+      },
+    ],
     TERMINATE: { actions: { type: 'emitUnchanged', params: { operation: 'terminate' } } },
   },
   initial: 'routing',

@@ -10,6 +10,14 @@ import { chooseDtmfMethod, dtmfUnavailableReason } from '../sip/dtmf';
 import { dtmfOfInfo } from '../sip/dtmf-digits';
 import { isHoldDirection } from '../sip/sdp';
 import { isUsableReferTarget } from '../sip/target';
+import { isReferEvent, referProgressOf, referTargetOf, sipfragStatus, type ReferProgress } from '../sip/refer';
+import {
+  referActor,
+  transferDecisionActor,
+  transferFailure,
+  TRANSFER_DECISION_TIMEOUT_MS,
+  TRANSFER_PROGRESS_TIMEOUT_MS,
+} from './call.transfer.actors';
 import { causeOfReason, declineReasonForStatus, inviteError, isSuccessStatus } from '../sip/status';
 import {
   acceptActor,
@@ -31,6 +39,7 @@ import type {
   CallOperation,
   DisconnectDetail,
   DisconnectReason,
+  TransferState,
 } from './call.types';
 import { statsActor } from './stats.actor';
 import { buildReport, withSample, withWarning, type CallReport } from '../quality/report';
@@ -39,7 +48,7 @@ export { EMPTY_REPORT_STATE } from '../quality/report';
 import { warningMachine } from '../quality/warning.machine';
 import { warningEvents } from '../quality/warnings';
 import type { QualitySample, WarningName } from '../quality/quality.types';
-import type { DtmfMethod } from '../adapters/adapter';
+import type { CallPort, DtmfMethod } from '../adapters/adapter';
 
 /** The id of the warning actor for `name`. */
 export const warningActorId = (name: string): string => `warning.${name}`;
@@ -64,7 +73,9 @@ type CallActorSource =
   | 'recorderActor'
   | 'requestActor'
   | 'statsActor'
-  | 'warningMachine';
+  | 'warningMachine'
+  | 'referActor'
+  | 'transferDecisionActor';
 
 /** How long the target-refresh re-INVITE after a reconnect may go unanswered before the call ends `connection-lost`, in ms. */
 export const REFRESH_TIMEOUT_MS = 10_000;
@@ -112,6 +123,8 @@ export const callSetup = () =>
       refreshReinvite: 'reinviteActor';
       recorder: 'recorderActor';
       statsActor: 'statsActor';
+      referActor: 'referActor';
+      transferDecision: 'transferDecisionActor';
     },
   },
   actors: {
@@ -126,6 +139,8 @@ export const callSetup = () =>
     requestActor,
     statsActor,
     warningMachine,
+    referActor,
+    transferDecisionActor,
   },
   guards: {
     isOutbound: ({ context }) => context.direction === 'outbound',
@@ -136,6 +151,21 @@ export const callSetup = () =>
     isHangUpWhenAnswered: ({ context }) => context.hangUpWhenAnswered,
     /** A REFER whose Refer-To is malformed or hostile (CR/LF, another scheme, over-long): 400. */
     isUnusableReferTarget: ({ event }) => event.type === 'PORT.REFER' && !isUsableReferTarget(event.referTo),
+    /** The far end's REFERs are refused (603): the policy says so, or there is no device to place the referred call. */
+    refusesTransfers: ({ context }) => context.transferPolicy === 'refuse' || context.device === undefined,
+    /** The far end's REFERs are followed without asking. */
+    followsTransfers: ({ context }) => context.transferPolicy === 'follow',
+    /** A NOTIFY of our REFER's subscription whose sipfrag means `progress`. */
+    isReferProgress: ({ event }, params: { progress: ReferProgress }) => {
+      if (event.type !== 'PORT.NOTIFY' || !isReferEvent(event.event)) return false;
+      const status = sipfragStatus(event.body);
+      return status !== undefined && referProgressOf(status) === params.progress;
+    },
+    isTrue: (_, params: { value: unknown }) => params.value === true,
+    /** An INVITE with Replaces that matched a call of this device: answered without accept(). */
+    isReplacement: ({ context }) => context.replaces !== undefined,
+    /** The call is ending because of a transfer: a BYE crossing ours does not change why. */
+    isTransferEnd: ({ context }) => context.endReason === 'transferred' || context.endReason === 'replaced',
     /** A 2xx final response. */
     isSuccess: (_, params: { status: number }) => isSuccessStatus(params.status),
     /** A final failure that ends the call normally (busy, declined). */
@@ -164,6 +194,8 @@ export const callSetup = () =>
     reportInterval: ({ context }) => context.reportIntervalMs,
     refreshTimeout: REFRESH_TIMEOUT_MS,
     hangupSocketWait: HANGUP_SOCKET_WAIT_MS,
+    transferProgressTimeout: TRANSFER_PROGRESS_TIMEOUT_MS,
+    transferDecisionTimeout: TRANSFER_DECISION_TIMEOUT_MS,
   },
   actions: {
     emitRinging: emit({ type: 'ringing' } as const),
@@ -327,10 +359,52 @@ export const callSetup = () =>
       requestId: params.requestId,
       error: params.error,
     }) as const),
-    /** No transfer yet: following a REFER would start a call nobody tracks. */
-    declineRefer: ({ context }) => context.port.respondToRefer(603),
+    /** The REFER is refused (policy, the app's answer, or another transfer under way): 603 Decline. */
+    declineRefer: ({ context, event }) => {
+      assertEvent(event, 'PORT.REFER');
+      context.port.respondToRefer(603, event.id);
+    },
+    /** The REFER being decided is refused (the app said no, threw, or took too long): 603. */
+    declineReferral: ({ context }) => context.port.respondToRefer(603, context.referral?.id),
+    storeTransferTo: assign((_, params: { to: string | CallPort }) => ({ transferTo: params.to })),
+    storeReferral: assign(({ event }) => {
+      assertEvent(event, 'PORT.REFER');
+      return { referral: { ...referTargetOf(event.referTo), id: event.id } };
+    }),
+    forgetTransfer: assign({ transferTo: undefined, referral: undefined }),
+    /** A step of our transfer; `body`: the NOTIFY's sipfrag, whose status is told. */
+    emitTransfer: emit((_, params: { state: TransferState; body?: string }) => ({
+      type: 'transfer',
+      state: params.state,
+      status: params.body === undefined ? undefined : sipfragStatus(params.body),
+      error: undefined,
+    }) as const),
+    /** Our transfer failed: the REFER's refusal (`error`), the referred call's failure (`body`), or no outcome in time. */
+    emitTransferFailed: emit((_, params: { error?: unknown; body?: string }) => {
+      const status = params.body === undefined ? toVoiceSDKError(params.error ?? 'no outcome').status : sipfragStatus(params.body);
+      return { type: 'transfer', state: 'failed', status, error: transferFailure(status, params.error) } as const;
+    }),
+    /** 202 Accepted, and the device places the referred call. */
+    followRefer: enqueueActions(({ context, enqueue, self }) => {
+      context.port.respondToRefer(202, context.referral?.id);
+      if (context.device) enqueue.sendTo(context.device, { type: 'FOLLOW_REFER', callId: self.id });
+    }),
+    emitReferred: emit(({ context }, params: { callId: string }) => ({
+      type: 'referred',
+      target: context.referral?.target ?? '',
+      callId: params.callId,
+    }) as const),
+    /** Accepted in place of another call (Replaces): the device ends that one. */
+    tellDeviceReplaced: enqueueActions(({ context, enqueue, self }) => {
+      if (context.device && context.replaces !== undefined) {
+        enqueue.sendTo(context.device, { type: 'CALL_REPLACED', callId: self.id, replacedId: context.replaces });
+      }
+    }),
     /** A Refer-To no transfer could use: 400 Bad Request. */
-    refuseBadRefer: ({ context }) => context.port.respondToRefer(400),
+    refuseBadRefer: ({ context, event }) => {
+      assertEvent(event, 'PORT.REFER');
+      context.port.respondToRefer(400, event.id);
+    },
     releaseMedia: ({ context }) => context.port.dispose(),
     /** What the last offer/answer settled on: the DTMF method is chosen from it. */
     storeNegotiated: assign({

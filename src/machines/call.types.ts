@@ -22,7 +22,28 @@ export type CallToDevice =
   /** The call was accepted, or has ended. */
   | { type: 'CALL_STATUS'; callId: string; status: 'accepted' | 'ended' }
   /** Put every other accepted call on hold, then answer `OTHERS_HELD` (or `OTHERS_HOLD_FAILED`). */
-  | { type: 'HOLD_OTHERS'; callId: string };
+  | { type: 'HOLD_OTHERS'; callId: string }
+  /** The call accepted a REFER (202): place the referred call, then answer `REFER_FOLLOWED` (or `REFER_NOT_FOLLOWED`). */
+  | { type: 'FOLLOW_REFER'; callId: string }
+  /** The call (an INVITE with Replaces) is accepted: the call it replaces ends `'replaced'`. */
+  | { type: 'CALL_REPLACED'; callId: string; replacedId: string };
+
+/** What a REFER asks of the transferee, for its transfer policy. */
+export interface TransferRequestFacts {
+  /** The id of the call the REFER came on. */
+  callId: string;
+  /** The Refer-To URI, without its headers. */
+  target: string;
+  /** The Refer-To carries Replaces (an attended transfer). */
+  replaces: boolean;
+}
+
+/** What a call does with a REFER: follow it, refuse it (603), or ask (true: follow). */
+export type TransferPolicy = 'follow' | 'refuse' | ((request: TransferRequestFacts) => boolean | Promise<boolean>);
+
+/** The transfer event's states, in the order a transfer goes through them. */
+export type TransferState = 'requested' | 'accepted' | 'trying' | 'ringing' | 'succeeded' | 'failed';
+
 
 /** The device a call belongs to, as far as the call knows it: an actor that takes `CallToDevice`. */
 export type CallDevice = ActorRef<Snapshot<unknown>, CallToDevice>;
@@ -43,6 +64,10 @@ export interface CallMachineInput {
   reportIntervalMs: number;
   /** The clock, epoch ms: the wall clock in the Device; tests pass fake time. */
   now: () => number;
+  /** What to do with a REFER from the far end. @default 'refuse' (a machine on its own has nobody to place the referred call) */
+  transferPolicy?: TransferPolicy;
+  /** Inbound: the id of the call this INVITE replaces (Replaces matched it): answered without accept(). */
+  replaces?: string;
 }
 
 export interface CallContext {
@@ -87,6 +112,14 @@ export interface CallContext {
   negotiated: NegotiatedMedia | undefined;
   /** The device's signalling socket is down (kept by the recovery region: `SOCKET_DOWN` until `SOCKET_UP`): a BYE waits for it. */
   socketDown: boolean;
+  /** What to do with a REFER from the far end. */
+  transferPolicy: TransferPolicy;
+  /** Inbound: the id of the call this one replaces (an INVITE with Replaces). */
+  replaces: string | undefined;
+  /** Our transfer: where the REFER goes (a SIP URI, or the port of the call whose far end takes this one's place). */
+  transferTo: string | CallPort | undefined;
+  /** The far end's REFER being decided or followed. */
+  referral: { target: string; replaces: boolean; id: string } | undefined;
 }
 
 /** Why a call is reconnecting: its signalling socket was lost, or (later) its media path. */
@@ -107,7 +140,8 @@ export type CallOperation =
   | 'recording'
   | 'digits'
   | 'input-device'
-  | 'output-device';
+  | 'output-device'
+  | 'transfer';
 
 /** Events the call machine accepts. Upper case: things that happen to the call. */
 export type CallEvent =
@@ -129,6 +163,8 @@ export type CallEvent =
   | { type: 'SEND_DIGITS'; digits: string; requestId: string }
   | { type: 'SET_INPUT_DEVICE'; deviceId: string; requestId: string }
   | { type: 'SET_OUTPUT_DEVICE'; deviceId: string; requestId: string }
+  /** transfer(): REFER to a SIP URI (blind) or to the far end of another call (attended: with Replaces). */
+  | { type: 'TRANSFER'; to: string | CallPort }
   // from the device
   | { type: 'DEVICE_DESTROYED' }
   | { type: 'OTHERS_HELD' }
@@ -137,6 +173,15 @@ export type CallEvent =
   | { type: 'SOCKET_DOWN' }
   /** The device's socket is back (and registered again, if it was registering): time to refresh the dialog. */
   | { type: 'SOCKET_UP' }
+  /** The referred call `callId` is placed (`FOLLOW_REFER`); the device tells how it goes. */
+  | { type: 'REFER_FOLLOWED'; callId: string }
+  /** The referred call could not be placed. */
+  | { type: 'REFER_NOT_FOLLOWED'; error: VoiceSDKError }
+  /** The call that replaces this one (an INVITE with Replaces) is accepted. */
+  | { type: 'REPLACED' }
+  /** The referred call was accepted, or ended without being accepted. */
+  | { type: 'REFERRED_CALL_ACCEPTED' }
+  | { type: 'REFERRED_CALL_ENDED' }
   // facts from the port (CallFact, type prefixed and upper-cased), through the session listener
   | PortEvent
   // from actors
@@ -180,6 +225,10 @@ export type CallEmitted =
   | { type: 'hold'; onHold: boolean }
   /** The far end put us on hold (its offer is sendonly / inactive / c=0.0.0.0) or took us off it. */
   | { type: 'remote-hold'; onHold: boolean }
+  /** Our transfer went a step further (`status`: the REFER's response or the sipfrag's; `error` when it failed). */
+  | { type: 'transfer'; state: TransferState; status: number | undefined; error: VoiceSDKError | undefined }
+  /** We followed the far end's REFER: `callId` is the referred call, placed by the device. */
+  | { type: 'referred'; target: string; callId: string }
   /** A digit the far end sent by SIP INFO. */
   | { type: 'dtmf'; digit: string; method: 'info'; durationMs: number | undefined }
   | { type: 'quality'; sample: QualitySample }

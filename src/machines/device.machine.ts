@@ -13,13 +13,13 @@
  * `destroyed` is final. The device spawns one `callMachine` actor per call,
  * inbound and outbound; their ids are the call ids.
  */
-import { assign, emit, enqueueActions, raise, setup, stateIn, stopChild } from 'xstate';
-import type { SnapshotFrom } from 'xstate';
+import { assign, emit, enqueueActions, raise, setup, stateIn, stopChild, type AnyActorRef } from 'xstate';
 import { toVoiceSDKError, VoiceSDKError } from '../errors';
 import { callMachine } from './call.machine';
 import { connectActor, destroyActor, holdOthersActor, registerActor, unregisterActor, userAgentListener } from './device.actors';
 import { holdOthersRequest, isInvokedActorId, liveCallActors } from './device.calls';
-import { BUSY_STATUS } from '../sip/responses';
+import { BUSY_STATUS, CALL_DOES_NOT_EXIST_STATUS } from '../sip/responses';
+import type { CallSnapshot } from './call.connect';
 import type { CallPort } from '../adapters/adapter';
 import { backoffDelay, currentServer } from './device.backoff';
 import type { DeviceContext, DeviceEmitted, DeviceEvent, DeviceMachineInput, DeviceOperation, QueuedCall } from './device.types';
@@ -47,6 +47,10 @@ export const deviceMachine = /* @__PURE__ */ setup({
     isTransportConnected: stateIn('#transportConnected'),
     isUnregistered: stateIn({ active: { registration: 'unregistered' } }),
     isCallActor: (_, params: { actorId: string }) => !isInvokedActorId(params.actorId),
+    /** An INVITE with Replaces: the call it names is one of ours (else 481: the dialog is gone for us). */
+    isReplacing: (_, params: { port: CallPort }) => params.port.replaces !== undefined,
+    isReplacingLiveCall: ({ context }, params: { port: CallPort }) =>
+      params.port.replaces !== undefined && context.liveCalls[params.port.replaces] !== undefined,
   },
   delays: {
     reconnectDelay: ({ context }) => context.nextDelayMs,
@@ -115,13 +119,14 @@ export const deviceMachine = /* @__PURE__ */ setup({
       enqueue.assign({ queuedCalls: [] });
     }),
     spawnInboundCall: enqueueActions(({ context, enqueue, self }, params: { port: CallPort }) => {
-      enqueue.spawnChild('callMachine', { id: params.port.id, input: { ...context.call, port: params.port, device: self } });
+      const replaces = params.port.replaces === undefined ? {} : { replaces: params.port.replaces };
+      enqueue.spawnChild('callMachine', { id: params.port.id, input: { ...context.call, ...replaces, port: params.port, device: self } });
       enqueue.assign({ liveCalls: { ...context.liveCalls, [params.port.id]: 'pending' } });
     }),
-    /** The policy refused the call: 486 Busy Here, and nothing is surfaced. */
-    refuseIncoming: (_, params: { port: CallPort }) => {
+    /** The policy refused the call: 486 Busy Here (481 for a Replaces naming no call of ours), and nothing is surfaced. */
+    refuseIncoming: (_, params: { port: CallPort; status?: number }) => {
       const { port } = params;
-      port.reject(BUSY_STATUS).then(
+      port.reject(params.status ?? BUSY_STATUS).then(
         () => port.dispose(),
         () => port.dispose(),
       );
@@ -132,6 +137,44 @@ export const deviceMachine = /* @__PURE__ */ setup({
         if (known === undefined) return context.liveCalls;
         return params.status === 'ended' ? others : { ...context.liveCalls, [params.callId]: 'accepted' as const };
       },
+    }),
+    /** A referred call was accepted or ended: the call whose REFER it follows is told (once: the referral is over). */
+    tellReferringCall: enqueueActions(({ context, enqueue, self }, params: { callId: string; status: 'accepted' | 'ended' }) => {
+      const { [params.callId]: referringId, ...others } = context.referrals;
+      if (referringId === undefined) return;
+      enqueue.assign({ referrals: others });
+      // The referring call may have ended meanwhile (and been let go).
+      const referring = self.getSnapshot()?.children[referringId] as AnyActorRef | undefined;
+      if (referring !== undefined) {
+        enqueue.sendTo(referring, { type: params.status === 'accepted' ? 'REFERRED_CALL_ACCEPTED' : 'REFERRED_CALL_ENDED' });
+      }
+    }),
+    /**
+     * Places the call that follows the REFER `callId` accepted (the user
+     * agent builds it from that REFER) and tells that call its id; a call
+     * that cannot be built is told so.
+     */
+    followRefer: enqueueActions(({ context, enqueue, self }, params: { callId: string }) => {
+      const referring = self.getSnapshot()?.children[params.callId] as AnyActorRef | undefined;
+      if (referring === undefined) return;
+      let port: CallPort;
+      try {
+        port = context.ua.createReferredCall((referring.getSnapshot() as CallSnapshot).context.port);
+      } catch (error) {
+        enqueue.sendTo(referring, { type: 'REFER_NOT_FOLLOWED', error: toVoiceSDKError(error) });
+        return;
+      }
+      enqueue.spawnChild('callMachine', { id: port.id, input: { ...context.call, port, device: self } });
+      enqueue.assign({
+        liveCalls: { ...context.liveCalls, [port.id]: 'pending' },
+        referrals: { ...context.referrals, [port.id]: params.callId },
+      });
+      enqueue.sendTo(referring, { type: 'REFER_FOLLOWED', callId: port.id });
+    }),
+    /** The call that replaces `replacedId` was accepted: that one ends. */
+    endReplacedCall: enqueueActions(({ enqueue, self }, params: { replacedId: string }) => {
+      const replaced = self.getSnapshot()?.children[params.replacedId] as AnyActorRef | undefined;
+      if (replaced !== undefined) enqueue.sendTo(replaced, { type: 'REPLACED' });
     }),
     /** Starts holding the accepted calls other than `callId` that are not on hold; the actor answers the requester. */
     holdOthers: enqueueActions(({ context, enqueue, self }, params: { callId: string }) => {
@@ -152,7 +195,7 @@ export const deviceMachine = /* @__PURE__ */ setup({
   },
 }).createMachine({
   id: 'device',
-  context: ({ input }) => ({ ...input, serverIndex: 0, failedAttempts: 0, nextDelayMs: 0, queuedCalls: [], liveCalls: {}, holdRequests: 0 }),
+  context: ({ input }) => ({ ...input, serverIndex: 0, failedAttempts: 0, nextDelayMs: 0, queuedCalls: [], liveCalls: {}, holdRequests: 0, referrals: {} }),
   initial: 'active',
   states: {
     active: {
@@ -161,6 +204,18 @@ export const deviceMachine = /* @__PURE__ */ setup({
       on: {
         // The calls policy: call waiting and the most calls at once.
         INCOMING_CALL: [
+          // An INVITE with Replaces takes the place of a call: no call-waiting or maxCalls check.
+          {
+            guard: { type: 'isReplacingLiveCall', params: ({ event }) => event },
+            actions: [
+              { type: 'spawnInboundCall', params: ({ event }) => event },
+              { type: 'emitIncoming', params: ({ event }) => event },
+            ],
+          },
+          {
+            guard: { type: 'isReplacing', params: ({ event }) => event },
+            actions: { type: 'refuseIncoming', params: ({ event }) => ({ port: event.port, status: CALL_DOES_NOT_EXIST_STATUS }) },
+          },
           { guard: 'isWaitingRefused', actions: { type: 'refuseIncoming', params: ({ event }) => event } },
           { guard: 'isOverMaxCalls', actions: { type: 'refuseIncoming', params: ({ event }) => event } },
           {
@@ -170,7 +225,15 @@ export const deviceMachine = /* @__PURE__ */ setup({
             ],
           },
         ],
-        CALL_STATUS: { actions: { type: 'noteCallStatus', params: ({ event }) => event } },
+        CALL_STATUS: {
+          actions: [
+            { type: 'noteCallStatus', params: ({ event }) => event },
+            { type: 'tellReferringCall', params: ({ event }) => event },
+          ],
+        },
+        // Transfers: a REFER followed places a call; a call accepted in place of another ends that one.
+        FOLLOW_REFER: { actions: { type: 'followRefer', params: ({ event }) => event } },
+        CALL_REPLACED: { actions: { type: 'endReplacedCall', params: ({ event }) => event } },
         // Answering a waiting call or resuming a held one: the others go on hold first.
         HOLD_OTHERS: { actions: { type: 'holdOthers', params: ({ event }) => event } },
         DESTROY: 'destroying',
@@ -370,28 +433,4 @@ export const deviceMachine = /* @__PURE__ */ setup({
 
 export { backoffDelay } from './device.backoff';
 
-/** A snapshot of `deviceMachine` (`device.actor.getSnapshot()`). */
-export type DeviceSnapshot = SnapshotFrom<typeof deviceMachine>;
-
-/** The public `device.state`. */
-export type DeviceState = 'unregistered' | 'registering' | 'registered' | 'unregistering' | 'destroyed';
-
-/** The public `device.state`: the registration region, or destroyed. */
-export function deviceState(snapshot: DeviceSnapshot): DeviceState {
-  if (snapshot.matches('destroying') || snapshot.matches('destroyed')) return 'destroyed';
-  if (snapshot.matches({ active: { registration: 'registered' } })) return 'registered';
-  if (snapshot.matches({ active: { registration: 'registering' } })) return 'registering';
-  if (snapshot.matches({ active: { registration: 'unregistering' } })) return 'unregistering';
-  return 'unregistered';
-}
-
-/** The public `device.transportState`: the WebSocket's state. */
-export type TransportState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
-
-/** The public `device.transportState`, read from a device snapshot. */
-export function transportState(snapshot: DeviceSnapshot): TransportState {
-  for (const state of ['connected', 'connecting', 'reconnecting'] as const) {
-    if (snapshot.matches({ active: { transport: state } })) return state;
-  }
-  return 'disconnected';
-}
+export { deviceState, transportState, type DeviceSnapshot, type DeviceState, type TransportState } from './device.connect';

@@ -70,6 +70,8 @@ export interface DeviceContext extends DeviceMachineInput {
   liveCalls: Record<string, 'pending' | 'accepted'>;
   /** Hold-others requests so far (each gets its own actor id). */
   holdRequests: number;
+  /** Calls placed to follow a REFER, by id: the id of the call the REFER came on (told how its referred call goes). */
+  referrals: Record<string, string>;
 }
 
 export type DeviceOperation = 'register' | 'unregister' | 'transport';

@@ -33,6 +33,9 @@ export function isFinalFailureStatus(status: unknown): status is number {
 /** 480 Temporarily Unavailable: what an incoming call gets when nobody can take it (no listener, the device going away). */
 export const UNAVAILABLE_STATUS = 480;
 
+/** 481 Call/Transaction Does Not Exist: an INVITE whose Replaces names no dialog of ours (RFC 3891 §3). */
+export const CALL_DOES_NOT_EXIST_STATUS = 481;
+
 /** 486 Busy Here: what `reject()` sends unless told otherwise. */
 export const BUSY_STATUS = 486;
 

@@ -114,12 +114,14 @@ const MAX_REFER_TARGET_LENGTH = 1024;
 
 /**
  * Whether a REFER's Refer-To (untrusted input) names something a transfer
- * could go to: a `sip:`, `sips:` or `tel:` URI (angle brackets allowed), no
+ * could go to: a `sip:`, `sips:` or `tel:` URI (in angle brackets, with a display name or not), no
  * CR / LF or other control characters, at most 1024 characters. Anything else
  * is answered 400 Bad Request. Never throws.
  */
 export function isUsableReferTarget(referTo: unknown): boolean {
   if (typeof referTo !== 'string' || referTo.length > MAX_REFER_TARGET_LENGTH || hasControlCharacters(referTo)) return false;
-  const uri = referTo.trim().replace(/^<(.*)>$/, '$1');
+  // A name-addr (`"Carol" <sip:carol@pbx>`, as attended transfers send) or a bare URI.
+  const bracketed = /^\s*(?:"[^"]*"|[^"<>]*)\s*<([^<>]*)>\s*$/.exec(referTo);
+  const uri = bracketed ? bracketed[1]! : referTo.trim();
   return /^(sips?|tel):\S+$/i.test(uri);
 }

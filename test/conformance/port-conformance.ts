@@ -8,6 +8,7 @@
  * not outcome, and is left out of the compared facts.
  */
 import { expect } from 'vitest';
+import { sipfragStatus } from '../../src/sip/refer';
 
 /** A port fact as recorded (plain data). */
 export interface Fact {
@@ -62,6 +63,14 @@ export interface PortLab {
   /** The callee answers and the caller cancels at once, so that the 2xx reaches the caller after its CANCEL. */
   answerAcrossCancel(caller: Party, callLabel: string, callee: Party, incomingLabel: string): Promise<void>;
   disposeCall(party: Party, label: string): Promise<void>;
+  /** REFER on the call: to a URI (blind), or to the far end of the party's call `{ call }` (attended: Replaces). */
+  refer(party: Party, label: string, target: string | { call: string }): Promise<Outcome>;
+  /** Answers the last REFER the call reported. */
+  respondToRefer(party: Party, label: string, status: number): Promise<void>;
+  /** createReferredCall(call of `label`) + invite(), tracked as `newLabel`. */
+  followRefer(party: Party, label: string, newLabel: string): Promise<Outcome>;
+  /** The label of the party's call that the INVITE of `label` replaces (its Replaces header), if any. */
+  replacesOf(party: Party, label: string): Promise<string | undefined>;
   /** The server drops every connection. */
   loseTransport(): Promise<void>;
   transportLost(party: Party): Promise<Array<{ code?: string }>>;
@@ -109,6 +118,10 @@ async function hangUp(lab: PortLab, caller: string, callee: string): Promise<voi
   await lab.disposeCall('alice', caller);
   await lab.disposeCall('bob', callee);
 }
+
+/** The NOTIFYs of a call as [event, sipfrag status]. */
+const notified = (facts: Fact[]): Array<[unknown, number | undefined]> =>
+  facts.filter((fact) => fact.type === 'notify').map((fact) => [fact.event, sipfragStatus(fact.body)]);
 
 const bobReinvites = (facts: Fact[]): number => facts.filter((fact) => fact.type === 'reinvite').length;
 
@@ -341,6 +354,111 @@ export const SCENARIOS: Scenario[] = [
       expect((await lab.identity('numeric', incoming)).remoteIdentity).toBe(uriOf('alice'));
       expect(await lab.reject('numeric', incoming, 603)).toEqual({ ok: true });
       await lab.waitForFact('alice', 'to-numeric', 'terminated');
+    },
+  },
+  {
+    name: 'blind transfer: REFER answered 202, the referred INVITE carries no Replaces, its progress comes back as NOTIFY sipfrags',
+    async run(lab) {
+      const bobIn = await connect(lab, 'xfer');
+      const referring = lab.refer('alice', 'xfer', uriOf('1002'));
+      await lab.waitForFact('bob', bobIn, 'refer');
+      expect((await lab.facts('bob', bobIn)).filter((fact) => fact.type === 'refer')).toEqual([
+        { type: 'refer', referTo: `<${uriOf('1002')}>`, id: 'refer-1' },
+      ]);
+      await lab.respondToRefer('bob', bobIn, 202);
+      expect(await referring).toEqual({ ok: true });
+      expect(await lab.followRefer('bob', bobIn, 'followed')).toEqual({ ok: true });
+      const numericIn = await lab.nextIncoming('numeric');
+      expect(await lab.replacesOf('numeric', numericIn)).toBeUndefined();
+      expect((await lab.identity('numeric', numericIn)).remoteIdentity).toBe(uriOf('bob'));
+      expect(await lab.answer('numeric', numericIn)).toEqual({ ok: true });
+      await lab.waitForFact('bob', 'followed', 'negotiated');
+      await lab.waitForFact('alice', 'xfer', 'notify', 3);
+      // The status lines, as the referred INVITE's responses came (the proxy's 100 has its own reason phrase).
+      expect(notified(await lab.facts('alice', 'xfer'))).toEqual([
+        ['refer', 100],
+        ['refer', 180],
+        ['refer', 200],
+      ]);
+      // What the transfer charts do next: the transferor hangs up; the referred call goes on.
+      await hangUp(lab, 'xfer', bobIn);
+      expect(await lab.bye('bob', 'followed')).toEqual({ ok: true });
+      await lab.waitForFact('numeric', numericIn, 'terminated');
+      await lab.disposeCall('bob', 'followed');
+      await lab.disposeCall('numeric', numericIn);
+    },
+  },
+  {
+    name: 'a refused REFER (603) rejects refer() with its status; the call is unchanged and can REFER again',
+    async run(lab) {
+      const bobIn = await connect(lab, 'xfer-refused');
+      const referring = lab.refer('alice', 'xfer-refused', uriOf('1002'));
+      await lab.waitForFact('bob', bobIn, 'refer');
+      await lab.respondToRefer('bob', bobIn, 603);
+      expect(await referring).toMatchObject({ ok: false, error: { status: 603 } });
+      const again = lab.refer('alice', 'xfer-refused', uriOf('1002'));
+      await lab.waitForFact('bob', bobIn, 'refer', 2);
+      await lab.respondToRefer('bob', bobIn, 603);
+      expect(await again).toMatchObject({ ok: false, error: { status: 603 } });
+      await hangUp(lab, 'xfer-refused', bobIn);
+    },
+  },
+  {
+    name: 'attended transfer: Refer-To with Replaces; the referred INVITE reaches the call it names (replaces reported); a Replaces naming nothing gets 481',
+    async run(lab) {
+      const bobIn = await connect(lab, 'held');
+      expect(await lab.call('alice', 'consult', uriOf('1002'))).toEqual({ ok: true });
+      const consultIn = await lab.nextIncoming('numeric');
+      expect(await lab.answer('numeric', consultIn)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'consult', 'negotiated');
+      await lab.waitForFact('numeric', consultIn, 'confirmed');
+      const referring = lab.refer('alice', 'held', { call: 'consult' });
+      await lab.waitForFact('bob', bobIn, 'refer');
+      const refer = (await lab.facts('bob', bobIn)).find((fact) => fact.type === 'refer');
+      expect(String(refer?.referTo)).toMatch(/\?Replaces=/i);
+      await lab.respondToRefer('bob', bobIn, 202);
+      expect(await referring).toEqual({ ok: true });
+      expect(await lab.followRefer('bob', bobIn, 'replacing')).toEqual({ ok: true });
+      const replacingIn = await lab.nextIncoming('numeric');
+      expect(await lab.replacesOf('numeric', replacingIn)).toBe(consultIn);
+      expect(await lab.answer('numeric', replacingIn)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'held', 'notify', 3);
+      expect(notified(await lab.facts('alice', 'held')).at(-1)).toEqual(['refer', 200]);
+      // The stack left the replaced call alone (the chart ends it): still up until someone hangs up.
+      expect((await lab.facts('numeric', consultIn)).map((fact) => fact.type)).not.toContain('terminated');
+      for (const [party, label, far, farLabel] of [
+        ['alice', 'held', 'bob', bobIn],
+        ['alice', 'consult', 'numeric', consultIn],
+        ['bob', 'replacing', 'numeric', replacingIn],
+      ] as const) {
+        expect(await lab.bye(party, label)).toEqual({ ok: true });
+        await lab.waitForFact(far, farLabel, 'terminated');
+        await lab.disposeCall(party, label);
+        await lab.disposeCall(far, farLabel);
+      }
+
+      // A Replaces that names a dialog gone by the time the INVITE comes: the target answers 481, the transferor hears it.
+      const bobAgain = await connect(lab, 'stale');
+      expect(await lab.call('alice', 'consult-2', uriOf('1002'))).toEqual({ ok: true });
+      const consultAgain = await lab.nextIncoming('numeric');
+      expect(await lab.answer('numeric', consultAgain)).toEqual({ ok: true });
+      await lab.waitForFact('numeric', consultAgain, 'confirmed');
+      await lab.waitForFact('alice', 'consult-2', 'negotiated');
+      const staleReferring = lab.refer('alice', 'stale', { call: 'consult-2' });
+      await lab.waitForFact('bob', bobAgain, 'refer');
+      await lab.respondToRefer('bob', bobAgain, 202);
+      expect(await staleReferring).toEqual({ ok: true });
+      expect(await lab.bye('alice', 'consult-2')).toEqual({ ok: true });
+      await lab.waitForFact('numeric', consultAgain, 'terminated');
+      await lab.disposeCall('alice', 'consult-2');
+      await lab.disposeCall('numeric', consultAgain);
+      expect(await lab.followRefer('bob', bobAgain, 'stale-follow')).toEqual({ ok: true });
+      await lab.waitForFact('bob', 'stale-follow', 'terminated');
+      expect((await lab.facts('bob', 'stale-follow')).filter((fact) => fact.type === 'final')).toEqual([{ type: 'final', status: 481 }]);
+      await lab.waitForFact('alice', 'stale', 'notify', 2);
+      expect(notified(await lab.facts('alice', 'stale')).at(-1)).toEqual(['refer', 481]);
+      await lab.disposeCall('bob', 'stale-follow');
+      await hangUp(lab, 'stale', bobAgain);
     },
   },
   {

@@ -49,6 +49,10 @@ interface LabApi {
   refuseNext(source: string, status: number, phrase: string): void;
   deliverLate(source: string, ms: number): void;
   disposeCall(label: string): void;
+  respondToRefer(label: string, status: number): void;
+  refer(label: string, target: string | { call: string }): Promise<Outcome>;
+  followRefer(label: string, newLabel: string): Promise<Outcome>;
+  replacesOf(label: string): string | undefined;
   dispose(): Promise<Outcome>;
   transportLost(): Array<{ code?: string }>;
 }
@@ -114,6 +118,10 @@ describe('port conformance: the SIP.js adapter through Kamailio in Chromium', ()
       expect(plain(await lab(pages[caller], 'cancel', callLabel))).toEqual({ ok: true });
     },
     disposeCall: (party, label) => lab(pages[party], 'disposeCall', label),
+    refer: async (party, label, target) => plain(await lab(pages[party], 'refer', label, target)),
+    respondToRefer: (party, label, status) => lab(pages[party], 'respondToRefer', label, status),
+    followRefer: async (party, label, newLabel) => plain(await lab(pages[party], 'followRefer', label, newLabel)),
+    replacesOf: (party, label) => lab(pages[party], 'replacesOf', label),
     loseTransport: () => kamailio.stop(),
     async transportLost(party) {
       await waitFor(async () => (await lab(pages[party], 'transportLost')).length > 0, { ...WAIT, description: `${party}'s transport loss` });

@@ -15,6 +15,7 @@ import { chooseDtmfMethod } from '../../src/sip/dtmf';
 import type { NegotiatedMedia } from '../../src/adapters/adapter';
 import { Coverage, describePath, transitionPaths, type ModelPath, type ModelStep } from './model';
 import { describeRecovery } from './call.recovery.scenarios';
+import { describeTransfers } from './call.transfer.scenarios';
 import { createDevice, drainMicrotasks, flushUntil, newNetwork, recordCallEvents, settled } from './world';
 
 const coverage = new Coverage('callMachine', callMachine);
@@ -174,7 +175,8 @@ function remoteCall(world: World): RemoteCall {
 
 async function setUp(direction: Direction): Promise<World> {
   const network = newNetwork();
-  const device = createDevice(network, 'alice', coverage.inspect);
+  // The model has no device to place a referred call: REFERs are refused (the transfer scenarios follow them).
+  const device = createDevice(network, 'alice', coverage.inspect, { onTransferRequest: 'refuse' });
   const registering = settled(device.register());
   await flushUntil(() => registering.outcome() === 'resolved', 'registration');
   const events: string[] = [];
@@ -588,6 +590,7 @@ describe('callMachine with several calls: holdOthers', () => {
 });
 
 describeRecovery(coverage.inspect);
+describeTransfers(coverage.inspect);
 
 afterAll(() => {
   console.log(`[model coverage] ${coverage.line}`);

@@ -13,6 +13,7 @@ import { VoiceSDKError } from '../../src/errors';
 import { Coverage, describePath, transitionPaths, type ModelPath, type ModelStep } from './model';
 import { createFakeNetwork } from '../../src/testing';
 import { createDevice, DOMAIN, drainMicrotasks, flushUntil, LATENCY_MS, settled } from './world';
+import { describeTransfers } from './call.transfer.scenarios';
 
 const coverage = new Coverage('deviceMachine', deviceMachine);
 
@@ -403,6 +404,9 @@ describe('deviceMachine paths', () => {
     await runPath(path);
   });
 });
+
+// Transfers: following a REFER places a call; a call accepted with Replaces ends the one it replaces.
+describeTransfers(coverage.inspect);
 
 afterAll(() => {
   console.log(`[model coverage] ${coverage.line}`);

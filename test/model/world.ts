@@ -59,6 +59,8 @@ export function recordCallEvents(call: Call, into: string[]): void {
   call.on('hold', (onHold) => into.push(`hold:${onHold}`));
   call.on('remote-hold', (onHold) => into.push(`remote-hold:${onHold}`));
   call.on('dtmf', ({ digit, durationMs }) => into.push(`dtmf:${digit}:${durationMs}`));
+  call.on('transfer', ({ state, status }) => into.push(status === undefined ? `transfer:${state}` : `transfer:${state}:${status}`));
+  call.on('referred', ({ target }) => into.push(`referred:${target}`));
   call.on('error', (error) => into.push(`error:${error.code}`));
   call.on('disconnect', ({ reason }) => into.push(`disconnect:${reason}`));
   call.on('quality', () => into.push('quality'));
@@ -85,4 +87,14 @@ export function settled<T>(promise: Promise<T>): { promise: Promise<T>; outcome:
     },
   );
   return record;
+}
+
+/** Runs fake time in 10 ms steps until `done()` holds (at most `limitMs`); returns the fake time it took. */
+export async function runUntil(done: () => boolean, what: string, limitMs = 120_000): Promise<number> {
+  const start = Date.now();
+  while (!done()) {
+    if (Date.now() - start > limitMs) throw new Error(`Not within ${limitMs} ms of fake time: ${what}`);
+    await vi.advanceTimersByTimeAsync(10);
+  }
+  return Date.now() - start;
 }

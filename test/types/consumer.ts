@@ -33,6 +33,10 @@ import type {
   ReconnectCause,
   ReconnectingInfo,
   SipJsSession,
+  TransferProgress,
+  TransferRequest,
+  TransferRequestPolicy,
+  TransferState,
   TransportState,
   VoiceSDKErrorCode,
   WarningName,
@@ -174,6 +178,14 @@ export async function useOutboundCall(call: Call): Promise<void> {
     void [reason, final.sampleCount, status, cause];
   });
   call.on('remote-hold', (held: boolean) => void held);
+  call.on('transfer', (progress: TransferProgress) => {
+    const state: TransferState = progress.state;
+    const status: number | undefined = progress.status;
+    void [state, status];
+  });
+  call.on('referred', ({ target, call: next }: { target: string; call: Call }) => void [target, next.id]);
+  const replaced: Call | undefined = call.replaces;
+  void replaced;
   call.on('reconnecting', (info: { cause: ReconnectCause }) => void info.cause);
   call.on('reconnected', () => undefined);
   call.on('dtmf', (dtmf: ReceivedDtmf) => {
@@ -205,6 +217,8 @@ export async function useOutboundCall(call: Call): Promise<void> {
   await call.hold(false, { holdOthers: false });
   await call.accept({ holdOthers: true });
   await call.terminate();
+  await call.transfer('+15551234567');
+  await call.transfer(call);
   await call.sendDigits('123#');
   await call.setInputDevice('default');
   await call.setOutputDevice('default');
@@ -298,6 +312,8 @@ const callMembers: Exact<
   | 'reject'
   | 'disconnect'
   | 'terminate'
+  | 'transfer'
+  | 'replaces'
   | 'mute'
   | 'hold'
   | 'sendDigits'
@@ -330,6 +346,8 @@ const callEventNames: Exact<
   | 'mute'
   | 'hold'
   | 'remote-hold'
+  | 'transfer'
+  | 'referred'
   | 'reconnecting'
   | 'reconnected'
   | 'dtmf'
@@ -363,4 +381,15 @@ export function ReactConsumer(): ReturnType<typeof DeviceProvider> {
   const status: CallStatus | undefined = useCallStatus(call);
   const accepted: boolean | undefined = useCallSelector(call, (snapshot) => snapshot.matches('accepted'));
   return DeviceProvider({ device, children: `${status} ${accepted} ${JSON.stringify(scrub({ password: 'x' }))}` });
+}
+
+export function transferPolicies(): DeviceOptions[] {
+  const ask: TransferRequestPolicy = async (request: TransferRequest) => request.target.startsWith('sip:') && !request.replaces && request.call.getStatus() === 'accepted';
+  const code: VoiceSDKErrorCode = 'transfer-failed';
+  const reason: DisconnectReason = 'replaced';
+  void [code, reason];
+  return [
+    { server: 'wss://x/ws', uri: 'sip:a@example.com', onTransferRequest: 'refuse' },
+    { server: 'wss://x/ws', uri: 'sip:a@example.com', onTransferRequest: ask },
+  ];
 }

@@ -77,6 +77,8 @@ void recording;
 device.state = 'registered';
 // @ts-expect-error: calls is read-only
 device.calls = [];
+// @ts-expect-error: transfer() takes a target string or a Call
+void call.transfer({ to: 'bob' });
 // @ts-expect-error: the status is a closed set
 const status: 'connected' = call.getStatus();
 void status;
@@ -101,7 +103,9 @@ const badReconnect: DeviceOptions = { server: 'wss://pbx.example.com/ws', uri: '
 const typo: DeviceOptions = { server: 'wss://pbx.example.com/ws', uri: 'sip:a@b.c', headersPrefix: 'X-2Chat-' };
 // @ts-expect-error: unknown warning name in the thresholds
 const badWarning: DeviceOptions = { server: 'wss://pbx.example.com/ws', uri: 'sip:a@b.c', qualityWarnings: { thresholds: { 'hi-rtt': false } } };
-void [noServer, noUri, badInterval, badIce, badDtmf, badReconnect, typo, badWarning];
+// @ts-expect-error: onTransferRequest is 'follow', 'refuse' or a function
+const badTransfer: DeviceOptions = { server: 'wss://pbx.example.com/ws', uri: 'sip:a@b.c', onTransferRequest: 'ask' };
+void [noServer, noUri, badInterval, badIce, badDtmf, badReconnect, typo, badWarning, badTransfer];
 
 // --- errors ---------------------------------------------------------------------
 

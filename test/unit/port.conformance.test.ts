@@ -136,6 +136,20 @@ function fakeLab(): PortLab {
     async disposeCall(party, label) {
       tracked(party, label).call.dispose();
     },
+    refer: (party, label, target) =>
+      attempt(() => tracked(party, label).call.refer(typeof target === 'string' ? target : tracked(party, target.call).call)),
+    async respondToRefer(party, label, status) {
+      tracked(party, label).call.respondToRefer(status);
+    },
+    async followRefer(party, label, newLabel) {
+      const call = agent(party).createReferredCall(tracked(party, label).call);
+      track(party, newLabel, call);
+      return attempt(() => call.invite());
+    },
+    async replacesOf(party, label) {
+      const id = tracked(party, label).call.replaces;
+      return [...calls.entries()].find(([key, entry]) => key.startsWith(`${party}/`) && id !== undefined && entry.call.id === id)?.[0].slice(party.length + 1);
+    },
     async loseTransport() {
       for (const party of agents.keys()) network.dropTransport(uriOf(PARTY_USERS[party].user));
     },

@@ -11,6 +11,8 @@ WebSocket.prototype.send = function send(data) {
   if (typeof data === 'string') sent.push(data);
   return originalSend.call(this, data);
 };
+/** Every SIP message this page received, as text. */
+const received = [];
 /** While set, received messages matching `pattern` reach SIP.js `ms` late (to make a 200 cross a CANCEL). */
 let lateDelivery;
 /** While set, the next received request matching `pattern` never reaches SIP.js: the page answers it `status`. */
@@ -31,6 +33,7 @@ window.WebSocket = class extends NativeWebSocket {
   addEventListener(type, listener, options) {
     if (type !== 'message' || typeof listener !== 'function') return super.addEventListener(type, listener, options);
     const delayed = (event) => {
+      if (typeof event.data === 'string') received.push(event.data);
       const refuse = refusal;
       if (refuse && typeof event.data === 'string' && refuse.pattern.test(event.data)) {
         refusal = undefined;
@@ -208,6 +211,17 @@ window.lab = {
   setSending: (label, enabled) => entry(label).call.setSending(enabled),
   sendDtmf: (label, digits, options) => attempt(() => entry(label).call.sendDtmf(digits, options)),
   respondToRefer: (label, status) => entry(label).call.respondToRefer(status),
+  /** REFER on `label`: to a URI, or `{ call: otherLabel }` for an attended transfer to that call's far end. */
+  refer: (label, target) => attempt(() => entry(label).call.refer(typeof target === 'string' ? target : entry(target.call).call)),
+  /** Places (and invites) the call that follows the REFER `label` accepted. */
+  async followRefer(label, newLabel) {
+    return attempt(() => track(newLabel, userAgent.createReferredCall(entry(label).call)).call.invite());
+  },
+  /** The label of the call that the INVITE of `label` replaces, if any. */
+  replacesOf(label) {
+    const id = entry(label).call.replaces;
+    return [...calls.entries()].find(([, other]) => id !== undefined && other.call.id === id)?.[0];
+  },
   setInputDevice: (label, id) => attempt(() => entry(label).call.setInputDevice(id)),
   setOutputDevice: (label, id) => attempt(() => entry(label).call.setOutputDevice(id)),
   async record(label, ms) {
@@ -227,6 +241,8 @@ window.lab = {
   dispose: () => attempt(() => userAgent.dispose()),
   /** First lines of the SIP requests this page sent. */
   requestLines: () => sent.map((message) => message.split('\r\n')[0]),
+  /** The SIP messages this page received whose first line starts with `start`, whole, oldest first. */
+  receivedMessages: (start) => received.filter((message) => message.startsWith(start)),
   /** The SIP requests of `method` this page sent, whole, oldest first. */
   sentMessages: (method) => sent.filter((message) => message.startsWith(`${method} `)),
   transportLost: () => transportLost,

@@ -7,6 +7,7 @@ import {
   Registerer,
   RegistererState,
   SessionState,
+  SIPExtension,
   UserAgent,
 } from '/node_modules/sip.js/lib/index.js';
 
@@ -90,6 +91,9 @@ async function register({ server, user, password, sipDomain }) {
     // Never the SIP.js default public STUN server: media stays on loopback.
     sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] } },
     logLevel: 'warn',
+    // Transfer target of an attended transfer: an INVITE with Replaces is
+    // matched to its dialog and, once accepted, SIP.js BYEs the replaced session.
+    sipExtensionReplaces: SIPExtension.Supported,
     delegate: { onInvite },
   });
   await userAgent.start();

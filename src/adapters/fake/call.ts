@@ -13,6 +13,7 @@ import { parseRejectStatus, UNAVAILABLE_STATUS } from '../../sip/responses';
 import type { FakeNetwork } from './network';
 import { FakeRecorder } from './recorder';
 import { createStatsClock, syntheticReport, type StatsClock } from './stats';
+import { fakeSipfrag, referToReplacing } from './transfer';
 import { FAKE_DEFAULT_MEDIA, UNANSWERED, type FakeEnd, type WireMessage } from './wire';
 
 /** The dialog as SIP sees it: `canceled` once we sent CANCEL for our INVITE. */
@@ -29,6 +30,12 @@ export interface FakeCallInit {
   from?: { aor: string; user?: string; headers: Record<string, string> };
   /** Inbound: the calling end. */
   peer?: FakeEnd;
+  /** The far end's address, as a transfer's Refer-To names it (outbound: the target; inbound: the caller's AOR). */
+  remoteUri?: string;
+  /** Inbound: the id of this user agent's call that the INVITE's Replaces names (the network matched it). */
+  replaces?: string;
+  /** Outbound, following a REFER: the Replaces it carried, and the call it came on (told our progress by NOTIFY). */
+  referral?: { replaces: string | undefined; referrer: FakeCallPort };
 }
 
 /** What the far end sees of a fake session (the `session` escape hatch). */
@@ -48,6 +55,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   readonly direction: 'inbound' | 'outbound';
   readonly remoteIdentity: string;
   readonly customHeaders: Readonly<Record<string, string>>;
+  readonly replaces: string | undefined;
   readonly #network: FakeNetwork;
   readonly #init: FakeCallInit;
   readonly #facts = new ListenerSet<CallFact>();
@@ -66,6 +74,13 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** The user agent whose WebSocket carries this call's requests (set once it owns the call). */
   #transport: { readonly connected: boolean } | undefined;
   readonly #receivedDigits: Array<{ digits: string; method: string }> = [];
+  /** Our REFER waiting for its response. */
+  #referAnswer: { resolve: () => void; reject: (error: VoiceSDKError) => void } | undefined;
+  /** The far end's REFERs not answered yet, by the id of their `refer` fact. */
+  readonly #referrals = new Map<string, string>();
+  #referSequence = 0;
+  /** The Refer-To of the REFER answered 2xx last: `createReferredCall` follows it. */
+  #acceptedReferTo: string | undefined;
 
   constructor(network: FakeNetwork, init: FakeCallInit) {
     this.#network = network;
@@ -74,6 +89,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.direction = init.direction;
     this.remoteIdentity = init.remoteIdentity;
     this.customHeaders = init.customHeaders;
+    this.replaces = init.replaces;
     this.#peer = init.peer;
     if (init.direction === 'inbound') {
       this.#dialog = 'early';
@@ -117,6 +133,11 @@ export class FakeCallPort implements CallPort, FakeEnd {
     return this.#dialog === 'ended';
   }
 
+  /** Whether the dialog is confirmed (an INVITE with Replaces can take its place). */
+  get answered(): boolean {
+    return this.#dialog === 'confirmed';
+  }
+
   /** @internal The user agent that owns the call: BYE and re-INVITE need its socket. */
   attachTransport(transport: { readonly connected: boolean }): void {
     this.#transport = transport;
@@ -141,7 +162,9 @@ export class FakeCallPort implements CallPort, FakeEnd {
     }
     this.#openMedia();
     this.#dialog = 'early';
-    this.#network.route(this, this.#init.target ?? '', this.#init.from!);
+    this.#network.route(this, this.#init.target ?? '', this.#init.from!, this.#init.referral?.replaces);
+    // The proxy's 100 Trying.
+    this.#notifyReferrer(100);
   }
 
   async cancel(): Promise<void> {
@@ -220,8 +243,49 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.#send({ type: 'digits', digits, method: options.method, durationMs: options.durationMs });
   }
 
-  respondToRefer(statusCode: number): void {
+  respondToRefer(statusCode: number, id = `refer-${this.#referSequence}`): void {
+    const referTo = this.#referrals.get(id);
+    if (referTo === undefined) return;
+    this.#referrals.delete(id);
+    if (statusCode >= 200 && statusCode < 300) this.#acceptedReferTo = referTo;
     this.#send({ type: 'refer-response', status: statusCode });
+  }
+
+  async refer(target: string | CallPort): Promise<void> {
+    await this.#network.tick();
+    if (!this.#transportUp()) throw new VoiceSDKError('transport-failed', 'No socket');
+    if (this.#dialog !== 'confirmed') throw new VoiceSDKError('invalid-state', 'REFER needs an answered call');
+    let referTo: string;
+    if (typeof target === 'string') referTo = `<${target}>`;
+    else if (target instanceof FakeCallPort && target.#dialog === 'confirmed') referTo = target.#replacingReferTo();
+    else throw new VoiceSDKError('invalid-state', 'An attended transfer needs another answered call of this user agent');
+    return new Promise<void>((resolve, reject) => {
+      this.#referAnswer = { resolve, reject };
+      this.#send({ type: 'refer', referTo });
+    });
+  }
+
+  /** @internal What `createReferredCall` follows: the Refer-To of the REFER we answered 2xx. */
+  acceptedReferTo(): string | undefined {
+    const referTo = this.#acceptedReferTo;
+    this.#acceptedReferTo = undefined;
+    return referTo;
+  }
+
+  /** Refer-To for a transfer to this call's far end, replacing this dialog there (the far end's port id names it on the fake network). */
+  #replacingReferTo(): string {
+    const peer = this.#peer;
+    return referToReplacing(this.#init.remoteUri ?? this.#init.target ?? '', peer instanceof FakeCallPort ? peer.id : this.id);
+  }
+
+  /** Following a REFER: the referrer hears how our INVITE goes (RFC 3515 §2.4.4), as SIP.js's Inviter tells it. */
+  #notifyReferrer(status: number): void {
+    const referrer = this.#init.referral?.referrer;
+    if (referrer !== undefined) referrer.#notify(fakeSipfrag(status));
+  }
+
+  #notify(body: string): void {
+    if (this.#dialog === 'confirmed') this.#send({ type: 'notify', event: 'refer', body });
   }
 
   async setInputDevice(deviceId: string): Promise<void> {
@@ -273,10 +337,13 @@ export class FakeCallPort implements CallPort, FakeEnd {
   receive(message: WireMessage): void {
     switch (message.type) {
       case 'ringing':
-        if (this.#dialog === 'early') this.#emit({ type: 'provisional', status: 180 });
+        if (this.#dialog !== 'early') return;
+        this.#notifyReferrer(180);
+        this.#emit({ type: 'provisional', status: 180 });
         break;
       case 'answer':
         if (this.#dialog !== 'early' && this.#dialog !== 'canceled') return;
+        this.#notifyReferrer(200);
         this.#stats = createStatsClock(this.#network.now());
         this.#emit({ type: 'final', status: 200 });
         // A 2xx that crossed our CANCEL is only acknowledged; what follows is the machine's call.
@@ -299,6 +366,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
         break;
       case 'reject':
         if (this.#dialog !== 'early' && this.#dialog !== 'canceled') return;
+        this.#notifyReferrer(message.status);
         this.#emit(message.reason === undefined ? { type: 'final', status: message.status } : { type: 'final', status: message.status, reason: message.reason });
         this.#end();
         break;
@@ -334,9 +402,23 @@ export class FakeCallPort implements CallPort, FakeEnd {
         if (this.#dialog === 'confirmed') this.#emit({ type: 'info', contentType: message.contentType, body: message.body });
         break;
       case 'refer':
-        this.#emit({ type: 'refer', referTo: message.referTo });
+        if (this.#dialog !== 'confirmed') return;
+        {
+          const id = `refer-${++this.#referSequence}`;
+          this.#referrals.set(id, message.referTo);
+          this.#emit({ type: 'refer', referTo: message.referTo, id });
+        }
         break;
-      case 'refer-response':
+      case 'refer-response': {
+        const answer = this.#referAnswer;
+        this.#referAnswer = undefined;
+        if (answer === undefined) return;
+        if (message.status >= 200 && message.status < 300) answer.resolve();
+        else answer.reject(new VoiceSDKError('sip-error', `The REFER was answered ${message.status}`, { status: message.status }));
+        break;
+      }
+      case 'notify':
+        if (this.#dialog === 'confirmed') this.#emit({ type: 'notify', event: message.event, body: message.body });
         break;
     }
   }
@@ -381,6 +463,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** The session is over: `terminated` is the last fact. */
   #end(): void {
     this.#dialog = 'ended';
+    this.#referAnswer?.reject(new VoiceSDKError('invalid-state', 'The call ended before the REFER was answered'));
+    this.#referAnswer = undefined;
     clearTimeout(this.#noAnswerTimer);
     this.#noAnswerTimer = undefined;
     this.#emit({ type: 'terminated' });

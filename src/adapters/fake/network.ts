@@ -48,6 +48,7 @@ type FaultKind =
   | 'reinvite'
   | 'recording'
   | 'recordingStop'
+  | 'referredCall'
   | 'dispose';
 
 /**
@@ -174,6 +175,11 @@ export class FakeNetwork {
   /** The next stopRecording() fails after stopping. */
   failNextRecordingStop(error = new VoiceSDKError('not-supported', 'The recording could not be encoded')): this {
     return this.#addFault('recordingStop', error);
+  }
+
+  /** The next call that would follow an accepted REFER cannot be made (the REFER was answered 202 already). */
+  failNextReferredCall(error = new VoiceSDKError('media-denied', 'Permission to use the microphone was denied')): this {
+    return this.#addFault('referredCall', error);
   }
 
   /** The next device dispose fails after releasing everything (as a failing un-REGISTER would). */
@@ -356,8 +362,13 @@ export class FakeNetwork {
   }
 
   /** @internal An outbound INVITE from a fake device. */
-  route(call: FakeCallPort, target: string, from: InviteFrom): void {
-    routeInvite(this, call, target, from);
+  route(call: FakeCallPort, target: string, from: InviteFrom, replaces?: string): void {
+    routeInvite(this, call, target, from, replaces);
+  }
+
+  /** @internal The user agent holding the answered call `id`, for an INVITE whose Replaces names it. */
+  holderOfCall(id: string): FakeUserAgent | undefined {
+    return this.userAgents.find((ua) => [...ua.calls].some((call) => call.id === id && call.answered));
   }
 
   /** @internal A scripted remote calls a fake device. */

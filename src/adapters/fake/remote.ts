@@ -35,6 +35,10 @@ export class RemoteCall implements FakeEnd {
   holdingDevice = false;
   /** The device's answers to our REFERs (status codes). */
   readonly referResponses: number[] = [];
+  /** The Refer-To of each REFER the device sent us (its transfers), in order; answer with `respondToRefer`, report with `notify`. */
+  readonly referrals: string[] = [];
+  /** The bodies of the NOTIFYs the device sent us (a referred call's progress, as sipfrag). */
+  readonly notifications: string[] = [];
   /** The device's re-INVITEs, in order, as their hold flag (hold, resume, the refresh after a reconnect). */
   readonly reinvites: boolean[] = [];
   readonly immediate = true;
@@ -108,6 +112,17 @@ export class RemoteCall implements FakeEnd {
   refer(referTo: string): void {
     this.#expect('answered', 'refer');
     this.#send({ type: 'refer', referTo });
+  }
+
+  /** Answers the device's REFER (202 to accept it, 603 to decline …). */
+  respondToRefer(status: number): void {
+    this.#send({ type: 'refer-response', status });
+  }
+
+  /** Sends NOTIFY about the referred call (Event `refer`, a sipfrag body: `SIP/2.0 200 OK`, or any body as untrusted input). */
+  notify(body: string, event = 'refer'): void {
+    this.#expect('answered', 'notify');
+    this.#send({ type: 'notify', event, body });
   }
 
   /**
@@ -202,12 +217,17 @@ export class RemoteCall implements FakeEnd {
       case 'refer-response':
         this.referResponses.push(message.status);
         break;
+      case 'refer':
+        this.referrals.push(message.referTo);
+        break;
+      case 'notify':
+        this.notifications.push(message.body);
+        break;
       case 'ack':
       case 'ringing':
       case 'failure':
       case 'renegotiated':
       case 'info':
-      case 'refer':
         break;
     }
   }

@@ -1,7 +1,7 @@
 /** How INVITEs find their way on the fake network: to a scripted remote, a registered fake device, or nowhere. */
 import { customHeadersOf } from '../../sip/headers';
 import { sipUriParts } from '../../sip/grammar';
-import { UNAVAILABLE_STATUS } from '../../sip/responses';
+import { CALL_DOES_NOT_EXIST_STATUS, UNAVAILABLE_STATUS } from '../../sip/responses';
 import { remoteIdentity } from '../../sip/target';
 import { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
@@ -31,7 +31,11 @@ function customHeadersFor(headers: Record<string, string>, prefix: string): Reco
 }
 
 /** An outbound INVITE from a fake device: to a scripted remote, a registered fake device, or a 404. */
-export function routeInvite(network: FakeNetwork, call: FakeCallPort, target: string, from: InviteFrom): void {
+export function routeInvite(network: FakeNetwork, call: FakeCallPort, target: string, from: InviteFrom, replaces?: string): void {
+  if (replaces !== undefined) {
+    routeReplacing(network, call, from, replaces);
+    return;
+  }
   const response = network.takeInviteResponse();
   if (response !== undefined) {
     network.deliver(() => {
@@ -67,6 +71,7 @@ export function routeInvite(network: FakeNetwork, call: FakeCallPort, target: st
         remoteIdentity: remoteIdentity(callerUri),
         customHeaders: customHeadersFor(from.headers, ua.config.headerPrefix),
         peer: call,
+        remoteUri: from.aor,
       });
     if (!ua || !inbound) {
       network.deliver(() => call.receive({ type: 'reject', status: 404 }));
@@ -76,6 +81,30 @@ export function routeInvite(network: FakeNetwork, call: FakeCallPort, target: st
     if (ua.deliverIncoming(inbound)) network.deliver(() => call.receive({ type: 'ringing' }));
     else network.deliver(() => call.receive({ type: 'reject', status: UNAVAILABLE_STATUS }));
   }
+}
+
+/**
+ * An INVITE with Replaces (RFC 3891): to the user agent holding the answered
+ * call it names, whatever the request URI's user; 481 when none does.
+ */
+function routeReplacing(network: FakeNetwork, call: FakeCallPort, from: InviteFrom, replaces: string): void {
+  const ua = network.holderOfCall(replaces);
+  if (!ua) {
+    network.deliver(() => call.receive({ type: 'reject', status: CALL_DOES_NOT_EXIST_STATUS }));
+    return;
+  }
+  const inbound = new FakeCallPort(network, {
+    id: network.nextCallId(),
+    direction: 'inbound',
+    remoteIdentity: remoteIdentity(from.user ? `sip:${from.user}@${network.domain}` : from.aor),
+    customHeaders: customHeadersFor(from.headers, ua.config.headerPrefix),
+    peer: call,
+    remoteUri: from.aor,
+    replaces,
+  });
+  call.connectTo(inbound);
+  if (ua.deliverIncoming(inbound)) network.deliver(() => call.receive({ type: 'ringing' }));
+  else network.deliver(() => call.receive({ type: 'reject', status: UNAVAILABLE_STATUS }));
 }
 
 /** A scripted remote calls a fake device. */
@@ -90,6 +119,7 @@ export function callFromRemote(network: FakeNetwork, remote: ScriptedRemote, tar
     direction: 'inbound',
     remoteIdentity: remoteIdentity(callerUri),
     customHeaders: customHeadersFor(headers, ua.config.headerPrefix),
+    remoteUri: callerUri,
     peer: {
       immediate: true,
       receive: (message) => remoteCall?.receive(message),

@@ -5,7 +5,9 @@ import { customHeadersOf } from '../../sip/headers';
 import { UNAVAILABLE_STATUS } from '../../sip/responses';
 import { remoteIdentity } from '../../sip/target';
 import { ListenerSet } from '../listeners';
+import { referTargetOf } from '../../sip/refer';
 import { FakeCallPort } from './call';
+import { replacesOf } from './transfer';
 import type { FakeNetwork } from './network';
 
 export class FakeUserAgent implements UserAgentPort {
@@ -156,7 +158,30 @@ export class FakeUserAgent implements UserAgentPort {
       remoteIdentity: remoteIdentity(request.target),
       customHeaders: customHeadersOf(Object.entries(request.headers), this.config.headerPrefix),
       target: request.target,
+      remoteUri: request.target,
       from: { aor: this.config.uri, ...(request.fromUser ? { user: request.fromUser } : {}), headers: request.headers },
+    });
+    call.attachTransport(this);
+    this.#calls.add(call);
+    return call;
+  }
+
+  createReferredCall(referred: CallPort): CallPort {
+    const referrer = referred instanceof FakeCallPort && this.#calls.has(referred) ? referred : undefined;
+    const referTo = referrer?.acceptedReferTo();
+    if (referrer === undefined || referTo === undefined) throw new VoiceSDKError('invalid-state', 'No accepted REFER to follow on this call');
+    const fault = this.#network.takeFault('referredCall');
+    if (fault) throw fault;
+    const { target } = referTargetOf(referTo);
+    const call = new FakeCallPort(this.#network, {
+      id: this.#network.nextCallId(),
+      direction: 'outbound',
+      remoteIdentity: remoteIdentity(target),
+      customHeaders: {},
+      target,
+      remoteUri: target,
+      from: { aor: this.config.uri, headers: {} },
+      referral: { replaces: replacesOf(referTo), referrer },
     });
     call.attachTransport(this);
     this.#calls.add(call);

@@ -28,7 +28,9 @@ export type WireMessage =
   /** REFER. */
   | { type: 'refer'; referTo: string }
   /** The final response to a REFER. */
-  | { type: 'refer-response'; status: number };
+  | { type: 'refer-response'; status: number }
+  /** NOTIFY (the progress of a referred call: Event `refer`, a sipfrag body). */
+  | { type: 'notify'; event: string; body: string };
 
 /** One end of a fake dialog: a fake device's call, or a scripted remote's call. */
 export interface FakeEnd {

@@ -20,6 +20,7 @@ import { CallMedia } from './sipjs.media';
 import { AUDIO_ONLY, sendReinvite } from './sipjs.reinvite';
 import { NegotiationReporter } from './sipjs.negotiation';
 import { SessionReporter } from './sipjs.session';
+import { sendRefer } from './sipjs.refer';
 import { UNAVAILABLE_STATUS } from '../../sip/responses';
 import { inDialogError } from '../../sip/status';
 
@@ -38,6 +39,8 @@ export interface SipJsCallInit {
   readonly session: Inviter | Invitation;
   readonly remoteIdentity: string;
   readonly customHeaders: Readonly<Record<string, string>>;
+  /** Inbound: the id of the call the INVITE's Replaces names. */
+  readonly replaces?: string;
 }
 
 export class SipJsCall implements CallPort {
@@ -45,6 +48,7 @@ export class SipJsCall implements CallPort {
   readonly direction: 'inbound' | 'outbound';
   readonly remoteIdentity: string;
   readonly customHeaders: Readonly<Record<string, string>>;
+  readonly replaces: string | undefined;
   // Private fields: they reach the SIP.js user agent and its credentials, and
   // the call sits in machine context that inspectors serialize.
   readonly #session: Inviter | Invitation;
@@ -73,6 +77,7 @@ export class SipJsCall implements CallPort {
     this.direction = init.direction;
     this.remoteIdentity = init.remoteIdentity;
     this.customHeaders = Object.freeze({ ...init.customHeaders });
+    this.replaces = init.replaces;
     this.id = init.session.request.callId;
     const handler = (): FastIceSessionDescriptionHandler | undefined =>
       this.#session.sessionDescriptionHandler as FastIceSessionDescriptionHandler | undefined;
@@ -212,8 +217,17 @@ export class SipJsCall implements CallPort {
     return this.#dtmf.send(digits, options);
   }
 
-  respondToRefer(statusCode: number): void {
-    this.#reporter.respondToRefer(statusCode);
+  respondToRefer(statusCode: number, id?: string): void {
+    this.#reporter.respondToRefer(statusCode, id);
+  }
+
+  refer(target: string | CallPort): Promise<void> {
+    return sendRefer(this.#session, target, () => this.#context.userAgent.isConnected());
+  }
+
+  /** The Inviter that follows the REFER answered 202 (`createReferredCall`), or undefined. */
+  referredInviter(): Inviter | undefined {
+    return this.#reporter.referredInviter({ earlyMedia: true });
   }
 
   setInputDevice(deviceId: string): Promise<void> {

@@ -5,7 +5,7 @@
  * INFO, NOTIFY); REFER waits for the machine's `respondToRefer`.
  */
 import { Inviter, SessionState } from 'sip.js';
-import type { Core, Invitation, Referral, SessionDelegate, SessionDescriptionHandler } from 'sip.js';
+import type { Core, Invitation, InviterOptions, Referral, SessionDelegate, SessionDescriptionHandler } from 'sip.js';
 import type { CallFact, MediaDirection } from '../adapter';
 
 /** Where the facts go, and the facts SIP.js does not tell in a callback. */
@@ -42,8 +42,11 @@ export class SessionReporter {
   readonly #session: Inviter | Invitation;
   readonly #host: SessionReporterHost;
   readonly #stopObserving: () => void;
-  /** The REFER waiting for the machine's answer. */
-  #referral: Referral | undefined;
+  /** The REFERs waiting for the machine's answer, by the id their `refer` fact gave. */
+  readonly #referrals = new Map<string, Referral>();
+  #referSequence = 0;
+  /** The REFER the machine accepted (202): `referredInviter()` follows it. */
+  #accepted: Referral | undefined;
   /** The `confirmed` fact was reported. */
   #confirmed = false;
 
@@ -75,8 +78,16 @@ export class SessionReporter {
         this.#host.emit(reason === undefined ? { type: 'cancel' } : { type: 'cancel', reason });
       },
       onRefer: (referral) => {
-        this.#referral = referral;
-        this.#host.emit({ type: 'refer', referTo: referral.referTo.toString() });
+        const id = `refer-${++this.#referSequence}`;
+        this.#referrals.set(id, referral);
+        let referTo: string;
+        try {
+          referTo = referral.referTo.toString();
+        } catch {
+          // SIP.js could not parse the Refer-To: the chart answers what it gets (400).
+          referTo = '';
+        }
+        this.#host.emit({ type: 'refer', referTo, id });
       },
       onInvite: (request) => {
         this.#host.emit({ type: 'reinvite', direction: offeredAudioDirection(request.body) });
@@ -121,12 +132,25 @@ export class SessionReporter {
   }
 
   /** Answers the REFER the last `refer` fact reported. */
-  respondToRefer(statusCode: number): void {
-    const referral = this.#referral;
-    this.#referral = undefined;
+  respondToRefer(statusCode: number, id = `refer-${this.#referSequence}`): void {
+    const referral = this.#referrals.get(id);
+    this.#referrals.delete(id);
     if (referral === undefined) return;
-    const answer = statusCode >= 200 && statusCode < 300 ? referral.accept() : referral.reject({ statusCode });
+    const accepted = statusCode >= 200 && statusCode < 300;
+    if (accepted) this.#accepted = referral;
+    const answer = accepted ? referral.accept({ statusCode }) : referral.reject({ statusCode });
     answer.catch(() => undefined);
+  }
+
+  /**
+   * The Inviter that follows the accepted REFER: SIP.js's `makeInviter` adds
+   * Referred-By and the Replaces it carried, and NOTIFYs the referrer of the
+   * INVITE's progress by itself. Undefined without an accepted REFER.
+   */
+  referredInviter(options: InviterOptions): Inviter | undefined {
+    const referral = this.#accepted;
+    this.#accepted = undefined;
+    return referral?.makeInviter(options);
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@
  * The `UserAgentPort` over one SIP.js `UserAgent`: WebSocket transport,
  * registration, and the calls made and received through it.
  */
-import { Invitation, SessionState, UserAgent, UserAgentState } from 'sip.js';
+import { Invitation, SessionState, SIPExtension, UserAgent, UserAgentState } from 'sip.js';
 import type { LogLevel, UserAgentOptions } from 'sip.js';
 import type {
   CallPort,
@@ -100,6 +100,9 @@ export class SipJsUserAgent implements UserAgentPort {
       // Kamailio (with nathelper's add_contact_alias for WebSocket clients)
       // routes the default "*.invalid" Contact; no fake IP needed.
       hackIpInContact: false,
+      // Attended transfers: an INVITE with Replaces is matched to its dialog
+      // (481 when none matches) and reported with the call it replaces.
+      sipExtensionReplaces: SIPExtension.Supported,
       delegate: {
         onInvite: (invitation) => this.onInvite(invitation),
         onDisconnect: (error) => this.onDisconnect(error),
@@ -222,6 +225,21 @@ export class SipJsUserAgent implements UserAgentPort {
     return call;
   }
 
+  createReferredCall(referred: CallPort): CallPort {
+    this.assertUsable();
+    const call = [...this.#calls].find((candidate) => candidate === referred);
+    const inviter = call?.referredInviter();
+    if (inviter === undefined) throw new VoiceSDKError('invalid-state', 'No accepted REFER to follow on this call');
+    return this.track(
+      new SipJsCall(this.callContext(), {
+        direction: 'outbound',
+        session: inviter,
+        remoteIdentity: remoteIdentity(inviter.request.ruri),
+        customHeaders: {},
+      }),
+    );
+  }
+
   onIncomingCall(listener: (call: CallPort) => void): Unsubscribe {
     return this.#incomingCall.add(listener);
   }
@@ -243,12 +261,22 @@ export class SipJsUserAgent implements UserAgentPort {
         .catch(() => undefined);
       return;
     }
+    // Replaces matched a dialog (SIP.js answered 481 otherwise): the chart
+    // ends the replaced call itself, so SIP.js must not BYE it on accept.
+    const replacee = invitation.replacee;
+    const replaced = replacee === undefined ? undefined : [...this.#calls].find((candidate) => candidate.session === replacee);
+    invitation._replacee = undefined;
+    if (replacee !== undefined && replaced === undefined) {
+      invitation.reject({ statusCode: 481 }).catch(() => undefined);
+      return;
+    }
     const call = this.track(
       new SipJsCall(this.callContext(), {
         direction: 'inbound',
         session: invitation,
         remoteIdentity: remoteIdentity(invitation.remoteIdentity.uri),
         customHeaders: readCustomHeaders(invitation.request.data, this.#config.headerPrefix),
+        ...(replaced === undefined ? {} : { replaces: replaced.id }),
       }),
     );
     this.#incomingCall.emit(call);

@@ -46,6 +46,8 @@ export interface CallInfo {
   muted: boolean;
   onHold: boolean;
   remoteOnHold: boolean;
+  /** The label of the call this one replaces (an attended transfer's INVITE with Replaces). */
+  replaces?: string;
 }
 
 export interface InboundAudio {
@@ -91,6 +93,8 @@ export interface CallsLab {
   sessionBye(label: string, reason: string): Promise<Outcome>;
   mute(label: string, muted: boolean): Outcome;
   hold(label: string, onHold: boolean): Promise<Outcome>;
+  /** call.transfer(): to a target string, or `{ call: label }` (attended). */
+  transfer(label: string, target: string | { call: string }): Promise<Outcome>;
   sendDigits(label: string, digits: string): Promise<Outcome>;
   inboundAudio(label: string): Promise<InboundAudio>;
   sdp(label: string): { local: string; remote: string };
@@ -163,6 +167,7 @@ export function installCallsLab(): void {
   const callEvents = new Map<string, RecordedEvent[]>();
   const connectStarted = new Map<string, number>();
   let incomingCount = 0;
+  let referredCount = 0;
   let autoAnswer = false;
 
   const errorInfo = (error: unknown): ErrorInfo => {
@@ -211,6 +216,16 @@ export function installCallsLab(): void {
     call.on('confirmed', () => record('confirmed'));
     call.on('reconnecting', ({ cause }) => record('reconnecting', cause));
     call.on('reconnected', () => record('reconnected'));
+    call.on('transfer', ({ state, status }) => {
+      record('transfer', state);
+      if (status !== undefined) events[events.length - 1]!.status = status;
+    });
+    // We followed a REFER: the new call is tracked as `referred<n>`.
+    call.on('referred', ({ target, call: next }) => {
+      referredCount += 1;
+      track(`referred${referredCount}`, next);
+      record('referred', target);
+    });
     call.on('disconnect', ({ reason, status, cause }) => {
       record('disconnect', reason);
       const last = events[events.length - 1]!;
@@ -243,6 +258,7 @@ export function installCallsLab(): void {
       device = created;
       deviceEvents = [];
       deviceSentFrom = sent.length;
+      referredCount = 0;
       const events = deviceEvents;
       const record = (type: string, detail?: string): void => {
         events.push({ type, at: performance.now(), state: created.state, ...(detail === undefined ? {} : { detail }) });
@@ -282,6 +298,7 @@ export function installCallsLab(): void {
         muted: call.isMuted(),
         onHold: call.isOnHold(),
         remoteOnHold: call.isRemoteOnHold(),
+        ...(call.replaces === undefined ? {} : { replaces: [...calls.entries()].find(([, other]) => other === call.replaces)?.[0] ?? '?' }),
       };
     },
     callEvents: (label) => [...need(callEvents.get(label), `events of ${label}`)],
@@ -312,6 +329,7 @@ export function installCallsLab(): void {
       }
     },
     hold: (label, onHold) => timed(() => callOf(label).hold(onHold)),
+    transfer: (label, target) => timed(() => callOf(label).transfer(typeof target === 'string' ? target : callOf(target.call))),
     sendDigits: (label, digits) => timed(() => callOf(label).sendDigits(digits)),
     async inboundAudio(label) {
       const peerConnection = need(callOf(label).getPeerConnection(), `peer connection of ${label}`);

@@ -1,0 +1,113 @@
+// A bare JsSIP 3.13 phone (no callchart code), driven from the e2e test via
+// page.evaluate(() => window.jssipPhone.*). One UA per page; the newest
+// session is "current". It answers incoming calls at once, and can transfer
+// the current call (REFER) and report what the NOTIFYs said.
+const { JsSIP } = window;
+
+const MEDIA = { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } };
+
+let ua;
+const sessions = [];
+/** What the REFERs of this page heard: 'requestSucceeded', 'trying', 'progress', 'accepted', 'failed', 'requestFailed'. */
+const referEvents = [];
+
+function current() {
+  const session = sessions.at(-1);
+  if (!session) throw new Error('no session');
+  return session;
+}
+
+function playRemoteAudio(session) {
+  const pc = session.connection;
+  if (!pc) return;
+  const audio = new Audio();
+  audio.srcObject = new MediaStream(pc.getReceivers().map((receiver) => receiver.track));
+  void audio.play();
+}
+
+function track(session) {
+  sessions.push(session);
+  session.on('confirmed', () => playRemoteAudio(session));
+}
+
+async function register({ server, user, password, sipDomain }) {
+  const socket = new JsSIP.WebSocketInterface(server);
+  ua = new JsSIP.UA({
+    sockets: [socket],
+    uri: `sip:${user}@${sipDomain}`,
+    authorization_user: user,
+    password,
+    register: true,
+    session_timers: false,
+  });
+  ua.on('newRTCSession', ({ session, originator }) => {
+    track(session);
+    if (originator === 'remote') session.answer(MEDIA);
+  });
+  await new Promise((resolve, reject) => {
+    ua.on('registered', () => resolve(undefined));
+    ua.on('registrationFailed', (event) => reject(new Error(`REGISTER failed: ${event.cause}`)));
+    ua.start();
+  });
+}
+
+/** Calls `target` (a SIP URI); resolves once confirmed, or with the failure cause. */
+function call(target) {
+  return new Promise((resolve) => {
+    const session = ua.call(target, MEDIA);
+    session.on('confirmed', () => resolve({ established: true }));
+    session.on('failed', (event) => resolve({ established: false, cause: event.cause }));
+  });
+}
+
+/** Blind transfer of the current call (REFER); resolves with the REFER's outcome. Progress lands in referEvents. */
+function transfer(target) {
+  return new Promise((resolve) => {
+    const note = (name, settle) => (event) => {
+      referEvents.push({ name, status: event?.status_line?.status_code ?? event?.response?.status_code, at: performance.now() });
+      if (settle) resolve(name);
+    };
+    current().refer(target, {
+      eventHandlers: {
+        requestSucceeded: note('requestSucceeded', true),
+        requestFailed: note('requestFailed', true),
+        trying: note('trying'),
+        progress: note('progress'),
+        accepted: note('accepted'),
+        failed: note('failed'),
+      },
+    });
+  });
+}
+
+async function inboundAudio() {
+  const pc = current().connection;
+  if (!pc) throw new Error('no peer connection');
+  const report = await pc.getStats();
+  for (const stats of report.values()) {
+    if (stats.type === 'inbound-rtp' && stats.kind === 'audio') {
+      return { packetsReceived: stats.packetsReceived ?? 0, totalAudioEnergy: stats.totalAudioEnergy ?? 0 };
+    }
+  }
+  return { packetsReceived: 0, totalAudioEnergy: 0 };
+}
+
+function hangup() {
+  const session = sessions.at(-1);
+  if (session && !session.isEnded()) session.terminate();
+}
+
+/** Whether the current session has ended. */
+const ended = () => sessions.at(-1)?.isEnded() ?? true;
+
+async function stop() {
+  for (const session of sessions) if (!session.isEnded()) session.terminate();
+  if (!ua) return;
+  await new Promise((resolve) => {
+    ua.on('disconnected', () => resolve(undefined));
+    ua.stop();
+    setTimeout(resolve, 3000);
+  });
+}
+
+window.jssipPhone = { register, call, transfer, referEvents: () => [...referEvents], inboundAudio, hangup, ended, stop };
