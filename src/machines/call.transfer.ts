@@ -3,7 +3,7 @@
  *
  * ```
  * ours (transfer()):   idle ──TRANSFER──► requesting (REFER) ──2xx──► awaitingProgress ──NOTIFY 2xx──► succeeded ──► hangingUp ('transferred')
- *                                            │ refused                  │ NOTIFY ≥ 300, no NOTIFY in time
+ *                                            │ refused, no answer       │ NOTIFY ≥ 300, no NOTIFY in time
  *                                            └────────────► failed ◄────┘ ──► idle (the call stays as it was)
  * theirs (a REFER):    idle ──PORT.REFER──► deciding (onTransferRequest) ──true──► following (202; the device places the call)
  *                        └─ 400 hostile, 603 refused           └─ false / throws / too slow: 603 ──► idle
@@ -40,6 +40,8 @@ export const transferRegion = /* @__PURE__ */ callStateConfig({
         onDone: { target: 'awaitingProgress', actions: { type: 'emitTransfer', params: { state: 'accepted' } } },
         onError: { target: 'failed', actions: { type: 'emitTransferFailed', params: ({ event }) => ({ error: event.error }) } },
       },
+      // The stack answers an unanswered REFER 408 itself (SIP.js: Timer F, 32 s); this bound holds for any adapter.
+      after: { transferProgressTimeout: { target: 'failed', actions: { type: 'emitTransferFailed', params: {} } } },
     },
     awaitingProgress: {
       after: { transferProgressTimeout: { target: 'failed', actions: { type: 'emitTransferFailed', params: {} } } },

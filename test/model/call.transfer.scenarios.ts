@@ -162,9 +162,16 @@ export function describeTransfers(inspect: Inspect): void {
       bob.respondToRefer(202);
       await vi.advanceTimersByTimeAsync(TRANSFER_PROGRESS_TIMEOUT_MS + LATENCY_MS);
       expect(codeOf(silent.error)).toEqual(['transfer-failed', undefined]);
+
+      // A REFER nobody answers: the same bound.
+      const unanswered = settled(call.transfer('carol'));
+      await runUntil(() => bob.referrals.length === 4, 'the fourth REFER');
+      await vi.advanceTimersByTimeAsync(TRANSFER_PROGRESS_TIMEOUT_MS + LATENCY_MS);
+      expect(codeOf(unanswered.error)).toEqual(['transfer-failed', undefined]);
       expect(quiet(events).filter((e) => e.startsWith('transfer:failed'))).toEqual([
         'transfer:failed:603',
         'transfer:failed:486',
+        'transfer:failed',
         'transfer:failed',
       ]);
       expect([call.getStatus(), bob.state]).toEqual(['accepted', 'answered']);
