@@ -13,6 +13,7 @@ import type { QualityThresholds, QualityWarningOptions } from './quality/quality
 import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_QUALITY_THRESHOLDS, resolveGracePeriod, resolveWarningInputs } from './quality/warnings';
 import { hasControlCharacters, invalidArgument, isDisplayName, parseSipUri, shown } from './sip/grammar';
 import { parseHeaderPrefix } from './sip/headers';
+import { parseSoundOptions, SOUND_DEFAULTS, type SoundOptions, type SoundSettings } from './sounds/sounds';
 
 /**
  * Where XState inspection events go: a function called with each event, or an
@@ -87,6 +88,13 @@ export interface DeviceOptions {
   callWaiting?: boolean;
   /** The most calls (inbound and outbound, not ended) at once, no limit by default; an INVITE beyond it is answered 486 and never surfaced. @default Infinity */
   maxCalls?: number;
+  /**
+   * Ringtone, ringback (no early media), disconnect tone and keypad tones,
+   * generated with WebAudio; each can be a URL or `false`, or `false` for
+   * all. Changeable later through `device.audio`.
+   * @default { ringtone: true, ringback: true, disconnect: true, dtmf: true, ringtoneDevice: 'default' }
+   */
+  sounds?: SoundOptions | false;
 }
 
 /** Every default of `DeviceOptions` that does not depend on the server or the user. */
@@ -107,6 +115,7 @@ export interface DeviceDefaults {
   readonly userAgentString: string;
   readonly callWaiting: boolean;
   readonly maxCalls: number;
+  readonly sounds: typeof SOUND_DEFAULTS;
 }
 
 /**
@@ -130,6 +139,7 @@ export const DEFAULTS: DeviceDefaults = /* @__PURE__ */ Object.freeze({
   userAgentString: 'callchart',
   callWaiting: true,
   maxCalls: Number.POSITIVE_INFINITY,
+  sounds: SOUND_DEFAULTS,
 } as const);
 
 /** What the options mean, checked and with every default filled in. */
@@ -149,6 +159,7 @@ export interface DeviceSettings {
   /** What every call actor gets besides its port. */
   call: Omit<DeviceMachineInput['call'], 'now'>;
   inspect?: Inspector;
+  sounds: SoundSettings;
 }
 
 /**
@@ -230,6 +241,7 @@ export function parseDeviceOptions(options: DeviceOptions): DeviceSettings {
     policy: { callWaiting, maxCalls },
     call,
     ...(options.inspect ? { inspect: options.inspect } : {}),
+    sounds: parseSoundOptions(options.sounds),
   };
 }
 

@@ -273,7 +273,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
   receive(message: WireMessage): void {
     switch (message.type) {
       case 'ringing':
-        if (this.#dialog === 'early') this.#emit({ type: 'provisional', status: 180 });
+        if (this.#dialog !== 'early') break;
+        this.#emit(message.earlyMedia ? { type: 'provisional', status: 183, earlyMedia: true } : { type: 'provisional', status: 180 });
         break;
       case 'answer':
         if (this.#dialog !== 'early' && this.#dialog !== 'canceled') return;
