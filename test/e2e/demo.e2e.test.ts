@@ -9,7 +9,8 @@
 // and is refused. Checks the
 // Call button is enabled only when calling can work, the event log is in time
 // order, and the server serves nothing but what the page needs. Leaves
-// screenshots of alice's page in test-results/demo-alice*.png.
+// screenshots in test-results/demo-alice*.png (alice on hold, in a call) and
+// test-results/demo-bob-*.png (bob rung, bob held by alice).
 //
 // Run: bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/demo.e2e.test.ts
 import { mkdir } from 'node:fs/promises';
@@ -34,6 +35,7 @@ type Demo = Awaited<ReturnType<typeof startDemo>>;
 const SCREENSHOT = join(REPO_ROOT, 'test-results', 'demo-alice.png');
 const SCREENSHOT_ON_HOLD = join(REPO_ROOT, 'test-results', 'demo-alice-hold.png');
 const SCREENSHOT_REMOTE_HOLD = join(REPO_ROOT, 'test-results', 'demo-bob-remote-hold.png');
+const SCREENSHOT_INCOMING = join(REPO_ROOT, 'test-results', 'demo-bob-incoming.png');
 
 /**
  * Runs before the page's scripts: keeps every AudioContext the page makes,
@@ -207,6 +209,8 @@ describe('demo softphone', () => {
     // bob's ringtone and alice's ringback (a 180 without SDP) sound: real AudioContexts running.
     expect(await waitForSound(bob, "bob's ringtone")).toBe(1);
     expect(await waitForSound(alice, "alice's ringback")).toBe(1);
+    await mkdir(join(REPO_ROOT, 'test-results'), { recursive: true });
+    await bob.screenshot({ path: SCREENSHOT_INCOMING, fullPage: true });
 
     await bob.getByTestId('accept').click();
     await waitForHidden(bob, 'incoming');
