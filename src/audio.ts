@@ -152,6 +152,8 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
 
   /** @internal The Device's part: a call just accepted gets the chosen devices. */
   adopt(call: Call): void {
+    // The first call's microphone permission is when the browser shows labels and ids: list again.
+    this.#onChange();
     if (this.#input !== DEFAULT) call.setInputDevice(this.#input).catch(() => undefined);
     if (this.#output !== DEFAULT) call.setOutputDevice(this.#output).catch(() => undefined);
   }
