@@ -8,8 +8,7 @@
  */
 export { Device } from './device';
 export type { DeviceOptions, ConnectOptions, DeviceEvents, ReconnectingInfo, DeviceActorRef, Inspector } from './device';
-export { DeviceAudio } from './audio';
-export type { AudioDeviceInfo, AudioDeviceLists, AudioDeviceLost, DeviceAudioEvents } from './audio';
+export type { AudioDeviceInfo, AudioDeviceLists, AudioDeviceLost, DeviceAudio, DeviceAudioEvents } from './audio';
 export type { SoundName, SoundOptions, SoundPlay, SoundPlayer, SoundRequest } from './sounds/sounds';
 export { Call } from './call';
 export type { CallEvents, DisconnectInfo, CallActorRef, HoldOthersOptions, QualityWarning, ReceivedDtmf, SipJsSession } from './call';
