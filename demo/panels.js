@@ -116,7 +116,7 @@ function fill(select, devices, chosen) {
  * speaker of calls; the lists follow `devicechange`, a device that goes
  * falls back to the default (`device-lost`).
  */
-export function bindAudioPanel(device, { sounds, mic, speaker, log }) {
+export function bindAudioPanel(device, { sounds, mic, speaker, ringtone, log }) {
   const audio = device.audio;
   // Every label seen, so that a device that went can be named.
   const labels = new Map();
@@ -124,7 +124,9 @@ export function bindAudioPanel(device, { sounds, mic, speaker, log }) {
     for (const d of [...inputs, ...outputs]) if (d.label) labels.set(`${d.kind}:${d.deviceId}`, d.label);
     fill(mic, inputs, audio.inputDevice);
     fill(speaker, outputs, audio.outputDevice);
+    fill(ringtone, outputs, audio.ringtoneDevice);
     speaker.disabled = outputs.length === 0;
+    ringtone.disabled = outputs.length === 0;
   };
   audio.on('devicechange', (lists) => {
     render(lists);
@@ -152,6 +154,11 @@ export function bindAudioPanel(device, { sounds, mic, speaker, log }) {
     audio.setOutputDevice(speaker.value).then(
       () => log(`speaker: ${speaker.selectedOptions[0]?.textContent}`),
       (error) => log(`speaker failed: ${error.code}`),
+    );
+  ringtone.onchange = () =>
+    audio.setRingtoneDevice(ringtone.value).then(
+      () => log(`ringtone on: ${ringtone.selectedOptions[0]?.textContent}`),
+      (error) => log(`ringtone device failed: ${error.code}`),
     );
   render(audio);
   // Labels come once the page may use the microphone: list again then.

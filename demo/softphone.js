@@ -158,7 +158,7 @@ $('register').addEventListener('click', async () => {
     displayName: user,
     dtmf: { method: $('dtmf-method').value },
   });
-  listDevices = bindAudioPanel(device, { sounds: $('sounds'), mic: $('mic'), speaker: $('speaker'), log });
+  listDevices = bindAudioPanel(device, { sounds: $('sounds'), mic: $('mic'), speaker: $('speaker'), ringtone: $('ringtone-device'), log });
   device.actor.subscribe(renderDevice);
   for (const name of ['registering', 'registered', 'unregistered', 'reconnecting', 'disconnected']) {
     device.on(name, () => log(name));

@@ -3,6 +3,7 @@
 // DTMF (sent by SIP INFO, shown as received on the other phone), mute, hold
 // (shown as a remote hold on the other phone), recording with a download,
 // the microphone picker (and its fall back when the chosen one goes), the
+// ringtone on another output (an AudioContext made for its sinkId), the
 // live statechart viewer and the quality sparklines, the sounds (real
 // AudioContexts running while they sound and closed after), hang up, a
 // second call with sounds off that starts without the first one's quality
@@ -48,12 +49,16 @@ const WATCH_AUDIO_CONTEXTS = `
   window.AudioContext = class extends Original {
     constructor(...args) {
       super(...args);
-      const entry = { states: [this.state] };
+      const entry = { states: [this.state], sinkId: args[0]?.sinkId };
       window.__audioContexts.push(entry);
       this.addEventListener('statechange', () => entry.states.at(-1) !== this.state && entry.states.push(this.state));
     }
   };
 `;
+
+/** The output device each AudioContext of the page was made for (undefined: the default). */
+const audioContextSinks = (page: Page): Promise<Array<string | undefined>> =>
+  page.evaluate(() => (window as unknown as { __audioContexts: Array<{ sinkId?: string }> }).__audioContexts.map((c) => c.sinkId));
 
 /** The states each AudioContext of the page went through, oldest context first. */
 const audioContexts = (page: Page): Promise<string[][]> =>
@@ -403,6 +408,29 @@ describe('demo softphone', () => {
     // The ringback stopped; a call never answered has no disconnect tone.
     await waitForSilence(alice, 'the ringback after the 486');
     await bob.getByTestId('sounds').check();
+  });
+
+  it('bob\'s ringtone rings on the output he picked (an AudioContext made for that sinkId)', async () => {
+    const outputs = await bob.getByTestId('ringtone-device').locator('option').evaluateAll((nodes) =>
+      nodes.map((node) => ({ value: (node as HTMLOptionElement).value, label: node.textContent ?? '' })),
+    );
+    const speaker = outputs.find((o) => o.value !== 'default');
+    expect(speaker, `a second fake output among ${outputs.map((o) => o.label).join(', ')}`).toBeDefined();
+    await bob.getByTestId('ringtone-device').selectOption(speaker!.value);
+    await waitFor(async () => ((await logLines(bob)).some((l) => l === `ringtone on: ${speaker!.label}`) ? true : undefined), {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+      description: 'the ringtone device chosen',
+    });
+    const before = (await audioContexts(bob)).length;
+    await alice.getByTestId('call').click();
+    await bob.getByTestId('incoming').waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await waitForSound(bob, 'the ringtone on the picked output')).toBe(before + 1);
+    expect((await audioContextSinks(bob)).at(-1)).toBe(speaker!.value);
+    await bob.getByTestId('reject-dnd').click();
+    await waitForHidden(alice, 'in-call');
+    await waitForSilence(bob, 'the ringtone after the 603', before + 1);
+    await bob.getByTestId('ringtone-device').selectOption('default');
   });
 
   it('unregisters with the Unregister button, with no errors on the pages or in Kamailio', async () => {
