@@ -1,6 +1,7 @@
 // The demo softphone: plain DOM code over the public callchart API.
 import { Device } from '/dist/index.js';
 import { DEFAULT_CHANNEL, createInspector, mountViewer, openViewerWindow } from '/dist/devtools.js';
+import { bindAudioPanel, createRecorder, createSparklines } from '/demo/panels.js';
 
 const $ = (id) => document.getElementById(id);
 const config = await (await fetch('/demo-config/config.json')).json();
@@ -10,6 +11,12 @@ let device;
 let call;
 let incoming;
 let digitsSent = '';
+let digitsReceived = '';
+let listDevices = () => undefined;
+/** Each call's quality samples, for its sparklines. */
+const samplesOf = new WeakMap();
+const sparklines = createSparklines($('sparklines'));
+const recorder = createRecorder({ button: $('record'), link: $('recording-link'), log });
 // The live statechart viewer, in the page; and on the BroadcastChannel, for
 // viewers in other windows (one opened late is sent the live charts).
 const viewer = mountViewer($('viewer'));
@@ -51,6 +58,13 @@ function renderCall() {
   $('mute').textContent = call.isMuted() ? 'Unmute' : 'Mute';
   $('hold').setAttribute('aria-pressed', String(call.isOnHold()));
   $('hold').textContent = call.isOnHold() ? 'Resume' : 'Hold';
+  $('remote-hold').hidden = !call.isRemoteOnHold();
+}
+
+/** The label of the microphone track the call sends (what the device picker chose). */
+function renderMicInUse() {
+  const track = call?.getPeerConnection()?.getSenders().find((sender) => sender.track?.kind === 'audio')?.track;
+  $('mic-in-use').textContent = track?.label || '–';
 }
 
 /** Five bars from the MOS estimate: the signal-strength indicator of the README. */
@@ -77,15 +91,39 @@ function adopt(newCall) {
   call = newCall;
   resetQuality();
   digitsSent = '';
+  digitsReceived = '';
   $('digits-sent').textContent = '';
+  $('digits-received').textContent = '';
+  $('mic-in-use').textContent = '–';
   $('warnings').replaceChildren();
+  const samples = [];
+  samplesOf.set(call, samples);
+  sparklines.show(samples);
+  recorder.reset();
+  recorder.bind(call);
   call.actor.subscribe(renderCall);
   call.on('ringing', () => log('ringing'));
-  call.on('accepted', () => log('accepted'));
+  call.on('accepted', () => {
+    log('accepted');
+    renderMicInUse();
+    listDevices();
+  });
+  call.on('remote-hold', (onHold) => log(`remote hold ${onHold}`));
+  call.on('dtmf', ({ digit, method }) => {
+    digitsReceived += digit;
+    $('digits-received').textContent = digitsReceived;
+    log(`dtmf received ${digit} (${method})`);
+  });
   call.on('mute', (muted) => log(`mute ${muted}`));
   call.on('hold', (onHold) => log(`hold ${onHold}`));
   call.on('error', (error) => log(`error ${error.code}: ${error.message}`));
-  call.on('quality', renderQuality);
+  call.on('quality', (sample) => {
+    renderQuality(sample);
+    samples.push(sample);
+    sparklines.show(samples);
+    // The track changes when the microphone is switched (or falls back).
+    renderMicInUse();
+  });
   call.on('warning', ({ name, value }) => {
     const item = document.createElement('li');
     item.id = `warning-${name}`;
@@ -96,6 +134,7 @@ function adopt(newCall) {
   call.on('disconnect', ({ reason, report }) => {
     log(`disconnect: ${reason} after ${Math.round(report.durationMs / 1000)} s`);
     call = undefined;
+    recorder.bind(undefined);
     renderCall();
     renderDevice();
   });
@@ -117,7 +156,9 @@ $('register').addEventListener('click', async () => {
     uri: `sip:${user}@${config.domain}`,
     password: $('password').value,
     displayName: user,
+    dtmf: { method: $('dtmf-method').value },
   });
+  listDevices = bindAudioPanel(device, { sounds: $('sounds'), mic: $('mic'), speaker: $('speaker'), ringtone: $('ringtone-device'), log });
   device.actor.subscribe(renderDevice);
   for (const name of ['registering', 'registered', 'unregistered', 'reconnecting', 'disconnected']) {
     device.on(name, () => log(name));

@@ -40,3 +40,11 @@ if ! cmp -s package-lock.json node_modules/.callchart-lock 2>/dev/null; then
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.callchart-lock
 fi
+
+# React 18 for the `react18` test project, from its own lock (npm cannot hold
+# React 18 and 19 in one tree).
+if ! cmp -s test/react18/package-lock.json test/react18/node_modules/.callchart-lock 2>/dev/null; then
+  echo "[setup] installing React 18 for the react18 tests (npm ci in test/react18)"
+  (cd test/react18 && npm ci --prefer-offline --no-audit --no-fund --loglevel=error)
+  cp test/react18/package-lock.json test/react18/node_modules/.callchart-lock
+fi

@@ -15,9 +15,9 @@ npx tsc --noEmit -p .
 echo "== build"
 npx tsup --silent
 
-echo "== unit and model-based tests"
+echo "== unit and model-based tests (and the React hooks on React 18)"
 mkdir -p .tmp
-npx vitest run --project unit --reporter=default --reporter=json --outputFile=.tmp/unit.json 2>&1 | tee .tmp/unit.log
+npx vitest run --project unit --project react18 --reporter=default --reporter=json --outputFile=.tmp/unit.json 2>&1 | tee .tmp/unit.log
 grep -a '\[model coverage\]' .tmp/unit.log | sed 's/^.*\[model coverage\]/[model coverage]/' || true
 
 echo "== types of the built package"

@@ -4,6 +4,7 @@
  * events; `state` and `calls` read the actor's snapshot.
  */
 import { createActor, type ActorRefFrom } from 'xstate';
+import { DeviceAudio } from './audio';
 import { Call, type CallActorRef, type CallHost, type TransferRequestPolicy } from './call';
 import type { TransferPolicy } from './machines/call.types';
 import { VoiceSDKError } from './errors';
@@ -14,6 +15,8 @@ import { parseDeviceOptions, type DeviceOptions } from './options';
 import { encodeParams } from './sip/headers';
 import { normalizeTarget, parseCallerId } from './sip/target';
 import { sendAndSettle, type Outcome } from './settle';
+import { SoundController } from './sounds/sounds';
+import { createWebAudioPlayer } from './sounds/webaudio';
 
 export type { DeviceOptions, Inspector } from './options';
 
@@ -77,6 +80,8 @@ export class Device extends TypedEmitter<DeviceEvents> {
     callOf: (callId) => this.#adopt(callId),
     normalizeTarget: (to) => normalizeTarget(to, this.#domain),
   };
+  readonly #sounds: SoundController;
+  #audio: DeviceAudio | undefined;
 
   /** Checks every option (bad ones throw `VoiceSDKError('invalid-argument')`) and starts the device actor; nothing goes on the wire until `register()`, `connectTransport()` or `connect()`. */
   constructor(options: DeviceOptions) {
@@ -86,6 +91,7 @@ export class Device extends TypedEmitter<DeviceEvents> {
     this.#domain = settings.domain;
     this.#prefix = settings.headerPrefix;
     const ua = settings.createAdapter(settings.userAgent);
+    this.#sounds = new SoundController(settings.sounds, settings.sounds.player ?? createWebAudioPlayer());
     this.#actor = createActor(deviceMachine, {
       input: {
         ua,
@@ -95,7 +101,7 @@ export class Device extends TypedEmitter<DeviceEvents> {
         registerTimeoutMs: settings.registerTimeoutMs,
         policy: settings.policy,
         random: Math.random,
-        call: { ...settings.call, transferPolicy: this.#transferPolicy(settings.onTransferRequest), now: () => Date.now() },
+        call: { ...settings.call, transferPolicy: this.#transferPolicy(settings.onTransferRequest), now: () => Date.now(), sounds: this.#sounds },
       },
       ...(settings.inspect ? { inspect: settings.inspect } : {}),
     });
@@ -128,6 +134,17 @@ export class Device extends TypedEmitter<DeviceEvents> {
   /** Inbound calls still pending (ringing, not yet accepted or rejected), oldest first. */
   get incomingCalls(): Call[] {
     return this.calls.filter((call) => call.direction === 'inbound' && call.getStatus() === 'pending');
+  }
+
+  /**
+   * Microphones and speakers (`inputs`, `outputs`, `devicechange`), the ones
+   * calls use (`setInputDevice`, `setOutputDevice`: every accepted call and
+   * the calls to come), the ringtone's output and the sounds on or off. A
+   * chosen device that disappears falls back to the default (`device-lost`).
+   */
+  get audio(): DeviceAudio {
+    this.#audio ??= new DeviceAudio({ calls: () => this.calls, sounds: this.#sounds });
+    return this.#audio;
   }
 
   /** The device's statechart actor, for inspection. */
@@ -190,6 +207,8 @@ export class Device extends TypedEmitter<DeviceEvents> {
     const send = snapshot.can({ type: 'DESTROY' }) ? () => this.#actor.send({ type: 'DESTROY' }) : () => undefined;
     await sendAndSettle(this.#actor, send, (e) => (e.type === 'destroyed' ? DONE : undefined));
     this.#actor.stop();
+    this.#sounds.dispose();
+    this.#audio?.dispose();
   }
 
   #destroyedError(): VoiceSDKError {
@@ -219,7 +238,12 @@ export class Device extends TypedEmitter<DeviceEvents> {
     const ref = this.#actor.getSnapshot().children[callId] as CallActorRef | undefined;
     if (!ref) return undefined;
     let call = this.#facades.get(ref);
-    if (!call) this.#facades.set(ref, (call = new Call(ref, this.#callHost)));
+    if (!call) {
+      const created = (call = new Call(ref, this.#callHost));
+      this.#facades.set(ref, created);
+      // Calls use the devices chosen in `device.audio` once they have media.
+      created.once('accepted', () => this.#audio?.adopt(created));
+    }
     return call;
   }
 

@@ -8,6 +8,8 @@
  */
 export { Device } from './device';
 export type { DeviceOptions, ConnectOptions, DeviceEvents, ReconnectingInfo, DeviceActorRef, Inspector } from './device';
+export type { AudioDeviceInfo, AudioDeviceLists, AudioDeviceLost, DeviceAudio, DeviceAudioEvents } from './audio';
+export type { SoundName, SoundOptions, SoundPlay, SoundPlayer, SoundRequest } from './sounds/sounds';
 export { Call } from './call';
 export type {
   CallEvents,

@@ -14,6 +14,7 @@ import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_QUALITY_THRESHOLDS, resolveGracePeriod
 import { hasControlCharacters, invalidArgument, isDisplayName, parseSipUri, shown } from './sip/grammar';
 import { parseHeaderPrefix } from './sip/headers';
 import type { TransferRequestPolicy } from './call.api';
+import { parseSoundOptions, SOUND_DEFAULTS, type SoundOptions, type SoundSettings } from './sounds/sounds';
 
 /**
  * Where XState inspection events go: a function called with each event, or an
@@ -98,6 +99,13 @@ export interface DeviceOptions {
    * @default 'follow'
    */
   onTransferRequest?: TransferRequestPolicy;
+  /**
+   * Ringtone, ringback (no early media), disconnect tone and keypad tones,
+   * generated with WebAudio; each can be a URL or `false`, or `false` for
+   * all. Changeable later through `device.audio`.
+   * @default { ringtone: true, ringback: true, disconnect: true, dtmf: true, ringtoneDevice: 'default' }
+   */
+  sounds?: SoundOptions | false;
 }
 
 /** Every default of `DeviceOptions` that does not depend on the server or the user. */
@@ -119,6 +127,7 @@ export interface DeviceDefaults {
   readonly callWaiting: boolean;
   readonly maxCalls: number;
   readonly onTransferRequest: 'follow' | 'refuse';
+  readonly sounds: typeof SOUND_DEFAULTS;
 }
 
 /**
@@ -143,6 +152,7 @@ export const DEFAULTS: DeviceDefaults = /* @__PURE__ */ Object.freeze({
   callWaiting: true,
   maxCalls: Number.POSITIVE_INFINITY,
   onTransferRequest: 'follow',
+  sounds: SOUND_DEFAULTS,
 } as const);
 
 /** What the options mean, checked and with every default filled in. */
@@ -164,6 +174,7 @@ export interface DeviceSettings {
   /** `onTransferRequest`, checked (the Device turns a function into the calls' transfer policy). */
   onTransferRequest: TransferRequestPolicy;
   inspect?: Inspector;
+  sounds: SoundSettings;
 }
 
 /**
@@ -250,6 +261,7 @@ export function parseDeviceOptions(options: DeviceOptions): DeviceSettings {
     call,
     onTransferRequest,
     ...(options.inspect ? { inspect: options.inspect } : {}),
+    sounds: parseSoundOptions(options.sounds),
   };
 }
 

@@ -54,7 +54,13 @@ export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
  */
 export type CallFact =
   /** A provisional response to our INVITE (180 Ringing, 183 Session Progress; not 100). */
-  | { type: 'provisional'; status: number; reason?: string }
+  | {
+      type: 'provisional';
+      status: number;
+      reason?: string;
+      /** The response carried an SDP answer (a 183 with early media): the far end's own audio (its ringback, an announcement) plays. */
+      earlyMedia?: boolean;
+    }
   /**
    * The final response to our INVITE: a 2xx (answered; also when it crossed
    * our CANCEL) or a failure (486, 603, 404, 487 after our CANCEL …).

@@ -35,6 +35,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     gracePeriodMs: input.gracePeriodMs,
     reportIntervalMs: input.reportIntervalMs,
     now: input.now,
+    sounds: input.sounds,
     startedAt: input.now(),
     endedAt: undefined,
     report: EMPTY_REPORT_STATE,
@@ -74,7 +75,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
           // The far end may answer before invite() has resolved (a fast
           // network, the fake one): its answers count in both substates.
           on: {
-            'PORT.PROVISIONAL': '#call.ringing',
+            'PORT.PROVISIONAL': [{ guard: 'isEarlyMedia', target: '#call.ringing.earlyMedia' }, { target: '#call.ringing' }],
             'PORT.ESTABLISHED': '#call.accepted',
             'PORT.FINAL': [
               { guard: 'isDeclineResponse', target: '#call.disconnected', actions: 'endByResponse' },
@@ -107,6 +108,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
           },
         },
         incoming: {
+          invoke: { id: 'ringtone', src: 'soundActor', input: ({ context }) => ({ sounds: context.sounds, request: { sound: 'ringtone' } }) },
           initial: 'waiting',
           states: {
             waiting: {
@@ -174,6 +176,16 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     },
     ringing: {
       entry: 'emitRinging',
+      initial: 'ringback',
+      states: {
+        // A 180 without media: we play the ringback tone until an answer, or early media.
+        ringback: {
+          invoke: { id: 'ringback', src: 'soundActor', input: ({ context }) => ({ sounds: context.sounds, request: { sound: 'ringback' } }) },
+          on: { 'PORT.PROVISIONAL': { guard: 'isEarlyMedia', target: 'earlyMedia' } },
+        },
+        // A 183 with SDP: the far end's own audio plays.
+        earlyMedia: {},
+      },
       on: {
         'PORT.ESTABLISHED': 'accepted',
         'PORT.FINAL': [
@@ -192,7 +204,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     accepted: {
       type: 'parallel',
       entry: ['markAccepted', 'startWarnings', 'emitAccepted', 'tellDeviceAccepted', 'tellDeviceReplaced'],
-      exit: 'stopWarnings',
+      exit: ['stopWarnings', 'stopKeypadTone'],
       invoke: {
         id: 'statsActor',
         src: 'statsActor',
@@ -241,13 +253,16 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
           // Neither RFC 4733 nor SIP INFO would reach the far end: refuse, send nothing.
           { guard: 'dtmfUnavailable', actions: { type: 'refuseDigits', params: ({ event }) => ({ requestId: event.requestId }) } },
           {
-            actions: {
-              type: 'spawnRequest',
-              params: ({ context, event }) => ({
-                requestId: event.requestId,
-                request: { kind: 'digits', digits: event.digits, options: { ...context.dtmf, method: dtmfMethodFor(context) } },
-              }),
-            },
+            actions: [
+              {
+                type: 'spawnRequest',
+                params: ({ context, event }) => ({
+                  requestId: event.requestId,
+                  request: { kind: 'digits', digits: event.digits, options: { ...context.dtmf, method: dtmfMethodFor(context) } },
+                }),
+              },
+              { type: 'playKeypadTone', params: ({ event }) => ({ digits: event.digits }) },
+            ],
           },
         ],
         SET_INPUT_DEVICE: {
@@ -336,11 +351,11 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     hangingUp: hangingUpState,
     disconnected: {
       type: 'final',
-      entry: ['markEnded', 'releaseMedia', 'emitDisconnect', 'tellDeviceEnded'],
+      entry: ['markEnded', 'releaseMedia', 'playDisconnectTone', 'emitDisconnect', 'tellDeviceEnded'],
     },
     failed: {
       type: 'final',
-      entry: ['markEnded', 'releaseMedia', 'emitFailure', 'emitDisconnect', 'tellDeviceEnded'],
+      entry: ['markEnded', 'releaseMedia', 'playDisconnectTone', 'emitFailure', 'emitDisconnect', 'tellDeviceEnded'],
     },
   },
 });

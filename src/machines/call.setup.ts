@@ -42,6 +42,7 @@ import type {
   TransferState,
 } from './call.types';
 import { statsActor } from './stats.actor';
+import { KEYPAD_TONE_ID, soundActor } from './call.sounds';
 import { buildReport, withSample, withWarning, type CallReport } from '../quality/report';
 
 export { EMPTY_REPORT_STATE } from '../quality/report';
@@ -75,7 +76,8 @@ type CallActorSource =
   | 'statsActor'
   | 'warningMachine'
   | 'referActor'
-  | 'transferDecisionActor';
+  | 'transferDecisionActor'
+  | 'soundActor';
 
 /** How long the target-refresh re-INVITE after a reconnect may go unanswered before the call ends `connection-lost`, in ms. */
 export const REFRESH_TIMEOUT_MS = 10_000;
@@ -125,6 +127,9 @@ export const callSetup = () =>
       statsActor: 'statsActor';
       referActor: 'referActor';
       transferDecision: 'transferDecisionActor';
+      ringtone: 'soundActor';
+      ringback: 'soundActor';
+      keypadTone: 'soundActor';
     },
   },
   actors: {
@@ -138,6 +143,7 @@ export const callSetup = () =>
     recorderActor,
     requestActor,
     statsActor,
+    soundActor,
     warningMachine,
     referActor,
     transferDecisionActor,
@@ -169,6 +175,8 @@ export const callSetup = () =>
     /** A 2xx final response. */
     isSuccess: (_, params: { status: number }) => isSuccessStatus(params.status),
     /** A final failure that ends the call normally (busy, declined). */
+    /** A provisional response with an SDP answer: the far end plays its own ringback or announcement. */
+    isEarlyMedia: ({ event }) => event.type === 'PORT.PROVISIONAL' && event.earlyMedia === true,
     isDeclineResponse: ({ event }) => event.type === 'PORT.FINAL' && declineReasonForStatus(event.status) !== undefined,
     /** Any other final failure. */
     isFailureResponse: ({ event }) => event.type === 'PORT.FINAL' && event.status >= 300,
@@ -354,6 +362,17 @@ export const callSetup = () =>
       enqueue.spawnChild('requestActor', { id: params.requestId, input: { port: context.port, ...params } });
     }),
     stopRequest: stopChild((_, params: { requestId: string }) => params.requestId),
+    /** Keypad feedback for digits being sent: one tone at a time, the last digits' (a sound never outlives `accepted`). */
+    playKeypadTone: enqueueActions(({ context, enqueue }, params: { digits: string }) => {
+      enqueue.stopChild(KEYPAD_TONE_ID);
+      const request = { sound: 'dtmf' as const, digits: params.digits, durationMs: context.dtmf.durationMs, gapMs: context.dtmf.gapMs };
+      enqueue.spawnChild('soundActor', { id: KEYPAD_TONE_ID, input: { sounds: context.sounds, request } });
+    }),
+    stopKeypadTone: stopChild(KEYPAD_TONE_ID),
+    /** An accepted call ended (not by destroy()): the disconnect tone, a one-shot that plays on after the call. */
+    playDisconnectTone: ({ context }) => {
+      if (context.acceptedAt !== undefined && context.endReason !== 'device-destroyed') context.sounds?.play({ sound: 'disconnect' });
+    },
     emitRequestSettled: emit((_, params: { requestId: string; error?: VoiceSDKError }) => ({
       type: 'request.settled',
       requestId: params.requestId,

@@ -4,6 +4,7 @@ import type { VoiceSDKError } from '../errors';
 import type { QualitySample, WarningName } from '../quality/quality.types';
 import type { CallReport, ReportState } from '../quality/report';
 import type { WarningMachineInput, WarningNotice } from '../quality/warning.machine';
+import type { SoundPlayer } from '../sounds/sounds';
 
 /** `'outbound'`: we placed the call; `'inbound'`: it came in. */
 export type CallDirection = 'inbound' | 'outbound';
@@ -68,6 +69,8 @@ export interface CallMachineInput {
   transferPolicy?: TransferPolicy;
   /** Inbound: the id of the call this INVITE replaces (Replaces matched it): answered without accept(). */
   replaces?: string;
+  /** Where the call's sounds play (ringtone, ringback, keypad, disconnect); none: silent. */
+  sounds?: SoundPlayer;
 }
 
 export interface CallContext {
@@ -80,6 +83,7 @@ export interface CallContext {
   gracePeriodMs: number;
   reportIntervalMs: number;
   now: () => number;
+  sounds: SoundPlayer | undefined;
   /** When the call was created (INVITE sent or received), epoch ms. */
   startedAt: number;
   /** When the call ended, epoch ms. */

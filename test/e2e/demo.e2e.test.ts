@@ -1,10 +1,17 @@
 // The demo softphone (demo/, served by scripts/demo.ts) driven like a person
 // would: two pages, alice and bob, register, call with custom headers, answer,
-// DTMF, mute, hold, the live statechart viewer and quality, hang up, a second
-// call that starts without the first one's quality and is refused. Checks the
+// DTMF (sent by SIP INFO, shown as received on the other phone), mute, hold
+// (shown as a remote hold on the other phone), recording with a download,
+// the microphone picker (and its fall back when the chosen one goes), the
+// ringtone on another output (an AudioContext made for its sinkId), the
+// live statechart viewer and the quality sparklines, the sounds (real
+// AudioContexts running while they sound and closed after), hang up, a
+// second call with sounds off that starts without the first one's quality
+// and is refused. Checks the
 // Call button is enabled only when calling can work, the event log is in time
 // order, and the server serves nothing but what the page needs. Leaves
-// screenshots of alice's page in test-results/demo-alice*.png.
+// screenshots in test-results/demo-alice*.png (alice on hold, in a call) and
+// test-results/demo-bob-*.png (bob rung, bob held by alice).
 //
 // Run: bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/demo.e2e.test.ts
 import { mkdir } from 'node:fs/promises';
@@ -28,6 +35,58 @@ type Demo = Awaited<ReturnType<typeof startDemo>>;
 
 const SCREENSHOT = join(REPO_ROOT, 'test-results', 'demo-alice.png');
 const SCREENSHOT_ON_HOLD = join(REPO_ROOT, 'test-results', 'demo-alice-hold.png');
+const SCREENSHOT_REMOTE_HOLD = join(REPO_ROOT, 'test-results', 'demo-bob-remote-hold.png');
+const SCREENSHOT_INCOMING = join(REPO_ROOT, 'test-results', 'demo-bob-incoming.png');
+
+/**
+ * Runs before the page's scripts: keeps every AudioContext the page makes,
+ * with the states it went through, so a test can see sounds really play
+ * (running) and stop (closed).
+ */
+const WATCH_AUDIO_CONTEXTS = `
+  window.__audioContexts = [];
+  const Original = window.AudioContext;
+  window.AudioContext = class extends Original {
+    constructor(...args) {
+      super(...args);
+      const entry = { states: [this.state], sinkId: args[0]?.sinkId };
+      window.__audioContexts.push(entry);
+      this.addEventListener('statechange', () => entry.states.at(-1) !== this.state && entry.states.push(this.state));
+    }
+  };
+`;
+
+/** The output device each AudioContext of the page was made for (undefined: the default). */
+const audioContextSinks = (page: Page): Promise<Array<string | undefined>> =>
+  page.evaluate(() => (window as unknown as { __audioContexts: Array<{ sinkId?: string }> }).__audioContexts.map((c) => c.sinkId));
+
+/** The states each AudioContext of the page went through, oldest context first. */
+const audioContexts = (page: Page): Promise<string[][]> =>
+  page.evaluate(() => (window as unknown as { __audioContexts: Array<{ states: string[] }> }).__audioContexts.map((c) => c.states));
+
+/** Waits until the page has a context running now (a sound plays); returns how many contexts it made. */
+const waitForSound = (page: Page, what: string): Promise<number> =>
+  waitFor(
+    async () => {
+      const contexts = await audioContexts(page);
+      return contexts.some((states) => states.at(-1) === 'running') ? contexts.length : undefined;
+    },
+    { timeoutMs: 15_000, intervalMs: 50, description: `${what}: an AudioContext running` },
+  );
+
+/** Waits until every AudioContext of the page is closed (nothing sounds) and at least `count` were made. */
+const waitForSilence = (page: Page, what: string, count = 1): Promise<string[][]> =>
+  waitFor(
+    async () => {
+      const contexts = await audioContexts(page);
+      return contexts.length >= count && contexts.every((states) => states.at(-1) === 'closed') ? contexts : undefined;
+    },
+    { timeoutMs: 15_000, intervalMs: 50, description: `${what}: every AudioContext closed` },
+  );
+
+/** The number of points the sparkline of `metric` draws. */
+const sparkPoints = async (page: Page, metric: 'mos' | 'rtt' | 'loss'): Promise<number> =>
+  Number(await page.locator(`[data-testid=sparklines] .spark[data-metric=${metric}]`).getAttribute('data-points'));
 
 /** The state paths the viewer highlights in the chart of the newest call (or of the device). */
 const activeStates = (page: Page, chart: 'device' | 'call'): Promise<{ status: string | undefined; active: string[] }> =>
@@ -104,6 +163,8 @@ describe('demo softphone', () => {
   /** Opens the demo as `user`. */
   const openPhone = async (user: string): Promise<Page> => {
     const page = await browser.openPage(user, `${demo.url}?user=${user}`);
+    await page.addInitScript(WATCH_AUDIO_CONTEXTS);
+    await page.reload();
     // softphone.js marks the body once every handler is attached.
     await page.waitForFunction("document.body.dataset.ready === 'true'", undefined, { timeout: 15_000 });
     return page;
@@ -125,6 +186,8 @@ describe('demo softphone', () => {
   });
 
   it('registers alice and bob with the Register button; Call is enabled only then', async () => {
+    // alice sends her digits by SIP INFO, so that bob's page sees them.
+    await alice.getByTestId('dtmf-method').selectOption('info');
     for (const page of [alice, bob]) {
       expect(await page.getByTestId('call').isEnabled()).toBe(false);
       await page.getByTestId('register').click();
@@ -148,20 +211,33 @@ describe('demo softphone', () => {
     expect(headers).toContain('ticketId: INC-4815');
     expect(headers).toContain('operator: ada');
     await waitForText(alice, 'call-status', 'ringing');
+    // bob's ringtone and alice's ringback (a 180 without SDP) sound: real AudioContexts running.
+    expect(await waitForSound(bob, "bob's ringtone")).toBe(1);
+    expect(await waitForSound(alice, "alice's ringback")).toBe(1);
+    await mkdir(join(REPO_ROOT, 'test-results'), { recursive: true });
+    await bob.screenshot({ path: SCREENSHOT_INCOMING, fullPage: true });
 
     await bob.getByTestId('accept').click();
     await waitForHidden(bob, 'incoming');
     await waitForText(bob, 'call-status', 'accepted');
     await waitForText(alice, 'call-status', 'accepted');
+    // Both stop with the state that played them, and their contexts close.
+    expect(await waitForSilence(bob, 'the ringtone after accept')).toEqual([['running', 'closed']]);
+    expect(await waitForSilence(alice, 'the ringback after the answer')).toEqual([['running', 'closed']]);
     expect(await textOf(alice, 'peer')).toBe(sipUri('bob'));
     expect(await textOf(bob, 'peer')).toBe(sipUri('alice'));
   });
 
-  it('sends the DTMF digits pressed on the pad', async () => {
+  it('sends the DTMF digits pressed on the pad, with keypad tones; bob sees them received', async () => {
+    const before = (await audioContexts(alice)).length;
     for (const digit of ['1', '2', '3']) {
       await alice.locator('#pad button', { hasText: digit }).click();
     }
     await waitForText(alice, 'digits-sent', '123');
+    await waitForText(bob, 'digits-received', '123');
+    // Keypad tones played (a context ran) and stopped (all closed).
+    const contexts = await waitForSilence(alice, 'the keypad tones', before + 1);
+    expect(contexts.slice(before).every((states) => states.includes('running'))).toBe(true);
     // The pad sends tones during a call; it does not dial.
     expect(await alice.getByTestId('to').inputValue()).toBe('bob');
   });
@@ -183,12 +259,71 @@ describe('demo softphone', () => {
     expect(await textOf(alice, 'call-status')).toBe('accepted');
     // On hold from the click (the microphone stops at once); the far end's answer to the re-INVITE confirms it.
     await waitForActive(alice, 'call', 'hold.on');
+    // bob's phone shows that alice holds him.
+    await bob.getByTestId('remote-hold').waitFor({ state: 'visible', timeout: 15_000 });
+    await waitForActive(bob, 'call', 'remoteHold.on');
     await mkdir(join(REPO_ROOT, 'test-results'), { recursive: true });
     await alice.screenshot({ path: SCREENSHOT_ON_HOLD, fullPage: true });
+    await bob.screenshot({ path: SCREENSHOT_REMOTE_HOLD, fullPage: true });
     await alice.getByTestId('hold').click();
     await waitForPressed(alice, 'hold', false);
     expect(await textOf(alice, 'hold')).toBe('Hold');
     await waitForActive(alice, 'call', 'hold.off');
+    await waitForHidden(bob, 'remote-hold');
+    expect(await textOf(bob, 'log')).toMatch(/remote hold true.*remote hold false/s);
+  });
+
+  it('records the call and offers the recording (a Blob) for download', async () => {
+    await alice.getByTestId('record').click();
+    await waitForPressed(alice, 'record', true);
+    // Two more quality samples: two more seconds of audio recorded.
+    const points = await sparkPoints(alice, 'mos');
+    await waitFor(async () => ((await sparkPoints(alice, 'mos')) >= Math.min(points + 2, 60) ? true : undefined), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      description: 'two more quality samples',
+    });
+    await alice.getByTestId('record').click();
+    await waitForPressed(alice, 'record', false);
+    const link = alice.getByTestId('recording-link');
+    await link.waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await link.getAttribute('download')).toMatch(/^call-.*\.webm$/);
+    const download = await alice.evaluate(async (href) => {
+      const blob = await (await fetch(href)).blob();
+      return { size: blob.size, type: blob.type };
+    }, (await link.getAttribute('href'))!);
+    console.info(`alice's recording: ${download.size} bytes, ${download.type}`);
+    expect(download.type).toMatch(/^audio\//);
+    expect(download.size).toBeGreaterThan(1000);
+    expect(Number(await link.getAttribute('data-size'))).toBe(download.size);
+  });
+
+  it('switches the microphone from the picker; when it goes, the call falls back to the default one', async () => {
+    const options = await alice.getByTestId('mic').locator('option').evaluateAll((nodes) =>
+      nodes.map((node) => ({ value: (node as HTMLOptionElement).value, label: node.textContent ?? '' })),
+    );
+    console.info(`alice's microphones: ${options.map((o) => o.label).join(', ')}`);
+    const other = options.find((o) => o.value !== 'default');
+    expect(other, 'a second fake microphone').toBeDefined();
+    const defaultLabel = await textOf(alice, 'mic-in-use');
+    expect(defaultLabel).toMatch(/fake/i);
+    await alice.getByTestId('mic').selectOption(other!.value);
+    await waitForText(alice, 'mic-in-use', other!.label);
+    // Unplugged: the browser stops listing it and fires devicechange.
+    await alice.evaluate((gone) => {
+      const media = navigator.mediaDevices;
+      const list = media.enumerateDevices.bind(media);
+      media.enumerateDevices = async () => (await list()).filter((d) => d.deviceId !== gone);
+      media.dispatchEvent(new Event('devicechange'));
+    }, other!.value);
+    await waitFor(async () => ((await logLines(alice)).some((l) => l.startsWith(`input device ${other!.label} is gone`)) ? true : undefined), {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+      description: 'the device-lost line',
+    });
+    await waitForText(alice, 'mic-in-use', defaultLabel);
+    expect(await alice.getByTestId('mic').inputValue()).toBe('default');
+    expect(await textOf(alice, 'call-status')).toBe('accepted');
   });
 
   it('shows the live statecharts (viewer panel) and the call quality', async () => {
@@ -199,6 +334,10 @@ describe('demo softphone', () => {
     const quality = await waitForText(alice, 'quality', /MOS \d\.\d\d/);
     console.info(`alice's quality line: ${quality}`);
     expect(await alice.locator('#bars i.on').count()).toBeGreaterThan(0);
+    // The sparklines plot every sample of this call so far.
+    expect(await sparkPoints(alice, 'mos')).toBeGreaterThanOrEqual(3);
+    expect(await sparkPoints(alice, 'rtt')).toBeGreaterThanOrEqual(3);
+    expect(await alice.locator('[data-testid=sparklines] .spark[data-metric=mos] polyline').getAttribute('points')).toMatch(/^[\d.]+,[\d.]+( [\d.]+,[\d.]+){2,}/);
 
     await mkdir(join(REPO_ROOT, 'test-results'), { recursive: true });
     await alice.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -220,7 +359,8 @@ describe('demo softphone', () => {
     await popup.close();
   });
 
-  it('hangs up: both phones go back to no call', async () => {
+  it('hangs up: both phones go back to no call, with the disconnect tone', async () => {
+    const before = await Promise.all([alice, bob].map(async (page) => (await audioContexts(page)).length));
     await alice.getByTestId('hangup').click();
     for (const page of [alice, bob]) {
       await waitForHidden(page, 'in-call');
@@ -230,6 +370,11 @@ describe('demo softphone', () => {
     }
     expect(await textOf(bob, 'log')).toMatch(/disconnect: remote-hangup/);
     expect(await textOf(alice, 'log')).toMatch(/disconnect: local-hangup/);
+    // The disconnect tone: one more context on each page, which ran and closed.
+    for (const [i, page] of [alice, bob].entries()) {
+      const contexts = await waitForSilence(page, 'the disconnect tone', before[i]! + 1);
+      expect(contexts.slice(before[i]!)).toEqual([['running', 'closed']]);
+    }
   });
 
   it('keeps the event log in time order, oldest first', async () => {
@@ -240,18 +385,52 @@ describe('demo softphone', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
-  it('a new call starts without the previous call\'s quality; a busy reject ends it', async () => {
+  it('a new call starts without the previous call\'s quality; bob\'s sounds are off; a busy reject ends it', async () => {
     expect(await alice.locator('#bars i.on').count()).toBeGreaterThan(0);
+    await bob.getByTestId('sounds').uncheck();
+    const bobContexts = (await audioContexts(bob)).length;
     await alice.getByTestId('call').click();
     await waitForText(alice, 'call-status', /pending|ringing/);
     expect(await textOf(alice, 'quality')).toBe('waiting for the first sample…');
     expect(await alice.locator('#bars i.on').count()).toBe(0);
+    expect(await sparkPoints(alice, 'mos')).toBe(0);
+    expect(await alice.getByTestId('recording-link').isHidden()).toBe(true);
     await bob.getByTestId('incoming').waitFor({ state: 'visible', timeout: 15_000 });
+    // No ringtone with the sounds off (the ringback on alice's side plays as before).
+    await waitForText(alice, 'call-status', 'ringing');
+    await waitForSound(alice, "alice's ringback");
+    expect((await audioContexts(bob)).length).toBe(bobContexts);
     await bob.getByTestId('reject-busy').click();
     await waitForHidden(alice, 'in-call');
     await waitForHidden(bob, 'incoming');
     expect((await logLines(alice)).at(-1)).toMatch(/^disconnect: busy/);
     for (const page of [alice, bob]) expect(await page.getByTestId('call').isEnabled()).toBe(true);
+    // The ringback stopped; a call never answered has no disconnect tone.
+    await waitForSilence(alice, 'the ringback after the 486');
+    await bob.getByTestId('sounds').check();
+  });
+
+  it('bob\'s ringtone rings on the output he picked (an AudioContext made for that sinkId)', async () => {
+    const outputs = await bob.getByTestId('ringtone-device').locator('option').evaluateAll((nodes) =>
+      nodes.map((node) => ({ value: (node as HTMLOptionElement).value, label: node.textContent ?? '' })),
+    );
+    const speaker = outputs.find((o) => o.value !== 'default');
+    expect(speaker, `a second fake output among ${outputs.map((o) => o.label).join(', ')}`).toBeDefined();
+    await bob.getByTestId('ringtone-device').selectOption(speaker!.value);
+    await waitFor(async () => ((await logLines(bob)).some((l) => l === `ringtone on: ${speaker!.label}`) ? true : undefined), {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+      description: 'the ringtone device chosen',
+    });
+    const before = (await audioContexts(bob)).length;
+    await alice.getByTestId('call').click();
+    await bob.getByTestId('incoming').waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await waitForSound(bob, 'the ringtone on the picked output')).toBe(before + 1);
+    expect((await audioContextSinks(bob)).at(-1)).toBe(speaker!.value);
+    await bob.getByTestId('reject-dnd').click();
+    await waitForHidden(alice, 'in-call');
+    await waitForSilence(bob, 'the ringtone after the 603', before + 1);
+    await bob.getByTestId('ringtone-device').selectOption('default');
   });
 
   it('unregisters with the Unregister button, with no errors on the pages or in Kamailio', async () => {

@@ -1,6 +1,6 @@
 // The built SDK (dist/) in Chromium, through the e2e Kamailio, media on
 // loopback: how calls end (busy, declined, cancel, unknown user, hang-up from
-// either side, destroy), switching audio devices mid-call, recording with
+// either side, destroy), the sounds (real AudioContexts), switching audio devices mid-call, recording with
 // pause, and a call over wss. Every test starts its own devices and ends with
 // all of them destroyed and nothing left open in any page.
 //
@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   startSdkRig,
   CleanupStack,
+  waitFor,
   USERS,
   kamailioErrors,
   sipUri,
@@ -96,6 +97,7 @@ describe('callchart SDK: how calls end, devices, recording and wss', () => {
         openPeerConnections: 0,
         liveMicrophoneTracks: 0,
         openWebSockets: 0,
+        openAudioContexts: 0,
       });
     }
   });
@@ -220,6 +222,41 @@ describe('callchart SDK: how calls end, devices, recording and wss', () => {
         liveMicrophoneTracks: 0,
         openWebSockets: 0,
       });
+    });
+  });
+
+  describe('sounds', () => {
+    const openContexts = async (name: Name): Promise<number> => (await lab(pages[name], 'leftovers')).openAudioContexts;
+    const waitForContexts = (name: Name, count: number, what: string): Promise<unknown> =>
+      waitFor(async () => ((await openContexts(name)) === count ? true : undefined), {
+        timeoutMs: 15_000,
+        intervalMs: 25,
+        description: `${what}: ${count} AudioContext(s) open on ${name}'s page`,
+      });
+
+    it('ringtone and ringback run in AudioContexts while the call rings; the answer closes them', async () => {
+      await startDevices(['alice', 'bob']);
+      expect(await lab(pages.alice, 'call', 'rings', 'bob')).toMatchObject({ ok: true });
+      const incoming = await nextIncoming('bob');
+      await waitForCallEvent(pages.alice, 'rings', 'ringing');
+      await waitForContexts('bob', 1, 'the ringtone');
+      await waitForContexts('alice', 1, 'the ringback');
+      expect(await lab(pages.bob, 'accept', incoming)).toMatchObject({ ok: true });
+      await waitForCallEvent(pages.alice, 'rings', 'accepted');
+      await waitForContexts('bob', 0, 'the ringtone after accept');
+      await waitForContexts('alice', 0, 'the ringback after the answer');
+      // The disconnect tone, on both ends (the afterEach's destroy() closes whatever still plays).
+      await hangUp('alice', 'rings', 'bob', incoming);
+      await waitForContexts('bob', 1, "bob's disconnect tone");
+    });
+
+    it('destroy() while a call rings closes the ringtone at once', async () => {
+      await startDevices(['alice', 'bob']);
+      expect(await lab(pages.alice, 'call', 'rings-destroyed', 'bob')).toMatchObject({ ok: true });
+      await nextIncoming('bob');
+      await waitForContexts('bob', 1, 'the ringtone');
+      expect(await lab(pages.bob, 'destroy')).toMatchObject({ ok: true });
+      expect(await openContexts('bob')).toBe(0);
     });
   });
 

@@ -58,6 +58,8 @@ const EVENTS: ModelStep['event'][] = [
   { type: 'SET_OUTPUT_DEVICE', deviceId: 'no-such-speaker', requestId: 'model' },
   { type: 'DEVICE_DESTROYED' },
   { type: 'PORT.PROVISIONAL', status: 180 },
+  // 183 with SDP: early media, so no ringback tone.
+  { type: 'PORT.PROVISIONAL', status: 183, earlyMedia: true },
   { type: 'PORT.ESTABLISHED' },
   { type: 'PORT.FINAL', status: 200 },
   { type: 'PORT.FINAL', status: 486 },
@@ -247,7 +249,7 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
     case 'DEVICE_DESTROYED':
       return keep(world, 'destroy', world.device.destroy());
     case 'PORT.PROVISIONAL':
-      return remoteCall(world).ring();
+      return remoteCall(world).ring({ earlyMedia: event['earlyMedia'] === true });
     case 'PORT.ESTABLISHED':
       return remoteCall(world).answer();
     case 'PORT.FINAL': {

@@ -103,6 +103,22 @@ export async function useDevice(): Promise<void> {
   const calls: Call[] = device.calls;
   const ringing: Call[] = device.incomingCalls;
   void ringing;
+  // device.audio: devices, the chosen ones, sounds.
+  const audio = device.audio;
+  const mics: string[] = audio.inputs.map((d) => `${d.kind}:${d.deviceId}:${d.groupId}:${d.label}`);
+  const speakers: number = audio.outputs.length;
+  const chosen: string = audio.inputDevice + audio.outputDevice + audio.ringtoneDevice;
+  const lists: { inputs: unknown[]; outputs: unknown[] } = await audio.refresh();
+  await audio.setInputDevice('default');
+  await audio.setOutputDevice('default');
+  await audio.setRingtoneDevice('default');
+  const ringtone: boolean | string = audio.sound('ringtone');
+  audio.setSound('dtmf', false);
+  audio.on('devicechange', ({ inputs, outputs }) => void [inputs[0]?.deviceId, outputs.length]);
+  audio.on('device-lost', (lost) => void `${lost.kind}:${lost.deviceId}`);
+  void [mics, speakers, chosen, lists, ringtone];
+  new Device({ ...options, sounds: false });
+  new Device({ ...options, sounds: { ringtone: '/ring.ogg', ringback: true, disconnect: false, dtmf: true, ringtoneDevice: 'default', player: { play: () => () => undefined } } });
   const sameState: DeviceState = deviceState(device.actor.getSnapshot());
   const sameTransport: TransportState = transportState(device.actor.getSnapshot());
   void [state, transport, calls, sameState, sameTransport];
@@ -278,6 +294,7 @@ const deviceMembers: Exact<
   | 'transportState'
   | 'calls'
   | 'incomingCalls'
+  | 'audio'
   | 'actor'
   | 'register'
   | 'unregister'

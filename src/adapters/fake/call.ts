@@ -338,8 +338,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
     switch (message.type) {
       case 'ringing':
         if (this.#dialog !== 'early') return;
-        this.#notifyReferrer(180);
-        this.#emit({ type: 'provisional', status: 180 });
+        this.#notifyReferrer(message.earlyMedia ? 183 : 180);
+        this.#emit(message.earlyMedia ? { type: 'provisional', status: 183, earlyMedia: true } : { type: 'provisional', status: 180 });
         break;
       case 'answer':
         if (this.#dialog !== 'early' && this.#dialog !== 'canceled') return;

@@ -73,10 +73,10 @@ export class RemoteCall implements FakeEnd {
     return this.#state === 'answered' && !this.#muted && !this.holdingDevice;
   }
 
-  /** Sends 180 Ringing. */
-  ring(): void {
+  /** Sends 180 Ringing; with `earlyMedia`, 183 Session Progress with an SDP answer (the far end plays its own audio). */
+  ring(options: { earlyMedia?: boolean } = {}): void {
     this.#expect('incoming', 'ring');
-    this.#send({ type: 'ringing' });
+    this.#send(options.earlyMedia ? { type: 'ringing', earlyMedia: true } : { type: 'ringing' });
   }
 
   /** Sends 200 OK. */

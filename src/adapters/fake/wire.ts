@@ -4,7 +4,7 @@ import type { DtmfMethod, MediaDirection, NegotiatedMedia } from '../adapter';
 
 export type WireMessage =
   /** 180 Ringing. */
-  | { type: 'ringing' }
+  | { type: 'ringing'; earlyMedia?: boolean }
   /** 200 OK to the INVITE. */
   | { type: 'answer' }
   /** A final failure response to the INVITE (486, 603, 404, 487 after a CANCEL, 408 …); `reason`: its Reason header. */

@@ -123,7 +123,9 @@ export class SessionReporter {
       onProgress: (response) => {
         const status = response.message.statusCode ?? 0;
         const reason = response.message.getHeader('reason');
-        this.#host.emit({ type: 'provisional', status, ...(reason === undefined ? {} : { reason }) });
+        // SIP.js applies an SDP in a provisional response as early media (earlyMedia: true).
+        const earlyMedia = /^application\/sdp/i.test(response.message.getHeader('content-type') ?? '') && response.message.body !== '';
+        this.#host.emit({ type: 'provisional', status, ...(reason === undefined ? {} : { reason }), ...(earlyMedia ? { earlyMedia } : {}) });
       },
       onAccept: (response) => this.#host.onAccepted(response.message.getHeader('allow')),
       onReject: final,

@@ -30,6 +30,8 @@ export interface Leftovers {
   liveMicrophoneTracks: number;
   /** readyState other than CLOSED (3). */
   openWebSockets: number;
+  /** AudioContexts not closed (the SDK's sounds run in them). */
+  openAudioContexts: number;
 }
 
 /** A span of a recording: recording or paused, for `ms` of page time. */
@@ -169,6 +171,14 @@ export function installLab(): void {
     const stream = await nativeGetUserMedia(constraints);
     microphoneTracks.push(...stream.getAudioTracks());
     return stream;
+  };
+  const audioContexts: AudioContext[] = [];
+  const NativeAudioContext = window.AudioContext;
+  window.AudioContext = class extends NativeAudioContext {
+    constructor(options?: AudioContextOptions) {
+      super(options);
+      audioContexts.push(this);
+    }
   };
   const webSockets: WebSocket[] = [];
   const NativeWebSocket = window.WebSocket;
@@ -345,6 +355,7 @@ export function installLab(): void {
       ).length,
       liveMicrophoneTracks: microphoneTracks.filter((t) => t.readyState !== 'ended').length,
       openWebSockets: webSockets.filter((socket) => socket.readyState !== WebSocket.CLOSED).length,
+      openAudioContexts: audioContexts.filter((context) => context.state !== 'closed').length,
     }),
   };
   (window as unknown as { lab: typeof api }).lab = api;

@@ -2,7 +2,8 @@
 // callchart/react against the fake network: components re-render as the
 // device and its calls move, through @xstate/react's useSelector.
 import { act, cleanup, render, screen } from '@testing-library/react';
-import { Component, createElement as h, type ReactNode } from 'react';
+import { Component, createElement as h, version as reactVersion, type ReactNode } from 'react';
+import { version as reactDomVersion } from 'react-dom';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Call, Device } from '../../../src/index';
 import { DeviceProvider, useCall, useCallFlags, useCallSelector, useCallStatus, useCalls, useDevice, useDeviceState } from '../../../src/react';
@@ -45,6 +46,13 @@ let renders: string[] = [];
 const text = (id: string): string => screen.getByTestId(id).textContent ?? '';
 
 describe('callchart/react', () => {
+  it('runs against the React this project names (19 in `unit`, 18 in `react18`)', () => {
+    const major = process.env.CALLCHART_REACT_MAJOR;
+    expect(major).toMatch(/^1[89]$/);
+    expect(reactVersion.split('.')[0]).toBe(major);
+    expect(reactDomVersion).toBe(reactVersion);
+  });
+
   afterEach(async () => {
     cleanup();
     if (current) await inAct(() => settle(current!.destroy(), 'destroy'));

@@ -1,0 +1,212 @@
+/**
+ * `device.audio`: the microphones and speakers the browser lists, the ones
+ * chosen for calls and for the ringtone, and the sounds switched on or off.
+ * Made on first use of `device.audio` (no `devicechange` listener before).
+ * A chosen device that disappears falls back to the default, on every
+ * accepted call, with a `device-lost` event. No call state here: calls are
+ * switched through their own `setInputDevice` / `setOutputDevice`.
+ */
+import type { Call } from './call';
+import { VoiceSDKError } from './errors';
+import { TypedEmitter } from './events';
+import type { SoundController, SoundName } from './sounds/sounds';
+
+export type { SoundName } from './sounds/sounds';
+
+/** A microphone or a speaker, as `enumerateDevices()` lists it. */
+export interface AudioDeviceInfo {
+  /** The id to choose it by (`setInputDevice`, `setOutputDevice`); `'default'` is the browser's default. */
+  deviceId: string;
+  /** Devices of one physical device (a headset's microphone and speaker) share it. */
+  groupId: string;
+  /** `'audioinput'`: a microphone; `'audiooutput'`: a speaker. */
+  kind: 'audioinput' | 'audiooutput';
+  /** Empty until the page may use the microphone (the browser hides labels before). */
+  label: string;
+}
+
+/** The lists, as of the last `enumerateDevices()`. */
+export interface AudioDeviceLists {
+  /** Microphones. */
+  inputs: AudioDeviceInfo[];
+  /** Speakers (empty where the browser lists none, e.g. without setSinkId). */
+  outputs: AudioDeviceInfo[];
+}
+
+/** A chosen device that disappeared. */
+export interface AudioDeviceLost {
+  /** What it was chosen for: the microphone of calls (`input`), their speaker (`output`), or the ringtone's output (`ringtone`). */
+  kind: 'input' | 'output' | 'ringtone';
+  /** The device that went; `'default'` is used from now on. */
+  deviceId: string;
+}
+
+/** Events of `device.audio`. */
+export type DeviceAudioEvents = {
+  /** The browser's device lists changed (plugged, unplugged, permission granted). */
+  devicechange: [lists: AudioDeviceLists];
+  /** A chosen device disappeared: calls (or the ringtone) are back on the default one. */
+  'device-lost': [info: AudioDeviceLost];
+};
+
+/** What `device.audio` needs of its device. */
+export interface DeviceAudioHost {
+  /** The device's calls that have not ended. */
+  calls: () => Call[];
+  sounds: SoundController;
+}
+
+const DEFAULT = 'default';
+
+/** `device.audio` (above). */
+export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
+  readonly #host: DeviceAudioHost;
+  readonly #media: MediaDevices | undefined;
+  #lists: AudioDeviceLists = { inputs: [], outputs: [] };
+  #input = DEFAULT;
+  #output = DEFAULT;
+  readonly #onChange = (): void => {
+    this.refresh().catch(() => undefined);
+  };
+
+  /** @internal Made by the Device (`device.audio`). */
+  constructor(host: DeviceAudioHost) {
+    super();
+    this.#host = host;
+    this.#media = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
+    this.#media?.addEventListener?.('devicechange', this.#onChange);
+    this.#onChange();
+  }
+
+  /** Microphones, as of the last list (`refresh()`, or a `devicechange`). */
+  get inputs(): AudioDeviceInfo[] {
+    return [...this.#lists.inputs];
+  }
+
+  /** Speakers, as of the last list. */
+  get outputs(): AudioDeviceInfo[] {
+    return [...this.#lists.outputs];
+  }
+
+  /** The microphone of calls: a `deviceId`, or `'default'`. */
+  get inputDevice(): string {
+    return this.#input;
+  }
+
+  /** Where calls play: a `deviceId`, or `'default'`. */
+  get outputDevice(): string {
+    return this.#output;
+  }
+
+  /** Where the ringtone plays. */
+  get ringtoneDevice(): string {
+    return this.#host.sounds.ringtoneDevice;
+  }
+
+  /** Lists the devices again (`enumerateDevices()`); a chosen one that is gone falls back to the default. */
+  async refresh(): Promise<AudioDeviceLists> {
+    const devices = (await this.#media?.enumerateDevices?.()) ?? [];
+    const of = (kind: AudioDeviceInfo['kind']): AudioDeviceInfo[] =>
+      devices
+        .filter((d) => d.kind === kind)
+        .map((d) => ({ deviceId: d.deviceId, groupId: d.groupId, kind, label: d.label }));
+    const lists = { inputs: of('audioinput'), outputs: of('audiooutput') };
+    const changed = JSON.stringify(lists) !== JSON.stringify(this.#lists);
+    this.#lists = lists;
+    if (changed) this.emit('devicechange', { inputs: this.inputs, outputs: this.outputs });
+    await this.#fallBack();
+    return { inputs: this.inputs, outputs: this.outputs };
+  }
+
+  /** The microphone of every accepted call, and of calls to come (switched once accepted); `'default'` for the browser's. */
+  async setInputDevice(deviceId: string): Promise<void> {
+    await this.#check(deviceId, 'inputs');
+    this.#input = deviceId;
+    await this.#apply('input');
+  }
+
+  /** Where every accepted call (and calls to come) plays (`setSinkId`; `not-supported` without it). */
+  async setOutputDevice(deviceId: string): Promise<void> {
+    await this.#check(deviceId, 'outputs');
+    this.#output = deviceId;
+    await this.#apply('output');
+  }
+
+  /** Where the ringtone plays (`setSinkId` where the browser has it), e.g. the speakers while calls go to a headset. */
+  async setRingtoneDevice(deviceId: string): Promise<void> {
+    await this.#check(deviceId, 'outputs');
+    this.#host.sounds.setRingtoneDevice(deviceId);
+  }
+
+  /** Whether a sound plays: `true` (generated), a URL, or `false`. */
+  sound(name: SoundName): boolean | string {
+    this.#soundName(name);
+    return this.#host.sounds.choice(name);
+  }
+
+  /** Turns a sound on (`true`, or a URL) or off; one sounding now stops, a ringtone or ringback asked for now starts. */
+  setSound(name: SoundName, choice: boolean | string): void {
+    this.#soundName(name);
+    this.#host.sounds.set(name, choice);
+  }
+
+  /** @internal The Device's part: a call just accepted gets the chosen devices. */
+  adopt(call: Call): void {
+    // The first call's microphone permission is when the browser shows labels and ids: list again.
+    this.#onChange();
+    if (this.#input !== DEFAULT) call.setInputDevice(this.#input).catch(() => undefined);
+    if (this.#output !== DEFAULT) call.setOutputDevice(this.#output).catch(() => undefined);
+  }
+
+  /** @internal Stops listening for `devicechange` (the Device's `destroy()`). */
+  dispose(): void {
+    this.#media?.removeEventListener?.('devicechange', this.#onChange);
+    this.removeAllListeners();
+  }
+
+  #soundName(name: SoundName): void {
+    if (!['ringtone', 'ringback', 'disconnect', 'dtmf'].includes(name)) {
+      throw new VoiceSDKError('invalid-argument', `No sound named ${String(name)}: ringtone, ringback, disconnect or dtmf`);
+    }
+  }
+
+  async #check(deviceId: string, list: 'inputs' | 'outputs'): Promise<void> {
+    if (typeof deviceId !== 'string' || deviceId === '') throw new VoiceSDKError('invalid-argument', 'A device id must be a non-empty string');
+    if (deviceId === DEFAULT) return;
+    await this.refresh();
+    if (!this.#lists[list].some((d) => d.deviceId === deviceId)) {
+      throw new VoiceSDKError('device-not-found', `No ${list === 'inputs' ? 'microphone' : 'audio output'} with id ${deviceId}`);
+    }
+  }
+
+  /** Switches every accepted call to the chosen device; rejects with the first call's failure. */
+  async #apply(kind: 'input' | 'output'): Promise<void> {
+    const calls = this.#host.calls().filter((call) => call.getStatus() === 'accepted');
+    await Promise.all(
+      calls.map((call) => (kind === 'input' ? call.setInputDevice(this.#input) : call.setOutputDevice(this.#output))),
+    );
+  }
+
+  async #fallBack(): Promise<void> {
+    // Before the page may use the microphone the browser lists devices without ids: nothing is known gone then.
+    const gone = (id: string, list: AudioDeviceInfo[]): boolean =>
+      id !== DEFAULT && list.some((d) => d.deviceId !== '') && !list.some((d) => d.deviceId === id);
+    const lost: AudioDeviceLost[] = [];
+    if (gone(this.#input, this.#lists.inputs)) {
+      lost.push({ kind: 'input', deviceId: this.#input });
+      this.#input = DEFAULT;
+    }
+    if (gone(this.#output, this.#lists.outputs)) {
+      lost.push({ kind: 'output', deviceId: this.#output });
+      this.#output = DEFAULT;
+    }
+    if (gone(this.#host.sounds.ringtoneDevice, this.#lists.outputs)) {
+      lost.push({ kind: 'ringtone', deviceId: this.#host.sounds.ringtoneDevice });
+      this.#host.sounds.setRingtoneDevice(DEFAULT);
+    }
+    for (const info of lost) {
+      if (info.kind !== 'ringtone') await this.#apply(info.kind).catch(() => undefined);
+      this.emit('device-lost', info);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * `device.audio` with a stubbed `navigator.mediaDevices`: the lists, the
+ * devicechange event, choosing devices for calls (now and to come), and the
+ * fall back to the default when a chosen device disappears mid-call.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AudioDeviceLost, Call } from '../../../src/index';
+import type { FakeNetwork } from '../../../src/testing';
+import type { SoundPlay, SoundPlayer } from '../../../src/sounds/sounds';
+import { answeredCall, expectSDKError, flushUntil, incomingCall, newNetwork, registeredDevice, settle, useFakeTime } from './harness';
+
+useFakeTime();
+
+type Kind = 'audioinput' | 'audiooutput' | 'videoinput';
+const info = (deviceId: string, kind: Kind, label = deviceId) => ({ deviceId, groupId: `g-${deviceId}`, kind, label, toJSON: () => ({}) });
+
+/** A `navigator.mediaDevices` whose devices the test plugs and unplugs. */
+function stubMediaDevices(initial: ReturnType<typeof info>[]) {
+  let devices = initial;
+  const target = new EventTarget();
+  const enumerateDevices = vi.fn(async () => devices.map((d) => ({ ...d })));
+  vi.stubGlobal('navigator', {
+    mediaDevices: {
+      enumerateDevices,
+      addEventListener: target.addEventListener.bind(target),
+      removeEventListener: target.removeEventListener.bind(target),
+    },
+  });
+  return {
+    enumerateDevices,
+    listeners: () => target,
+    set(next: ReturnType<typeof info>[]) {
+      devices = next;
+      target.dispatchEvent(new Event('devicechange'));
+    },
+  };
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+const HEADSET = [info('default', 'audioinput'), info('fake-mic-2', 'audioinput', 'Headset mic'), info('default', 'audiooutput'), info('fake-speaker-2', 'audiooutput', 'Headset')];
+const BUILT_IN = [info('default', 'audioinput'), info('default', 'audiooutput'), info('cam', 'videoinput')];
+
+const fakeCallOf = (network: FakeNetwork, index = 0) => [...network.userAgents[0]!.calls][index]!;
+
+function recordingPlayer() {
+  const playing: SoundPlay[] = [];
+  const player: SoundPlayer = {
+    play: (request) => {
+      playing.push(request);
+      return () => playing.splice(playing.indexOf(request), 1);
+    },
+  };
+  return { player, playing };
+}
+
+describe('device.audio', () => {
+  it('lists microphones and speakers (no cameras) and emits devicechange when they change', async () => {
+    const media = stubMediaDevices(BUILT_IN);
+    const device = await registeredDevice(newNetwork());
+    const changes: string[][] = [];
+    device.audio.on('devicechange', ({ inputs, outputs }) => changes.push([...inputs, ...outputs].map((d) => `${d.kind}:${d.deviceId}`)));
+    await flushUntil(() => device.audio.inputs.length === 1, 'the first list');
+    expect(device.audio.inputs).toEqual([{ deviceId: 'default', groupId: 'g-default', kind: 'audioinput', label: 'default' }]);
+    expect(device.audio.outputs.map((d) => d.deviceId)).toEqual(['default']);
+    media.set(HEADSET);
+    await flushUntil(() => changes.length === 2, 'the devicechange');
+    expect(changes[1]).toEqual(['audioinput:default', 'audioinput:fake-mic-2', 'audiooutput:default', 'audiooutput:fake-speaker-2']);
+    expect(device.audio.inputs[1]!.label).toBe('Headset mic');
+  });
+
+  it('the chosen devices go to the accepted call and to the calls that follow', async () => {
+    stubMediaDevices(HEADSET);
+    const network = newNetwork();
+    const device = await registeredDevice(network);
+    const { call } = await answeredCall(device, network.remote('bob'));
+    await settle(device.audio.setInputDevice('fake-mic-2'), 'setInputDevice');
+    await settle(device.audio.setOutputDevice('fake-speaker-2'), 'setOutputDevice');
+    expect(device.audio.inputDevice).toBe('fake-mic-2');
+    expect([fakeCallOf(network).inputDeviceId, fakeCallOf(network).outputDeviceId]).toEqual(['fake-mic-2', 'fake-speaker-2']);
+    await settle(call.disconnect(), 'disconnect()');
+
+    const next = await incomingCall(device, network.remote('carol'));
+    expect(fakeCallOf(network, 1).inputDeviceId).toBe('default');
+    await settle(next.call.accept(), 'accept()');
+    await flushUntil(() => fakeCallOf(network, 1).inputDeviceId === 'fake-mic-2', 'the next call on the headset');
+    expect(fakeCallOf(network, 1).outputDeviceId).toBe('fake-speaker-2');
+  });
+
+  it('a device the browser does not list is device-not-found; a bad id invalid-argument; nothing changes', async () => {
+    stubMediaDevices(BUILT_IN);
+    const device = await registeredDevice(newNetwork());
+    expectSDKError(await device.audio.setInputDevice('fake-mic-2').catch((e: unknown) => e), 'device-not-found');
+    expectSDKError(await device.audio.setOutputDevice('').catch((e: unknown) => e), 'invalid-argument');
+    expectSDKError(await device.audio.setRingtoneDevice('nope').catch((e: unknown) => e), 'device-not-found');
+    expect([device.audio.inputDevice, device.audio.outputDevice, device.audio.ringtoneDevice]).toEqual(['default', 'default', 'default']);
+  });
+
+  it('a chosen headset unplugged mid-call: the call falls back to the default devices, with device-lost', async () => {
+    const media = stubMediaDevices(HEADSET);
+    const network = newNetwork();
+    const rec = recordingPlayer();
+    const device = await registeredDevice(network, 'alice', { sounds: { player: rec.player } });
+    await answeredCall(device, network.remote('bob'));
+    await settle(device.audio.setInputDevice('fake-mic-2'), 'setInputDevice');
+    await settle(device.audio.setOutputDevice('fake-speaker-2'), 'setOutputDevice');
+    await settle(device.audio.setRingtoneDevice('fake-speaker-2'), 'setRingtoneDevice');
+    const lost: AudioDeviceLost[] = [];
+    device.audio.on('device-lost', (event) => lost.push(event));
+    media.set(BUILT_IN);
+    await flushUntil(() => lost.length === 3, 'device-lost for all three');
+    expect(lost).toEqual([
+      { kind: 'input', deviceId: 'fake-mic-2' },
+      { kind: 'output', deviceId: 'fake-speaker-2' },
+      { kind: 'ringtone', deviceId: 'fake-speaker-2' },
+    ]);
+    await flushUntil(() => fakeCallOf(network).inputDeviceId === 'default', 'the call back on the default microphone');
+    expect(fakeCallOf(network).outputDeviceId).toBe('default');
+    expect([device.audio.inputDevice, device.audio.outputDevice, device.audio.ringtoneDevice]).toEqual(['default', 'default', 'default']);
+    // The next ringtone plays on the default output.
+    await incomingCall(device, network.remote('carol'));
+    expect(rec.playing).toEqual([{ sound: 'ringtone' }]);
+  });
+
+  it('labels and ids hidden before permission (empty ids) are no reason to fall back', async () => {
+    const media = stubMediaDevices(HEADSET);
+    const device = await registeredDevice(newNetwork());
+    await settle(device.audio.setInputDevice('fake-mic-2'), 'setInputDevice');
+    const lost: AudioDeviceLost[] = [];
+    device.audio.on('device-lost', (event) => lost.push(event));
+    media.set([info('', 'audioinput', ''), info('', 'audiooutput', '')]);
+    await flushUntil(() => device.audio.inputs[0]?.deviceId === '', 'the hidden list');
+    expect(lost).toEqual([]);
+    expect(device.audio.inputDevice).toBe('fake-mic-2');
+  });
+
+  it('the ringtone rings on its own output; sounds switch on and off at run time', async () => {
+    stubMediaDevices(HEADSET);
+    const network = newNetwork();
+    const rec = recordingPlayer();
+    const device = await registeredDevice(network, 'alice', { sounds: { player: rec.player, ringtone: false } });
+    await settle(device.audio.setRingtoneDevice('fake-speaker-2'), 'setRingtoneDevice');
+    const { call } = await incomingCall(device, network.remote('bob'));
+    expect(rec.playing).toEqual([]);
+    device.audio.setSound('ringtone', true);
+    expect(rec.playing).toEqual([{ sound: 'ringtone', sinkId: 'fake-speaker-2' }]);
+    expect(device.audio.sound('ringtone')).toBe(true);
+    device.audio.setSound('ringtone', false);
+    expect(rec.playing).toEqual([]);
+    device.audio.setSound('ringtone', 'https://cdn.example.com/ring.ogg');
+    expect(rec.playing).toEqual([{ sound: 'ringtone', url: 'https://cdn.example.com/ring.ogg', sinkId: 'fake-speaker-2' }]);
+    await settle(call.reject(), 'reject()');
+    expect(rec.playing).toEqual([]);
+    expect(() => device.audio.setSound('beep' as never, true)).toThrow(/No sound named/);
+    expect(() => device.audio.setSound('dtmf', 'https://x.example/dtmf.mp3')).toThrow(/sounds.dtmf/);
+  });
+
+  it('destroy() stops listening for devicechange', async () => {
+    const media = stubMediaDevices(HEADSET);
+    const device = await registeredDevice(newNetwork());
+    await flushUntil(() => device.audio.inputs.length === 2, 'the list');
+    const calls = media.enumerateDevices.mock.calls.length;
+    await settle(device.destroy(), 'destroy()');
+    media.set(BUILT_IN);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(media.enumerateDevices.mock.calls.length).toBe(calls);
+  });
+
+  it('without mediaDevices (Node) the lists are empty and the default works', async () => {
+    vi.stubGlobal('navigator', {});
+    const network = newNetwork();
+    const device = await registeredDevice(network);
+    const { call }: { call: Call } = await answeredCall(device, network.remote('bob'));
+    expect(await device.audio.refresh()).toEqual({ inputs: [], outputs: [] });
+    await settle(device.audio.setInputDevice('default'), 'setInputDevice(default)');
+    expect(call.getStatus()).toBe('accepted');
+  });
+});
