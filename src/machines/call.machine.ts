@@ -3,7 +3,7 @@
  *
  * ```
  * pending ──► ringing ──► accepted ──► disconnected
- *    │           │      (hold ∥ mute ∥ remoteHold ∥ recording ∥ reporting ∥ recovery)
+ *    │           │      (hold ∥ mute ∥ remoteHold ∥ recording ∥ reporting ∥ recovery ∥ media)
  *    └───────────┴──────────┴────────► failed
  * ```
  * Outbound: pending while the INVITE is out, ringing on a provisional
@@ -16,6 +16,7 @@ import { VoiceSDKError } from '../errors';
 import { BUSY_STATUS } from '../sip/responses';
 import { cancelEndReason } from '../sip/status';
 import { holdRegion, muteRegion, recordingRegion, remoteHoldRegion, reportingRegion } from './call.accepted';
+import { mediaRegion } from './call.media';
 import { hangingUpState, recoveryRegion } from './call.recovery';
 import { callSetup, dtmfMethodFor, EMPTY_REPORT_STATE, MEDIA_NOT_NEGOTIATED, mediaFailedError } from './call.setup';
 
@@ -33,6 +34,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     warnings: input.warnings,
     gracePeriodMs: input.gracePeriodMs,
     reportIntervalMs: input.reportIntervalMs,
+    recoveryTimeoutMs: input.recoveryTimeoutMs,
     now: input.now,
     startedAt: input.now(),
     endedAt: undefined,
@@ -50,6 +52,11 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     remoteHeld: false,
     negotiated: undefined,
     socketDown: false,
+    signallingLost: false,
+    mediaLost: false,
+    ice: 'new',
+    stallBytes: undefined,
+    restartAttempts: 0,
   }),
   invoke: { id: 'sessionListener', src: 'sessionListener', input: ({ context }) => ({ port: context.port }) },
   on: {
@@ -195,12 +202,17 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
       on: {
         DISCONNECT: { target: 'hangingUp', actions: { type: 'setEnd', params: { reason: 'local-hangup' } } },
         TERMINATE: { target: 'hangingUp', actions: { type: 'setEnd', params: { reason: 'local-hangup' } } },
-        'PORT.BYE': {
-          target: 'disconnected',
-          actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'remote-hangup', cause: event.reason }) },
-        },
+        'PORT.BYE': [
+          // While our media was being restored the far end hung up: it lost the media too (or gave up on it).
+          { guard: 'isMediaRecovering', target: 'failed', actions: { type: 'failMediaLost', params: { farEndHungUp: true } } },
+          {
+            target: 'disconnected',
+            actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'remote-hangup', cause: event.reason }) },
+          },
+        ],
         'PORT.CONFIRMED': { actions: 'emitConfirmed' },
-        'PORT.MEDIA': { guard: 'isMediaFailure', target: 'failed', actions: 'failByMedia' },
+        // Decided by the media region (an ICE restart, not the end of the call).
+        'PORT.MEDIA': { actions: 'storeIce' },
         // The stack hung up by itself: the far end's SDP was unusable or no ACK came.
         'PORT.TERMINATED': {
           target: 'failed',
@@ -273,6 +285,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
         reporting: reportingRegion,
         recording: recordingRegion,
         recovery: recoveryRegion,
+        media: mediaRegion,
       },
     },
     // Our CANCEL is out; the INVITE's final response (487, or a 2xx that crossed it) settles the call.

@@ -41,6 +41,8 @@ export interface CallMachineInput {
   gracePeriodMs: number;
   /** How often `report` fires while accepted, in ms. */
   reportIntervalMs: number;
+  /** How long restoring a lost media path may take before the call fails `media-lost`, in ms. */
+  recoveryTimeoutMs: number;
   /** The clock, epoch ms: the wall clock in the Device; tests pass fake time. */
   now: () => number;
 }
@@ -54,6 +56,7 @@ export interface CallContext {
   warnings: WarningMachineInput[];
   gracePeriodMs: number;
   reportIntervalMs: number;
+  recoveryTimeoutMs: number;
   now: () => number;
   /** When the call was created (INVITE sent or received), epoch ms. */
   startedAt: number;
@@ -87,9 +90,19 @@ export interface CallContext {
   negotiated: NegotiatedMedia | undefined;
   /** The device's signalling socket is down (kept by the recovery region: `SOCKET_DOWN` until `SOCKET_UP`): a BYE waits for it. */
   socketDown: boolean;
+  /** The signalling path is being recovered (the recovery region left `connected` until its refresh settles). */
+  signallingLost: boolean;
+  /** The media path is being restored (the media region is `restarting`). */
+  mediaLost: boolean;
+  /** The ICE connection state of the last `media` fact (`new` before any). */
+  ice: string;
+  /** Inbound bytes when ICE went `disconnected` (the stall is confirmed when they do not grow). */
+  stallBytes: number | undefined;
+  /** ICE restarts sent in this recovery (the backoff grows with them). */
+  restartAttempts: number;
 }
 
-/** Why a call is reconnecting: its signalling socket was lost, or (later) its media path. */
+/** Why a call is reconnecting: its signalling socket was lost, or its media path (ICE). */
 export type ReconnectCause = 'signalling' | 'media';
 
 /** Operations whose outcome a facade promise waits for. */
@@ -137,6 +150,11 @@ export type CallEvent =
   | { type: 'SOCKET_DOWN' }
   /** The device's socket is back (and registered again, if it was registering): time to refresh the dialog. */
   | { type: 'SOCKET_UP' }
+  /** The browser says the network changed or came back (`online`): the media path may be gone. */
+  | { type: 'NETWORK_CHANGED' }
+  // raised by the call itself
+  /** The recovery region's refresh settled: the media region may send its ICE restart. */
+  | { type: 'SIGNALLING_BACK' }
   // facts from the port (CallFact, type prefixed and upper-cased), through the session listener
   | PortEvent
   // from actors
@@ -171,9 +189,9 @@ export type CallEmitted =
     }
   /** The dialog is confirmed (ACK sent or received). */
   | { type: 'confirmed' }
-  /** The call's signalling (or, later, media) path was lost; the SDK is restoring it. */
+  /** The call's signalling or media path was lost; the SDK is restoring it (once per cause). */
   | { type: 'reconnecting'; cause: ReconnectCause }
-  /** The path is back: the target-refresh re-INVITE was answered 2xx. */
+  /** Every lost path is back: the target-refresh re-INVITE was answered 2xx; media flows again after an ICE restart. */
   | { type: 'reconnected' }
   | { type: 'error'; error: VoiceSDKError; operation: CallOperation | undefined }
   | { type: 'mute'; muted: boolean }

@@ -199,9 +199,9 @@ export class SipJsCall implements CallPort {
     if (refusal) throw refusal;
   }
 
-  reinvite(options: { hold: boolean }): Promise<void> {
+  reinvite(options: { hold: boolean; iceRestart?: boolean }): Promise<void> {
     if (this.#disposed) return Promise.reject(new VoiceSDKError('invalid-state', 'The call is over'));
-    return sendReinvite(this.#session, options.hold, () => this.#context.userAgent.isConnected());
+    return sendReinvite(this.#session, options, () => this.#context.userAgent.isConnected());
   }
 
   setSending(enabled: boolean): void {

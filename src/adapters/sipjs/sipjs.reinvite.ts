@@ -9,20 +9,38 @@ import { asVoiceSDKError } from './sipjs.errors';
 export const AUDIO_ONLY: MediaStreamConstraints = { audio: true, video: false };
 
 /**
- * Sends a re-INVITE offering a=sendonly (`hold`) or a=sendrecv; resolves on
- * the 2xx, rejects with the SDK error for anything else.
+ * Sends a re-INVITE offering a=sendonly (`hold`) or a=sendrecv, with new ICE
+ * credentials when `iceRestart`; resolves on the 2xx, rejects with the SDK
+ * error for anything else.
  */
-export function sendReinvite(session: Inviter | Invitation, hold: boolean, transportUp: () => boolean): Promise<void> {
+export function sendReinvite(
+  session: Inviter | Invitation,
+  options: { hold: boolean; iceRestart?: boolean },
+  transportUp: () => boolean,
+): Promise<void> {
   if (session.state !== SessionState.Established) {
     return Promise.reject(new VoiceSDKError('invalid-state', 'A re-INVITE needs an answered call'));
   }
+  const { hold } = options;
   // `hold` sets the offered direction; SIP.js keeps these options for the
   // re-INVITEs the far end sends us, so our answers stay on hold.
-  const handlerOptions: Web.SessionDescriptionHandlerOptions = { hold, constraints: AUDIO_ONLY };
+  const kept: Web.SessionDescriptionHandlerOptions = { hold, constraints: AUDIO_ONLY };
+  const handlerOptions: Web.SessionDescriptionHandlerOptions = options.iceRestart
+    ? { ...kept, offerOptions: { iceRestart: true } }
+    : kept;
   // SIP.js stores these options before sending and keeps them when the
-  // re-INVITE fails: put the previous ones back so later answers match.
+  // re-INVITE fails: put the previous ones back so later answers match. An
+  // ICE restart is for this offer only (kept, every later offer would restart
+  // again): once sent, the stored options go back to plain `hold`.
   const previousOptions = session.sessionDescriptionHandlerOptionsReInvite;
-  return new Promise<void>((resolve, rejectReinvite) => {
+  const forget = (): void => {
+    if (options.iceRestart) session.sessionDescriptionHandlerOptionsReInvite = kept;
+  };
+  return new Promise<void>((settle, rejectReinvite) => {
+    const resolve = (): void => {
+      forget();
+      settle();
+    };
     const reject = (error: VoiceSDKError): void => {
       session.sessionDescriptionHandlerOptionsReInvite = previousOptions;
       rejectReinvite(error);
