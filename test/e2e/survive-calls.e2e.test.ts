@@ -23,7 +23,7 @@ import {
   type E2EBrowser,
   type Kamailio,
 } from '../../e2e/harness/index.js';
-import { lab, openLabPages, requestsOf, tearDownLabPages } from './sdk/calls-helpers.js';
+import { lab, openLabPages, requestsOf, expectLabPagesTornDown } from './sdk/calls-helpers.js';
 
 const PAGE_PATH = '/e2e/pages/sdk/index.html';
 const NAMES = ['alice', 'bob'] as const;
@@ -116,9 +116,7 @@ describe('calls across a lost WebSocket, two SDK pages through Kamailio', () => 
   });
 
   afterEach(async () => {
-    const { failures, leftovers } = await tearDownLabPages(pages, NAMES);
-    expect(failures, 'tearing down the pages').toEqual([]);
-    expect(leftovers, 'left open in the pages').toEqual([]);
+    await expectLabPagesTornDown(pages, NAMES);
   });
 
   afterAll(async () => {

@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Call, ConnectOptions, Device, DeviceOptions } from '../../../src/index.js';
 import { TSHARK_BIN, pageApi, type E2EBrowser } from '../../../e2e/harness/index.js';
 
@@ -495,6 +496,13 @@ export async function tearDownLabPages<N extends string>(
     }
   }
   return { failures, leftovers };
+}
+
+/** `tearDownLabPages`, asserted: no page failed to end its calls, none left anything open. */
+export async function expectLabPagesTornDown<N extends string>(pages: Record<N, Page>, names: readonly N[]): Promise<void> {
+  const { failures, leftovers } = await tearDownLabPages(pages, names);
+  expect(failures, 'tearing down the pages').toEqual([]);
+  expect(leftovers, 'left open in the pages').toEqual([]);
 }
 
 /** WebSocket.CLOSED (Node 20 has no WebSocket global). */
