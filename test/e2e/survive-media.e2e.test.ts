@@ -112,7 +112,9 @@ describe('calls across a lost media path (UDP cut), two SDK pages through Kamail
       ...WAIT,
       description: 'an ICE-restart re-INVITE',
     });
-    for (const name of NAMES) expect((await lab(pages[name], 'callInfo', labels[name])).status).toBe('accepted');
+    for (const name of NAMES) {
+      expect((await lab(pages[name], 'callInfo', labels[name])).status, JSON.stringify(await events(name, labels[name]))).toBe('accepted');
+    }
 
     const restoredAt = Date.now();
     await udp.restore();

@@ -17,7 +17,7 @@ import { LocalAudio } from './sipjs.devices';
 import { DtmfSender } from './sipjs.dtmf';
 import { asVoiceSDKError } from './sipjs.errors';
 import { CallMedia } from './sipjs.media';
-import { AUDIO_ONLY, sendReinvite } from './sipjs.reinvite';
+import { answerCrossingReinvitesWith491, AUDIO_ONLY, sendReinvite } from './sipjs.reinvite';
 import { NegotiationReporter } from './sipjs.negotiation';
 import { SessionReporter } from './sipjs.session';
 import { UNAVAILABLE_STATUS } from '../../sip/responses';
@@ -110,6 +110,7 @@ export class SipJsCall implements CallPort {
       onAccepted: (allow) => this.#negotiation.setRemoteAllow(allow),
     });
     this.#session.delegate = this.#reporter.delegate();
+    answerCrossingReinvitesWith491(this.#session);
   }
 
   subscribe(listener: (fact: CallFact) => void): Unsubscribe {

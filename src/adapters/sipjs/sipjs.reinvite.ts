@@ -21,6 +21,12 @@ export function sendReinvite(
   if (session.state !== SessionState.Established) {
     return Promise.reject(new VoiceSDKError('invalid-state', 'A re-INVITE needs an answered call'));
   }
+  // The far end's offer is being answered (its re-INVITE crossed ours, e.g.
+  // both ends restarting ICE): an offer now would fail inside SIP.js.
+  const peerConnection = (session.sessionDescriptionHandler as { peerConnection?: RTCPeerConnection } | undefined)?.peerConnection;
+  if (peerConnection !== undefined && peerConnection.signalingState === 'have-remote-offer') {
+    return Promise.reject(new VoiceSDKError('invalid-state', "The far end's offer is being answered"));
+  }
   const { hold } = options;
   // `hold` sets the offered direction; SIP.js keeps these options for the
   // re-INVITEs the far end sends us, so our answers stay on hold.
@@ -67,4 +73,29 @@ export function sendReinvite(
         );
       });
   });
+}
+
+/** The part of SIP.js's `IncomingInviteRequest` that answers a re-INVITE with a failure. */
+interface IncomingReinviteLike {
+  reject(options?: { statusCode?: number }): unknown;
+}
+
+/**
+ * RFC 3261 §14.2: an INVITE received on a dialog while one we sent is in
+ * progress is answered 491. SIP.js does so only once our re-INVITE is on the
+ * wire, not while its offer is being made (getUserMedia, ICE gathering — long
+ * for an ICE restart): a far end's re-INVITE in that window was answered
+ * 200, the browser rolled our offer back, and our re-INVITE then carried an
+ * answer as its offer (seen as both ends restarting ICE at once: the call
+ * hung up). Reaches into SIP.js's `pendingReinvite` and `onInviteRequest`;
+ * without them (another SIP.js) nothing changes.
+ */
+export function answerCrossingReinvitesWith491(session: Inviter | Invitation): void {
+  const target = session as unknown as { pendingReinvite?: unknown; onInviteRequest?: (request: IncomingReinviteLike) => void };
+  const original = target.onInviteRequest;
+  if (typeof original !== 'function' || typeof target.pendingReinvite !== 'boolean') return;
+  target.onInviteRequest = (request) => {
+    if (target.pendingReinvite === true) request.reject({ statusCode: 491 });
+    else original.call(session, request);
+  };
 }
