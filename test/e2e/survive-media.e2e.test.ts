@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CleanupStack, USERS, sipUri, startSdkRig, udpCut, waitFor, type Kamailio, type UdpCut } from '../../e2e/harness/index.js';
 import { DEFAULTS } from '../../src/options.js';
-import { lab, openLabPages, requestsOf, expectLabPagesTornDown, type LabDeviceOptions, type RecordedEvent } from './sdk/calls-helpers.js';
+import { lab, openLabPages, placeAnsweredCall, requestsOf, expectLabPagesTornDown, type LabDeviceOptions, type RecordedEvent } from './sdk/calls-helpers.js';
 
 const NAMES = ['alice', 'bob'] as const;
 type Name = (typeof NAMES)[number];
@@ -46,13 +46,7 @@ describe('calls across a lost media path (UDP cut), two SDK pages through Kamail
   const establishCall = async (options: Partial<LabDeviceOptions> = {}): Promise<Record<Name, string>> => {
     await registered('bob', options);
     await registered('alice', options);
-    await lab(pages.bob, 'setAutoAnswer', true);
-    const before = await lab(pages.bob, 'incomingLabels');
-    expect(await lab(pages.alice, 'connect', 'out', { to: 'bob' })).toMatchObject({ ok: true });
-    const incoming = await waitFor(async () => (await lab(pages.bob, 'incomingLabels')).find((label) => !before.includes(label)), {
-      ...WAIT,
-      description: 'the incoming call on bob',
-    });
+    const incoming = await placeAnsweredCall(pages.alice, pages.bob, 'bob');
     const labels = { alice: 'out', bob: incoming };
     await callEvent('alice', 'out', 'accepted');
     await callEvent('bob', incoming, 'accepted');
