@@ -33,6 +33,7 @@ import type {
   DisconnectReason,
   ReconnectCause,
 } from './call.types';
+import { ICE_RESTART_WAIT_MS, isIceUpState, MEDIA_STALL_MS, mediaFlowsAgain, restartBackoffMs } from './call.media.rules';
 import { statsActor } from './stats.actor';
 import { buildReport, withSample, withWarning, type CallReport } from '../quality/report';
 
@@ -71,20 +72,6 @@ type CallActorSource =
 export const REFRESH_TIMEOUT_MS = 10_000;
 /** How long a hangup waits for a lost socket to come back before the call ends locally without a BYE, in ms. */
 export const HANGUP_SOCKET_WAIT_MS = 10_000;
-/** How long ICE may stay `disconnected` with no inbound bytes before the call restarts it, in ms. */
-export const MEDIA_STALL_MS = 2000;
-/** After an ICE restart's 2xx, how long ICE may take to connect before the next restart, in ms. */
-export const ICE_RESTART_WAIT_MS = 8000;
-/**
- * The wait before the next ICE restart after the `attempt`-th one failed, in
- * ms: doubling, at most 8 s, from 2.1 s for the caller (who owns the Call-ID)
- * and 0.5 s for the callee, so two ends restarting at once do not collide
- * again after a 491 (RFC 3261 §14.1).
- */
-export const restartBackoffMs = (attempt: number, direction: 'inbound' | 'outbound'): number =>
-  Math.min(8000, (direction === 'outbound' ? 2100 : 500) * 2 ** Math.max(0, attempt - 1));
-
-const isIceUpState = (ice: string): boolean => ice === 'connected' || ice === 'completed';
 
 export const MEDIA_NOT_NEGOTIATED = 'The call ended: its media could not be negotiated';
 
@@ -168,13 +155,7 @@ export const callSetup = () =>
     inboundGrewSinceStall: ({ context }) =>
       context.stallBytes !== undefined && (context.lastSample?.bytesReceived ?? 0) > context.stallBytes,
     /** Media flows again: ICE connected and inbound bytes moving — or no audio to expect (either side holds). */
-    isMediaFlowing: ({ context, event }) => {
-      if (event.type !== 'QUALITY' || !isIceUpState(context.ice)) return false;
-      if (context.onHold || context.remoteHeld) return true;
-      const before = context.lastSample?.bytesReceived;
-      const now = event.sample.bytesReceived;
-      return before !== undefined && now !== undefined && now > before;
-    },
+    isMediaFlowing: ({ context, event }) => event.type === 'QUALITY' && mediaFlowsAgain(context, event.sample),
     /** The signalling path is being recovered (socket lost, or its refresh not answered yet). */
     isSignallingLost: ({ context }) => context.signallingLost,
     /** The media region is restoring the media path. */

@@ -11,7 +11,7 @@ import type { InspectionEvent } from 'xstate';
 import type { Call } from '../../src/call';
 import type { Device } from '../../src/device';
 import { DEFAULTS } from '../../src/options';
-import { ICE_RESTART_WAIT_MS, MEDIA_STALL_MS, restartBackoffMs } from '../../src/machines/call.setup';
+import { ICE_RESTART_WAIT_MS, MEDIA_STALL_MS, restartBackoffMs } from '../../src/machines/call.media.rules';
 import { createFakeNetwork, type FakeNetwork, type RemoteCall } from '../../src/testing';
 import { createDevice, DOMAIN, drainMicrotasks, recordCallEvents, settled } from './world';
 
@@ -59,6 +59,42 @@ async function answeredCall(inspect: (event: InspectionEvent) => void, recoveryT
   call.on('reconnecting', ({ cause }) => events.push(`reconnecting:${cause}`));
   call.on('reconnected', () => events.push('reconnected'));
   return { network, device, call, bob, events };
+}
+
+/** alice (outbound) and bob (inbound), two fake devices in an answered call; their calls' events recorded. */
+async function twoDevices(inspect: (event: InspectionEvent) => void, recoveryTimeoutMs?: number) {
+  const network = createFakeNetwork({ domain: DOMAIN, latencyMs: LATENCY_MS, users: { alice: 'alice-pw', bob: 'bob-pw' } });
+  const options = { keepAliveIntervalMs: 3_600_000, ...(recoveryTimeoutMs === undefined ? {} : { recovery: { timeoutMs: recoveryTimeoutMs } }) };
+  const devices = { alice: createDevice(network, 'alice', inspect, options), bob: createDevice(network, 'bob', inspect, options) };
+  for (const device of Object.values(devices)) {
+    const opening = settled(device.register());
+    await runUntil(() => opening.outcome() === 'resolved', 'registered');
+  }
+  let incoming: Call | undefined;
+  devices.bob.on('incoming', (call) => (incoming = call));
+  const connecting = settled(devices.alice.connect({ to: 'bob' }));
+  await runUntil(() => incoming !== undefined && connecting.outcome() === 'resolved', 'the call to bob');
+  const answering = settled(incoming!.accept());
+  await runUntil(() => answering.outcome() === 'resolved' && connecting.value!.getStatus() === 'accepted', 'answered');
+  await vi.advanceTimersByTimeAsync(2000);
+  const calls = { alice: connecting.value!, bob: incoming! };
+  const events = { alice: [] as string[], bob: [] as string[] };
+  for (const name of ['alice', 'bob'] as const) {
+    recordCallEvents(calls[name], events[name]);
+    calls[name].on('reconnecting', ({ cause }) => events[name].push(`reconnecting:${cause}`));
+    calls[name].on('reconnected', () => events[name].push('reconnected'));
+  }
+  const finishAll = async (): Promise<void> => {
+    network.cutMedia(false);
+    for (const device of Object.values(devices)) {
+      const destroying = settled(device.destroy());
+      await runUntil(() => destroying.outcome() !== 'pending', 'destroy');
+    }
+    expect(network.openMediaCount, 'open media').toBe(0);
+    await drainMicrotasks();
+    expect(vi.getTimerCount(), 'timers left').toBe(0);
+  };
+  return { network, calls, events, finishAll };
 }
 
 const inMedia = (call: Call, value: unknown): boolean => call.actor.getSnapshot().matches({ accepted: { media: value } } as never);
@@ -228,6 +264,30 @@ export function describeMediaRecovery(inspect: (event: InspectionEvent) => void)
       await drainMicrotasks();
       expect(recoveryEvents(line)).toEqual(['reconnecting:media', 'error:media-lost', 'disconnect:failed']);
       await finish(line);
+    });
+
+    it("the far end of an ICE restart (another device) answers it and says nothing while its own media flows", async () => {
+      const { network, calls, events, finishAll } = await twoDevices(inspect);
+      // What the device tells its calls on `online`, to one end only.
+      calls.alice.actor.send({ type: 'NETWORK_CHANGED' });
+      await runUntil(() => events.alice.includes('reconnected'), "alice's media back");
+      expect(events.alice.filter((e) => e.startsWith('reconnect'))).toEqual(['reconnecting:media', 'reconnected']);
+      expect(events.bob.filter((e) => e.startsWith('reconnect') || e.startsWith('remote-hold'))).toEqual([]);
+      expect([calls.bob.getStatus(), calls.bob.isReconnecting()]).toEqual(['accepted', false]);
+      expect(network.openMediaCount).toBe(2);
+      await finishAll();
+    });
+
+    it('both devices lose the path: both restart, both reconnected once it is back; cut for good, both end media-lost', async () => {
+      const { network, calls, events, finishAll } = await twoDevices(inspect, 8000);
+      network.cutMedia();
+      await runUntil(() => events.alice.includes('reconnecting:media') && events.bob.includes('reconnecting:media'), 'both restarting');
+      network.cutMedia(false);
+      await runUntil(() => events.alice.includes('reconnected') && events.bob.includes('reconnected'), 'both back');
+      network.cutMedia();
+      await runUntil(() => calls.alice.getStatus() === 'failed' && calls.bob.getStatus() === 'failed', 'both failed');
+      for (const name of ['alice', 'bob'] as const) expect(events[name].filter((e) => e.startsWith('error'))).toEqual(['error:media-lost']);
+      await finishAll();
     });
 
     it.each([
