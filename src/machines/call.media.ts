@@ -10,6 +10,7 @@
  *                             └──ICE connected──► flowing                  │
  * restarting (at most recoveryTimeout, then failed `media-lost`, BYE):     │
  *   routing ─► awaitingSignalling (socket being recovered) ─SIGNALLING_BACK─► sending
+ *          └─► backoff (our hold / resume re-INVITE is out: one at a time)
  *          └─► sending (re-INVITE, ICE restart, current hold state) ─2xx─► awaitingMedia
  *              └──refused (491 glare, 5xx, no socket)──► backoff ─restartBackoff─► routing
  *   awaitingMedia ──ICE failed / iceRestartWait──► backoff
@@ -64,7 +65,11 @@ export const mediaRegion = /* @__PURE__ */ callStateConfig({
       initial: 'routing',
       states: {
         routing: {
-          always: [{ guard: 'isSignallingLost', target: 'awaitingSignalling' }, { target: 'sending' }],
+          always: [
+            { guard: 'isSignallingLost', target: 'awaitingSignalling' },
+            { guard: 'isReinviteInFlight', target: 'backoff' },
+            { target: 'sending' },
+          ],
         },
         // The socket is being recovered: its refresh goes first (one re-INVITE at a time in a dialog).
         awaitingSignalling: {

@@ -4,7 +4,7 @@
  * respondToRefer, dispose) are named actions here; everything that waits is
  * an actor from `./call.actors`. Time comes from `context.now`.
  */
-import { assertEvent, assign, emit, enqueueActions, raise, sendTo, setup, stopChild } from 'xstate';
+import { assertEvent, assign, emit, enqueueActions, or, raise, sendTo, setup, stateIn, stopChild } from 'xstate';
 import { toVoiceSDKError, VoiceSDKError } from '../errors';
 import { chooseDtmfMethod, dtmfUnavailableReason } from '../sip/dtmf';
 import { dtmfOfInfo } from '../sip/dtmf-digits';
@@ -158,6 +158,8 @@ export const callSetup = () =>
     isMediaFlowing: ({ context, event }) => event.type === 'QUALITY' && mediaFlowsAgain(context, event.sample),
     /** The signalling path is being recovered (socket lost, or its refresh not answered yet). */
     isSignallingLost: ({ context }) => context.signallingLost,
+    /** Our hold or resume re-INVITE is out (one re-INVITE at a time in a dialog: the ICE restart waits its turn). */
+    isReinviteInFlight: or([stateIn({ accepted: { hold: 'holding' } }), stateIn({ accepted: { hold: 'resuming' } })]),
     /** The media region is restoring the media path. */
     isMediaRecovering: ({ context }) => context.mediaLost,
     /** The far end's re-INVITE puts us on hold (sendonly, inactive, c=0.0.0.0). */

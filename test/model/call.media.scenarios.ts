@@ -220,6 +220,18 @@ export function describeMediaRecovery(inspect: (event: InspectionEvent) => void)
       await finish(line);
     });
 
+    it('ICE fails while our hold re-INVITE is out: the restart waits its turn (backoff), then goes out keeping the hold', async () => {
+      const line = await answeredCall(inspect);
+      const holding = settled(line.call.hold(true));
+      line.bob.fail();
+      await drainMicrotasks();
+      expect(inMedia(line.call, { restarting: 'backoff' })).toBe(true);
+      await runUntil(() => line.events.includes('reconnected'), 'reconnected');
+      expect(holding.outcome()).toBe('resolved');
+      expect([line.bob.reinvites, line.bob.iceRestarts]).toEqual([[true, true], 1]);
+      await finish(line);
+    });
+
     it('media comes back during the backoff: reconnected without another restart', async () => {
       const line = await answeredCall(inspect);
       line.network.cutMedia();
