@@ -1,9 +1,10 @@
-// `npm run bench`: call setup time of callchart against plain SIP.js, and the
-// main-thread cost of one quality sample, measured in one Chromium against
+// `npm run bench`: call setup time of callchart against plain SIP.js, the
+// main-thread cost of one quality sample, and how soon media is back after
+// its path was restored (ICE restart), measured in one Chromium against
 // one Kamailio inside the loopback-only network namespace. Prints figures;
 // asserts no time limits. Exits non-zero when a figure could not be measured.
 //
-// Run: bash scripts/bench.sh [--calls=N] [--samples=N]   (see bench/README.md)
+// Run: bash scripts/bench.sh [--calls=N] [--samples=N] [--media-rounds=N]   (see bench/README.md)
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +25,7 @@ import {
   snapshotBuiltSdk,
   startKamailio,
   startStaticServer,
+  udpCut,
   type ConsoleEntry,
   type E2EBrowser,
   type Kamailio,
@@ -31,6 +33,7 @@ import {
 } from '../e2e/harness/index.js';
 import type { QualityBenchOptions, QualityBenchResult, SampleTiming } from './quality-entry.js';
 import { startIsolatingProxy } from './isolation.js';
+import { benchMediaRestore, printMediaRestore } from './media.js';
 import { fmt, summarize, table, type Summary } from './summary.js';
 
 const execFileAsync = promisify(execFile);
@@ -42,6 +45,8 @@ const CALLS = intArg('calls', 31);
 /** Quality samples measured (after QUALITY_WARMUP unmeasured ones). */
 const QUALITY_SAMPLES = intArg('samples', 300);
 const QUALITY_WARMUP = 20;
+/** Cut-and-restore rounds of "path restored → media back" (about 10 s each). */
+const MEDIA_ROUNDS = intArg('media-rounds', 3);
 /** > Chromium's 50 ms getStats() cache, so every sample is a fresh report. */
 const QUALITY_SPACING_MS = 100;
 /** A failed call is retried; this many failures of one implementation abort its measurement. */
@@ -190,6 +195,24 @@ async function main(): Promise<number> {
     }
     const quality = await benchQualitySample(qualityPage, pairs.callchart.callee);
     if (!printQualitySample(quality)) exitCode = 1;
+
+    const udp = udpCut();
+    cleanup.add('UDP cut', () => udp.restore());
+    const { caller, callee, calleeUser } = pairs.callchart;
+    const media = await benchMediaRestore(
+      {
+        caller,
+        calleeUser,
+        call: async () => void (await bench(caller, 'call', calleeUser, CALL_TIMEOUT_MS)),
+        hangup: async () => {
+          await bench(caller, 'hangup', END_TIMEOUT_MS);
+          await bench(callee, 'waitIdle', END_TIMEOUT_MS);
+        },
+      },
+      udp,
+      MEDIA_ROUNDS,
+    );
+    if (!printMediaRestore(media, MEDIA_ROUNDS)) exitCode = 1;
 
     printHealth(browser.consoleErrors(), kamailio);
   } catch (error) {

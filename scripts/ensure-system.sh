@@ -15,6 +15,8 @@ command -v turnserver >/dev/null 2>&1 || need+=(coturn)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+# The media-loss e2e cuts UDP inside its own network namespace (nftables backend is fine).
+[[ -x /usr/sbin/iptables ]] || need+=(iptables)
 command -v sox >/dev/null 2>&1 || need+=(sox)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 # The gateway suite: rtpengine (userspace) behind Kamailio's rtpengine module

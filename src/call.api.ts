@@ -80,12 +80,14 @@ export type CallEvents = {
   /** The dialog is confirmed: our ACK went out (outbound, with `accepted`) or the far end's ACK to our 200 arrived (inbound, a round trip after `accepted`). */
   confirmed: [];
   /**
-   * The call's signalling path was lost (`cause: 'signalling'`: the device's
-   * WebSocket dropped); the SDK refreshes the dialog once the device is
-   * connected and registered again. `'media'` is reserved for ICE restarts.
+   * A path of the call was lost. `cause: 'signalling'`: the device's WebSocket
+   * dropped; the SDK refreshes the dialog once the device is connected and
+   * registered again. `cause: 'media'`: ICE failed, stayed disconnected for
+   * 2 s with no audio coming in, or the network changed; the SDK restarts ICE
+   * (for at most `recovery.timeoutMs`, then `error` `media-lost`). Once per cause.
    */
   reconnecting: [info: { cause: ReconnectCause }];
-  /** The path is back: the far end answered the target-refresh re-INVITE (hold state kept). */
+  /** Every lost path is back: the target-refresh re-INVITE was answered (hold state kept) and media flows again. */
   reconnected: [];
   /** The call ended, for any reason (after `error` when it failed). */
   disconnect: [info: DisconnectInfo];

@@ -141,9 +141,10 @@ export class Call extends TypedEmitter<CallEvents> {
   }
 
   /**
-   * Whether the call is restoring its signalling path: the device's socket
-   * was lost (`reconnecting`) and the target-refresh re-INVITE has not been
-   * answered yet (`reconnected`). `getStatus()` stays `'accepted'` meanwhile.
+   * Whether the call is restoring a lost path: the device's socket was lost
+   * and the target-refresh re-INVITE has not been answered yet, or its media
+   * path is being restored by ICE restarts — from `reconnecting` until
+   * `reconnected`. `getStatus()` stays `'accepted'` meanwhile.
    */
   isReconnecting(): boolean {
     return isReconnecting(this.#snapshot);

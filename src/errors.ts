@@ -29,6 +29,12 @@ export type VoiceSDKErrorCode =
    * not at all. The call ends `failed`.
    */
   | 'connection-lost'
+  /**
+   * The call's media path was lost and ICE restarts did not bring it back
+   * within `recovery.timeoutMs` (or the far end hung up while it was being
+   * restored). The call ends `failed`, with a BYE.
+   */
+  | 'media-lost'
   /** An audio device id is unknown or cannot be used. */
   | 'device-not-found'
   /** The browser lacks a capability (setSinkId, MediaRecorder, DTMF sender). */

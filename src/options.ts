@@ -62,6 +62,14 @@ export interface DeviceOptions {
   keepAliveIntervalMs?: number;
   /** How long the server may take to answer a keep-alive before the socket counts as dead and the device reconnects, in ms. @default 5000 */
   keepAliveTimeoutMs?: number;
+  /**
+   * Restoring a call's lost media path: ICE restarts (re-INVITEs with new ICE
+   * credentials, with backoff) after ICE failed, stayed `disconnected` for 2 s
+   * with no audio coming in, or the network changed (`online`). `timeoutMs`:
+   * how long that may take before the call fails `media-lost` (and hangs up).
+   * @default { timeoutMs: 30000 }
+   */
+  recovery?: { timeoutMs?: number };
   /** How often `quality` fires while a call is accepted, in ms. @default 1000 */
   qualityIntervalMs?: number;
   /** Thresholds and rules of the quality warnings; `false` for one turns it off. @default { gracePeriodMs: 5000, thresholds: DEFAULT_QUALITY_THRESHOLDS } */
@@ -117,6 +125,7 @@ export interface DeviceDefaults {
   readonly registerTimeoutMs: number;
   readonly keepAliveIntervalMs: number;
   readonly keepAliveTimeoutMs: number;
+  readonly recovery: { readonly timeoutMs: number };
   readonly qualityIntervalMs: number;
   readonly qualityWarnings: { readonly gracePeriodMs: number; readonly thresholds: QualityThresholds };
   readonly reportIntervalMs: number;
@@ -142,6 +151,7 @@ export const DEFAULTS: DeviceDefaults = /* @__PURE__ */ Object.freeze({
   registerTimeoutMs: 10_000,
   keepAliveIntervalMs: 15_000,
   keepAliveTimeoutMs: 5_000,
+  recovery: /* @__PURE__ */ Object.freeze({ timeoutMs: 30_000 }),
   qualityIntervalMs: 1000,
   qualityWarnings: /* @__PURE__ */ Object.freeze({ gracePeriodMs: DEFAULT_GRACE_PERIOD_MS, thresholds: DEFAULT_QUALITY_THRESHOLDS }),
   reportIntervalMs: 3000,
@@ -221,6 +231,7 @@ export function parseDeviceOptions(options: DeviceOptions): DeviceSettings {
     warnings: resolveWarningInputs(options.qualityWarnings),
     gracePeriodMs: resolveGracePeriod(options.qualityWarnings),
     reportIntervalMs: positive(options.reportIntervalMs, '`reportIntervalMs`', DEFAULTS.reportIntervalMs),
+    recoveryTimeoutMs: positive(options.recovery?.timeoutMs, '`recovery.timeoutMs`', DEFAULTS.recovery.timeoutMs),
   };
   const callWaiting = options.callWaiting ?? DEFAULTS.callWaiting;
   if (typeof callWaiting !== 'boolean') throw invalidArgument('`callWaiting` must be a boolean');

@@ -14,3 +14,4 @@ export * from './gateway.js';
 export * from './rtpengine.js';
 export * from './sip-udp.js';
 export * from './rig.js';
+export * from './udp-cut.js';

@@ -85,7 +85,7 @@ export type CallFact =
   | { type: 'notify'; event: string; body: string }
   /** The far end sent INFO (answered 200). */
   | { type: 'info'; contentType: string; body: string }
-  /** The media connection changed: ICE and the peer connection's (ICE + DTLS) state. */
+  /** The media connection changed: ICE and the peer connection's (ICE + DTLS) state (an ICE restart goes through them again). */
   | { type: 'media'; ice: string; connection: string }
   /**
    * An offer/answer exchange completed (the call's first one, and each
@@ -178,8 +178,12 @@ export interface CallPort {
   reject(statusCode: number): Promise<void>;
   /** Sends BYE; resolves on its 2xx, at once when the session is over already; rejects when it cannot be sent, is refused or gets no answer within a short wait (the session is over locally either way). */
   bye(): Promise<void>;
-  /** Re-INVITE offering a=sendonly (`hold`) or a=sendrecv (hold, resume, or the target refresh after a reconnect); resolves on the far end's 2xx, rejects with the SIP `status` otherwise. */
-  reinvite(options: { hold: boolean }): Promise<void>;
+  /**
+   * Re-INVITE offering a=sendonly (`hold`) or a=sendrecv (hold, resume, or the target refresh after a reconnect);
+   * `iceRestart`: the offer has new ICE credentials (RFC 8839 §4.4.1.1), for this re-INVITE only. Resolves on the
+   * far end's 2xx, rejects with the SIP `status` otherwise.
+   */
+  reinvite(options: { hold: boolean; iceRestart?: boolean }): Promise<void>;
   /** Sends the microphone or not (the audio track's `enabled`). No signalling. */
   setSending(enabled: boolean): void;
   /** Sends DTMF by `options.method` (the call chart chose it); resolves once the tones were handed over. */
@@ -236,7 +240,7 @@ export interface UserAgentPort {
   ping(): void;
   /** Called when the server answers a keep-alive ping (a bare CRLF). */
   onPong(listener: () => void): Unsubscribe;
-  /** Called when the browser reports the network is back (`online`). */
+  /** Called when the browser reports the network is back (`online`) or changed (`navigator.connection` `change`). */
   onNetworkOnline(listener: () => void): Unsubscribe;
   /** Called when a registration is lost without us asking (refresh failed). */
   onRegistrationLost(listener: (error: VoiceSDKError) => void): Unsubscribe;

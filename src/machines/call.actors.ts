@@ -55,9 +55,9 @@ export const byeActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input })
 export const rejectActor = /* @__PURE__ */ fromPromise<void, PortInput & { statusCode: number }>(({ input }) =>
   input.port.reject(input.statusCode),
 );
-/** One re-INVITE: a=sendonly to hold, a=sendrecv to resume. */
-export const reinviteActor = /* @__PURE__ */ fromPromise<void, PortInput & { hold: boolean }>(({ input }) =>
-  input.port.reinvite({ hold: input.hold }),
+/** One re-INVITE: a=sendonly to hold, a=sendrecv to resume; `iceRestart`: with new ICE credentials. */
+export const reinviteActor = /* @__PURE__ */ fromPromise<void, PortInput & { hold: boolean; iceRestart?: boolean }>(({ input }) =>
+  input.port.reinvite(input.iceRestart ? { hold: input.hold, iceRestart: true } : { hold: input.hold }),
 );
 
 /** Commands the recording region sends to the recorder while it runs. */

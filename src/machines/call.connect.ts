@@ -23,6 +23,8 @@ export const isOnHold = (snapshot: CallSnapshot): boolean => snapshot.matches('a
 export const isRemoteOnHold = (snapshot: CallSnapshot): boolean => snapshot.matches('accepted') && snapshot.context.remoteHeld;
 export const isRecording = (snapshot: CallSnapshot): boolean =>
   snapshot.matches({ accepted: { recording: 'active' } });
-/** Restoring the signalling path: the recovery region is `reconnecting` or `refreshing`. */
+/** Restoring a path: the recovery region is `reconnecting` or `refreshing` (signalling), or the media region `restarting` (ICE). */
 export const isReconnecting = (snapshot: CallSnapshot): boolean =>
-  snapshot.matches({ accepted: { recovery: 'reconnecting' } }) || snapshot.matches({ accepted: { recovery: 'refreshing' } });
+  snapshot.matches({ accepted: { recovery: 'reconnecting' } }) ||
+  snapshot.matches({ accepted: { recovery: 'refreshing' } }) ||
+  snapshot.matches({ accepted: { media: 'restarting' } });

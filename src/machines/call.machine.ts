@@ -3,7 +3,7 @@
  *
  * ```
  * pending ──► ringing ──► accepted ──► disconnected
- *    │           │      (hold ∥ mute ∥ remoteHold ∥ recording ∥ reporting ∥ recovery ∥ transfer)
+ *    │           │      (hold ∥ mute ∥ remoteHold ∥ recording ∥ reporting ∥ recovery ∥ media ∥ transfer)
  *    └───────────┴──────────┴────────► failed
  * ```
  * Outbound: pending while the INVITE is out, ringing on a provisional
@@ -16,6 +16,7 @@ import { VoiceSDKError } from '../errors';
 import { BUSY_STATUS } from '../sip/responses';
 import { cancelEndReason } from '../sip/status';
 import { holdRegion, muteRegion, recordingRegion, remoteHoldRegion, reportingRegion } from './call.accepted';
+import { mediaRegion } from './call.media';
 import { hangingUpState, recoveryRegion } from './call.recovery';
 import { transferRegion } from './call.transfer';
 import { callSetup, dtmfMethodFor, EMPTY_REPORT_STATE, MEDIA_NOT_NEGOTIATED, mediaFailedError } from './call.setup';
@@ -34,6 +35,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     warnings: input.warnings,
     gracePeriodMs: input.gracePeriodMs,
     reportIntervalMs: input.reportIntervalMs,
+    recoveryTimeoutMs: input.recoveryTimeoutMs,
     now: input.now,
     sounds: input.sounds,
     startedAt: input.now(),
@@ -56,6 +58,11 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     replaces: input.replaces,
     transferTo: undefined,
     referral: undefined,
+    signallingLost: false,
+    mediaLost: false,
+    ice: 'new',
+    stallBytes: undefined,
+    restartAttempts: 0,
   }),
   invoke: { id: 'sessionListener', src: 'sessionListener', input: ({ context }) => ({ port: context.port }) },
   on: {
@@ -213,12 +220,17 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
       on: {
         DISCONNECT: { target: 'hangingUp', actions: { type: 'setEnd', params: { reason: 'local-hangup' } } },
         TERMINATE: { target: 'hangingUp', actions: { type: 'setEnd', params: { reason: 'local-hangup' } } },
-        'PORT.BYE': {
-          target: 'disconnected',
-          actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'remote-hangup', cause: event.reason }) },
-        },
+        'PORT.BYE': [
+          // While our media was being restored the far end hung up: it lost the media too (or gave up on it).
+          { guard: 'isMediaRecovering', target: 'failed', actions: { type: 'failMediaLost', params: { farEndHungUp: true } } },
+          {
+            target: 'disconnected',
+            actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'remote-hangup', cause: event.reason }) },
+          },
+        ],
         'PORT.CONFIRMED': { actions: 'emitConfirmed' },
-        'PORT.MEDIA': { guard: 'isMediaFailure', target: 'failed', actions: 'failByMedia' },
+        // Decided by the media region (an ICE restart, not the end of the call).
+        'PORT.MEDIA': { actions: 'storeIce' },
         // The stack hung up by itself: the far end's SDP was unusable or no ACK came.
         'PORT.TERMINATED': {
           target: 'failed',
@@ -298,6 +310,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
         recording: recordingRegion,
         recovery: recoveryRegion,
         transfer: transferRegion,
+        media: mediaRegion,
       },
     },
     // Our CANCEL is out; the INVITE's final response (487, or a 2xx that crossed it) settles the call.

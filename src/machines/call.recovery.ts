@@ -25,7 +25,7 @@ export const recoveryRegion = /* @__PURE__ */ callStateConfig({
       on: { SOCKET_DOWN: { target: 'reconnecting', actions: { type: 'setSocketDown', params: { down: true } } } },
     },
     reconnecting: {
-      entry: 'emitReconnecting',
+      entry: { type: 'startRecovery', params: { cause: 'signalling' } },
       on: { SOCKET_UP: { target: 'refreshing', actions: { type: 'setSocketDown', params: { down: false } } } },
     },
     refreshing: {
@@ -33,7 +33,7 @@ export const recoveryRegion = /* @__PURE__ */ callStateConfig({
         id: 'refreshReinvite',
         src: 'reinviteActor',
         input: ({ context }) => ({ port: context.port, hold: context.onHold }),
-        onDone: { target: 'connected', actions: 'emitReconnected' },
+        onDone: { target: 'connected', actions: [{ type: 'endRecovery', params: { cause: 'signalling', restored: true } }, 'signalBack'] },
         onError: [
           {
             guard: { type: 'isDialogLost', params: ({ event }) => event },
@@ -43,7 +43,11 @@ export const recoveryRegion = /* @__PURE__ */ callStateConfig({
           // Refused otherwise (491, 488, 500 …): the dialog is still there, not refreshed; said, and the call goes on.
           {
             target: 'connected',
-            actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'reconnect', error: event.error }) },
+            actions: [
+              { type: 'emitOperationError', params: ({ event }) => ({ operation: 'reconnect', error: event.error }) },
+              { type: 'endRecovery', params: { cause: 'signalling', restored: false } },
+              'signalBack',
+            ],
           },
         ],
       },

@@ -4,7 +4,7 @@
  * respondToRefer, dispose) are named actions here; everything that waits is
  * an actor from `./call.actors`. Time comes from `context.now`.
  */
-import { assertEvent, assign, emit, enqueueActions, sendTo, setup, stopChild } from 'xstate';
+import { assertEvent, assign, emit, enqueueActions, or, raise, sendTo, setup, stateIn, stopChild } from 'xstate';
 import { toVoiceSDKError, VoiceSDKError } from '../errors';
 import { chooseDtmfMethod, dtmfUnavailableReason } from '../sip/dtmf';
 import { dtmfOfInfo } from '../sip/dtmf-digits';
@@ -40,7 +40,9 @@ import type {
   DisconnectDetail,
   DisconnectReason,
   TransferState,
+  ReconnectCause,
 } from './call.types';
+import { ICE_RESTART_WAIT_MS, isIceUpState, MEDIA_STALL_MS, mediaFlowsAgain, restartBackoffMs } from './call.media.rules';
 import { statsActor } from './stats.actor';
 import { KEYPAD_TONE_ID, soundActor } from './call.sounds';
 import { buildReport, withSample, withWarning, type CallReport } from '../quality/report';
@@ -123,6 +125,7 @@ export const callSetup = () =>
       holdReinvite: 'reinviteActor';
       resumeReinvite: 'reinviteActor';
       refreshReinvite: 'reinviteActor';
+      iceRestartReinvite: 'reinviteActor';
       recorder: 'recorderActor';
       statsActor: 'statsActor';
       referActor: 'referActor';
@@ -182,6 +185,21 @@ export const callSetup = () =>
     isFailureResponse: ({ event }) => event.type === 'PORT.FINAL' && event.status >= 300,
     /** ICE or the peer connection (ICE + DTLS) failed. */
     isMediaFailure: ({ event }) => event.type === 'PORT.MEDIA' && (event.ice === 'failed' || event.connection === 'failed'),
+    /** The same, once accepted: an ICE restart may bring it back. */
+    isIceFailed: ({ event }) => event.type === 'PORT.MEDIA' && (event.ice === 'failed' || event.connection === 'failed'),
+    isIceDisconnected: ({ event }) => event.type === 'PORT.MEDIA' && event.ice === 'disconnected',
+    isIceUp: ({ event }) => event.type === 'PORT.MEDIA' && isIceUpState(event.ice),
+    /** Inbound bytes grew since ICE went `disconnected` (audio still arrives). */
+    inboundGrewSinceStall: ({ context }) =>
+      context.stallBytes !== undefined && (context.lastSample?.bytesReceived ?? 0) > context.stallBytes,
+    /** Media flows again: ICE connected and inbound bytes moving — or no audio to expect (either side holds). */
+    isMediaFlowing: ({ context, event }) => event.type === 'QUALITY' && mediaFlowsAgain(context, event.sample),
+    /** The signalling path is being recovered (socket lost, or its refresh not answered yet). */
+    isSignallingLost: ({ context }) => context.signallingLost,
+    /** Our hold or resume re-INVITE is out (one re-INVITE at a time in a dialog: the ICE restart waits its turn). */
+    isReinviteInFlight: or([stateIn({ accepted: { hold: 'holding' } }), stateIn({ accepted: { hold: 'resuming' } })]),
+    /** The media region is restoring the media path. */
+    isMediaRecovering: ({ context }) => context.mediaLost,
     /** The far end's re-INVITE puts us on hold (sendonly, inactive, c=0.0.0.0). */
     isHoldOffer: ({ event }) => event.type === 'PORT.REINVITE' && isHoldDirection(event.direction),
     /** The far end's re-INVITE takes us off hold (sendrecv, recvonly). */
@@ -204,6 +222,10 @@ export const callSetup = () =>
     hangupSocketWait: HANGUP_SOCKET_WAIT_MS,
     transferProgressTimeout: TRANSFER_PROGRESS_TIMEOUT_MS,
     transferDecisionTimeout: TRANSFER_DECISION_TIMEOUT_MS,
+    mediaStallWait: MEDIA_STALL_MS,
+    iceRestartWait: ICE_RESTART_WAIT_MS,
+    recoveryTimeout: ({ context }) => context.recoveryTimeoutMs,
+    restartBackoff: ({ context }) => restartBackoffMs(context.restartAttempts, context.direction),
   },
   actions: {
     emitRinging: emit({ type: 'ringing' } as const),
@@ -305,8 +327,34 @@ export const callSetup = () =>
     }),
     emitConfirmed: emit({ type: 'confirmed' } as const),
     setSocketDown: assign((_, params: { down: boolean }) => ({ socketDown: params.down })),
-    emitReconnecting: emit({ type: 'reconnecting', cause: 'signalling' } as const),
-    emitReconnected: emit({ type: 'reconnected' } as const),
+    /** One path (signalling or media) is lost and being restored: said at once. */
+    startRecovery: enqueueActions(({ enqueue }, params: { cause: ReconnectCause }) => {
+      enqueue.assign(params.cause === 'media' ? { mediaLost: true, restartAttempts: 0 } : { signallingLost: true });
+      enqueue.emit({ type: 'reconnecting', cause: params.cause });
+    }),
+    /** That path is restored (or given up on, `restored: false`); `reconnected` once neither is lost. */
+    endRecovery: enqueueActions(({ context, enqueue }, params: { cause: ReconnectCause; restored: boolean }) => {
+      const media = params.cause === 'media';
+      enqueue.assign(media ? { mediaLost: false, restartAttempts: 0 } : { signallingLost: false });
+      const otherLost = media ? context.signallingLost : context.mediaLost;
+      if (params.restored && !otherLost) enqueue.emit({ type: 'reconnected' });
+    }),
+    /** Tells the media region the signalling path is usable again (its restart may go). */
+    signalBack: raise({ type: 'SIGNALLING_BACK' }),
+    storeIce: assign(({ event }) => {
+      assertEvent(event, 'PORT.MEDIA');
+      return { ice: event.ice };
+    }),
+    noteStall: assign({ stallBytes: ({ context }) => context.lastSample?.bytesReceived ?? 0 }),
+    countRestart: assign({ restartAttempts: ({ context }) => context.restartAttempts + 1 }),
+    /** The media did not come back within `recoveryTimeoutMs`, or the far end hung up meanwhile (it lost it too). */
+    failMediaLost: assign(({ context }, params: { farEndHungUp: boolean }) => ({
+      endReason: 'failed' as const,
+      error: new VoiceSDKError(
+        'media-lost',
+        params.farEndHungUp ? 'Media lost: the far end hung up while it was being restored' : `Media lost: not restored within ${context.recoveryTimeoutMs} ms`,
+      ),
+    })),
     /** The dialog did not survive the reconnect (`params.error`: the refresh's failure, or none: no answer). */
     failConnectionLost: assign((_, params: { error?: unknown }) => {
       const cause = params.error === undefined ? undefined : toVoiceSDKError(params.error);

@@ -63,6 +63,8 @@ export interface CallMachineInput {
   gracePeriodMs: number;
   /** How often `report` fires while accepted, in ms. */
   reportIntervalMs: number;
+  /** How long restoring a lost media path may take before the call fails `media-lost`, in ms. */
+  recoveryTimeoutMs: number;
   /** The clock, epoch ms: the wall clock in the Device; tests pass fake time. */
   now: () => number;
   /** What to do with a REFER from the far end. @default 'refuse' (a machine on its own has nobody to place the referred call) */
@@ -82,6 +84,7 @@ export interface CallContext {
   warnings: WarningMachineInput[];
   gracePeriodMs: number;
   reportIntervalMs: number;
+  recoveryTimeoutMs: number;
   now: () => number;
   sounds: SoundPlayer | undefined;
   /** When the call was created (INVITE sent or received), epoch ms. */
@@ -124,9 +127,19 @@ export interface CallContext {
   transferTo: string | CallPort | undefined;
   /** The far end's REFER being decided or followed. */
   referral: { target: string; replaces: boolean; id: string } | undefined;
+  /** The signalling path is being recovered (the recovery region left `connected` until its refresh settles). */
+  signallingLost: boolean;
+  /** The media path is being restored (the media region is `restarting`). */
+  mediaLost: boolean;
+  /** The ICE connection state of the last `media` fact (`new` before any). */
+  ice: string;
+  /** Inbound bytes when ICE went `disconnected` (the stall is confirmed when they do not grow). */
+  stallBytes: number | undefined;
+  /** ICE restarts sent in this recovery (the backoff grows with them). */
+  restartAttempts: number;
 }
 
-/** Why a call is reconnecting: its signalling socket was lost, or (later) its media path. */
+/** Why a call is reconnecting: its signalling socket was lost, or its media path (ICE). */
 export type ReconnectCause = 'signalling' | 'media';
 
 /** Operations whose outcome a facade promise waits for. */
@@ -186,6 +199,11 @@ export type CallEvent =
   /** The referred call was accepted, or ended without being accepted. */
   | { type: 'REFERRED_CALL_ACCEPTED' }
   | { type: 'REFERRED_CALL_ENDED' }
+  /** The browser says the network changed or came back (`online`): the media path may be gone. */
+  | { type: 'NETWORK_CHANGED' }
+  // raised by the call itself
+  /** The recovery region's refresh settled: the media region may send its ICE restart. */
+  | { type: 'SIGNALLING_BACK' }
   // facts from the port (CallFact, type prefixed and upper-cased), through the session listener
   | PortEvent
   // from actors
@@ -220,9 +238,9 @@ export type CallEmitted =
     }
   /** The dialog is confirmed (ACK sent or received). */
   | { type: 'confirmed' }
-  /** The call's signalling (or, later, media) path was lost; the SDK is restoring it. */
+  /** The call's signalling or media path was lost; the SDK is restoring it (once per cause). */
   | { type: 'reconnecting'; cause: ReconnectCause }
-  /** The path is back: the target-refresh re-INVITE was answered 2xx. */
+  /** Every lost path is back: the target-refresh re-INVITE was answered 2xx; media flows again after an ICE restart. */
   | { type: 'reconnected' }
   | { type: 'error'; error: VoiceSDKError; operation: CallOperation | undefined }
   | { type: 'mute'; muted: boolean }

@@ -185,8 +185,8 @@ export const deviceMachine = /* @__PURE__ */ setup({
       enqueue.spawnChild('holdOthersActor', { id, input: request });
     }),
     emitIncoming: emit((_, params: { port: CallPort }) => ({ type: 'incoming', callId: params.port.id }) as const),
-    /** Tells every live call (`DEVICE_DESTROYED`, or the socket's `SOCKET_DOWN` / `SOCKET_UP`); pure traversals have no snapshot. */
-    tellCalls: enqueueActions(({ enqueue, self }, params: { type: 'DEVICE_DESTROYED' | 'SOCKET_DOWN' | 'SOCKET_UP' }) => {
+    /** Tells every live call (`DEVICE_DESTROYED`, the socket's `SOCKET_DOWN` / `SOCKET_UP`, `NETWORK_CHANGED`); pure traversals have no snapshot. */
+    tellCalls: enqueueActions(({ enqueue, self }, params: { type: 'DEVICE_DESTROYED' | 'SOCKET_DOWN' | 'SOCKET_UP' | 'NETWORK_CHANGED' }) => {
       for (const call of liveCallActors(self.getSnapshot()?.children ?? {})) enqueue.sendTo(call, { type: params.type });
     }),
     /** A call actor reached its final state: the device lets go of it (its facade keeps the ended snapshot). */
@@ -291,8 +291,8 @@ export const deviceMachine = /* @__PURE__ */ setup({
               states: {
                 idle: {
                   after: { keepAliveInterval: 'pinging' },
-                  // A network change often leaves a socket open but dead: check it now.
-                  on: { NETWORK_ONLINE: 'pinging' },
+                  // A network change often leaves a socket open but dead: check it now; the calls restart ICE.
+                  on: { NETWORK_ONLINE: { target: 'pinging', actions: { type: 'tellCalls', params: { type: 'NETWORK_CHANGED' } } } },
                 },
                 pinging: {
                   entry: 'sendPing',
@@ -305,8 +305,8 @@ export const deviceMachine = /* @__PURE__ */ setup({
               entry: ['planReconnect', 'emitReconnecting'],
               on: {
                 CONNECT: { actions: { type: 'emitJoined', params: { operation: 'transport' } } },
-                // The network is back: no reason to wait out the backoff.
-                NETWORK_ONLINE: 'connecting',
+                // The network is back: no reason to wait out the backoff (the calls restart ICE once it is).
+                NETWORK_ONLINE: { target: 'connecting', actions: { type: 'tellCalls', params: { type: 'NETWORK_CHANGED' } } },
               },
               after: { reconnectDelay: 'connecting' },
             },

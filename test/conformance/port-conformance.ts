@@ -52,6 +52,10 @@ export interface PortLab {
   cancel(party: Party, label: string): Promise<Outcome>;
   bye(party: Party, label: string): Promise<Outcome>;
   reinvite(party: Party, label: string, hold: boolean): Promise<Outcome>;
+  /** reinvite({ hold, iceRestart: true }): an ICE restart. */
+  restartIce(party: Party, label: string, hold: boolean): Promise<Outcome>;
+  /** Inbound audio packets of the call so far (getStats() inbound-rtp). */
+  inboundPackets(party: Party, label: string): Promise<number>;
   setSending(party: Party, label: string, enabled: boolean): Promise<void>;
   /** Whether the call's microphone track is sent. */
   sending(party: Party, label: string): Promise<boolean>;
@@ -261,6 +265,26 @@ export const SCENARIOS: Scenario[] = [
       ]);
       expect(await lab.reinvite('bob', 'in1', false)).toEqual({ ok: true });
       await lab.waitForFact('alice', 'basic', 'reinvite', 4);
+    },
+  },
+  {
+    name: 'ICE restart: the re-INVITE is answered, the far end sees a sendrecv re-INVITE, media flows on both ends; nothing fails',
+    async run(lab) {
+      const before = { alice: (await lab.facts('alice', 'basic')).length, bob: await lab.facts('bob', 'in1') };
+      expect(await lab.restartIce('alice', 'basic', false)).toEqual({ ok: true });
+      await lab.waitForFact('bob', 'in1', 'reinvite', bobReinvites(before.bob) + 1);
+      expect((await lab.facts('bob', 'in1')).slice(before.bob.length)).toEqual([{ type: 'reinvite', direction: 'sendrecv' }]);
+      // Healthy media progress is left out: no failed / disconnected fact on either end.
+      expect((await lab.facts('alice', 'basic')).slice(before.alice)).toEqual([]);
+      for (const [party, label] of [['alice', 'basic'], ['bob', 'in1']] as const) {
+        const packets = await lab.inboundPackets(party, label);
+        await expect.poll(() => lab.inboundPackets(party, label), { timeout: 5000, interval: 20 }).toBeGreaterThanOrEqual(packets + 10);
+      }
+      // The far end restarts too (it can answer and offer): the dialog stays usable.
+      const aliceReinvites = (await lab.facts('alice', 'basic')).filter((fact) => fact.type === 'reinvite').length;
+      expect(await lab.restartIce('bob', 'in1', false)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'basic', 'reinvite', aliceReinvites + 1);
+      expect(await lab.reinvite('alice', 'basic', false)).toEqual({ ok: true });
     },
   },
   {

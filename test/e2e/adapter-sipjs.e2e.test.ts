@@ -55,7 +55,7 @@ interface LabApi {
   reject(label: string, status: number): Promise<Outcome>;
   cancel(label: string): Promise<Outcome>;
   bye(label: string): Promise<Outcome>;
-  reinvite(label: string, hold: boolean): Promise<Outcome>;
+  reinvite(label: string, hold: boolean, iceRestart?: boolean): Promise<Outcome>;
   setSending(label: string, enabled: boolean): void;
   sendDtmf(label: string, digits: string, options: { method: 'rfc2833' | 'info'; durationMs: number; gapMs: number }): Promise<Outcome>;
   setInputDevice(label: string, id: string): Promise<Outcome>;
@@ -234,6 +234,20 @@ describe('SIP.js adapter through Kamailio in Chromium', () => {
       direction: 'sendrecv',
     });
     await expectAudioGrowing(pages.alice, 'c1');
+  });
+
+  it('restarts ICE with new credentials for one re-INVITE only; audio keeps flowing', async () => {
+    const ufrags = async (): Promise<string[]> =>
+      (await lab(pages.alice, 'sentMessages', 'INVITE')).map((message) => /a=ice-ufrag:(\S+)/.exec(message)?.[1] ?? '');
+    const before = (await ufrags()).at(-1);
+    expect(await lab(pages.alice, 'reinvite', 'c1', false, true)).toEqual({ ok: true });
+    const restarted = (await ufrags()).at(-1);
+    expect(restarted, 'new ICE credentials').not.toBe(before);
+    // SIP.js keeps a re-INVITE's options for later offers: the next one must not restart again.
+    expect(await lab(pages.alice, 'reinvite', 'c1', false)).toEqual({ ok: true });
+    expect((await ufrags()).at(-1), 'the same credentials').toBe(restarted);
+    await expectAudioGrowing(pages.alice, 'c1');
+    await expectAudioGrowing(pages.bob, 'in1');
   });
 
   it('stops sending by disabling the sending track', async () => {

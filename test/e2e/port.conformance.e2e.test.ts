@@ -40,7 +40,8 @@ interface LabApi {
   reject(label: string, status: number): Promise<Outcome>;
   cancel(label: string): Promise<Outcome>;
   bye(label: string): Promise<Outcome>;
-  reinvite(label: string, hold: boolean): Promise<Outcome>;
+  reinvite(label: string, hold: boolean, iceRestart?: boolean): Promise<Outcome>;
+  inboundAudio(label: string): Promise<{ packetsReceived: number; totalAudioEnergy: number }>;
   setSending(label: string, enabled: boolean): void;
   senderEnabled(label: string): Array<boolean | undefined> | undefined;
   sendDtmf(label: string, digits: string, options: { method: 'rfc2833' | 'info'; durationMs: number; gapMs: number }): Promise<Outcome>;
@@ -102,6 +103,8 @@ describe('port conformance: the SIP.js adapter through Kamailio in Chromium', ()
     cancel: async (party, label) => plain(await lab(pages[party], 'cancel', label)),
     bye: async (party, label) => plain(await lab(pages[party], 'bye', label)),
     reinvite: async (party, label, hold) => plain(await lab(pages[party], 'reinvite', label, hold)),
+    restartIce: async (party, label, hold) => plain(await lab(pages[party], 'reinvite', label, hold, true)),
+    inboundPackets: async (party, label) => (await lab(pages[party], 'inboundAudio', label)).packetsReceived,
     setSending: (party, label, enabled) => lab(pages[party], 'setSending', label, enabled),
     sending: async (party, label) => (await lab(pages[party], 'senderEnabled', label))?.[0] === true,
     sendDtmf: async (party, label, digits, method) =>

@@ -31,7 +31,7 @@ import {
   openLabPages,
   readSipOverWebSocket,
   requestsOf,
-  tearDownLabPages,
+  expectLabPagesTornDown,
   type InboundAudio,
   type LabDeviceOptions,
 } from './sdk/calls-helpers.js';
@@ -136,9 +136,7 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
 
   afterEach(async () => {
     // Every page is torn down and checked even when one fails.
-    const { failures, leftovers } = await tearDownLabPages(pages, NAMES);
-    expect(failures, 'tearing down the pages').toEqual([]);
-    expect(leftovers, 'left open in the pages').toEqual([]);
+    await expectLabPagesTornDown(pages, NAMES);
   });
 
   afterAll(async () => {

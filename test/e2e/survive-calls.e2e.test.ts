@@ -23,7 +23,7 @@ import {
   type E2EBrowser,
   type Kamailio,
 } from '../../e2e/harness/index.js';
-import { lab, openLabPages, requestsOf, tearDownLabPages } from './sdk/calls-helpers.js';
+import { lab, openLabPages, placeAnsweredCall, requestsOf, expectLabPagesTornDown } from './sdk/calls-helpers.js';
 
 const PAGE_PATH = '/e2e/pages/sdk/index.html';
 const NAMES = ['alice', 'bob'] as const;
@@ -61,13 +61,7 @@ describe('calls across a lost WebSocket, two SDK pages through Kamailio', () => 
   const establishCall = async (): Promise<Record<Name, string>> => {
     await registered('bob');
     await registered('alice');
-    await lab(pages.bob, 'setAutoAnswer', true);
-    const before = await lab(pages.bob, 'incomingLabels');
-    expect(await lab(pages.alice, 'connect', 'out', { to: 'bob' })).toMatchObject({ ok: true });
-    const incoming = await waitFor(async () => (await lab(pages.bob, 'incomingLabels')).find((label) => !before.includes(label)), {
-      ...WAIT,
-      description: 'the incoming call on bob',
-    });
+    const incoming = await placeAnsweredCall(pages.alice, pages.bob, 'bob');
     await callEvent('alice', 'out', 'accepted');
     await callEvent('bob', incoming, 'accepted');
     return { alice: 'out', bob: incoming };
@@ -116,9 +110,7 @@ describe('calls across a lost WebSocket, two SDK pages through Kamailio', () => 
   });
 
   afterEach(async () => {
-    const { failures, leftovers } = await tearDownLabPages(pages, NAMES);
-    expect(failures, 'tearing down the pages').toEqual([]);
-    expect(leftovers, 'left open in the pages').toEqual([]);
+    await expectLabPagesTornDown(pages, NAMES);
   });
 
   afterAll(async () => {

@@ -14,6 +14,7 @@ import { resolveWarningInputs } from '../../src/quality/warnings';
 import { chooseDtmfMethod } from '../../src/sip/dtmf';
 import type { NegotiatedMedia } from '../../src/adapters/adapter';
 import { Coverage, describePath, transitionPaths, type ModelPath, type ModelStep } from './model';
+import { describeMediaRecovery } from './call.media.scenarios';
 import { describeRecovery } from './call.recovery.scenarios';
 import { describeTransfers } from './call.transfer.scenarios';
 import { createDevice, drainMicrotasks, flushUntil, newNetwork, recordCallEvents, settled } from './world';
@@ -32,6 +33,7 @@ const modelInput = (direction: Direction) => ({
   warnings: resolveWarningInputs(),
   gracePeriodMs: 5000,
   reportIntervalMs: 3000,
+  recoveryTimeoutMs: 30_000,
   now: () => 0,
 });
 
@@ -144,7 +146,11 @@ const cancelArrived = (state: ModelStep['state'], e: ModelStep['event']) =>
 const modelEvents = (state: ModelStep['state']): ModelStep['event'][] => {
   if (rerouted(state)) return EVENTS.filter((e) => e.type === 'SEND_DIGITS');
   if (remoteHeld(state)) return [REMOTE_RESUME, { type: 'QUALITY', sample: { timestamp: 0 } }];
-  const events = finalEvents(state).filter((e) => !(inviting(state) && REMOTE_ANSWERS.has(e.type)) && !cancelArrived(state, e));
+  // Once accepted, a media failure starts the media region's recovery: call.media.scenarios.ts walks it.
+  const events = finalEvents(state).filter(
+    (e) =>
+      !(inviting(state) && REMOTE_ANSWERS.has(e.type)) && !cancelArrived(state, e) && !(e.type === 'PORT.MEDIA' && state.matches('accepted')),
+  );
   return settledAccepted(state) ? [...events, ...NEGOTIATIONS, ...REMOTE_HOLDS] : events;
 };
 
@@ -593,6 +599,7 @@ describe('callMachine with several calls: holdOthers', () => {
 
 describeRecovery(coverage.inspect);
 describeTransfers(coverage.inspect);
+describeMediaRecovery(coverage.inspect);
 
 afterAll(() => {
   console.log(`[model coverage] ${coverage.line}`);

@@ -92,6 +92,10 @@ const inspectorObserver: DeviceOptions = {
   inspect: { next: (event) => void event.type },
 };
 void inspectorObserver;
+// Media recovery: how long ICE restarts may take before `media-lost`.
+const recoveringOptions: DeviceOptions = { server: 'wss://pbx.example.com/ws', uri: 'sip:alice@example.com', recovery: { timeoutMs: 8000 } };
+const mediaLost: VoiceSDKError['code'] = 'media-lost';
+void [recoveringOptions, mediaLost];
 
 // --- Device -------------------------------------------------------------------
 

@@ -119,6 +119,8 @@ function fakeLab(): PortLab {
     cancel: (party, label) => attempt(() => tracked(party, label).call.cancel()),
     bye: (party, label) => attempt(() => tracked(party, label).call.bye()),
     reinvite: (party, label, hold) => attempt(() => tracked(party, label).call.reinvite({ hold })),
+    restartIce: (party, label, hold) => attempt(() => tracked(party, label).call.reinvite({ hold, iceRestart: true })),
+    inboundPackets: async (party, label) => inboundPacketsOf(await tracked(party, label).call.getStats()),
     async setSending(party, label, enabled) {
       tracked(party, label).call.setSending(enabled);
     },
@@ -161,3 +163,12 @@ describe('port conformance: the fake adapter', () => {
   const lab = fakeLab();
   for (const scenario of SCENARIOS) it(scenario.name, () => scenario.run(lab));
 });
+
+/** packetsReceived of the inbound audio in a getStats() report (0 without one). */
+function inboundPacketsOf(report: RTCStatsReport | undefined): number {
+  let packets = 0;
+  report?.forEach((entry: { type?: string; kind?: string; packetsReceived?: number }) => {
+    if (entry.type === 'inbound-rtp' && entry.kind === 'audio') packets += entry.packetsReceived ?? 0;
+  });
+  return packets;
+}

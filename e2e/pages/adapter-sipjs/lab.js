@@ -207,7 +207,8 @@ window.lab = {
   reject: (label, status) => attempt(() => entry(label).call.reject(status)),
   cancel: (label) => attempt(() => entry(label).call.cancel()),
   bye: (label) => attempt(() => entry(label).call.bye()),
-  reinvite: (label, hold) => attempt(() => entry(label).call.reinvite({ hold })),
+  reinvite: (label, hold, iceRestart = false) =>
+    attempt(() => entry(label).call.reinvite(iceRestart ? { hold, iceRestart: true } : { hold })),
   setSending: (label, enabled) => entry(label).call.setSending(enabled),
   sendDtmf: (label, digits, options) => attempt(() => entry(label).call.sendDtmf(digits, options)),
   respondToRefer: (label, status) => entry(label).call.respondToRefer(status),

@@ -64,6 +64,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
   #media = false;
   #sending = true;
   #remoteHold = false;
+  /** This end's ICE connection state: `connected` from the answer on (the fake reports only its changes). */
+  #ice: 'connected' | 'checking' | 'disconnected' | 'failed' = 'connected';
   /** Inbound: the far end's ACK to our 200 arrived (reported once as `confirmed`). */
   #acked = false;
   #inputDeviceId = 'default';
@@ -222,7 +224,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (fault) throw fault;
   }
 
-  async reinvite(options: { hold: boolean }): Promise<void> {
+  async reinvite(options: { hold: boolean; iceRestart?: boolean }): Promise<void> {
     await this.#network.tick();
     if (!this.#transportUp()) throw new VoiceSDKError('transport-failed', 'No socket');
     const fault = this.#network.takeFault('reinvite');
@@ -230,7 +232,9 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (fault === UNANSWERED) return new Promise<void>(() => undefined);
     if (fault) throw fault;
     if (this.#dialog !== 'confirmed') throw new VoiceSDKError('invalid-state', 'No dialog to re-INVITE');
-    this.#send({ type: 'reinvite', hold: options.hold });
+    if (!options.iceRestart) return this.#send({ type: 'reinvite', hold: options.hold });
+    this.#send({ type: 'reinvite', hold: options.hold, iceRestart: true });
+    this.restartIce();
   }
 
   setSending(enabled: boolean): void {
@@ -314,7 +318,9 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (!this.#media || !this.#stats) return undefined;
     const now = this.#network.now();
     const receiving = this.#peer?.sendingAudio ?? false;
-    const report = syntheticReport(this.#stats, now, this.#network.conditions, { sending: this.sendingAudio, receiving });
+    // A failed ICE (or a cut path) carries nothing; a `disconnected` report alone may still carry packets.
+    const pathUp = !this.#network.mediaCut && this.#ice !== 'failed' && this.#ice !== 'checking';
+    const report = syntheticReport(this.#stats, now, this.#network.conditions, { sending: this.sendingAudio, receiving, pathUp });
     return report as unknown as RTCStatsReport;
   }
 
@@ -371,7 +377,10 @@ export class FakeCallPort implements CallPort, FakeEnd {
         this.#end();
         break;
       case 'failure':
-        if (this.#dialog !== 'ended') this.#emit({ type: 'media', ice: 'failed', connection: 'failed' });
+        if (this.#dialog === 'ended') return;
+        if (message.ice === 'disconnected') return this.#setIce('disconnected');
+        this.#ice = 'failed';
+        this.#emit({ type: 'media', ice: 'failed', connection: 'failed' });
         break;
       case 'cancel':
         if (this.#dialog !== 'early') return;
@@ -388,6 +397,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
         if (this.#dialog !== 'confirmed') return;
         this.#remoteHold = message.hold;
         this.#emit({ type: 'reinvite', direction: message.direction ?? (message.hold ? 'sendonly' : 'sendrecv') });
+        // The stack answers an ICE-restart offer with new credentials of its own: ICE checks again.
+        if (message.iceRestart) this.restartIce();
         break;
       case 'digits':
         this.#receivedDigits.push({ digits: message.digits, method: message.method });
@@ -428,6 +439,30 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (this.#dialog === 'ended') return;
     if (this.#dialog === 'confirmed') this.#send({ type: 'bye' });
     this.#end();
+  }
+
+  /**
+   * @internal Called by the network when the media path breaks (`cut`: ICE
+   * `disconnected`, no packets) or comes back (ICE `connected` again, unless
+   * it had failed: that takes an ICE restart).
+   */
+  setPathCut(cut: boolean): void {
+    if (this.#dialog !== 'confirmed') return;
+    if (cut && this.#ice === 'connected') this.#setIce('disconnected');
+    else if (!cut && (this.#ice === 'disconnected' || this.#ice === 'checking')) this.#setIce('connected');
+  }
+
+  /** @internal ICE restarts (our offer or the far end's): checks run, and succeed a delivery later if the path is up. */
+  restartIce(): void {
+    this.#setIce('checking');
+    this.#network.deliver(() => {
+      if (this.#dialog === 'confirmed' && this.#ice === 'checking' && !this.#network.mediaCut) this.#setIce('connected');
+    });
+  }
+
+  #setIce(state: 'connected' | 'checking' | 'disconnected' | 'failed'): void {
+    this.#ice = state;
+    this.#emit({ type: 'media', ice: state, connection: state === 'checking' ? 'connecting' : state });
   }
 
   /** Called by the network when it hands an outbound INVITE to a far end. */

@@ -86,6 +86,7 @@ export class FakeNetwork {
   readonly #droppingRegister = new Set<string>();
   readonly #openMedia = new Set<FakeCallPort>();
   #callSequence = 0;
+  #mediaCut = false;
   /** Deliveries on their way: the timer (latency > 0) and what arrives. */
   readonly #inFlight = new Set<{ timer: ReturnType<typeof setTimeout> | undefined; arrive: () => void }>();
 
@@ -226,6 +227,23 @@ export class FakeNetwork {
   dropRegistration(uri: string): this {
     this.#bindings.get(userOf(uri))?.loseRegistration();
     return this;
+  }
+
+  /**
+   * The media path of every call breaks: no packets either way, ICE
+   * `disconnected` at each end (as a UDP cut does); `false` restores it: ICE
+   * `connected` again where it had not failed, and an ICE restart connects.
+   * Signalling is not touched.
+   */
+  cutMedia(cut = true): this {
+    this.#mediaCut = cut;
+    for (const call of [...this.#openMedia]) call.setPathCut(cut);
+    return this;
+  }
+
+  /** @internal Whether the media path is cut (`cutMedia()`). */
+  get mediaCut(): boolean {
+    return this.#mediaCut;
   }
 
   /** Changes what getStats() reports from now on. */

@@ -39,8 +39,10 @@ export class RemoteCall implements FakeEnd {
   readonly referrals: string[] = [];
   /** The bodies of the NOTIFYs the device sent us (a referred call's progress, as sipfrag). */
   readonly notifications: string[] = [];
-  /** The device's re-INVITEs, in order, as their hold flag (hold, resume, the refresh after a reconnect). */
+  /** The device's re-INVITEs, in order, as their hold flag (hold, resume, the refresh after a reconnect, an ICE restart). */
   readonly reinvites: boolean[] = [];
+  /** How many of them restarted ICE. */
+  iceRestarts = 0;
   readonly immediate = true;
   /** What an offer/answer with this call settles on (codec, telephone-event, INFO in Allow). */
   media: NegotiatedMedia;
@@ -95,9 +97,13 @@ export class RemoteCall implements FakeEnd {
     this.#send(reason === undefined ? { type: 'reject', status } : { type: 'reject', status, reason });
   }
 
-  /** Breaks the media path (ICE fails on the device's side). */
-  fail(): void {
-    this.#send({ type: 'failure' });
+  /**
+   * Breaks the media path (ICE fails on the device's side: nothing flows until
+   * an ICE restart), or with `'disconnected'` only makes the device's ICE say
+   * `disconnected` while packets still flow (a consent hiccup).
+   */
+  fail(ice: 'failed' | 'disconnected' = 'failed'): void {
+    this.#send(ice === 'failed' ? { type: 'failure' } : { type: 'failure', ice });
   }
 
   /**
@@ -210,6 +216,7 @@ export class RemoteCall implements FakeEnd {
       case 'reinvite':
         this.heldByDevice = message.hold;
         this.reinvites.push(message.hold);
+        if (message.iceRestart) this.iceRestarts++;
         break;
       case 'digits':
         this.digits.push({ digits: message.digits, method: message.method });

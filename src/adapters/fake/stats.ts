@@ -14,22 +14,25 @@ export interface StatsClock {
   /** Audio energy received so far. */
   inboundEnergy: number;
   lastAt: number;
+  /** Time the media path was cut, in ms: no packet counts during it. */
+  cutMs: number;
 }
 
 export function createStatsClock(now: number): StatsClock {
-  return { startedAt: now, inputEnergy: 0, inboundEnergy: 0, lastAt: now };
+  return { startedAt: now, inputEnergy: 0, inboundEnergy: 0, lastAt: now, cutMs: 0 };
 }
 
 export function syntheticReport(
   clock: StatsClock,
   now: number,
   conditions: FakeConditions,
-  flags: { sending: boolean; receiving: boolean },
+  flags: { sending: boolean; receiving: boolean; pathUp: boolean },
 ): Map<string, Record<string, unknown>> {
-  const elapsedSeconds = Math.max(0, (now - clock.startedAt) / 1000);
   const stepSeconds = Math.max(0, (now - clock.lastAt) / 1000);
-  if (flags.sending) clock.inputEnergy += 0.01 * stepSeconds;
-  if (flags.receiving) clock.inboundEnergy += 0.01 * stepSeconds;
+  if (!flags.pathUp) clock.cutMs += stepSeconds * 1000;
+  const elapsedSeconds = Math.max(0, (now - clock.startedAt - clock.cutMs) / 1000);
+  if (flags.sending && flags.pathUp) clock.inputEnergy += 0.01 * stepSeconds;
+  if (flags.receiving && flags.pathUp) clock.inboundEnergy += 0.01 * stepSeconds;
   clock.lastAt = now;
 
   const expected = Math.floor(elapsedSeconds * PACKETS_PER_SECOND);

@@ -11,14 +11,14 @@ export type WireMessage =
   | { type: 'reject'; status: number; reason?: string }
   /** The ACK to the 200 OK of the INVITE. */
   | { type: 'ack' }
-  /** The media path between the two ends broke (ICE failed). */
-  | { type: 'failure' }
+  /** The media path between the two ends broke (ICE failed), or ICE only reports `disconnected` (packets still flow). */
+  | { type: 'failure'; ice?: 'failed' | 'disconnected' }
   /** CANCEL (`reason`: its Reason header). */
   | { type: 'cancel'; reason?: string }
   /** BYE (`reason`: its Reason header). */
   | { type: 'bye'; reason?: string }
-  /** A re-INVITE offering a=sendonly (`hold`) or a=sendrecv; `direction` when a scripted far end offers another one. */
-  | { type: 'reinvite'; hold: boolean; direction?: MediaDirection }
+  /** A re-INVITE offering a=sendonly (`hold`) or a=sendrecv; `direction` when a scripted far end offers another one; `iceRestart`: new ICE credentials. */
+  | { type: 'reinvite'; hold: boolean; direction?: MediaDirection; iceRestart?: boolean }
   /** The far end re-INVITEd with a new offer (its `media` changed). */
   | { type: 'renegotiated' }
   /** DTMF: RFC 4733 events (the far end's page cannot see them) or one SIP INFO per digit. */

@@ -17,7 +17,7 @@ import { LocalAudio } from './sipjs.devices';
 import { DtmfSender } from './sipjs.dtmf';
 import { asVoiceSDKError } from './sipjs.errors';
 import { CallMedia } from './sipjs.media';
-import { AUDIO_ONLY, sendReinvite } from './sipjs.reinvite';
+import { answerCrossingReinvitesWith491, AUDIO_ONLY, sendReinvite } from './sipjs.reinvite';
 import { NegotiationReporter } from './sipjs.negotiation';
 import { SessionReporter } from './sipjs.session';
 import { sendRefer } from './sipjs.refer';
@@ -115,6 +115,7 @@ export class SipJsCall implements CallPort {
       onAccepted: (allow) => this.#negotiation.setRemoteAllow(allow),
     });
     this.#session.delegate = this.#reporter.delegate();
+    answerCrossingReinvitesWith491(this.#session);
   }
 
   subscribe(listener: (fact: CallFact) => void): Unsubscribe {
@@ -204,9 +205,9 @@ export class SipJsCall implements CallPort {
     if (refusal) throw refusal;
   }
 
-  reinvite(options: { hold: boolean }): Promise<void> {
+  reinvite(options: { hold: boolean; iceRestart?: boolean }): Promise<void> {
     if (this.#disposed) return Promise.reject(new VoiceSDKError('invalid-state', 'The call is over'));
-    return sendReinvite(this.#session, options.hold, () => this.#context.userAgent.isConnected());
+    return sendReinvite(this.#session, options, () => this.#context.userAgent.isConnected());
   }
 
   setSending(enabled: boolean): void {

@@ -333,12 +333,22 @@ export class SipJsUserAgent implements UserAgentPort {
   }
 }
 
-/** Calls `listener` on the browser's `online` event (where there is one); returns the unsubscribe. */
+/**
+ * Calls `listener` on the browser's `online` event and on a change of the
+ * network connection (`navigator.connection` `change`, where the Network
+ * Information API exists: Wi-Fi to cable, a VPN); returns the unsubscribe.
+ */
 function watchOnline(listener: () => void): () => void {
   const target = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
   if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') return () => undefined;
   globalThis.addEventListener('online', listener);
-  return () => globalThis.removeEventListener('online', listener);
+  const connection = (globalThis.navigator as { connection?: EventTarget } | undefined)?.connection;
+  const watchesChange = typeof connection?.addEventListener === 'function';
+  if (watchesChange) connection!.addEventListener('change', listener);
+  return () => {
+    globalThis.removeEventListener('online', listener);
+    if (watchesChange) connection!.removeEventListener('change', listener);
+  };
 }
 
 /** The INVITE's SDP offer, when it has one (no body: we make the offer; other types: SIP.js answers 415). */

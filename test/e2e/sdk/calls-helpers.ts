@@ -8,8 +8,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Call, ConnectOptions, Device, DeviceOptions } from '../../../src/index.js';
-import { TSHARK_BIN, pageApi, type E2EBrowser } from '../../../e2e/harness/index.js';
+import { TSHARK_BIN, pageApi, waitFor, type E2EBrowser } from '../../../e2e/harness/index.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -518,6 +519,28 @@ export async function tearDownLabPages<N extends string>(
     }
   }
   return { failures, leftovers };
+}
+
+/**
+ * `caller` calls `callee` (which answers every call itself: `setAutoAnswer`)
+ * under `label`; returns the callee's label of the call once it came in.
+ */
+export async function placeAnsweredCall(caller: Page, callee: Page, to: string, label = 'out', timeoutMs = 15_000): Promise<string> {
+  await lab(callee, 'setAutoAnswer', true);
+  const before = await lab(callee, 'incomingLabels');
+  expect(await lab(caller, 'connect', label, { to })).toMatchObject({ ok: true });
+  return waitFor(async () => (await lab(callee, 'incomingLabels')).find((incoming) => !before.includes(incoming)), {
+    timeoutMs,
+    intervalMs: 25,
+    description: `the incoming call on ${to}`,
+  });
+}
+
+/** `tearDownLabPages`, asserted: no page failed to end its calls, none left anything open. */
+export async function expectLabPagesTornDown<N extends string>(pages: Record<N, Page>, names: readonly N[]): Promise<void> {
+  const { failures, leftovers } = await tearDownLabPages(pages, names);
+  expect(failures, 'tearing down the pages').toEqual([]);
+  expect(leftovers, 'left open in the pages').toEqual([]);
 }
 
 /** WebSocket.CLOSED (Node 20 has no WebSocket global). */

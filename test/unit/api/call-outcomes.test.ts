@@ -258,16 +258,19 @@ describe('answered calls that end', () => {
     expect(events).toEqual(['accepted', 'disconnect:remote-hangup']);
   });
 
-  it('a media failure mid-call fails the call with media-failed', async () => {
+  it('a media failure mid-call does not end it: the call restarts ICE (call.media.scenarios.ts follows it through)', async () => {
     const network = newNetwork();
     const device = await registeredDevice(network);
     const { call, far } = await answeredCall(device, network.remote('bob'));
     const events = callEvents(call);
+    call.on('reconnecting', ({ cause }) => events.push(`reconnecting:${cause}`));
 
     far.fail();
+    await flushUntil(() => far.iceRestarts === 1, 'the ICE restart');
 
-    expect(events).toEqual(['error:media-failed', 'disconnect:failed']);
-    expect(network.openMediaCount).toBe(0);
+    expect(events).toEqual(['reconnecting:media']);
+    expect([call.getStatus(), call.isReconnecting()]).toEqual(['accepted', true]);
+    expect(network.openMediaCount).toBe(1);
   });
 
   it('a pending promise of the call is rejected when the call ends under it', async () => {

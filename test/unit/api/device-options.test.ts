@@ -61,6 +61,8 @@ const BAD_OPTIONS: BadOption[] = [
   { name: 'a zero registerTimeoutMs', options: { registerTimeoutMs: 0 }, message: /`registerTimeoutMs`/, late: true },
   { name: 'an infinite keepAliveIntervalMs', options: { keepAliveIntervalMs: Infinity }, message: /`keepAliveIntervalMs`/, late: true },
   { name: 'a negative keepAliveTimeoutMs', options: { keepAliveTimeoutMs: -1 }, message: /`keepAliveTimeoutMs`/, late: true },
+  { name: 'a zero recovery.timeoutMs', options: { recovery: { timeoutMs: 0 } }, message: /`recovery\.timeoutMs`/, late: true },
+  { name: 'a recovery.timeoutMs that is not a number', options: { recovery: { timeoutMs: '30000' } }, message: /`recovery\.timeoutMs`/, late: true },
   { name: 'a NaN DTMF duration', options: { dtmf: { durationMs: Number.NaN } }, message: /`dtmf\.durationMs`/, late: true },
   { name: 'an inspect that is not a function', options: { inspect: 'console' }, message: /`inspect` must be a function/, late: true },
   { name: 'a header prefix longer than 64 characters', options: { headerPrefix: `X-${'a'.repeat(63)}` }, message: /headerPrefix/ },

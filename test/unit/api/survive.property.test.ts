@@ -1,7 +1,8 @@
 /**
  * Property: whatever the app asks and whatever the network does — sockets
  * dropped, a server gone silent or dropping every REGISTER, the browser coming
- * back online, calls placed and ended — nothing throws out of the SDK, the
+ * back online, media paths cut and restored or ICE failing, calls placed,
+ * held and ended — nothing throws out of the SDK, the
  * device never holds an ended call's actor, and destroy() releases everything.
  */
 import fc from 'fast-check';
@@ -13,15 +14,32 @@ import { PASSWORDS, SERVER, settled, uriOf } from './harness';
 const ALICE = uriOf('alice');
 
 type Step =
-  | { kind: 'register' | 'unregister' | 'connectTransport' | 'call' | 'hangup' | 'answer' | 'drop' | 'silence' | 'wake' | 'online' }
+  | {
+      kind:
+        | 'register'
+        | 'unregister'
+        | 'connectTransport'
+        | 'call'
+        | 'hangup'
+        | 'answer'
+        | 'hold'
+        | 'drop'
+        | 'silence'
+        | 'wake'
+        | 'online'
+        | 'cutMedia'
+        | 'restoreMedia'
+        | 'iceFail';
+    }
   | { kind: 'flap'; on: boolean }
   | { kind: 'time'; ms: number };
 
 const simple = (...kinds: Array<Exclude<Step['kind'], 'flap' | 'time'>>) => fc.constantFrom(...kinds).map((kind) => ({ kind }) as Step);
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { arbitrary: simple('call', 'answer', 'hangup'), weight: 4 },
+  { arbitrary: simple('call', 'answer', 'hangup', 'hold'), weight: 4 },
   { arbitrary: simple('register', 'unregister', 'connectTransport'), weight: 2 },
   { arbitrary: simple('drop', 'silence', 'wake', 'online'), weight: 2 },
+  { arbitrary: simple('cutMedia', 'restoreMedia', 'iceFail'), weight: 2 },
   { arbitrary: fc.boolean().map((on) => ({ kind: 'flap', on }) as Step), weight: 1 },
   { arbitrary: fc.integer({ min: 1, max: 40_000 }).map((ms) => ({ kind: 'time', ms }) as Step), weight: 2 },
 );
@@ -67,6 +85,18 @@ describe('calls that survive, as a property', () => {
               break;
             case 'answer':
               for (const far of bob.calls) if (far.state === 'incoming') far.answer();
+              break;
+            case 'hold':
+              for (const call of calls) if (call.getStatus() === 'accepted') keep(call.hold(!call.isOnHold()));
+              break;
+            case 'cutMedia':
+              net.cutMedia();
+              break;
+            case 'restoreMedia':
+              net.cutMedia(false);
+              break;
+            case 'iceFail':
+              for (const far of bob.calls) if (far.state === 'answered') far.fail();
               break;
             case 'drop':
               net.dropTransport(ALICE);
