@@ -15,3 +15,4 @@ export * from './rtpengine.js';
 export * from './sip-udp.js';
 export * from './rig.js';
 export * from './udp-cut.js';
+export * from './jssip.js';

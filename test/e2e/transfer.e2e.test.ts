@@ -7,19 +7,14 @@
 //
 // Build first (npx tsup --silent), then:
 //   bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/transfer.e2e.test.ts
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CleanupStack,
-  REPO_ROOT,
   USERS,
+  bundleJsSip,
   kamailioErrors,
-  makeTempDir,
   pageApi,
-  removeDir,
   sipUri,
   startSdkRig,
   waitFor,
@@ -27,8 +22,6 @@ import {
   type Kamailio,
 } from '../../e2e/harness/index.js';
 import { lab, openLabPages, tearDownLabPages, type InboundAudio, type LabDeviceOptions } from './sdk/calls-helpers.js';
-
-const execFileAsync = promisify(execFile);
 
 const SDK_PAGE = '/e2e/pages/sdk/index.html';
 const NAMES = ['alice', 'bob', 'carol'] as const;
@@ -143,18 +136,7 @@ describe('transfers through Kamailio in Chromium: SDK, plain SIP.js, JsSIP', () 
   };
 
   beforeAll(async () => {
-    // JsSIP ships CommonJS only: one IIFE bundle (global JsSIP) for its page.
-    const jssipDir = await makeTempDir('jssip-bundle');
-    cleanup.add('jssip bundle', () => removeDir(jssipDir));
-    await execFileAsync(join(REPO_ROOT, 'node_modules/.bin/esbuild'), [
-      join(REPO_ROOT, 'node_modules/jssip/lib/JsSIP.js'),
-      '--bundle',
-      '--format=iife',
-      '--global-name=JsSIP',
-      '--target=es2022',
-      `--outfile=${join(jssipDir, 'jssip.js')}`,
-    ]);
-    const rig = await startSdkRig(cleanup, { '/jssip/': jssipDir });
+    const rig = await startSdkRig(cleanup, await bundleJsSip(cleanup));
     ({ kamailio, browser } = rig);
     pages = await openLabPages(browser, NAMES, `${rig.server.url}${SDK_PAGE}`);
     plainPage = (await browser.openPages(['plain'], `${rig.server.url}/e2e/pages/plain-sipjs/`, { readyExpression: 'window.phone !== undefined' }))

@@ -1,7 +1,8 @@
 // A bare JsSIP 3.13 phone (no callchart code), driven from the e2e test via
 // page.evaluate(() => window.jssipPhone.*). One UA per page; the newest
-// session is "current". It answers incoming calls at once, and can transfer
-// the current call (REFER) and report what the NOTIFYs said.
+// session is "current". It answers incoming calls at once, can transfer
+// the current call (REFER) and report what the NOTIFYs said, hold / resume it
+// and send INFO.
 const { JsSIP } = window;
 
 const MEDIA = { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } };
@@ -80,6 +81,31 @@ function transfer(target) {
   });
 }
 
+/** Holds or resumes the current call (re-INVITE); resolves once JsSIP says it is done, false when it refused. */
+function hold(onHold) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const done = () => resolve({ ok: true, ms: performance.now() - started });
+    const accepted = onHold ? current().hold({}, done) : current().unhold({}, done);
+    if (!accepted) resolve({ ok: false, ms: performance.now() - started });
+  });
+}
+
+/** In-dialog INFO with `contentType`; resolves with the final status code (JsSIP reports it on the Info object its `newInfo` event names). */
+function sendInfo(contentType, body) {
+  return new Promise((resolve) => {
+    const session = current();
+    const onNewInfo = ({ originator, info }) => {
+      if (originator !== 'local') return;
+      session.removeListener('newInfo', onNewInfo);
+      info.on('succeeded', (event) => resolve(event.response.status_code));
+      info.on('failed', (event) => resolve(event.response?.status_code ?? 0));
+    };
+    session.on('newInfo', onNewInfo);
+    session.sendInfo(contentType, body);
+  });
+}
+
 async function inboundAudio() {
   const pc = current().connection;
   if (!pc) throw new Error('no peer connection');
@@ -110,4 +136,4 @@ async function stop() {
   });
 }
 
-window.jssipPhone = { register, call, transfer, referEvents: () => [...referEvents], inboundAudio, hangup, ended, stop };
+window.jssipPhone = { register, call, transfer, referEvents: () => [...referEvents], hold, sendInfo, inboundAudio, hangup, ended, stop };
