@@ -12,6 +12,8 @@ export const holdRegion = /* @__PURE__ */ callStateConfig({
   states: {
     off: {
       entry: [{ type: 'setOnHold', params: { onHold: false } }, 'applySending'],
+      // hold() during the resume: held again at once (the microphone never sends in between).
+      always: { guard: 'isHoldAfterResume', target: 'holding', actions: { type: 'setHoldAfterResume', params: { value: false } } },
       on: {
         HOLD: 'holding',
         UNHOLD: { actions: { type: 'emitUnchanged', params: { operation: 'resume' } } },
@@ -49,16 +51,29 @@ export const holdRegion = /* @__PURE__ */ callStateConfig({
         },
       },
     },
+    // Another call's holdOthers (or hold()) may come meanwhile: a resume cannot be called back, so it is held again once done.
     resuming: {
+      on: { HOLD: { actions: { type: 'setHoldAfterResume', params: { value: true } } } },
       invoke: {
         id: 'resumeReinvite',
         src: 'reinviteActor',
         input: ({ context }) => ({ port: context.port, hold: false }),
         onDone: { target: 'off', actions: { type: 'emitHold', params: { onHold: false } } },
-        onError: {
-          target: 'on',
-          actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'resume', error: event.error }) },
-        },
+        onError: [
+          {
+            guard: 'isHoldAfterResume',
+            target: 'on',
+            actions: [
+              { type: 'emitOperationError', params: ({ event }) => ({ operation: 'resume', error: event.error }) },
+              { type: 'setHoldAfterResume', params: { value: false } },
+              { type: 'emitUnchanged', params: { operation: 'hold' } },
+            ],
+          },
+          {
+            target: 'on',
+            actions: { type: 'emitOperationError', params: ({ event }) => ({ operation: 'resume', error: event.error }) },
+          },
+        ],
       },
     },
   },

@@ -51,6 +51,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     lastSample: undefined,
     muted: false,
     onHold: false,
+    holdAfterResume: false,
     remoteHeld: false,
     negotiated: undefined,
     socketDown: false,

@@ -158,6 +158,8 @@ export const callSetup = () =>
       (event.type === 'ACCEPT' || event.type === 'UNHOLD') && event.holdOthers && context.device !== undefined,
     /** terminate() came while the answer was being set up. */
     isHangUpWhenAnswered: ({ context }) => context.hangUpWhenAnswered,
+    /** hold() came while the resume was under way. */
+    isHoldAfterResume: ({ context }) => context.holdAfterResume,
     /** A REFER whose Refer-To is malformed or hostile (CR/LF, another scheme, over-long): 400. */
     isUnusableReferTarget: ({ event }) => event.type === 'PORT.REFER' && !isUsableReferTarget(event.referTo),
     /** The far end's REFERs are refused (603): the policy says so, or there is no device to place the referred call. */
@@ -384,6 +386,7 @@ export const callSetup = () =>
     emitUnchanged: emit((_, params: { operation: CallOperation }) => ({ type: 'unchanged', operation: params.operation }) as const),
     setMuted: assign((_, params: { muted: boolean }) => ({ muted: params.muted })),
     setOnHold: assign((_, params: { onHold: boolean }) => ({ onHold: params.onHold })),
+    setHoldAfterResume: assign((_, params: { value: boolean }) => ({ holdAfterResume: params.value })),
     /** The one sending rule: the microphone goes out only when neither muted nor on hold. */
     applySending: ({ context }) => context.port.setSending(!context.muted && !context.onHold),
     setRemoteHeld: assign((_, params: { held: boolean }) => ({ remoteHeld: params.held })),

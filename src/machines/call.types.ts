@@ -113,6 +113,8 @@ export interface CallContext {
   muted: boolean;
   /** On hold: the hold region is not `off` — from asking for hold until resuming is confirmed (kept by entry actions). */
   onHold: boolean;
+  /** hold() came while a resume was under way: hold again once it is done (a resume cannot be called back). */
+  holdAfterResume: boolean;
   /** The far end put us on hold: the remoteHold region is `on` (kept by its entry actions). */
   remoteHeld: boolean;
   /** What the last completed offer/answer settled on (the DTMF method is chosen from it). */

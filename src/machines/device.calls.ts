@@ -20,8 +20,13 @@ export function liveCallActors(children: Record<string, AnyActorRef | undefined>
   );
 }
 
-/** An accepted call that is not on hold (ours): it would talk over the call being answered or resumed. */
-const isTalking = (snapshot: CallSnapshot): boolean => snapshot.matches('accepted') && !isOnHold(snapshot);
+/**
+ * An accepted call that is not on hold (ours), or is resuming: it would talk
+ * over the call being answered or resumed. (A resuming call told to hold is
+ * held again once its resume is done.)
+ */
+const isTalking = (snapshot: CallSnapshot): boolean =>
+  snapshot.matches('accepted') && (!isOnHold(snapshot) || snapshot.matches({ accepted: { hold: 'resuming' } }));
 
 /**
  * What a hold-others request for `callId` needs: that call, and the other

@@ -14,6 +14,7 @@ import { resolveWarningInputs } from '../../src/quality/warnings';
 import { chooseDtmfMethod } from '../../src/sip/dtmf';
 import type { NegotiatedMedia } from '../../src/adapters/adapter';
 import { Coverage, describePath, transitionPaths, type ModelPath, type ModelStep } from './model';
+import { describeHoldDuringResume } from './call.hold.scenarios';
 import { describeMediaRecovery } from './call.media.scenarios';
 import { describeRecovery } from './call.recovery.scenarios';
 import { describeTransfers } from './call.transfer.scenarios';
@@ -600,6 +601,7 @@ describe('callMachine with several calls: holdOthers', () => {
 describeRecovery(coverage.inspect);
 describeTransfers(coverage.inspect);
 describeMediaRecovery(coverage.inspect);
+describeHoldDuringResume(coverage.inspect);
 
 afterAll(() => {
   console.log(`[model coverage] ${coverage.line}`);

@@ -13,6 +13,7 @@ import {
   newDevice,
   newNetwork,
   registeredDevice,
+  rejection,
   settle,
   thrown,
   uriOf,
@@ -124,6 +125,41 @@ describe('holdOthers', () => {
     await settle(first.call.hold(false, { holdOthers: false }), 'resume both');
     expect([first.call.isOnHold(), second.call.isOnHold()]).toEqual([false, false]);
     expect(holds).toEqual(['first:true', 'second:true', 'first:false', 'first:true', 'second:false', 'first:false']);
+  });
+
+  it('a call still resuming when another is answered is held again once its resume is done: never two talking', async () => {
+    const { first, second, holds } = await talkingAndWaiting();
+    await settle(first.call.hold(true), 'hold the first');
+    // The resume's re-INVITE is on its way when the second call is answered.
+    const resumed = first.call.hold(false, { holdOthers: false });
+    expect(first.far.heldByDevice).toBe(true);
+    const accepted = second.call.accept();
+    await settle(resumed, 'resume the first');
+    await settle(accepted, 'accept the second');
+    expect([first.call.isOnHold(), second.call.isOnHold(), second.call.getStatus()]).toEqual([true, false, 'accepted']);
+    expect(first.far.heldByDevice).toBe(true);
+    expect(first.far.reinvites).toEqual([true, false, true]);
+    expect(holds).toEqual(['first:true', 'first:false', 'first:true']);
+  });
+
+  it('hold() while a resume is under way holds again once it is done; a resume that fails then leaves the call held', async () => {
+    const { network, first } = await talkingAndWaiting();
+    await settle(first.call.hold(true), 'hold');
+    const resumed = first.call.hold(false, { holdOthers: false });
+    const heldAgain = first.call.hold(true);
+    await settle(resumed, 'resume');
+    await settle(heldAgain, 'hold again');
+    expect(first.call.isOnHold()).toBe(true);
+    expect(first.far.reinvites).toEqual([true, false, true]);
+
+    network.failNextReinvite(488);
+    const failing = first.call.hold(false, { holdOthers: false });
+    const holdMeanwhile = first.call.hold(true);
+    const error = await rejection(failing, 'the failing resume');
+    await settle(holdMeanwhile, 'hold while the failing resume');
+    expect(error).toMatchObject({ name: 'VoiceSDKError', status: 488 });
+    expect(first.call.isOnHold()).toBe(true);
+    expect(first.call.getStatus()).toBe('accepted');
   });
 
   it('bad options are invalid-argument and change nothing', async () => {
