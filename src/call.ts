@@ -10,9 +10,11 @@ import { callMachine, callStatus, isMuted, isOnHold, isRecording, isReconnecting
 import type { CallDirection, CallEmitted, CallEvent, CallOperation, CallStatus } from './machines/call.types';
 import type { QualitySample } from './quality/quality.types';
 import type { CallReport } from './quality/report';
-import { booleanArgument, deviceIdArgument, holdOthersOption, type CallEvents, type HoldOthersOptions } from './call.api';
+import { booleanArgument, deviceIdArgument, holdOthersOption, setInfoLock, type CallEvents, type HoldOthersOptions, type SetInfoOptions } from './call.api';
+import { parseInfoPartial, type CallInfo } from './sip/identity';
+import { timerOf, type CallTimer } from './machines/call.timing';
 
-export type { CallEvents, DisconnectInfo, HoldOthersOptions, QualityWarning, ReceivedDtmf } from './call.api';
+export type { CallEvents, DisconnectInfo, HoldOthersOptions, InfoChange, QualityWarning, ReceivedDtmf, SetInfoOptions } from './call.api';
 import { parseDtmfDigits } from './sip/dtmf-digits';
 import { paramForKey } from './sip/headers';
 import { BUSY_STATUS, parseRejectStatus } from './sip/responses';
@@ -68,6 +70,44 @@ export class Call extends TypedEmitter<CallEvents> {
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(this.#snapshot.context.port.customHeaders)) headers[paramForKey(key)] = value;
     return headers;
+  }
+
+  /**
+   * Who the far end is: `uri`, and from its headers `displayName` and
+   * `number` (P-Asserted-Identity, else Remote-Party-ID, else From/To),
+   * cleaned and bounded; plus the fields the app set with `setInfo`.
+   * Updated when the far end's identity changes in the dialog (`info` event).
+   */
+  get info(): Readonly<CallInfo> {
+    return this.#snapshot.context.info;
+  }
+
+  /**
+   * Sets fields of `call.info` (`avatar`, `company`, your own; `undefined`
+   * removes one). With `{ lock: true }` the far end's later identity updates
+   * leave these fields as set. Emits `info` when something changed.
+   * @throws VoiceSDKError `invalid-argument` for non-string or over-long (> 1 KB) values, `invalid-state` once the call is over.
+   */
+  setInfo(fields: Partial<CallInfo>, options: SetInfoOptions = {}): void {
+    const lock = setInfoLock(options);
+    const valid = parseInfoPartial(fields, (message) => new VoiceSDKError('invalid-argument', message));
+    // The chart takes SET_INFO in every state; an ended call's actor is done.
+    if (this.#snapshot.status !== 'active') throw this.#wrongState('setInfo() needs a call that is not over');
+    this.#sendOrThrow({ type: 'SET_INFO', fields: valid, lock }, 'setInfo() needs a call that is not over');
+  }
+
+  /**
+   * The call's times and durations (ms) from its chart: started, answered,
+   * ended, ringing, talking (answered and not on hold) and on hold. Goes on
+   * after `stopTimer()`; frozen once the call has ended.
+   */
+  getTimer(): CallTimer {
+    return timerOf(this.#snapshot.context);
+  }
+
+  /** Stops the `timer` events (not the timer: `getTimer()` goes on). Idempotent on an accepted call. */
+  stopTimer(): void {
+    this.#sendOrThrow({ type: 'STOP_TIMER' }, 'stopTimer() works on an accepted call');
   }
 
   /**
@@ -321,6 +361,12 @@ export class Call extends TypedEmitter<CallEvents> {
         break;
       case 'report':
         this.emit('report', event.report);
+        break;
+      case 'info':
+        this.emit('info', { info: event.info, previous: event.previous });
+        break;
+      case 'timer':
+        this.emit('timer', event.timer);
         break;
     }
   }

@@ -9,7 +9,9 @@
 export { Device } from './device';
 export type { DeviceOptions, ConnectOptions, DeviceEvents, ReconnectingInfo, DeviceActorRef, Inspector } from './device';
 export { Call } from './call';
-export type { CallEvents, DisconnectInfo, CallActorRef, HoldOthersOptions, QualityWarning, ReceivedDtmf, SipJsSession } from './call';
+export type { CallEvents, DisconnectInfo, CallActorRef, HoldOthersOptions, QualityWarning, ReceivedDtmf, SipJsSession, InfoChange, SetInfoOptions } from './call';
+export type { CallInfo } from './sip/identity';
+export type { CallTimer } from './machines/call.timing';
 export { VoiceSDKError, isVoiceSDKError } from './errors';
 export type { VoiceSDKErrorCode, VoiceSDKErrorOptions } from './errors';
 export { callMachine, callStatus } from './machines/call.machine';

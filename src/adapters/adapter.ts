@@ -83,6 +83,13 @@ export type CallFact =
    * chart decides how DTMF is sent from them.
    */
   | ({ type: 'negotiated' } & NegotiatedMedia)
+  /**
+   * The far end's identity as a request or response in the dialog names it:
+   * outbound, the 2xx's P-Asserted-Identity / Remote-Party-ID; either way, a
+   * re-INVITE or UPDATE carrying them or a new From display name. Raw header
+   * values (untrusted): the chart cleans them (src/sip/identity.ts).
+   */
+  | ({ type: 'identity' } & RemoteParty)
   /** The session is over; the last fact of every call. */
   | { type: 'terminated' };
 
@@ -99,6 +106,18 @@ export interface NegotiatedMedia {
   telephoneEvent: boolean;
   /** The far end's Allow header lists INFO, so SIP INFO digits can be sent. */
   allowsInfo: boolean;
+}
+
+/** What the headers that name the far end said, raw (untrusted; cleaned by src/sip/identity.ts). */
+export interface RemoteParty {
+  /** The far end's URI (inbound: the From; outbound: the target). */
+  uri?: string;
+  /** The display name of that From (inbound) or To. */
+  displayName?: string;
+  /** The P-Asserted-Identity header value (RFC 3325), if any: `"Alice" <sip:+15551234@pbx>, <tel:+15551234>`. */
+  assertedIdentity?: string;
+  /** The Remote-Party-ID header value, if any: `"Alice" <sip:1002@pbx>;party=calling`. */
+  remotePartyId?: string;
 }
 
 /** Removes the listener it was returned for. */
@@ -144,6 +163,8 @@ export interface CallPort {
   readonly direction: 'inbound' | 'outbound';
   /** The far end: the E.164 number when the user part is one, else the SIP URI without parameters (`remoteIdentity` in src/sip/target.ts). */
   readonly remoteIdentity: string;
+  /** What the headers naming the far end said when the call began (inbound: the INVITE's From, P-Asserted-Identity, Remote-Party-ID); later changes come as `identity` facts. Absent: only `remoteIdentity` is known. */
+  readonly remoteParty?: Readonly<RemoteParty>;
   /** The `<prefix>*` headers, prefix stripped, bounded and cleaned (`customHeadersOf` in src/sip/headers.ts): inbound those of the INVITE, outbound those we sent. */
   readonly customHeaders: Readonly<Record<string, string>>;
   /** The raw SIP.js session (escape hatch), or the fake session. */

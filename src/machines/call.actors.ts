@@ -38,6 +38,8 @@ export function toPortEvent(fact: CallFact): PortEvent {
       return { ...fact, type: 'PORT.MEDIA' };
     case 'negotiated':
       return { ...fact, type: 'PORT.NEGOTIATED' };
+    case 'identity':
+      return { ...fact, type: 'PORT.IDENTITY' };
     case 'terminated':
       return { type: 'PORT.TERMINATED' };
   }

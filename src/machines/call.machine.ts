@@ -17,6 +17,8 @@ import { BUSY_STATUS } from '../sip/responses';
 import { cancelEndReason } from '../sip/status';
 import { holdRegion, muteRegion, recordingRegion, remoteHoldRegion, reportingRegion } from './call.accepted';
 import { hangingUpState, recoveryRegion } from './call.recovery';
+import { callInfoOf } from './call.info';
+import { timerRegion } from './call.timer';
 import { callSetup, dtmfMethodFor, EMPTY_REPORT_STATE, MEDIA_NOT_NEGOTIATED, mediaFailedError } from './call.setup';
 
 export { reportOf, warningActorId } from './call.setup';
@@ -50,10 +52,17 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     remoteHeld: false,
     negotiated: undefined,
     socketDown: false,
+    party: { ...input.port.remoteParty },
+    info: callInfoOf({ ...input.port.remoteParty }, input.port.remoteIdentity),
+    infoLocked: [],
+    heldSince: undefined,
+    heldMs: 0,
   }),
   invoke: { id: 'sessionListener', src: 'sessionListener', input: ({ context }) => ({ port: context.port }) },
   on: {
     'PORT.NEGOTIATED': { actions: 'storeNegotiated' },
+    'PORT.IDENTITY': { actions: 'updateInfoFromNetwork' },
+    SET_INFO: { actions: 'setAppInfo' },
     DEVICE_DESTROYED: { target: '.disconnected', actions: { type: 'setEnd', params: { reason: 'device-destroyed' } } },
   },
   initial: 'pending',
@@ -273,6 +282,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
         reporting: reportingRegion,
         recording: recordingRegion,
         recovery: recoveryRegion,
+        timer: timerRegion,
       },
     },
     // Our CANCEL is out; the INVITE's final response (487, or a 2xx that crossed it) settles the call.

@@ -10,6 +10,7 @@ import { chooseDtmfMethod, dtmfUnavailableReason } from '../sip/dtmf';
 import { dtmfOfInfo } from '../sip/dtmf-digits';
 import { isHoldDirection } from '../sip/sdp';
 import { isUsableReferTarget } from '../sip/target';
+import { infoEquals } from '../sip/identity';
 import { causeOfReason, declineReasonForStatus, inviteError, isSuccessStatus } from '../sip/status';
 import {
   acceptActor,
@@ -40,6 +41,8 @@ import { warningMachine } from '../quality/warning.machine';
 import { warningEvents } from '../quality/warnings';
 import type { QualitySample, WarningName } from '../quality/quality.types';
 import type { DtmfMethod } from '../adapters/adapter';
+import { appInfoChange, networkInfoChange, type InfoChange } from './call.info';
+import { holdTimingAt, TIMER_INTERVAL_MS, timerOf } from './call.timing';
 
 /** The id of the warning actor for `name`. */
 export const warningActorId = (name: string): string => `warning.${name}`;
@@ -162,6 +165,7 @@ export const callSetup = () =>
   },
   delays: {
     reportInterval: ({ context }) => context.reportIntervalMs,
+    timerInterval: TIMER_INTERVAL_MS,
     refreshTimeout: REFRESH_TIMEOUT_MS,
     hangupSocketWait: HANGUP_SOCKET_WAIT_MS,
   },
@@ -295,7 +299,23 @@ export const callSetup = () =>
     }) as const),
     emitUnchanged: emit((_, params: { operation: CallOperation }) => ({ type: 'unchanged', operation: params.operation }) as const),
     setMuted: assign((_, params: { muted: boolean }) => ({ muted: params.muted })),
-    setOnHold: assign((_, params: { onHold: boolean }) => ({ onHold: params.onHold })),
+    /** On hold or not, and the hold's timing for `getTimer()`. */
+    setOnHold: assign(({ context }, params: { onHold: boolean }) => ({
+      onHold: params.onHold,
+      ...holdTimingAt(context, params.onHold, context.now()),
+    })),
+    emitTimer: emit(({ context }) => ({ type: 'timer', timer: timerOf(context) }) as const),
+    /** The far end's identity changed (an `identity` fact): `info` follows, except where the app locked it. */
+    updateInfoFromNetwork: enqueueActions(({ context, enqueue, event }) => {
+      assertEvent(event, 'PORT.IDENTITY');
+      const { type: _type, ...update } = event;
+      applyInfoChange(enqueue, context, networkInfoChange(context, update));
+    }),
+    /** The app's `setInfo`. */
+    setAppInfo: enqueueActions(({ context, enqueue, event }) => {
+      assertEvent(event, 'SET_INFO');
+      applyInfoChange(enqueue, context, appInfoChange(context, event.fields, event.lock));
+    }),
     /** The one sending rule: the microphone goes out only when neither muted nor on hold. */
     applySending: ({ context }) => context.port.setSending(!context.muted && !context.onHold),
     setRemoteHeld: assign((_, params: { held: boolean }) => ({ remoteHeld: params.held })),
@@ -348,6 +368,17 @@ export const callSetup = () =>
     }) as const),
   },
 });
+
+/** Assigns an info change and emits `info` when the info itself changed. */
+function applyInfoChange(
+  enqueue: { assign: (values: Partial<CallContext>) => void; emit: (event: CallEmitted) => void },
+  context: CallContext,
+  change: InfoChange | undefined,
+): void {
+  if (change === undefined) return;
+  enqueue.assign({ party: change.party, info: change.info, infoLocked: change.infoLocked });
+  if (!infoEquals(change.info, context.info)) enqueue.emit({ type: 'info', info: change.info, previous: context.info });
+}
 
 /**
  * `createStateConfig` of the call machine's setup, without making the setup

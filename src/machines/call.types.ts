@@ -1,5 +1,7 @@
 import type { ActorRef, Snapshot } from 'xstate';
-import type { CallFact, CallPort, DtmfOptions, EndReason, NegotiatedMedia } from '../adapters/adapter';
+import type { CallFact, CallPort, DtmfOptions, EndReason, NegotiatedMedia, RemoteParty } from '../adapters/adapter';
+import type { CallInfo } from '../sip/identity';
+import type { CallTimer } from './call.timing';
 import type { VoiceSDKError } from '../errors';
 import type { QualitySample, WarningName } from '../quality/quality.types';
 import type { CallReport, ReportState } from '../quality/report';
@@ -87,6 +89,16 @@ export interface CallContext {
   negotiated: NegotiatedMedia | undefined;
   /** The device's signalling socket is down (kept by the recovery region: `SOCKET_DOWN` until `SOCKET_UP`): a BYE waits for it. */
   socketDown: boolean;
+  /** What the far end's headers said about it so far (the port's `remoteParty`, merged with `identity` facts). */
+  party: RemoteParty;
+  /** `call.info`: the far end's identity (cleaned) with the app's fields. */
+  info: CallInfo;
+  /** Fields of `info` the app locked (`setInfo(…, { lock: true })`): the far end's updates leave them. */
+  infoLocked: string[];
+  /** When the current hold was asked for (the hold region entered `holding`), epoch ms; undefined when not on hold. */
+  heldSince: number | undefined;
+  /** The spans of the holds that ended, in ms. */
+  heldMs: number;
 }
 
 /** Why a call is reconnecting: its signalling socket was lost, or (later) its media path. */
@@ -107,7 +119,8 @@ export type CallOperation =
   | 'recording'
   | 'digits'
   | 'input-device'
-  | 'output-device';
+  | 'output-device'
+  | 'timer';
 
 /** Events the call machine accepts. Upper case: things that happen to the call. */
 export type CallEvent =
@@ -129,6 +142,10 @@ export type CallEvent =
   | { type: 'SEND_DIGITS'; digits: string; requestId: string }
   | { type: 'SET_INPUT_DEVICE'; deviceId: string; requestId: string }
   | { type: 'SET_OUTPUT_DEVICE'; deviceId: string; requestId: string }
+  /** `setInfo`: the app's fields (already checked); `lock` locks or unlocks them against the far end's updates. */
+  | { type: 'SET_INFO'; fields: Record<string, string | undefined>; lock: boolean }
+  /** `stopTimer()`: no more `timer` events. */
+  | { type: 'STOP_TIMER' }
   // from the device
   | { type: 'DEVICE_DESTROYED' }
   | { type: 'OTHERS_HELD' }
@@ -183,6 +200,10 @@ export type CallEmitted =
   /** A digit the far end sent by SIP INFO. */
   | { type: 'dtmf'; digit: string; method: 'info'; durationMs: number | undefined }
   | { type: 'quality'; sample: QualitySample }
+  /** `call.info` changed (the far end's identity, or the app's `setInfo`). */
+  | { type: 'info'; info: CallInfo; previous: CallInfo }
+  /** Once a second while accepted (until `stopTimer()`). */
+  | { type: 'timer'; timer: CallTimer }
   | { type: 'warning'; name: WarningName; value: number; threshold: number }
   | { type: 'warning-cleared'; name: WarningName }
   | { type: 'report'; report: CallReport }

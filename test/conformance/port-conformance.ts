@@ -8,6 +8,8 @@
  * not outcome, and is left out of the compared facts.
  */
 import { expect } from 'vitest';
+import type { RemoteParty } from '../../src/adapters/adapter';
+import { remoteIdentity } from '../../src/sip/target';
 
 /** A port fact as recorded (plain data). */
 export interface Fact {
@@ -29,6 +31,9 @@ export const PARTY_USERS: Record<Party, { user: string; password: string }> = {
   mallory: { user: 'carol', password: 'not-carols-pw' },
 };
 
+/** Display names the parties' user agents put in their From (the others have none). */
+export const PARTY_DISPLAY_NAMES: Partial<Record<Party, string>> = { alice: 'Alice Liddell' };
+
 export const DOMAIN = 'callchart.test';
 export const uriOf = (user: string): string => `sip:${user}@${DOMAIN}`;
 
@@ -42,6 +47,8 @@ export interface PortLab {
   /** Waits for the party's next incoming call; returns its label. */
   nextIncoming(party: Party): Promise<string>;
   identity(party: Party, label: string): Promise<{ remoteIdentity: string; customHeaders: Record<string, string> }>;
+  /** The call's `remoteParty` (what the headers naming the far end said). */
+  remoteParty(party: Party, label: string): Promise<RemoteParty>;
   /** The facts of the call so far (healthy media progress left out). */
   facts(party: Party, label: string): Promise<Fact[]>;
   /** Waits until the call has reported `count` facts of `type`. */
@@ -319,6 +326,22 @@ export const SCENARIOS: Scenario[] = [
       await expectEnded(lab, 'bob', incoming, [ESTABLISHED, NEGOTIATED, CONFIRMED, { type: 'bye' }, TERMINATED]);
       await lab.disposeCall('alice', 'crossed');
       await lab.disposeCall('bob', incoming);
+    },
+  },
+  {
+    name: 'remote party: the callee sees the caller\'s From display name and URI; the caller the target it called',
+    async run(lab) {
+      expect(await lab.call('alice', 'named', uriOf('bob'))).toEqual({ ok: true });
+      const incoming = await lab.nextIncoming('bob');
+      const callee = await lab.remoteParty('bob', incoming);
+      expect(callee.displayName).toBe(PARTY_DISPLAY_NAMES.alice);
+      expect(remoteIdentity(callee.uri ?? '')).toBe(uriOf('alice'));
+      expect(callee.assertedIdentity).toBeUndefined();
+      const caller = await lab.remoteParty('alice', 'named');
+      expect(remoteIdentity(caller.uri ?? '')).toBe(uriOf('bob'));
+      expect(caller.displayName).toBeUndefined();
+      expect(await lab.reject('bob', incoming, 486)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'named', 'terminated');
     },
   },
   {

@@ -108,6 +108,16 @@ const REMOTE_HOLDS: ModelStep['event'][] = [
   { type: 'PORT.INFO', contentType: 'application/dtmf-relay', body: 'Signal=5\r\nDuration=160' },
 ];
 const REMOTE_RESUME: ModelStep['event'] = { type: 'PORT.REINVITE', direction: 'sendrecv' };
+const TIMER_TICK = 'xstate.after.timerInterval.call.accepted.timer.running';
+const ASSERTED = '"Bob B." <sip:+15550001234@example.com>';
+/** Caller information and the timer, from a settled accepted call: the app's fields (locked), the far end's new identity, stopTimer, a tick. */
+const INFO_AND_TIMER: ModelStep['event'][] = [
+  { type: 'SET_INFO', fields: { company: 'Acme', displayName: 'Robert' }, lock: true },
+  { type: 'PORT.IDENTITY', displayName: 'Bobby', assertedIdentity: ASSERTED },
+  { type: 'STOP_TIMER' },
+  { type: TIMER_TICK },
+];
+const timerStopped = (state: ModelStep['state']): boolean => state.matches({ accepted: { timer: 'stopped' } });
 /** Held by the far end: only its resume is tried (the other regions do not read the remote hold). */
 const remoteHeld = (state: ModelStep['state']): boolean => state.matches({ accepted: { remoteHold: 'on' } });
 const dtmfRoute = (state: ModelStep['state']) =>
@@ -132,7 +142,7 @@ const inviting = (state: ModelStep['state']) => state.matches({ pending: { outgo
  * a last step only: nothing can cross that CANCEL.
  */
 const prefixEvents = (state: ModelStep['state']) =>
-  rerouted(state) ? [] : modelEvents(state).filter((e) => !((e.type === 'DISCONNECT' || e.type === 'TERMINATE') && inviting(state)));
+  rerouted(state) || timerStopped(state) ? [] : modelEvents(state).filter((e) => !((e.type === 'DISCONNECT' || e.type === 'TERMINATE') && inviting(state)));
 
 /** Once our CANCEL has reached the (scripted, immediate) far end, its 2xx can no longer cross it. */
 const cancelArrived = (state: ModelStep['state'], e: ModelStep['event']) =>
@@ -140,9 +150,10 @@ const cancelArrived = (state: ModelStep['state'], e: ModelStep['event']) =>
 
 const modelEvents = (state: ModelStep['state']): ModelStep['event'][] => {
   if (rerouted(state)) return EVENTS.filter((e) => e.type === 'SEND_DIGITS');
+  if (timerStopped(state)) return [{ type: 'STOP_TIMER' }];
   if (remoteHeld(state)) return [REMOTE_RESUME, { type: 'QUALITY', sample: { timestamp: 0 } }];
   const events = finalEvents(state).filter((e) => !(inviting(state) && REMOTE_ANSWERS.has(e.type)) && !cancelArrived(state, e));
-  return settledAccepted(state) ? [...events, ...NEGOTIATIONS, ...REMOTE_HOLDS] : events;
+  return settledAccepted(state) ? [...events, ...NEGOTIATIONS, ...REMOTE_HOLDS, ...INFO_AND_TIMER] : events;
 };
 
 function pathsFor(direction: Direction): ModelPath[] {
@@ -273,6 +284,15 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
     }
     case 'PORT.INFO':
       return remoteCall(world).sendDigits('5', 160);
+    case 'SET_INFO':
+      return call.setInfo({ company: 'Acme', displayName: 'Robert' }, { lock: true });
+    case 'PORT.IDENTITY':
+      return remoteCall(world).updateIdentity({ displayName: 'Bobby', assertedIdentity: ASSERTED });
+    case 'STOP_TIMER':
+      return call.stopTimer();
+    case TIMER_TICK:
+      await vi.advanceTimersByTimeAsync(1000);
+      return;
     case 'QUALITY':
       await vi.advanceTimersByTimeAsync(1000);
       return;
@@ -377,6 +397,7 @@ function expectedEvents(path: ModelPath, index: number): string[] {
   if (type === 'xstate.error.actor.byeActor') out.push('error:transport-failed');
   if (type === 'PORT.REINVITE') out.push(`remote-hold:${step.event['direction'] !== 'sendrecv'}`);
   if (type === 'PORT.INFO') out.push('dtmf:5:160');
+  if (type === 'SET_INFO' || type === 'PORT.IDENTITY') out.push('info');
   if (to.matches('disconnected') && !from.matches('disconnected')) out.push(`disconnect:${disconnectReason(path, index)}`);
   if (to.matches('failed')) out.push(`error:${failureCode(from, step.event)}`, 'disconnect:failed');
   if (type === 'WARNING_RAISED') out.push('warning:high-rtt');
@@ -439,6 +460,9 @@ async function checkOutcomes(world: World, from: ModelStep['state'], step: Model
     expect(remoteCall(world).referResponses).toEqual([String(step.event['referTo']).startsWith('sip:') ? 603 : 400]);
   }
   if (type === 'xstate.done.actor.byeActor') expect(remoteCall(world).endedBy).toBe('remote-bye');
+  if (type === 'SET_INFO') expect(world.call.info).toMatchObject({ company: 'Acme', displayName: 'Robert' });
+  // The asserted identity wins over the From display name, and gives the number.
+  if (type === 'PORT.IDENTITY') expect(world.call.info).toMatchObject({ displayName: 'Bob B.', number: '+15550001234' });
   // terminate() resolves once the call has ended, however it ended.
   if (world.pending.has('terminate') && (to.matches('disconnected') || to.matches('failed'))) {
     expect(outcome('terminate')).toBe('resolved');
@@ -467,9 +491,16 @@ async function runPath(direction: Direction, path: ModelPath): Promise<void> {
     expect(call.isRemoteOnHold(), 'isRemoteOnHold').toBe(step.state.matches({ accepted: { remoteHold: 'on' } }));
     expect(call.isRecording(), 'isRecording').toBe(step.state.matches({ accepted: { recording: 'active' } }));
     // `confirmed` comes with the ACK (a network latency after an inbound answer): the API tests check it.
-    const seen = world.events.filter((e) => e !== 'quality' && e !== 'report' && e !== 'confirmed');
+    const seen = world.events.filter((e) => e !== 'quality' && e !== 'report' && e !== 'confirmed' && e !== 'timer');
     expect(seen, `events after ${step.event.type}`).toEqual(expectedEvents(path, i));
     if (step.event.type === 'QUALITY') expect(world.events).toContain('quality');
+    if (step.event.type === TIMER_TICK) expect(world.events).toContain('timer');
+    // Once stopped, a second passes without a `timer`.
+    if (step.event.type === 'STOP_TIMER') {
+      world.events.length = 0;
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(world.events).not.toContain('timer');
+    }
     if (step.event.type === REPORT_TICK) {
       expect(world.events).toContain('report');
       expect(call.getReport().sampleCount).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import type { CallFact, CallPort, UserAgentPort } from '../../src/adapters/adapt
 import { createFakeNetwork } from '../../src/testing';
 import type { FakeCallPort } from '../../src/adapters/fake/call';
 import { toVoiceSDKError } from '../../src/errors';
-import { DOMAIN, PARTY_USERS, SCENARIOS, uriOf, type Fact, type Outcome, type Party, type PortLab } from '../conformance/port-conformance';
+import { DOMAIN, PARTY_DISPLAY_NAMES, PARTY_USERS, SCENARIOS, uriOf, type Fact, type Outcome, type Party, type PortLab } from '../conformance/port-conformance';
 
 interface Tracked {
   call: CallPort;
@@ -77,6 +77,7 @@ function fakeLab(): PortLab {
       const ua = network.adapter({
         uri: uriOf(user),
         password,
+        ...(PARTY_DISPLAY_NAMES[party] === undefined ? {} : { displayName: PARTY_DISPLAY_NAMES[party] }),
         headerPrefix: 'X-Callchart-',
         iceServers: [],
         iceGatheringTimeoutMs: 500,
@@ -109,6 +110,7 @@ function fakeLab(): PortLab {
       const { call } = tracked(party, label);
       return { remoteIdentity: call.remoteIdentity, customHeaders: { ...call.customHeaders } };
     },
+    remoteParty: async (party, label) => ({ ...tracked(party, label).call.remoteParty }),
     facts: async (party, label) => tracked(party, label).facts.map((fact) => ({ ...fact })),
     async waitForFact(party, label, type, count = 1) {
       const entry = tracked(party, label);

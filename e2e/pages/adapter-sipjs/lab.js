@@ -133,10 +133,11 @@ async function inboundAudio(call) {
 }
 
 window.lab = {
-  async start({ uri, password, server, iceGatheringTimeoutMs = 500, registerExpires = 300 }) {
+  async start({ uri, password, server, displayName, iceGatheringTimeoutMs = 500, registerExpires = 300 }) {
     userAgent = createSipJsAdapter({
       uri,
       password,
+      ...(displayName === undefined ? {} : { displayName }),
       headerPrefix: 'X-Callchart-',
       iceServers: [],
       iceGatheringTimeoutMs,
@@ -195,6 +196,7 @@ window.lab = {
   allEvents: (label) => entry(label).events.map((item) => item.event),
   remoteIdentity: (label) => entry(label).call.remoteIdentity,
   customHeaders: (label) => entry(label).call.customHeaders,
+  remoteParty: (label) => ({ ...entry(label).call.remoteParty }),
   incoming: (label) => {
     const incoming = entry(label);
     return { remoteIdentity: incoming.remoteIdentity, customHeaders: incoming.customHeaders, direction: incoming.call.direction };

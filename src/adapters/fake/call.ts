@@ -5,7 +5,7 @@
  * the same facts in the same order (see test/conformance). It decides
  * nothing: the call machine does.
  */
-import type { CallFact, CallPort, DtmfOptions, RecorderPort, Unsubscribe } from '../adapter';
+import type { CallFact, CallPort, DtmfOptions, RecorderPort, RemoteParty, Unsubscribe } from '../adapter';
 import { VoiceSDKError } from '../../errors';
 import { ListenerSet } from '../listeners';
 import { dtmfRelayBody, parseDtmfDigits } from '../../sip/dtmf-digits';
@@ -22,6 +22,8 @@ export interface FakeCallInit {
   id: string;
   direction: 'inbound' | 'outbound';
   remoteIdentity: string;
+  /** What the headers naming the far end said (inbound: its From, P-Asserted-Identity …). */
+  remoteParty?: RemoteParty;
   customHeaders: Record<string, string>;
   /** Outbound: the target URI. */
   target?: string;
@@ -47,6 +49,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   readonly id: string;
   readonly direction: 'inbound' | 'outbound';
   readonly remoteIdentity: string;
+  readonly remoteParty: Readonly<RemoteParty>;
   readonly customHeaders: Readonly<Record<string, string>>;
   readonly #network: FakeNetwork;
   readonly #init: FakeCallInit;
@@ -73,6 +76,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.id = init.id;
     this.direction = init.direction;
     this.remoteIdentity = init.remoteIdentity;
+    this.remoteParty = Object.freeze({ ...init.remoteParty });
     this.customHeaders = init.customHeaders;
     this.#peer = init.peer;
     if (init.direction === 'inbound') {
@@ -278,6 +282,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
       case 'answer':
         if (this.#dialog !== 'early' && this.#dialog !== 'canceled') return;
         this.#stats = createStatsClock(this.#network.now());
+        // As SIP.js: the 2xx's identity headers are read as it is accepted, before the session is established.
+        if (message.identity !== undefined && this.#dialog === 'early') this.#emit({ type: 'identity', ...message.identity });
         this.#emit({ type: 'final', status: 200 });
         // A 2xx that crossed our CANCEL is only acknowledged; what follows is the machine's call.
         // The stack ACKs every 2xx (also one that crossed our CANCEL; it then hangs up).
@@ -319,6 +325,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
       case 'reinvite':
         if (this.#dialog !== 'confirmed') return;
         this.#remoteHold = message.hold;
+        if (message.identity !== undefined) this.#emit({ type: 'identity', ...message.identity });
         this.#emit({ type: 'reinvite', direction: message.direction ?? (message.hold ? 'sendonly' : 'sendrecv') });
         break;
       case 'digits':

@@ -2,7 +2,7 @@
  * A scripted far end: a SIP user on the fake network that the test drives by
  * hand — ring, answer, reject, hang up — instead of another Device.
  */
-import type { DtmfMethod, MediaDirection, NegotiatedMedia } from '../adapter';
+import type { DtmfMethod, MediaDirection, NegotiatedMedia, RemoteParty } from '../adapter';
 import { dtmfRelayBody, parseDtmfDigits } from '../../sip/dtmf-digits';
 import { VoiceSDKError } from '../../errors';
 import { isSipUser } from '../../sip/grammar';
@@ -75,11 +75,22 @@ export class RemoteCall implements FakeEnd {
     this.#send({ type: 'ringing' });
   }
 
-  /** Sends 200 OK. */
-  answer(): void {
+  /** Sends 200 OK; `identity`: its P-Asserted-Identity / Remote-Party-ID (raw, as a PBX would send them). */
+  answer(identity?: Omit<RemoteParty, 'uri'>): void {
     this.#expect('incoming', 'answer');
     this.#state = 'answered';
-    this.#send({ type: 'answer' });
+    this.#send(identity === undefined ? { type: 'answer' } : { type: 'answer', identity });
+  }
+
+  /**
+   * Tells the device who we are now, in the dialog: a re-INVITE (keeping the
+   * hold state) carrying a new From display name, P-Asserted-Identity or
+   * Remote-Party-ID (raw: hostile values are a test of the device's cleaning).
+   */
+  updateIdentity(identity: Omit<RemoteParty, 'uri'>): void {
+    this.#expect('answered', 'update its identity');
+    const hold = this.holdingDevice;
+    this.#send({ type: 'reinvite', hold, direction: hold ? 'sendonly' : 'sendrecv', identity });
   }
 
   /** Sends a final failure (486 busy, 603 decline, 404, 503 …), with a Reason header when given (`Q.850;cause=17`). */
@@ -269,7 +280,10 @@ export class ScriptedRemote {
   }
 
   /** Calls a fake device; returns the remote's side of the call. */
-  call(target: string, options: { headers?: Record<string, string>; fromUser?: string } = {}): RemoteCall {
+  call(
+    target: string,
+    options: { headers?: Record<string, string>; fromUser?: string; party?: Omit<RemoteParty, 'uri'> } = {},
+  ): RemoteCall {
     if (options.fromUser !== undefined) parseCallerId(options.fromUser);
     return this.#network.callFromRemote(this, target, options);
   }

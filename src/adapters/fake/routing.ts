@@ -6,11 +6,14 @@ import { remoteIdentity } from '../../sip/target';
 import { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
 import { RemoteCall, type ScriptedRemote } from './remote';
+import type { RemoteParty } from '../adapter';
 
 /** Who sends an outbound INVITE: the caller's AOR, the caller-ID user, the headers. */
 export interface InviteFrom {
   aor: string;
   user?: string;
+  /** The From display name (the device's `displayName`). */
+  displayName?: string;
   headers: Record<string, string>;
 }
 
@@ -18,6 +21,8 @@ export interface InviteFrom {
 export interface RemoteCallOptions {
   headers?: Record<string, string>;
   fromUser?: string;
+  /** The From display name, P-Asserted-Identity and Remote-Party-ID the INVITE carries (raw: a test of untrusted input too). */
+  party?: Omit<RemoteParty, 'uri'>;
 }
 
 /** The user part of a SIP URI: what the registrar binds and routes by. */
@@ -65,6 +70,7 @@ export function routeInvite(network: FakeNetwork, call: FakeCallPort, target: st
         id: network.nextCallId(),
         direction: 'inbound',
         remoteIdentity: remoteIdentity(callerUri),
+        remoteParty: { uri: callerUri, ...(from.displayName === undefined ? {} : { displayName: from.displayName }) },
         customHeaders: customHeadersFor(from.headers, ua.config.headerPrefix),
         peer: call,
       });
@@ -89,6 +95,7 @@ export function callFromRemote(network: FakeNetwork, remote: ScriptedRemote, tar
     id: network.nextCallId(),
     direction: 'inbound',
     remoteIdentity: remoteIdentity(callerUri),
+    remoteParty: { uri: callerUri, ...options.party },
     customHeaders: customHeadersFor(headers, ua.config.headerPrefix),
     peer: {
       immediate: true,

@@ -156,7 +156,13 @@ export class FakeUserAgent implements UserAgentPort {
       remoteIdentity: remoteIdentity(request.target),
       customHeaders: customHeadersOf(Object.entries(request.headers), this.config.headerPrefix),
       target: request.target,
-      from: { aor: this.config.uri, ...(request.fromUser ? { user: request.fromUser } : {}), headers: request.headers },
+      remoteParty: { uri: request.target },
+      from: {
+        aor: this.config.uri,
+        ...(request.fromUser ? { user: request.fromUser } : {}),
+        ...(this.config.displayName === undefined ? {} : { displayName: this.config.displayName }),
+        headers: request.headers,
+      },
     });
     call.attachTransport(this);
     this.#calls.add(call);

@@ -1,12 +1,12 @@
 /** What one end of a fake dialog tells the other. */
 import { VoiceSDKError } from '../../errors';
-import type { DtmfMethod, MediaDirection, NegotiatedMedia } from '../adapter';
+import type { DtmfMethod, MediaDirection, NegotiatedMedia, RemoteParty } from '../adapter';
 
 export type WireMessage =
   /** 180 Ringing. */
   | { type: 'ringing' }
-  /** 200 OK to the INVITE. */
-  | { type: 'answer' }
+  /** 200 OK to the INVITE; `identity`: its P-Asserted-Identity / Remote-Party-ID. */
+  | { type: 'answer'; identity?: RemoteParty }
   /** A final failure response to the INVITE (486, 603, 404, 487 after a CANCEL, 408 …); `reason`: its Reason header. */
   | { type: 'reject'; status: number; reason?: string }
   /** The ACK to the 200 OK of the INVITE. */
@@ -18,7 +18,7 @@ export type WireMessage =
   /** BYE (`reason`: its Reason header). */
   | { type: 'bye'; reason?: string }
   /** A re-INVITE offering a=sendonly (`hold`) or a=sendrecv; `direction` when a scripted far end offers another one. */
-  | { type: 'reinvite'; hold: boolean; direction?: MediaDirection }
+  | { type: 'reinvite'; hold: boolean; direction?: MediaDirection; identity?: RemoteParty }
   /** The far end re-INVITEd with a new offer (its `media` changed). */
   | { type: 'renegotiated' }
   /** DTMF: RFC 4733 events (the far end's page cannot see them) or one SIP INFO per digit. */

@@ -8,7 +8,7 @@
  */
 import { Invitation, Inviter, SessionState } from 'sip.js';
 import type { UserAgent } from 'sip.js';
-import type { CallFact, CallPort, DtmfOptions, RecorderPort, Unsubscribe } from '../adapter';
+import type { CallFact, CallPort, DtmfOptions, RecorderPort, RemoteParty, Unsubscribe } from '../adapter';
 import { VoiceSDKError } from '../../errors';
 import { ListenerSet } from '../listeners';
 import { settlesWithin } from '../timeouts';
@@ -37,6 +37,7 @@ export interface SipJsCallInit {
   readonly direction: 'inbound' | 'outbound';
   readonly session: Inviter | Invitation;
   readonly remoteIdentity: string;
+  readonly remoteParty: RemoteParty;
   readonly customHeaders: Readonly<Record<string, string>>;
 }
 
@@ -44,6 +45,7 @@ export class SipJsCall implements CallPort {
   readonly id: string;
   readonly direction: 'inbound' | 'outbound';
   readonly remoteIdentity: string;
+  readonly remoteParty: Readonly<RemoteParty>;
   readonly customHeaders: Readonly<Record<string, string>>;
   // Private fields: they reach the SIP.js user agent and its credentials, and
   // the call sits in machine context that inspectors serialize.
@@ -72,6 +74,7 @@ export class SipJsCall implements CallPort {
     this.#session = init.session;
     this.direction = init.direction;
     this.remoteIdentity = init.remoteIdentity;
+    this.remoteParty = Object.freeze({ ...init.remoteParty });
     this.customHeaders = Object.freeze({ ...init.customHeaders });
     this.id = init.session.request.callId;
     const handler = (): FastIceSessionDescriptionHandler | undefined =>
@@ -94,7 +97,7 @@ export class SipJsCall implements CallPort {
       emit,
       init.session instanceof Invitation ? (init.session.request.getHeader('allow') ?? '') : undefined,
     );
-    this.#reporter = new SessionReporter(init.session, {
+    this.#reporter = new SessionReporter(init.session, init.remoteParty.displayName, {
       emit,
       transportUp,
       onMediaHandler: (sdh) => {
