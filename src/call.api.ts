@@ -83,7 +83,24 @@ export type CallEvents = {
   info: [change: InfoChange];
   /** The call timer, once a second while accepted (until `stopTimer()`). */
   timer: [timer: CallTimer];
+  /** Our video started (true) or stopped (false) going out: after `setVideo`, or as the far end's answer settled it. */
+  video: [on: boolean];
+  /** The far end's video started (true) or stopped (false) coming in. */
+  'remote-video': [on: boolean];
+  /** `localStream` or `remoteStream` was added or replaced (a camera added, the far end's video arriving). */
+  stream: [info: { direction: 'local' | 'remote'; stream: MediaStream }];
 };
+
+/** What `accept()` takes. */
+export interface AcceptOptions extends HoldOthersOptions {
+  /** Answer an offered video stream with our camera too; without it an offered video stream is declined. @default false */
+  video?: boolean;
+}
+
+export function acceptVideoOption(options: unknown): boolean {
+  const { video = false } = options as AcceptOptions;
+  return booleanArgument(video, "accept()'s video");
+}
 
 /** What the `info` event tells. */
 export interface InfoChange {

@@ -9,7 +9,7 @@
 export { Device } from './device';
 export type { DeviceOptions, ConnectOptions, DeviceEvents, ReconnectingInfo, DeviceActorRef, Inspector } from './device';
 export { Call } from './call';
-export type { CallEvents, DisconnectInfo, CallActorRef, HoldOthersOptions, QualityWarning, ReceivedDtmf, SipJsSession, InfoChange, SetInfoOptions } from './call';
+export type { CallEvents, DisconnectInfo, CallActorRef, HoldOthersOptions, QualityWarning, ReceivedDtmf, SipJsSession, InfoChange, SetInfoOptions, AcceptOptions } from './call';
 export type { CallInfo } from './sip/identity';
 export type { CallTimer } from './machines/call.timing';
 export { VoiceSDKError, isVoiceSDKError } from './errors';
@@ -22,6 +22,7 @@ export type { DeviceSnapshot, DeviceState, TransportState } from './machines/dev
 export type { ReconnectPolicy } from './machines/device.types';
 export type {
   QualitySample,
+  VideoQuality,
   CandidateType,
   WarningName,
   QualityWarningOptions,

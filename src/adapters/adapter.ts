@@ -90,6 +90,16 @@ export type CallFact =
    * values (untrusted): the chart cleans them (src/sip/identity.ts).
    */
   | ({ type: 'identity' } & RemoteParty)
+  /**
+   * What the last completed offer/answer settled on for video (reported when
+   * the call has a video stream, and again on each change): `sending`, our
+   * camera goes out (the negotiated direction includes send and a camera
+   * track is on the sender); `receiving`, the far end's video comes in (it
+   * includes recv).
+   */
+  | { type: 'video'; sending: boolean; receiving: boolean }
+  /** A local or remote media stream was added or got a new track (a camera added, the far end's video arriving). */
+  | { type: 'stream'; direction: 'local' | 'remote'; stream: MediaStream }
   /** The session is over; the last fact of every call. */
   | { type: 'terminated' };
 
@@ -177,14 +187,27 @@ export interface CallPort {
   invite(): Promise<void>;
   /** Outbound: sends CANCEL for our INVITE (nothing when a 2xx already arrived). Resolves once sent. */
   cancel(): Promise<void>;
-  /** Inbound: answers 200 OK; resolves once media is set up. */
-  answer(): Promise<void>;
+  /**
+   * Inbound: answers 200 OK; resolves once media is set up. `video`: answer
+   * an offered video stream with our camera too; without it an offered video
+   * stream is declined (answered inactive).
+   */
+  answer(options?: { video?: boolean }): Promise<void>;
   /** Inbound: answers with a final failure status (400–699). */
   reject(statusCode: number): Promise<void>;
   /** Sends BYE; resolves on its 2xx, at once when the session is over already; rejects when it cannot be sent, is refused or gets no answer within a short wait (the session is over locally either way). */
   bye(): Promise<void>;
-  /** Re-INVITE offering a=sendonly (`hold`) or a=sendrecv (hold, resume, or the target refresh after a reconnect); resolves on the far end's 2xx, rejects with the SIP `status` otherwise. */
-  reinvite(options: { hold: boolean }): Promise<void>;
+  /**
+   * Re-INVITE offering a=sendonly (`hold`) or a=sendrecv (hold, resume, or
+   * the target refresh after a reconnect); resolves on the far end's 2xx,
+   * rejects with the SIP `status` otherwise. `video`: `true` opens the camera
+   * and offers it (rejecting `media-denied` / `device-not-found` before
+   * anything is sent when it cannot), `false` stops it, absent keeps what is
+   * sent; our video follows the hold like the audio.
+   */
+  reinvite(options: { hold: boolean; video?: boolean }): Promise<void>;
+  /** Replaces the camera track with one from camera `deviceId`; rejects `invalid-state` when no video is sent. */
+  setVideoInputDevice(deviceId: string): Promise<void>;
   /** Sends the microphone or not (the audio track's `enabled`). No signalling. */
   setSending(enabled: boolean): void;
   /** Sends DTMF by `options.method` (the call chart chose it); resolves once the tones were handed over. */
@@ -213,6 +236,8 @@ export interface InviteRequest {
   fromUser?: string;
   /** Extra headers, full names (`X-Callchart-TicketId`), already validated. */
   headers: Record<string, string>;
+  /** Offer video too: the camera is opened with the microphone (the call goes audio-only when it cannot be). */
+  video?: boolean;
 }
 
 /** One user agent: transport, registration, call factory. */

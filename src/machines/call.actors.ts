@@ -40,6 +40,10 @@ export function toPortEvent(fact: CallFact): PortEvent {
       return { ...fact, type: 'PORT.NEGOTIATED' };
     case 'identity':
       return { ...fact, type: 'PORT.IDENTITY' };
+    case 'video':
+      return { ...fact, type: 'PORT.VIDEO' };
+    case 'stream':
+      return { ...fact, type: 'PORT.STREAM' };
     case 'terminated':
       return { type: 'PORT.TERMINATED' };
   }
@@ -51,15 +55,17 @@ export const sessionListener = /* @__PURE__ */ fromCallback<CallEvent, PortInput
 );
 
 export const inviteActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.invite());
-export const acceptActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.answer());
+export const acceptActor = /* @__PURE__ */ fromPromise<void, PortInput & { video: boolean }>(({ input }) =>
+  input.video ? input.port.answer({ video: true }) : input.port.answer(),
+);
 export const cancelActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.cancel());
 export const byeActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.bye());
 export const rejectActor = /* @__PURE__ */ fromPromise<void, PortInput & { statusCode: number }>(({ input }) =>
   input.port.reject(input.statusCode),
 );
-/** One re-INVITE: a=sendonly to hold, a=sendrecv to resume. */
-export const reinviteActor = /* @__PURE__ */ fromPromise<void, PortInput & { hold: boolean }>(({ input }) =>
-  input.port.reinvite({ hold: input.hold }),
+/** One re-INVITE: a=sendonly to hold, a=sendrecv to resume; with `video`, our camera added or removed. */
+export const reinviteActor = /* @__PURE__ */ fromPromise<void, PortInput & { hold: boolean; video?: boolean }>(({ input }) =>
+  input.port.reinvite(input.video === undefined ? { hold: input.hold } : { hold: input.hold, video: input.video }),
 );
 
 /** Commands the recording region sends to the recorder while it runs. */
@@ -99,7 +105,8 @@ export const recorderActor = /* @__PURE__ */ fromCallback<RecorderCommand, PortI
 export type CallRequest =
   | { kind: 'digits'; digits: string; options: DtmfOptions }
   | { kind: 'input-device'; deviceId: string }
-  | { kind: 'output-device'; deviceId: string };
+  | { kind: 'output-device'; deviceId: string }
+  | { kind: 'video-input-device'; deviceId: string };
 
 function perform(port: CallPort, request: CallRequest): Promise<void> {
   switch (request.kind) {
@@ -109,6 +116,8 @@ function perform(port: CallPort, request: CallRequest): Promise<void> {
       return port.setInputDevice(request.deviceId);
     case 'output-device':
       return port.setOutputDevice(request.deviceId);
+    case 'video-input-device':
+      return port.setVideoInputDevice(request.deviceId);
   }
 }
 

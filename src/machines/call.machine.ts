@@ -19,6 +19,7 @@ import { holdRegion, muteRegion, recordingRegion, remoteHoldRegion, reportingReg
 import { hangingUpState, recoveryRegion } from './call.recovery';
 import { callInfoOf } from './call.info';
 import { timerRegion } from './call.timer';
+import { videoRegion } from './call.video';
 import { callSetup, dtmfMethodFor, EMPTY_REPORT_STATE, MEDIA_NOT_NEGOTIATED, mediaFailedError } from './call.setup';
 
 export { reportOf, warningActorId } from './call.setup';
@@ -57,12 +58,19 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     infoLocked: [],
     heldSince: undefined,
     heldMs: 0,
+    videoWanted: input.video ?? false,
+    videoSending: false,
+    videoReceiving: false,
+    localStream: undefined,
+    remoteStream: undefined,
   }),
   invoke: { id: 'sessionListener', src: 'sessionListener', input: ({ context }) => ({ port: context.port }) },
   on: {
     'PORT.NEGOTIATED': { actions: 'storeNegotiated' },
     'PORT.IDENTITY': { actions: 'updateInfoFromNetwork' },
     SET_INFO: { actions: 'setAppInfo' },
+    'PORT.VIDEO': { actions: 'storeVideo' },
+    'PORT.STREAM': { actions: 'storeStream' },
     DEVICE_DESTROYED: { target: '.disconnected', actions: { type: 'setEnd', params: { reason: 'device-destroyed' } } },
   },
   initial: 'pending',
@@ -114,7 +122,10 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
           states: {
             waiting: {
               on: {
-                ACCEPT: [{ guard: 'mustHoldOthers', target: 'holdingOthers' }, { target: '#call.pending.answering' }],
+                ACCEPT: [
+                  { guard: 'mustHoldOthers', target: 'holdingOthers', actions: 'noteAcceptVideo' },
+                  { target: '#call.pending.answering', actions: 'noteAcceptVideo' },
+                ],
               },
             },
             // accept({ holdOthers }): the device puts its other accepted calls on hold first.
@@ -153,7 +164,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
           invoke: {
             id: 'acceptActor',
             src: 'acceptActor',
-            input: ({ context }) => ({ port: context.port }),
+            input: ({ context }) => ({ port: context.port, video: context.videoWanted }),
             onDone: [
               // terminate() while answering: BYE as soon as the call is up.
               {
@@ -262,6 +273,12 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
             params: ({ event }) => ({ requestId: event.requestId, request: { kind: 'output-device', deviceId: event.deviceId } }),
           },
         },
+        SET_VIDEO_INPUT_DEVICE: {
+          actions: {
+            type: 'spawnRequest',
+            params: ({ event }) => ({ requestId: event.requestId, request: { kind: 'video-input-device', deviceId: event.deviceId } }),
+          },
+        },
         REQUEST_DONE: {
           actions: [
             { type: 'stopRequest', params: ({ event }) => event },
@@ -283,6 +300,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
         recording: recordingRegion,
         recovery: recoveryRegion,
         timer: timerRegion,
+        video: videoRegion,
       },
     },
     // Our CANCEL is out; the INVITE's final response (487, or a 2xx that crossed it) settles the call.

@@ -111,6 +111,7 @@ export const callSetup = () =>
       cancelActor: 'cancelActor';
       byeActor: 'byeActor';
       holdReinvite: 'reinviteActor';
+      videoReinvite: 'reinviteActor';
       resumeReinvite: 'reinviteActor';
       refreshReinvite: 'reinviteActor';
       recorder: 'recorderActor';
@@ -160,6 +161,8 @@ export const callSetup = () =>
       const error = toVoiceSDKError(params.error);
       return error.status === 481 || error.status === 408 || error.code === 'timeout';
     },
+    /** setVideo(on) asks for what was asked already. */
+    isVideoAsked: ({ context, event }) => event.type === 'SET_VIDEO' && event.on === context.videoWanted,
     /** Neither RFC 4733 nor SIP INFO would reach the far end (see src/sip/dtmf.ts). */
     dtmfUnavailable: ({ context }) => chooseDtmfMethod(context.dtmf.method, context.negotiated) === 'unavailable',
   },
@@ -304,6 +307,23 @@ export const callSetup = () =>
       onHold: params.onHold,
       ...holdTimingAt(context, params.onHold, context.now()),
     })),
+    setVideoWanted: assign((_, params: { on: boolean }) => ({ videoWanted: params.on })),
+    /** accept({ video }): the answer takes an offered video stream. */
+    noteAcceptVideo: assign(({ context, event }) => ({ videoWanted: event.type === 'ACCEPT' ? (event.video ?? false) : context.videoWanted })),
+    emitVideoSwitched: emit(({ context }) => ({ type: 'video.switched', on: context.videoWanted }) as const),
+    /** What video flows now (a `video` fact): `video` / `remote-video` when it changed. */
+    storeVideo: enqueueActions(({ context, enqueue, event }) => {
+      assertEvent(event, 'PORT.VIDEO');
+      enqueue.assign({ videoSending: event.sending, videoReceiving: event.receiving });
+      if (event.sending !== context.videoSending) enqueue.emit({ type: 'video', on: event.sending });
+      if (event.receiving !== context.videoReceiving) enqueue.emit({ type: 'remote-video', on: event.receiving });
+    }),
+    /** A stream added or replaced: kept for `localStream` / `remoteStream`, and told. */
+    storeStream: enqueueActions(({ enqueue, event }) => {
+      assertEvent(event, 'PORT.STREAM');
+      enqueue.assign(event.direction === 'local' ? { localStream: event.stream } : { remoteStream: event.stream });
+      enqueue.emit({ type: 'stream', direction: event.direction, stream: event.stream });
+    }),
     emitTimer: emit(({ context }) => ({ type: 'timer', timer: timerOf(context) }) as const),
     /** The far end's identity changed (an `identity` fact): `info` follows, except where the app locked it. */
     updateInfoFromNetwork: enqueueActions(({ context, enqueue, event }) => {

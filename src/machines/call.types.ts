@@ -45,6 +45,8 @@ export interface CallMachineInput {
   reportIntervalMs: number;
   /** The clock, epoch ms: the wall clock in the Device; tests pass fake time. */
   now: () => number;
+  /** Outbound: the INVITE offers video (`connect({ video: true })`). */
+  video?: boolean;
 }
 
 export interface CallContext {
@@ -99,6 +101,15 @@ export interface CallContext {
   heldSince: number | undefined;
   /** The spans of the holds that ended, in ms. */
   heldMs: number;
+  /** We asked for video: `connect({ video })`, `accept({ video })`, then `setVideo()` (set when asked, rolled back on failure). */
+  videoWanted: boolean;
+  /** Our camera goes out (the last `video` fact). */
+  videoSending: boolean;
+  /** The far end's video comes in (the last `video` fact). */
+  videoReceiving: boolean;
+  /** The last local / remote stream the port reported. */
+  localStream: MediaStream | undefined;
+  remoteStream: MediaStream | undefined;
 }
 
 /** Why a call is reconnecting: its signalling socket was lost, or (later) its media path. */
@@ -120,13 +131,15 @@ export type CallOperation =
   | 'digits'
   | 'input-device'
   | 'output-device'
-  | 'timer';
+  | 'timer'
+  | 'video'
+  | 'video-input-device';
 
 /** Events the call machine accepts. Upper case: things that happen to the call. */
 export type CallEvent =
   // from the user, through the Call facade
   /** `holdOthers`: the device's other accepted calls are put on hold first. */
-  | { type: 'ACCEPT'; holdOthers: boolean }
+  | { type: 'ACCEPT'; holdOthers: boolean; video?: boolean }
   | { type: 'REJECT'; statusCode: number }
   | { type: 'DISCONNECT' }
   /** End the call whatever its state: CANCEL, reject 486 or BYE. */
@@ -146,6 +159,9 @@ export type CallEvent =
   | { type: 'SET_INFO'; fields: Record<string, string | undefined>; lock: boolean }
   /** `stopTimer()`: no more `timer` events. */
   | { type: 'STOP_TIMER' }
+  /** `setVideo(on)`: add or remove our video by re-INVITE. */
+  | { type: 'SET_VIDEO'; on: boolean }
+  | { type: 'SET_VIDEO_INPUT_DEVICE'; deviceId: string; requestId: string }
   // from the device
   | { type: 'DEVICE_DESTROYED' }
   | { type: 'OTHERS_HELD' }
@@ -202,6 +218,14 @@ export type CallEmitted =
   | { type: 'quality'; sample: QualitySample }
   /** `call.info` changed (the far end's identity, or the app's `setInfo`). */
   | { type: 'info'; info: CallInfo; previous: CallInfo }
+  /** Our video started or stopped going out (from the `video` facts). */
+  | { type: 'video'; on: boolean }
+  /** The far end's video started or stopped coming in. */
+  | { type: 'remote-video'; on: boolean }
+  /** A local or remote stream was added or replaced (got a new track). */
+  | { type: 'stream'; direction: 'local' | 'remote'; stream: MediaStream }
+  /** `setVideo` settled: the re-INVITE was answered. */
+  | { type: 'video.switched'; on: boolean }
   /** Once a second while accepted (until `stopTimer()`). */
   | { type: 'timer'; timer: CallTimer }
   | { type: 'warning'; name: WarningName; value: number; threshold: number }

@@ -118,6 +118,16 @@ const INFO_AND_TIMER: ModelStep['event'][] = [
   { type: TIMER_TICK },
 ];
 const timerStopped = (state: ModelStep['state']): boolean => state.matches({ accepted: { timer: 'stopped' } });
+/** Video from a settled accepted call: ours added (then answered or refused), asking for none again, the far end's added. */
+const VIDEO: ModelStep['event'][] = [
+  { type: 'SET_VIDEO', on: true },
+  { type: 'SET_VIDEO', on: false },
+  { type: 'PORT.VIDEO', sending: false, receiving: true },
+  { type: 'PORT.STREAM', direction: 'remote' },
+  // No video is sent: switching the camera is refused.
+  { type: 'SET_VIDEO_INPUT_DEVICE', deviceId: 'fake-camera-2', requestId: 'model' },
+];
+const videoSwitching = (state: ModelStep['state']): boolean => state.matches({ accepted: { video: 'switching' } });
 /** Held by the far end: only its resume is tried (the other regions do not read the remote hold). */
 const remoteHeld = (state: ModelStep['state']): boolean => state.matches({ accepted: { remoteHold: 'on' } });
 const dtmfRoute = (state: ModelStep['state']) =>
@@ -142,7 +152,7 @@ const inviting = (state: ModelStep['state']) => state.matches({ pending: { outgo
  * a last step only: nothing can cross that CANCEL.
  */
 const prefixEvents = (state: ModelStep['state']) =>
-  rerouted(state) || timerStopped(state) ? [] : modelEvents(state).filter((e) => !((e.type === 'DISCONNECT' || e.type === 'TERMINATE') && inviting(state)));
+  rerouted(state) || timerStopped(state) || videoSwitching(state) ? [] : modelEvents(state).filter((e) => !((e.type === 'DISCONNECT' || e.type === 'TERMINATE') && inviting(state)));
 
 /** Once our CANCEL has reached the (scripted, immediate) far end, its 2xx can no longer cross it. */
 const cancelArrived = (state: ModelStep['state'], e: ModelStep['event']) =>
@@ -151,9 +161,10 @@ const cancelArrived = (state: ModelStep['state'], e: ModelStep['event']) =>
 const modelEvents = (state: ModelStep['state']): ModelStep['event'][] => {
   if (rerouted(state)) return EVENTS.filter((e) => e.type === 'SEND_DIGITS');
   if (timerStopped(state)) return [{ type: 'STOP_TIMER' }];
+  if (videoSwitching(state)) return [done('videoReinvite'), error('videoReinvite')];
   if (remoteHeld(state)) return [REMOTE_RESUME, { type: 'QUALITY', sample: { timestamp: 0 } }];
   const events = finalEvents(state).filter((e) => !(inviting(state) && REMOTE_ANSWERS.has(e.type)) && !cancelArrived(state, e));
-  return settledAccepted(state) ? [...events, ...NEGOTIATIONS, ...REMOTE_HOLDS, ...INFO_AND_TIMER] : events;
+  return settledAccepted(state) ? [...events, ...NEGOTIATIONS, ...REMOTE_HOLDS, ...INFO_AND_TIMER, ...VIDEO] : events;
 };
 
 function pathsFor(direction: Direction): ModelPath[] {
@@ -290,6 +301,13 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
       return remoteCall(world).updateIdentity({ displayName: 'Bobby', assertedIdentity: ASSERTED });
     case 'STOP_TIMER':
       return call.stopTimer();
+    case 'SET_VIDEO':
+      return keep(world, 'video', call.setVideo(event['on'] === true));
+    case 'PORT.VIDEO':
+    case 'PORT.STREAM':
+      return remoteCall(world).setVideo(true);
+    case 'SET_VIDEO_INPUT_DEVICE':
+      return keep(world, 'camera', call.setVideoInputDevice('fake-camera-2'));
     case TIMER_TICK:
       await vi.advanceTimersByTimeAsync(1000);
       return;
@@ -313,6 +331,7 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
       return;
     case 'xstate.error.actor.holdReinvite':
     case 'xstate.error.actor.resumeReinvite':
+    case 'xstate.error.actor.videoReinvite':
       network.failNextReinvite(488);
       return;
     case 'xstate.error.actor.cancelActor':
@@ -398,6 +417,9 @@ function expectedEvents(path: ModelPath, index: number): string[] {
   if (type === 'PORT.REINVITE') out.push(`remote-hold:${step.event['direction'] !== 'sendrecv'}`);
   if (type === 'PORT.INFO') out.push('dtmf:5:160');
   if (type === 'SET_INFO' || type === 'PORT.IDENTITY') out.push('info');
+  if (type === 'xstate.done.actor.videoReinvite') out.push('video:true');
+  if (type === 'xstate.error.actor.videoReinvite') out.push('error:sip-error');
+  if (type === 'PORT.VIDEO' || type === 'PORT.STREAM') out.push('remote-video:true');
   if (to.matches('disconnected') && !from.matches('disconnected')) out.push(`disconnect:${disconnectReason(path, index)}`);
   if (to.matches('failed')) out.push(`error:${failureCode(from, step.event)}`, 'disconnect:failed');
   if (type === 'WARNING_RAISED') out.push('warning:high-rtt');
@@ -460,6 +482,24 @@ async function checkOutcomes(world: World, from: ModelStep['state'], step: Model
     expect(remoteCall(world).referResponses).toEqual([String(step.event['referTo']).startsWith('sip:') ? 603 : 400]);
   }
   if (type === 'xstate.done.actor.byeActor') expect(remoteCall(world).endedBy).toBe('remote-bye');
+  if (type === 'xstate.done.actor.videoReinvite') {
+    expect(outcome('video')).toBe('resolved');
+    expect(world.call.hasVideo()).toBe(true);
+    expect(world.call.localStream?.getVideoTracks()).toHaveLength(1);
+  }
+  if (type === 'xstate.error.actor.videoReinvite') {
+    expect(outcome('video')).toBe('rejected');
+    expect(world.call.hasVideo()).toBe(false);
+  }
+  if (type === 'SET_VIDEO_INPUT_DEVICE') {
+    await flushUntil(() => outcome('camera') !== 'pending', 'the camera switch');
+    expect((world.pending.get('camera')?.error as VoiceSDKError).code).toBe('invalid-state');
+  }
+  if (type === 'SET_VIDEO' && step.event['on'] === false) expect(outcome('video')).toBe('resolved');
+  if (type === 'PORT.VIDEO' || type === 'PORT.STREAM') {
+    expect(world.call.hasRemoteVideo()).toBe(true);
+    expect(world.call.remoteStream?.getVideoTracks()).toHaveLength(1);
+  }
   if (type === 'SET_INFO') expect(world.call.info).toMatchObject({ company: 'Acme', displayName: 'Robert' });
   // The asserted identity wins over the From display name, and gives the number.
   if (type === 'PORT.IDENTITY') expect(world.call.info).toMatchObject({ displayName: 'Bob B.', number: '+15550001234' });

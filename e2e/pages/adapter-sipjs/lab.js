@@ -101,6 +101,8 @@ function track(label, call) {
 
 /** A media fact counts only when something failed or dropped; the rest is ICE/DTLS progress. */
 function isTold(fact) {
+  // Streams are objects, compared by their kinds (streamKinds) instead.
+  if (fact.type === 'stream') return false;
   return fact.type !== 'media' || ['failed', 'disconnected', 'closed'].some((state) => fact.ice === state || fact.connection === state);
 }
 
@@ -197,6 +199,14 @@ window.lab = {
   remoteIdentity: (label) => entry(label).call.remoteIdentity,
   customHeaders: (label) => entry(label).call.customHeaders,
   remoteParty: (label) => ({ ...entry(label).call.remoteParty }),
+  /** The track kinds of the last local and remote `stream` facts (live tracks only). */
+  streamKinds(label) {
+    const kinds = (direction) => {
+      const last = entry(label).events.filter(({ event }) => event.type === 'stream' && event.direction === direction).at(-1);
+      return last ? last.event.stream.getTracks().filter((t) => t.readyState === 'live').map((t) => t.kind).sort() : [];
+    };
+    return { local: kinds('local'), remote: kinds('remote') };
+  },
   incoming: (label) => {
     const incoming = entry(label);
     return { remoteIdentity: incoming.remoteIdentity, customHeaders: incoming.customHeaders, direction: incoming.call.direction };

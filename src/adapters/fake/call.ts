@@ -14,6 +14,7 @@ import type { FakeNetwork } from './network';
 import { FakeRecorder } from './recorder';
 import { createStatsClock, syntheticReport, type StatsClock } from './stats';
 import { FAKE_DEFAULT_MEDIA, UNANSWERED, type FakeEnd, type WireMessage } from './wire';
+import { FakeVideo } from './video';
 
 /** The dialog as SIP sees it: `canceled` once we sent CANCEL for our INVITE. */
 type Dialog = 'new' | 'early' | 'canceled' | 'confirmed' | 'ended';
@@ -31,6 +32,8 @@ export interface FakeCallInit {
   from?: { aor: string; user?: string; headers: Record<string, string> };
   /** Inbound: the calling end. */
   peer?: FakeEnd;
+  /** Outbound: the INVITE offers video. Inbound: the caller's INVITE offered video. */
+  video?: boolean;
 }
 
 /** What the far end sees of a fake session (the `session` escape hatch). */
@@ -62,6 +65,10 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** Inbound: the far end's ACK to our 200 arrived (reported once as `confirmed`). */
   #acked = false;
   #inputDeviceId = 'default';
+  #videoInputDeviceId: string | undefined;
+  readonly #video: FakeVideo;
+  /** We hold the far end (our last re-INVITE offered sendonly). */
+  #holding = false;
   #outputDeviceId = 'default';
   #stats: StatsClock | undefined;
   /** Inbound: the stack's own no-answer timer (SIP.js answers 480 after 60 s). */
@@ -79,6 +86,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.remoteParty = Object.freeze({ ...init.remoteParty });
     this.customHeaders = init.customHeaders;
     this.#peer = init.peer;
+    // Outbound the offer is ours (camera asked for); inbound the caller's offer decides whether a video stream exists.
+    this.#video = new FakeVideo(init.direction === 'outbound' && init.video === true, init.video === true);
     if (init.direction === 'inbound') {
       this.#dialog = 'early';
       this.#noAnswerTimer = setTimeout(() => this.#noAnswer(), network.noAnswerTimeoutMs);
@@ -106,6 +115,16 @@ export class FakeCallPort implements CallPort, FakeEnd {
 
   get sendingAudio(): boolean {
     return this.#media && this.#dialog === 'confirmed' && this.#sending;
+  }
+
+  /** Whether this end sends video (see `FakeEnd`). */
+  get wantsVideo(): boolean {
+    return this.#video.wanted && this.#video.line;
+  }
+
+  /** The camera `setVideoInputDevice` chose last (undefined: the default one). */
+  get videoInputDeviceId(): string | undefined {
+    return this.#videoInputDeviceId;
   }
 
   get inputDeviceId(): string {
@@ -143,6 +162,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
       this.#end();
       throw fault;
     }
+    // No camera: the call goes audio-only (the offer carries no video).
+    if (this.#video.wanted && this.#network.takeFault('camera')) this.#video.wanted = this.#video.line = false;
     this.#openMedia();
     this.#dialog = 'early';
     this.#network.route(this, this.#init.target ?? '', this.#init.from!);
@@ -162,8 +183,12 @@ export class FakeCallPort implements CallPort, FakeEnd {
     // confirmed: a 2xx arrived already; there is nothing left to cancel.
   }
 
-  async answer(): Promise<void> {
+  async answer(options: { video?: boolean } = {}): Promise<void> {
     await this.#network.tick();
+    // An offered video stream is answered with our camera only when asked (and the camera opens).
+    this.#video.wanted = options.video === true && this.#video.line && !this.#network.takeFault('camera');
+    // Declined: the offered video stream is rejected (m=video 0); a later offer of video is a new question.
+    if (!this.#video.wanted) this.#video.line = false;
     const fault = this.#network.takeFault('accept');
     if (fault) {
       this.#send({ type: 'reject', status: 500 });
@@ -173,9 +198,11 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (this.#dialog !== 'early') throw new VoiceSDKError('invalid-state', 'The call is no longer ringing');
     this.#openMedia();
     this.#dialog = 'confirmed';
-    this.#send({ type: 'answer' });
+    const declined = this.#init.video === true && !this.#video.line;
+    this.#send(declined ? { type: 'answer', videoDeclined: true } : { type: 'answer' });
     this.#emit({ type: 'established' });
     this.#reportNegotiated();
+    this.#reportVideo();
   }
 
   async reject(statusCode: number): Promise<void> {
@@ -203,7 +230,11 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (fault) throw fault;
   }
 
-  async reinvite(options: { hold: boolean }): Promise<void> {
+  async reinvite(options: { hold: boolean; video?: boolean }): Promise<void> {
+    if (options.video === true && !this.wantsVideo) {
+      const refused = this.#network.takeFault('camera');
+      if (refused) throw refused;
+    }
     await this.#network.tick();
     if (!this.#transportUp()) throw new VoiceSDKError('transport-failed', 'No socket');
     const fault = this.#network.takeFault('reinvite');
@@ -211,7 +242,25 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (fault === UNANSWERED) return new Promise<void>(() => undefined);
     if (fault) throw fault;
     if (this.#dialog !== 'confirmed') throw new VoiceSDKError('invalid-state', 'No dialog to re-INVITE');
-    this.#send({ type: 'reinvite', hold: options.hold });
+    const videoBefore = this.wantsVideo;
+    if (options.video !== undefined) {
+      this.#video.wanted = options.video;
+      if (options.video) this.#video.line = true;
+    }
+    this.#holding = options.hold;
+    this.#send({ type: 'reinvite', hold: options.hold, ...(this.#video.line ? { video: this.wantsVideo } : {}) });
+    if (this.wantsVideo !== videoBefore) this.#emit(this.#video.localStream());
+    this.#reportVideo();
+  }
+
+  async setVideoInputDevice(deviceId: string): Promise<void> {
+    await this.#network.tick();
+    if (!this.wantsVideo) throw new VoiceSDKError('invalid-state', 'The call sends no video');
+    if (!this.#network.videoInputDevices.includes(deviceId)) {
+      throw new VoiceSDKError('device-not-found', `No camera with id "${deviceId}"`);
+    }
+    this.#videoInputDeviceId = deviceId;
+    this.#emit(this.#video.localStream());
   }
 
   setSending(enabled: boolean): void {
@@ -254,7 +303,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (!this.#media || !this.#stats) return undefined;
     const now = this.#network.now();
     const receiving = this.#peer?.sendingAudio ?? false;
-    const report = syntheticReport(this.#stats, now, this.#network.conditions, { sending: this.sendingAudio, receiving });
+    const video = { videoSending: this.#video.sending, videoReceiving: this.#video.receiving };
+    const report = syntheticReport(this.#stats, now, this.#network.conditions, { sending: this.sendingAudio, receiving, ...video });
     return report as unknown as RTCStatsReport;
   }
 
@@ -282,6 +332,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
       case 'answer':
         if (this.#dialog !== 'early' && this.#dialog !== 'canceled') return;
         this.#stats = createStatsClock(this.#network.now());
+        if (message.videoDeclined) this.#video.line = false;
         // As SIP.js: the 2xx's identity headers are read as it is accepted, before the session is established.
         if (message.identity !== undefined && this.#dialog === 'early') this.#emit({ type: 'identity', ...message.identity });
         this.#emit({ type: 'final', status: 200 });
@@ -293,6 +344,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
           this.#emit({ type: 'confirmed' });
           this.#dialog = 'confirmed';
           this.#reportNegotiated();
+          this.#reportVideo();
         } else this.#dialog = 'confirmed';
         break;
       case 'renegotiated':
@@ -325,8 +377,10 @@ export class FakeCallPort implements CallPort, FakeEnd {
       case 'reinvite':
         if (this.#dialog !== 'confirmed') return;
         this.#remoteHold = message.hold;
+        if (message.video === true) this.#video.line = true;
         if (message.identity !== undefined) this.#emit({ type: 'identity', ...message.identity });
         this.#emit({ type: 'reinvite', direction: message.direction ?? (message.hold ? 'sendonly' : 'sendrecv') });
+        this.#reportVideo();
         break;
       case 'digits':
         this.#receivedDigits.push({ digits: message.digits, method: message.method });
@@ -365,6 +419,15 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.#emit({ type: 'negotiated', ...(this.#peer?.media ?? FAKE_DEFAULT_MEDIA) });
   }
 
+  /** What video flows after an offer/answer, and the far end's stream when it changed. */
+  #reportVideo(): void {
+    const peerWants = this.#peer?.wantsVideo === true;
+    const fact = this.#video.fact(peerWants, this.#holding, this.#remoteHold);
+    if (fact) this.#emit(fact);
+    const remote = this.#video.remoteStream(peerWants);
+    if (remote) this.#emit(remote);
+  }
+
   #noAnswer(): void {
     this.#noAnswerTimer = undefined;
     if (this.#dialog !== 'early') return;
@@ -374,6 +437,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
 
   #openMedia(): void {
     this.#media = true;
+    this.#emit(this.#video.localStream());
     if (this.direction === 'inbound') this.#stats = createStatsClock(this.#network.now());
     this.#network.trackMedia(this);
   }

@@ -40,6 +40,10 @@ export class RemoteCall implements FakeEnd {
   readonly immediate = true;
   /** What an offer/answer with this call settles on (codec, telephone-event, INFO in Allow). */
   media: NegotiatedMedia;
+  /** We send video: we called with video, answered the device's video offer with it, or `setVideo(true)`. */
+  video: boolean;
+  /** An offer of this call carried video (the device's, or ours). */
+  #videoLine: boolean;
   readonly #network: FakeNetwork;
   readonly #device: FakeCallPort;
   #state: RemoteCallState;
@@ -48,8 +52,20 @@ export class RemoteCall implements FakeEnd {
   constructor(
     network: FakeNetwork,
     device: FakeCallPort,
-    init: { direction: 'inbound' | 'outbound'; headers: Record<string, string>; from: string; fromUser?: string; media?: NegotiatedMedia },
+    init: {
+      direction: 'inbound' | 'outbound';
+      headers: Record<string, string>;
+      from: string;
+      fromUser?: string;
+      media?: NegotiatedMedia;
+      /** We call with video. */
+      video?: boolean;
+      /** The device's INVITE to us offered video. */
+      offeredVideo?: boolean;
+    },
   ) {
+    this.video = init.video === true;
+    this.#videoLine = init.video === true || init.offeredVideo === true;
     this.media = { ...(init.media ?? FAKE_DEFAULT_MEDIA) };
     this.#network = network;
     this.#device = device;
@@ -65,6 +81,25 @@ export class RemoteCall implements FakeEnd {
     return this.#state;
   }
 
+  /** Whether we send video now (see `FakeEnd`). */
+  get wantsVideo(): boolean {
+    return this.video && this.#videoLine;
+  }
+
+  /** Whether the device sends us video (it asked for it, an offer carried it, and we do not hold it). */
+  get receivingVideo(): boolean {
+    return this.#device.wantsVideo && !this.holdingDevice;
+  }
+
+  /** Adds or removes our video by re-INVITE (keeping the hold state). */
+  setVideo(on: boolean): void {
+    this.#expect('answered', 'change its video');
+    this.video = on;
+    if (on) this.#videoLine = true;
+    const hold = this.holdingDevice;
+    this.#send({ type: 'reinvite', hold, direction: hold ? 'sendonly' : 'sendrecv', video: on });
+  }
+
   get sendingAudio(): boolean {
     return this.#state === 'answered' && !this.#muted && !this.holdingDevice;
   }
@@ -75,10 +110,15 @@ export class RemoteCall implements FakeEnd {
     this.#send({ type: 'ringing' });
   }
 
-  /** Sends 200 OK; `identity`: its P-Asserted-Identity / Remote-Party-ID (raw, as a PBX would send them). */
-  answer(identity?: Omit<RemoteParty, 'uri'>): void {
+  /**
+   * Sends 200 OK; `identity`: its P-Asserted-Identity / Remote-Party-ID (raw,
+   * as a PBX would send them); `video`: answer the device's video offer with
+   * our video.
+   */
+  answer(identity?: Omit<RemoteParty, 'uri'>, options: { video?: boolean } = {}): void {
     this.#expect('incoming', 'answer');
     this.#state = 'answered';
+    this.video = options.video === true;
     this.#send(identity === undefined ? { type: 'answer' } : { type: 'answer', identity });
   }
 
@@ -204,6 +244,7 @@ export class RemoteCall implements FakeEnd {
         this.endedBy = 'remote-bye';
         break;
       case 'reinvite':
+        if (message.video === true) this.#videoLine = true;
         this.heldByDevice = message.hold;
         this.reinvites.push(message.hold);
         break;
@@ -282,7 +323,7 @@ export class ScriptedRemote {
   /** Calls a fake device; returns the remote's side of the call. */
   call(
     target: string,
-    options: { headers?: Record<string, string>; fromUser?: string; party?: Omit<RemoteParty, 'uri'> } = {},
+    options: { headers?: Record<string, string>; fromUser?: string; party?: Omit<RemoteParty, 'uri'>; video?: boolean } = {},
   ): RemoteCall {
     if (options.fromUser !== undefined) parseCallerId(options.fromUser);
     return this.#network.callFromRemote(this, target, options);

@@ -21,6 +21,8 @@ export interface InviteFrom {
 export interface RemoteCallOptions {
   headers?: Record<string, string>;
   fromUser?: string;
+  /** The INVITE offers video (and the remote sends it once answered). */
+  video?: boolean;
   /** The From display name, P-Asserted-Identity and Remote-Party-ID the INVITE carries (raw: a test of untrusted input too). */
   party?: Omit<RemoteParty, 'uri'>;
 }
@@ -56,6 +58,7 @@ export function routeInvite(network: FakeNetwork, call: FakeCallPort, target: st
         headers: from.headers,
         from: from.aor,
         media: remote.media,
+        offeredVideo: call.wantsVideo,
         ...(from.user ? { fromUser: from.user } : {}),
       });
       call.connectTo(remoteCall);
@@ -71,6 +74,7 @@ export function routeInvite(network: FakeNetwork, call: FakeCallPort, target: st
         direction: 'inbound',
         remoteIdentity: remoteIdentity(callerUri),
         remoteParty: { uri: callerUri, ...(from.displayName === undefined ? {} : { displayName: from.displayName }) },
+        video: call.wantsVideo,
         customHeaders: customHeadersFor(from.headers, ua.config.headerPrefix),
         peer: call,
       });
@@ -96,6 +100,7 @@ export function callFromRemote(network: FakeNetwork, remote: ScriptedRemote, tar
     direction: 'inbound',
     remoteIdentity: remoteIdentity(callerUri),
     remoteParty: { uri: callerUri, ...options.party },
+    video: options.video === true,
     customHeaders: customHeadersFor(headers, ua.config.headerPrefix),
     peer: {
       immediate: true,
@@ -106,6 +111,9 @@ export function callFromRemote(network: FakeNetwork, remote: ScriptedRemote, tar
       get media() {
         return remoteCall?.media;
       },
+      get wantsVideo() {
+        return remoteCall?.wantsVideo ?? false;
+      },
     },
   });
   remoteCall = new RemoteCall(network, inbound, {
@@ -114,6 +122,7 @@ export function callFromRemote(network: FakeNetwork, remote: ScriptedRemote, tar
     from: callerUri,
     media: remote.media,
     ...(options.fromUser ? { fromUser: options.fromUser } : {}),
+    video: options.video === true,
   });
   remote.accept(remoteCall);
   network.deliver(() => ua.deliverIncoming(inbound));

@@ -157,6 +157,7 @@ export class FakeUserAgent implements UserAgentPort {
       customHeaders: customHeadersOf(Object.entries(request.headers), this.config.headerPrefix),
       target: request.target,
       remoteParty: { uri: request.target },
+      ...(request.video ? { video: true } : {}),
       from: {
         aor: this.config.uri,
         ...(request.fromUser ? { user: request.fromUser } : {}),

@@ -17,7 +17,8 @@ import { LocalAudio } from './sipjs.devices';
 import { DtmfSender } from './sipjs.dtmf';
 import { asVoiceSDKError } from './sipjs.errors';
 import { CallMedia } from './sipjs.media';
-import { AUDIO_ONLY, sendReinvite } from './sipjs.reinvite';
+import { AUDIO_AND_VIDEO, AUDIO_ONLY, sendReinvite } from './sipjs.reinvite';
+import { CallVideo } from './sipjs.video';
 import { NegotiationReporter } from './sipjs.negotiation';
 import { SessionReporter } from './sipjs.session';
 import { UNAVAILABLE_STATUS } from '../../sip/responses';
@@ -39,6 +40,8 @@ export interface SipJsCallInit {
   readonly remoteIdentity: string;
   readonly remoteParty: RemoteParty;
   readonly customHeaders: Readonly<Record<string, string>>;
+  /** Outbound: offer video too. */
+  readonly video?: boolean;
 }
 
 export class SipJsCall implements CallPort {
@@ -57,6 +60,8 @@ export class SipJsCall implements CallPort {
   readonly #local: LocalAudio;
   readonly #dtmf: DtmfSender;
   readonly #negotiation: NegotiationReporter;
+  readonly #video: CallVideo;
+  readonly #offerVideo: boolean;
   #disposed = false;
 
   /** Escape hatch: the SIP.js `Inviter` or `Invitation`. */
@@ -89,6 +94,8 @@ export class SipJsCall implements CallPort {
     };
     const transportUp = (): boolean => context.userAgent.isConnected();
     this.#media = new CallMedia(handler, emit);
+    this.#video = new CallVideo(handler, emit);
+    this.#offerVideo = init.video === true;
     this.#local = new LocalAudio(handler, () => this.#media.audioSender);
     this.#dtmf = new DtmfSender(init.session, () => this.#media.audioSender, transportUp);
     this.#negotiation = new NegotiationReporter(
@@ -102,13 +109,17 @@ export class SipJsCall implements CallPort {
       transportUp,
       onMediaHandler: (sdh) => {
         this.#media.watch(sdh as FastIceSessionDescriptionHandler);
+        this.#video.watch(sdh as FastIceSessionDescriptionHandler);
         const peerConnection = (sdh as FastIceSessionDescriptionHandler).peerConnection;
         if (peerConnection !== undefined) this.#negotiation.watch(peerConnection);
       },
       onEstablished: () => {
         this.#media.play();
         // After the `established` fact (facts are delivered a microtask later, in order).
-        queueMicrotask(() => this.#negotiation.report());
+        queueMicrotask(() => {
+          this.#negotiation.report();
+          this.#video.report();
+        });
       },
       onAccepted: (allow) => this.#negotiation.setRemoteAllow(allow),
     });
@@ -128,7 +139,7 @@ export class SipJsCall implements CallPort {
     }
     try {
       await inviter.invite({
-        sessionDescriptionHandlerOptions: { constraints: AUDIO_ONLY },
+        sessionDescriptionHandlerOptions: { constraints: this.#offerVideo ? AUDIO_AND_VIDEO : AUDIO_ONLY },
         requestDelegate: this.#reporter.inviteDelegate(),
       });
     } catch (error) {
@@ -148,11 +159,11 @@ export class SipJsCall implements CallPort {
 
   // ---- inbound ------------------------------------------------------------
 
-  async answer(): Promise<void> {
+  async answer(options: { video?: boolean } = {}): Promise<void> {
     const invitation = this.#invitation('answer');
     const restoreReject = answerOfferFailuresWith488(invitation);
     try {
-      await invitation.accept({ sessionDescriptionHandlerOptions: { constraints: AUDIO_ONLY } });
+      await invitation.accept({ sessionDescriptionHandlerOptions: { constraints: options.video ? AUDIO_AND_VIDEO : AUDIO_ONLY } });
     } catch (error) {
       throw asVoiceSDKError(error, 'media-failed', 'Could not answer the call');
     } finally {
@@ -202,9 +213,21 @@ export class SipJsCall implements CallPort {
     if (refusal) throw refusal;
   }
 
-  reinvite(options: { hold: boolean }): Promise<void> {
-    if (this.#disposed) return Promise.reject(new VoiceSDKError('invalid-state', 'The call is over'));
-    return sendReinvite(this.#session, options.hold, () => this.#context.userAgent.isConnected());
+  async reinvite(options: { hold: boolean; video?: boolean }): Promise<void> {
+    if (this.#disposed) throw new VoiceSDKError('invalid-state', 'The call is over');
+    const video = options.video;
+    if (video !== undefined) await this.#video.prepare(video);
+    try {
+      await sendReinvite(this.#session, options.hold, () => this.#context.userAgent.isConnected());
+    } catch (error) {
+      // Refused: the camera goes back to what it was (the chart rolls its video back too).
+      if (video !== undefined && !this.#disposed) await this.#video.prepare(!video).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  setVideoInputDevice(deviceId: string): Promise<void> {
+    return this.#video.setInputDevice(deviceId);
   }
 
   setSending(enabled: boolean): void {
@@ -275,6 +298,7 @@ export class SipJsCall implements CallPort {
     this.#dtmf.dispose();
     this.#reporter.dispose();
     this.#negotiation.dispose();
+    this.#video.dispose();
     this.#media.dispose();
     const handler = this.#session.sessionDescriptionHandler;
     // SIP.js ends a live session its own way (CANCEL, BYE, 480) and closes its media.

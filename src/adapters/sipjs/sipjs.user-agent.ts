@@ -218,6 +218,7 @@ export class SipJsUserAgent implements UserAgentPort {
         session: inviter,
         remoteIdentity: remoteIdentity(target),
         remoteParty: { uri: target.toString() },
+        ...(request.video ? { video: true } : {}),
         customHeaders: customHeadersOf(Object.entries(request.headers), this.#config.headerPrefix),
       }),
     );
