@@ -49,6 +49,14 @@ export interface PortLab {
   identity(party: Party, label: string): Promise<{ remoteIdentity: string; customHeaders: Record<string, string> }>;
   /** The call's `remoteParty` (what the headers naming the far end said). */
   remoteParty(party: Party, label: string): Promise<RemoteParty>;
+  /** createCall({ target, headers: {}, video: true }) + invite(). */
+  callWithVideo(party: Party, label: string, target: string): Promise<Outcome>;
+  /** answer({ video: true }). */
+  answerWithVideo(party: Party, label: string): Promise<Outcome>;
+  /** reinvite({ hold: false, video: on }). */
+  setVideo(party: Party, label: string, on: boolean): Promise<Outcome>;
+  /** The live track kinds (sorted) of the call's last local and remote `stream` facts. */
+  streamKinds(party: Party, label: string): Promise<{ local: string[]; remote: string[] }>;
   /** The facts of the call so far (healthy media progress left out). */
   facts(party: Party, label: string): Promise<Fact[]>;
   /** Waits until the call has reported `count` facts of `type`. */
@@ -326,6 +334,30 @@ export const SCENARIOS: Scenario[] = [
       await expectEnded(lab, 'bob', incoming, [ESTABLISHED, NEGOTIATED, CONFIRMED, { type: 'bye' }, TERMINATED]);
       await lab.disposeCall('alice', 'crossed');
       await lab.disposeCall('bob', incoming);
+    },
+  },
+  {
+    name: 'video: offered and answered with video, both send and receive; a re-INVITE without our video stops it one way; streams carry the tracks',
+    async run(lab) {
+      const lastVideo = async (party: Party, label: string) => (await lab.facts(party, label)).filter((f) => f.type === 'video').at(-1);
+      expect(await lab.callWithVideo('alice', 'video', uriOf('bob'))).toEqual({ ok: true });
+      const incoming = await lab.nextIncoming('bob');
+      expect(await lab.answerWithVideo('bob', incoming)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'video', 'video');
+      await lab.waitForFact('bob', incoming, 'video');
+      expect(await lastVideo('alice', 'video')).toEqual({ type: 'video', sending: true, receiving: true });
+      expect(await lastVideo('bob', incoming)).toEqual({ type: 'video', sending: true, receiving: true });
+      const both = { local: ['audio', 'video'], remote: ['audio', 'video'] };
+      expect(await lab.streamKinds('alice', 'video')).toEqual(both);
+      expect(await lab.streamKinds('bob', incoming)).toEqual(both);
+      expect(await lab.setVideo('alice', 'video', false)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'video', 'video', 2);
+      await lab.waitForFact('bob', incoming, 'video', 2);
+      expect(await lastVideo('alice', 'video')).toEqual({ type: 'video', sending: false, receiving: true });
+      expect(await lastVideo('bob', incoming)).toEqual({ type: 'video', sending: true, receiving: false });
+      expect((await lab.streamKinds('alice', 'video')).local).toEqual(['audio']);
+      expect(await lab.bye('alice', 'video')).toEqual({ ok: true });
+      await lab.waitForFact('bob', incoming, 'terminated');
     },
   },
   {

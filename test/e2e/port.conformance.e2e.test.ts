@@ -38,6 +38,10 @@ interface LabApi {
   remoteIdentity(label: string): string;
   customHeaders(label: string): Record<string, string>;
   remoteParty(label: string): RemoteParty;
+  callWithVideo(label: string, target: string): Promise<Outcome>;
+  answerWithVideo(label: string): Promise<Outcome>;
+  setVideo(label: string, on: boolean): Promise<Outcome>;
+  streamKinds(label: string): { local: string[]; remote: string[] };
   answer(label: string): Promise<Outcome>;
   reject(label: string, status: number): Promise<Outcome>;
   cancel(label: string): Promise<Outcome>;
@@ -96,6 +100,10 @@ describe('port conformance: the SIP.js adapter through Kamailio in Chromium', ()
       customHeaders: await lab(pages[party], 'customHeaders', label),
     }),
     remoteParty: (party, label) => lab(pages[party], 'remoteParty', label),
+    callWithVideo: async (party, label, target) => plain(await lab(pages[party], 'callWithVideo', label, target)),
+    answerWithVideo: async (party, label) => plain(await lab(pages[party], 'answerWithVideo', label)),
+    setVideo: async (party, label, on) => plain(await lab(pages[party], 'setVideo', label, on)),
+    streamKinds: (party, label) => lab(pages[party], 'streamKinds', label),
     facts: (party, label) => lab(pages[party], 'events', label),
     async waitForFact(party, label, type, count = 1) {
       await waitFor(async () => (await lab(pages[party], 'events', label)).filter((fact) => fact.type === type).length >= count, {

@@ -13,6 +13,8 @@ import { DOMAIN, PARTY_DISPLAY_NAMES, PARTY_USERS, SCENARIOS, uriOf, type Fact, 
 
 interface Tracked {
   call: CallPort;
+  /** The last `stream` fact of each direction. */
+  streams: { local?: MediaStream; remote?: MediaStream };
   facts: Fact[];
 }
 
@@ -61,8 +63,9 @@ function fakeLab(): PortLab {
     return found;
   };
   const track = (party: Party, label: string, call: CallPort): void => {
-    const entry: Tracked = { call, facts: [] };
+    const entry: Tracked = { call, facts: [], streams: {} };
     call.subscribe((fact) => {
+      if (fact.type === 'stream') entry.streams[fact.direction] = fact.stream;
       if (told(fact)) entry.facts.push({ ...fact });
     });
     calls.set(key(party, label), entry);
@@ -112,6 +115,18 @@ function fakeLab(): PortLab {
       return { remoteIdentity: call.remoteIdentity, customHeaders: { ...call.customHeaders } };
     },
     remoteParty: async (party, label) => ({ ...tracked(party, label).call.remoteParty }),
+    async callWithVideo(party, label, target) {
+      const call = agent(party).createCall({ target, headers: {}, video: true });
+      track(party, label, call);
+      return attempt(() => call.invite());
+    },
+    answerWithVideo: (party, label) => attempt(() => tracked(party, label).call.answer({ video: true })),
+    setVideo: (party, label, on) => attempt(() => tracked(party, label).call.reinvite({ hold: false, video: on })),
+    async streamKinds(party, label) {
+      const { streams } = tracked(party, label);
+      const kinds = (stream: MediaStream | undefined) => (stream?.getTracks() ?? []).filter((t) => t.readyState === 'live').map((t) => t.kind).sort();
+      return { local: kinds(streams.local), remote: kinds(streams.remote) };
+    },
     facts: async (party, label) => tracked(party, label).facts.map((fact) => ({ ...fact })),
     async waitForFact(party, label, type, count = 1) {
       const entry = tracked(party, label);

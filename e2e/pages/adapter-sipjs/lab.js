@@ -213,6 +213,12 @@ window.lab = {
   },
   incomingLabels: () => [...calls.keys()].filter((label) => label.startsWith('in')),
   answer: (label) => attempt(() => entry(label).call.answer()),
+  answerWithVideo: (label) => attempt(() => entry(label).call.answer({ video: true })),
+  async callWithVideo(label, target) {
+    const outgoing = track(label, userAgent.createCall({ target, headers: {}, video: true }));
+    return attempt(() => outgoing.call.invite());
+  },
+  setVideo: (label, on) => attempt(() => entry(label).call.reinvite({ hold: false, video: on })),
   reject: (label, status) => attempt(() => entry(label).call.reject(status)),
   cancel: (label) => attempt(() => entry(label).call.cancel()),
   bye: (label) => attempt(() => entry(label).call.bye()),
