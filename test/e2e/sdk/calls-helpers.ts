@@ -44,6 +44,9 @@ export interface CallInfo {
   muted: boolean;
   onHold: boolean;
   remoteOnHold: boolean;
+  /** hasVideo() / hasRemoteVideo(). */
+  video: boolean;
+  remoteVideo: boolean;
 }
 
 export interface InboundAudio {
@@ -277,6 +280,8 @@ export function installCallsLab(): void {
         muted: call.isMuted(),
         onHold: call.isOnHold(),
         remoteOnHold: call.isRemoteOnHold(),
+        video: call.hasVideo(),
+        remoteVideo: call.hasRemoteVideo(),
       };
     },
     callEvents: (label) => [...need(callEvents.get(label), `events of ${label}`)],
