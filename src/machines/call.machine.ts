@@ -54,7 +54,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     negotiated: undefined,
     socketDown: false,
     party: { ...input.port.remoteParty },
-    info: callInfoOf({ ...input.port.remoteParty }, input.port.remoteIdentity),
+    info: Object.freeze(callInfoOf({ ...input.port.remoteParty }, input.port.remoteIdentity)),
     infoLocked: [],
     heldSince: undefined,
     heldMs: 0,

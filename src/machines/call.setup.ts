@@ -396,7 +396,8 @@ function applyInfoChange(
   change: InfoChange | undefined,
 ): void {
   if (change === undefined) return;
-  enqueue.assign({ party: change.party, info: change.info, infoLocked: change.infoLocked });
+  // Frozen: `call.info` hands this object to the app.
+  enqueue.assign({ party: change.party, info: Object.freeze(change.info), infoLocked: change.infoLocked });
   if (!infoEquals(change.info, context.info)) enqueue.emit({ type: 'info', info: change.info, previous: context.info });
 }
 

@@ -44,9 +44,6 @@ export interface CallInfo {
   muted: boolean;
   onHold: boolean;
   remoteOnHold: boolean;
-  /** hasVideo() / hasRemoteVideo(). */
-  video: boolean;
-  remoteVideo: boolean;
 }
 
 export interface InboundAudio {
@@ -78,6 +75,8 @@ export interface CallsLab {
   /** Labels of incoming calls so far: 'in1', 'in2', … */
   incomingLabels(): string[];
   callInfo(label: string): CallInfo;
+  /** hasVideo() and hasRemoteVideo(). */
+  videoFlags(label: string): { video: boolean; remoteVideo: boolean };
   callEvents(label: string): RecordedEvent[];
   /** When connect() was called for `label` (performance.now()). */
   connectStartedAt(label: string): number;
@@ -280,10 +279,9 @@ export function installCallsLab(): void {
         muted: call.isMuted(),
         onHold: call.isOnHold(),
         remoteOnHold: call.isRemoteOnHold(),
-        video: call.hasVideo(),
-        remoteVideo: call.hasRemoteVideo(),
       };
     },
+    videoFlags: (label) => ({ video: callOf(label).hasVideo(), remoteVideo: callOf(label).hasRemoteVideo() }),
     callEvents: (label) => [...need(callEvents.get(label), `events of ${label}`)],
     connectStartedAt: (label) => need(connectStarted.get(label), `connect() of ${label}`),
     accept: (label) => timed(() => callOf(label).accept()),

@@ -213,3 +213,18 @@ describe('call timer', () => {
     expect(timer.talkingMs).toBe(0);
   });
 });
+
+describe('call.info is the app\'s to read, not to change', () => {
+  it('is frozen: the chart\'s copy cannot be mutated from outside', async () => {
+    const network = newNetwork();
+    const device = await registeredDevice(network);
+    const { call } = await answeredCall(device, network.remote('bob'));
+    expect(Object.isFrozen(call.info)).toBe(true);
+    call.setInfo({ company: 'Acme' });
+    expect(Object.isFrozen(call.info)).toBe(true);
+    expect(() => {
+      (call.info as Record<string, string>)['company'] = 'Evil';
+    }).toThrow(TypeError);
+    expect(call.info.company).toBe('Acme');
+  });
+});
