@@ -7,6 +7,8 @@ import type { Call } from './call';
 import type { DisconnectDetail, DisconnectReason, ReconnectCause, TransferState } from './machines/call.types';
 import type { QualitySample, WarningName } from './quality/quality.types';
 import type { CallReport } from './quality/report';
+import type { CallInfo } from './sip/identity';
+import type { CallTimer } from './machines/call.timing';
 
 /** What `disconnect` tells: why the call ended. */
 export interface DisconnectInfo {
@@ -113,7 +115,53 @@ export type CallEvents = {
   'warning-cleared': [info: { name: WarningName }];
   /** The call report so far, every 3 s while accepted. */
   report: [report: CallReport];
+  /** `call.info` changed: the far end's identity (its P-Asserted-Identity, a new display name in the dialog), or the app's `setInfo`. */
+  info: [change: InfoChange];
+  /** The call timer, once a second while accepted (until `stopTimer()`). */
+  timer: [timer: CallTimer];
+  /** Our video started (true) or stopped (false) going out: after `setVideo`, or as the far end's answer settled it. */
+  video: [on: boolean];
+  /** The far end's video started (true) or stopped (false) coming in. */
+  'remote-video': [on: boolean];
+  /** `localStream` or `remoteStream` was added or replaced (a camera added, the far end's video arriving). */
+  stream: [info: { direction: 'local' | 'remote'; stream: MediaStream }];
 };
+
+/** What `accept()` takes. */
+export interface AcceptOptions extends HoldOthersOptions {
+  /** Answer an offered video stream with our camera too; without it an offered video stream is declined. @default false */
+  video?: boolean;
+}
+
+export function acceptVideoOption(options: unknown): boolean {
+  const { video = false } = options as AcceptOptions;
+  return booleanArgument(video, "accept()'s video");
+}
+
+/** What the `info` event tells. */
+export interface InfoChange {
+  /** `call.info` now. */
+  info: Readonly<CallInfo>;
+  /** `call.info` before the change. */
+  previous: Readonly<CallInfo>;
+}
+
+/** What `setInfo` takes besides the fields. */
+export interface SetInfoOptions {
+  /**
+   * `true`: manual mode for these fields — later updates of the far end's
+   * identity leave them as set. `false` (default): the far end's next update
+   * may overwrite them (and fields locked before are unlocked).
+   * @default false
+   */
+  lock?: boolean;
+}
+
+export function setInfoLock(options: unknown): boolean {
+  if (typeof options !== 'object' || options === null) throw new VoiceSDKError('invalid-argument', 'setInfo() takes { lock?: boolean }');
+  const { lock = false } = options as SetInfoOptions;
+  return booleanArgument(lock, "setInfo()'s lock");
+}
 
 /** What `accept()` and `hold(false)` take. */
 export interface HoldOthersOptions {

@@ -10,16 +10,31 @@ import { callMachine, callStatus, isMuted, isOnHold, isRecording, isReconnecting
 import type { CallDirection, CallEmitted, CallEvent, CallOperation, CallStatus } from './machines/call.types';
 import type { QualitySample } from './quality/quality.types';
 import type { CallReport } from './quality/report';
-import { booleanArgument, deviceIdArgument, holdOthersOption, type CallEvents, type HoldOthersOptions } from './call.api';
+import {
+  acceptVideoOption,
+  booleanArgument,
+  deviceIdArgument,
+  holdOthersOption,
+  setInfoLock,
+  type AcceptOptions,
+  type CallEvents,
+  type HoldOthersOptions,
+  type SetInfoOptions,
+} from './call.api';
 import type { CallPort } from './adapters/adapter';
+import { parseInfoPartial, type CallInfo } from './sip/identity';
+import { timerOf, type CallTimer } from './machines/call.timing';
 
 export type {
+  AcceptOptions,
   CallEvents,
   DisconnectInfo,
   HoldOthersOptions,
+  InfoChange,
   QualityWarning,
   ReceivedDtmf,
   ReferredInfo,
+  SetInfoOptions,
   TransferProgress,
   TransferRequest,
   TransferRequestPolicy,
@@ -105,6 +120,44 @@ export class Call extends TypedEmitter<CallEvents> {
   }
 
   /**
+   * Who the far end is: `uri`, and from its headers `displayName` and
+   * `number` (P-Asserted-Identity, else Remote-Party-ID, else From/To),
+   * cleaned and bounded; plus the fields the app set with `setInfo`.
+   * Updated when the far end's identity changes in the dialog (`info` event).
+   */
+  get info(): Readonly<CallInfo> {
+    return this.#snapshot.context.info;
+  }
+
+  /**
+   * Sets fields of `call.info` (`avatar`, `company`, your own; `undefined`
+   * removes one). With `{ lock: true }` the far end's later identity updates
+   * leave these fields as set. Emits `info` when something changed.
+   * @throws VoiceSDKError `invalid-argument` for non-string or over-long (> 1 KB) values, `invalid-state` once the call is over.
+   */
+  setInfo(fields: Partial<CallInfo>, options: SetInfoOptions = {}): void {
+    const lock = setInfoLock(options);
+    const valid = parseInfoPartial(fields, (message) => new VoiceSDKError('invalid-argument', message));
+    // The chart takes SET_INFO in every state; an ended call's actor is done.
+    if (this.#snapshot.status !== 'active') throw this.#wrongState('setInfo() needs a call that is not over');
+    this.#sendOrThrow({ type: 'SET_INFO', fields: valid, lock }, 'setInfo() needs a call that is not over');
+  }
+
+  /**
+   * The call's times and durations (ms) from its chart: started, answered,
+   * ended, ringing, talking (answered and not on hold) and on hold. Goes on
+   * after `stopTimer()`; frozen once the call has ended.
+   */
+  getTimer(): CallTimer {
+    return timerOf(this.#snapshot.context);
+  }
+
+  /** Stops the `timer` events (not the timer: `getTimer()` goes on). Idempotent on an accepted call. */
+  stopTimer(): void {
+    this.#sendOrThrow({ type: 'STOP_TIMER' }, 'stopTimer() works on an accepted call');
+  }
+
+  /**
    * Escape hatch: the raw SIP.js `Inviter` (outbound) or `Invitation`
    * (inbound). Not covered by semver. Typed for the SIP.js adapter that apps
    * ship with; another adapter's call gives its own object here (the fake
@@ -172,19 +225,23 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /**
    * Inbound: answers the call. Resolves once media is set up. With
+   * `video: true` an offered video stream is answered with our camera (else
+   * it is declined). With
    * `holdOthers` (default true) the device's other accepted calls are put on
    * hold first, so answering a waiting call never leaves two calls talking;
    * if one of those holds fails, accept() rejects with its error and the call
    * keeps ringing.
    */
-  accept(options: HoldOthersOptions = {}): Promise<void> {
+  accept(options: AcceptOptions = {}): Promise<void> {
     let holdOthers: boolean;
+    let video: boolean;
     try {
       holdOthers = holdOthersOption(options, 'accept()');
+      video = acceptVideoOption(options);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#run({ type: 'ACCEPT', holdOthers }, 'accept', 'accept() is for inbound calls that are ringing', (e) =>
+    return this.#run({ type: 'ACCEPT', holdOthers, video }, 'accept', 'accept() is for inbound calls that are ringing', (e) =>
       e.type === 'accepted' ? DONE : undefined,
     );
   }
@@ -303,6 +360,54 @@ export class Call extends TypedEmitter<CallEvents> {
     return this.#request((requestId) => ({ type: 'SET_OUTPUT_DEVICE', deviceId, requestId }), 'output-device');
   }
 
+  /** Whether our camera goes out (as the last offer/answer settled it). */
+  hasVideo(): boolean {
+    return this.#snapshot.context.videoSending;
+  }
+
+  /** Whether the far end's video comes in. */
+  hasRemoteVideo(): boolean {
+    return this.#snapshot.context.videoReceiving;
+  }
+
+  /** Our media: the microphone (and camera) tracks, once the call has them. */
+  get localStream(): MediaStream | undefined {
+    return this.#snapshot.context.localStream;
+  }
+
+  /** The far end's media: its audio (and video) tracks, once they arrive. */
+  get remoteStream(): MediaStream | undefined {
+    return this.#snapshot.context.remoteStream;
+  }
+
+  /**
+   * Adds (true) or removes (false) our camera by re-INVITE on an accepted
+   * call; the hold state is kept. Resolves on the far end's answer
+   * (`video` fires when what flows changed). Camera refused or missing →
+   * rejects `media-denied` / `device-not-found`, nothing is sent and the
+   * call stays as it was. Idempotent.
+   */
+  setVideo(on: boolean): Promise<void> {
+    try {
+      booleanArgument(on, 'setVideo()');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#run({ type: 'SET_VIDEO', on }, 'video', 'setVideo() works on an accepted call that is not changing its video', (e) =>
+      (e.type === 'video.switched' && e.on === on) || (e.type === 'unchanged' && e.operation === 'video') ? DONE : undefined,
+    );
+  }
+
+  /** Switches the camera (sending track) to another video input device; `invalid-state` when no video is sent. */
+  setVideoInputDevice(deviceId: string): Promise<void> {
+    try {
+      deviceIdArgument(deviceId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#request((requestId) => ({ type: 'SET_VIDEO_INPUT_DEVICE', deviceId, requestId }), 'video-input-device');
+  }
+
   /** Starts recording a mix of local and remote audio. */
   startRecording(): void {
     this.#sendOrThrow({ type: 'START_RECORDING' }, 'startRecording() needs an accepted call that is not recording');
@@ -406,6 +511,19 @@ export class Call extends TypedEmitter<CallEvents> {
         break;
       case 'report':
         this.emit('report', event.report);
+        break;
+      case 'info':
+        this.emit('info', { info: event.info, previous: event.previous });
+        break;
+      case 'timer':
+        this.emit('timer', event.timer);
+        break;
+      case 'video':
+      case 'remote-video':
+        this.emit(event.type, event.on);
+        break;
+      case 'stream':
+        this.emit('stream', { direction: event.direction, stream: event.stream });
         break;
     }
   }

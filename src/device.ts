@@ -28,6 +28,8 @@ export interface ConnectOptions {
   from?: string;
   /** Custom headers: each key becomes `<prefix><Key>` (`ticketId` → `X-Callchart-TicketId`). */
   params?: Record<string, string | number | boolean>;
+  /** Offer video too: the camera is opened with the microphone (without a camera the call goes audio-only). @default false */
+  video?: boolean;
 }
 
 /** What the `reconnecting` event tells. */
@@ -187,8 +189,9 @@ export class Device extends TypedEmitter<DeviceEvents> {
     const target = normalizeTarget(options.to, this.#domain);
     const headers = encodeParams(options.params, this.#prefix);
     const fromUser = options.from === undefined ? undefined : parseCallerId(options.from);
+    if (options.video !== undefined && typeof options.video !== 'boolean') throw new VoiceSDKError('invalid-argument', 'connect()\'s video takes a boolean');
     const callId = `call-${globalThis.crypto.randomUUID()}`;
-    const request = { target, headers, ...(fromUser ? { fromUser } : {}) };
+    const request = { target, headers, ...(fromUser ? { fromUser } : {}), ...(options.video ? { video: true } : {}) };
     await this.#request({ type: 'CALL', callId, request }, 'The device cannot place calls now', (e) => {
       if (e.type === 'call-started' && e.callId === callId) return DONE;
       if (e.type === 'call-failed' && e.callId === callId) return { error: e.error };

@@ -12,18 +12,23 @@ export type { AudioDeviceInfo, AudioDeviceLists, AudioDeviceLost, DeviceAudio, D
 export type { SoundName, SoundOptions, SoundPlay, SoundPlayer, SoundRequest } from './sounds/sounds';
 export { Call } from './call';
 export type {
+  AcceptOptions,
   CallEvents,
   DisconnectInfo,
   CallActorRef,
   HoldOthersOptions,
+  InfoChange,
   QualityWarning,
   ReceivedDtmf,
   ReferredInfo,
+  SetInfoOptions,
   SipJsSession,
   TransferProgress,
   TransferRequest,
   TransferRequestPolicy,
 } from './call';
+export type { CallInfo } from './sip/identity';
+export type { CallTimer } from './machines/call.timing';
 export { VoiceSDKError, isVoiceSDKError } from './errors';
 export type { VoiceSDKErrorCode, VoiceSDKErrorOptions } from './errors';
 export { callMachine, callStatus } from './machines/call.machine';
@@ -34,6 +39,7 @@ export type { DeviceSnapshot, DeviceState, TransportState } from './machines/dev
 export type { ReconnectPolicy } from './machines/device.types';
 export type {
   QualitySample,
+  VideoQuality,
   CandidateType,
   WarningName,
   QualityWarningOptions,

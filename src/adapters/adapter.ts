@@ -93,6 +93,23 @@ export type CallFact =
    * chart decides how DTMF is sent from them.
    */
   | ({ type: 'negotiated' } & NegotiatedMedia)
+  /**
+   * The far end's identity as a request or response in the dialog names it:
+   * outbound, the 2xx's P-Asserted-Identity / Remote-Party-ID; either way, a
+   * re-INVITE or UPDATE carrying them or a new From display name. Raw header
+   * values (untrusted): the chart cleans them (src/sip/identity.ts).
+   */
+  | ({ type: 'identity' } & RemoteParty)
+  /**
+   * What the last completed offer/answer settled on for video (reported when
+   * the call has a video stream, and again on each change): `sending`, our
+   * camera goes out (the negotiated direction includes send and a camera
+   * track is on the sender); `receiving`, the far end's video comes in (it
+   * includes recv).
+   */
+  | { type: 'video'; sending: boolean; receiving: boolean }
+  /** A local or remote media stream was added or got a new track (a camera added, the far end's video arriving). */
+  | { type: 'stream'; direction: 'local' | 'remote'; stream: MediaStream }
   /** The session is over; the last fact of every call. */
   | { type: 'terminated' };
 
@@ -109,6 +126,18 @@ export interface NegotiatedMedia {
   telephoneEvent: boolean;
   /** The far end's Allow header lists INFO, so SIP INFO digits can be sent. */
   allowsInfo: boolean;
+}
+
+/** What the headers that name the far end said, raw (untrusted; cleaned by src/sip/identity.ts). */
+export interface RemoteParty {
+  /** The far end's URI (inbound: the From; outbound: the target). */
+  uri?: string;
+  /** The display name of that From (inbound) or To. */
+  displayName?: string;
+  /** The P-Asserted-Identity header value (RFC 3325), if any: `"Alice" <sip:+15551234@pbx>, <tel:+15551234>`. */
+  assertedIdentity?: string;
+  /** The Remote-Party-ID header value, if any: `"Alice" <sip:1002@pbx>;party=calling`. */
+  remotePartyId?: string;
 }
 
 /** Removes the listener it was returned for. */
@@ -154,6 +183,8 @@ export interface CallPort {
   readonly direction: 'inbound' | 'outbound';
   /** The far end: the E.164 number when the user part is one, else the SIP URI without parameters (`remoteIdentity` in src/sip/target.ts). */
   readonly remoteIdentity: string;
+  /** What the headers naming the far end said when the call began (inbound: the INVITE's From, P-Asserted-Identity, Remote-Party-ID); later changes come as `identity` facts. Absent: only `remoteIdentity` is known. */
+  readonly remoteParty?: Readonly<RemoteParty>;
   /** The `<prefix>*` headers, prefix stripped, bounded and cleaned (`customHeadersOf` in src/sip/headers.ts): inbound those of the INVITE, outbound those we sent. */
   readonly customHeaders: Readonly<Record<string, string>>;
   /** The raw SIP.js session (escape hatch), or the fake session. */
@@ -172,18 +203,28 @@ export interface CallPort {
   invite(): Promise<void>;
   /** Outbound: sends CANCEL for our INVITE (nothing when a 2xx already arrived). Resolves once sent. */
   cancel(): Promise<void>;
-  /** Inbound: answers 200 OK; resolves once media is set up. */
-  answer(): Promise<void>;
+  /**
+   * Inbound: answers 200 OK; resolves once media is set up. `video`: answer
+   * an offered video stream with our camera too; without it an offered video
+   * stream is declined (answered inactive).
+   */
+  answer(options?: { video?: boolean }): Promise<void>;
   /** Inbound: answers with a final failure status (400–699). */
   reject(statusCode: number): Promise<void>;
   /** Sends BYE; resolves on its 2xx, at once when the session is over already; rejects when it cannot be sent, is refused or gets no answer within a short wait (the session is over locally either way). */
   bye(): Promise<void>;
   /**
-   * Re-INVITE offering a=sendonly (`hold`) or a=sendrecv (hold, resume, or the target refresh after a reconnect);
-   * `iceRestart`: the offer has new ICE credentials (RFC 8839 §4.4.1.1), for this re-INVITE only. Resolves on the
-   * far end's 2xx, rejects with the SIP `status` otherwise.
+   * Re-INVITE offering a=sendonly (`hold`) or a=sendrecv (hold, resume, or
+   * the target refresh after a reconnect); resolves on the far end's 2xx,
+   * rejects with the SIP `status` otherwise. `iceRestart`: the offer has new
+   * ICE credentials (RFC 8839 §4.4.1.1), for this re-INVITE only. `video`:
+   * `true` opens the camera and offers it (rejecting `media-denied` /
+   * `device-not-found` before anything is sent when it cannot), `false` stops
+   * it, absent keeps what is sent; our video follows the hold like the audio.
    */
-  reinvite(options: { hold: boolean; iceRestart?: boolean }): Promise<void>;
+  reinvite(options: { hold: boolean; iceRestart?: boolean; video?: boolean }): Promise<void>;
+  /** Replaces the camera track with one from camera `deviceId`; rejects `invalid-state` when no video is sent. */
+  setVideoInputDevice(deviceId: string): Promise<void>;
   /** Sends the microphone or not (the audio track's `enabled`). No signalling. */
   setSending(enabled: boolean): void;
   /** Sends DTMF by `options.method` (the call chart chose it); resolves once the tones were handed over. */
@@ -224,6 +265,8 @@ export interface InviteRequest {
   fromUser?: string;
   /** Extra headers, full names (`X-Callchart-TicketId`), already validated. */
   headers: Record<string, string>;
+  /** Offer video too: the camera is opened with the microphone (the call goes audio-only when it cannot be). */
+  video?: boolean;
 }
 
 /** One user agent: transport, registration, call factory. */

@@ -38,6 +38,12 @@ export function toPortEvent(fact: CallFact): PortEvent {
       return { ...fact, type: 'PORT.MEDIA' };
     case 'negotiated':
       return { ...fact, type: 'PORT.NEGOTIATED' };
+    case 'identity':
+      return { ...fact, type: 'PORT.IDENTITY' };
+    case 'video':
+      return { ...fact, type: 'PORT.VIDEO' };
+    case 'stream':
+      return { ...fact, type: 'PORT.STREAM' };
     case 'terminated':
       return { type: 'PORT.TERMINATED' };
   }
@@ -49,15 +55,21 @@ export const sessionListener = /* @__PURE__ */ fromCallback<CallEvent, PortInput
 );
 
 export const inviteActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.invite());
-export const acceptActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.answer());
+export const acceptActor = /* @__PURE__ */ fromPromise<void, PortInput & { video: boolean }>(({ input }) =>
+  input.video ? input.port.answer({ video: true }) : input.port.answer(),
+);
 export const cancelActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.cancel());
 export const byeActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.bye());
 export const rejectActor = /* @__PURE__ */ fromPromise<void, PortInput & { statusCode: number }>(({ input }) =>
   input.port.reject(input.statusCode),
 );
-/** One re-INVITE: a=sendonly to hold, a=sendrecv to resume; `iceRestart`: with new ICE credentials. */
-export const reinviteActor = /* @__PURE__ */ fromPromise<void, PortInput & { hold: boolean; iceRestart?: boolean }>(({ input }) =>
-  input.port.reinvite(input.iceRestart ? { hold: input.hold, iceRestart: true } : { hold: input.hold }),
+/** One re-INVITE: a=sendonly to hold, a=sendrecv to resume; `iceRestart`: with new ICE credentials; with `video`, our camera added or removed. */
+export const reinviteActor = /* @__PURE__ */ fromPromise<void, PortInput & { hold: boolean; iceRestart?: boolean; video?: boolean }>(({ input }) =>
+  input.port.reinvite({
+    hold: input.hold,
+    ...(input.iceRestart ? { iceRestart: true } : {}),
+    ...(input.video === undefined ? {} : { video: input.video }),
+  }),
 );
 
 /** Commands the recording region sends to the recorder while it runs. */
@@ -97,7 +109,8 @@ export const recorderActor = /* @__PURE__ */ fromCallback<RecorderCommand, PortI
 export type CallRequest =
   | { kind: 'digits'; digits: string; options: DtmfOptions }
   | { kind: 'input-device'; deviceId: string }
-  | { kind: 'output-device'; deviceId: string };
+  | { kind: 'output-device'; deviceId: string }
+  | { kind: 'video-input-device'; deviceId: string };
 
 function perform(port: CallPort, request: CallRequest): Promise<void> {
   switch (request.kind) {
@@ -107,6 +120,8 @@ function perform(port: CallPort, request: CallRequest): Promise<void> {
       return port.setInputDevice(request.deviceId);
     case 'output-device':
       return port.setOutputDevice(request.deviceId);
+    case 'video-input-device':
+      return port.setVideoInputDevice(request.deviceId);
   }
 }
 

@@ -19,6 +19,9 @@ import { holdRegion, muteRegion, recordingRegion, remoteHoldRegion, reportingReg
 import { mediaRegion } from './call.media';
 import { hangingUpState, recoveryRegion } from './call.recovery';
 import { transferRegion } from './call.transfer';
+import { callInfoOf } from './call.info';
+import { timerRegion } from './call.timer';
+import { videoRegion } from './call.video';
 import { callSetup, dtmfMethodFor, EMPTY_REPORT_STATE, MEDIA_NOT_NEGOTIATED, mediaFailedError } from './call.setup';
 
 export { reportOf, warningActorId } from './call.setup';
@@ -64,10 +67,24 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     ice: 'new',
     stallBytes: undefined,
     restartAttempts: 0,
+    party: { ...input.port.remoteParty },
+    info: Object.freeze(callInfoOf({ ...input.port.remoteParty }, input.port.remoteIdentity)),
+    infoLocked: [],
+    heldSince: undefined,
+    heldMs: 0,
+    videoWanted: input.video ?? false,
+    videoSending: false,
+    videoReceiving: false,
+    localStream: undefined,
+    remoteStream: undefined,
   }),
   invoke: { id: 'sessionListener', src: 'sessionListener', input: ({ context }) => ({ port: context.port }) },
   on: {
     'PORT.NEGOTIATED': { actions: 'storeNegotiated' },
+    'PORT.IDENTITY': { actions: 'updateInfoFromNetwork' },
+    SET_INFO: { actions: 'setAppInfo' },
+    'PORT.VIDEO': { actions: 'storeVideo' },
+    'PORT.STREAM': { actions: 'storeStream' },
     DEVICE_DESTROYED: { target: '.disconnected', actions: { type: 'setEnd', params: { reason: 'device-destroyed' } } },
   },
   initial: 'pending',
@@ -121,7 +138,10 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
           states: {
             waiting: {
               on: {
-                ACCEPT: [{ guard: 'mustHoldOthers', target: 'holdingOthers' }, { target: '#call.pending.answering' }],
+                ACCEPT: [
+                  { guard: 'mustHoldOthers', target: 'holdingOthers', actions: 'noteAcceptVideo' },
+                  { target: '#call.pending.answering', actions: 'noteAcceptVideo' },
+                ],
               },
             },
             // accept({ holdOthers }): the device puts its other accepted calls on hold first.
@@ -160,7 +180,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
           invoke: {
             id: 'acceptActor',
             src: 'acceptActor',
-            input: ({ context }) => ({ port: context.port }),
+            input: ({ context }) => ({ port: context.port, video: context.videoWanted }),
             onDone: [
               // terminate() while answering: BYE as soon as the call is up.
               {
@@ -290,6 +310,12 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
             params: ({ event }) => ({ requestId: event.requestId, request: { kind: 'output-device', deviceId: event.deviceId } }),
           },
         },
+        SET_VIDEO_INPUT_DEVICE: {
+          actions: {
+            type: 'spawnRequest',
+            params: ({ event }) => ({ requestId: event.requestId, request: { kind: 'video-input-device', deviceId: event.deviceId } }),
+          },
+        },
         REQUEST_DONE: {
           actions: [
             { type: 'stopRequest', params: ({ event }) => event },
@@ -312,6 +338,8 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
         recovery: recoveryRegion,
         transfer: transferRegion,
         media: mediaRegion,
+        timer: timerRegion,
+        video: videoRegion,
       },
     },
     // Our CANCEL is out; the INVITE's final response (487, or a 2xx that crossed it) settles the call.

@@ -18,6 +18,7 @@ import {
   TRANSFER_DECISION_TIMEOUT_MS,
   TRANSFER_PROGRESS_TIMEOUT_MS,
 } from './call.transfer.actors';
+import { infoEquals } from '../sip/identity';
 import { causeOfReason, declineReasonForStatus, inviteError, isSuccessStatus } from '../sip/status';
 import {
   acceptActor,
@@ -52,6 +53,8 @@ import { warningMachine } from '../quality/warning.machine';
 import { warningEvents } from '../quality/warnings';
 import type { QualitySample, WarningName } from '../quality/quality.types';
 import type { CallPort, DtmfMethod } from '../adapters/adapter';
+import { appInfoChange, networkInfoChange, type InfoChange } from './call.info';
+import { holdTimingAt, TIMER_INTERVAL_MS, timerOf } from './call.timing';
 
 /** The id of the warning actor for `name`. */
 export const warningActorId = (name: string): string => `warning.${name}`;
@@ -123,6 +126,7 @@ export const callSetup = () =>
       cancelActor: 'cancelActor';
       byeActor: 'byeActor';
       holdReinvite: 'reinviteActor';
+      videoReinvite: 'reinviteActor';
       resumeReinvite: 'reinviteActor';
       refreshReinvite: 'reinviteActor';
       iceRestartReinvite: 'reinviteActor';
@@ -215,11 +219,14 @@ export const callSetup = () =>
       const error = toVoiceSDKError(params.error);
       return error.status === 481 || error.status === 408 || error.code === 'timeout';
     },
+    /** setVideo(on) asks for what was asked already. */
+    isVideoAsked: ({ context, event }) => event.type === 'SET_VIDEO' && event.on === context.videoWanted,
     /** Neither RFC 4733 nor SIP INFO would reach the far end (see src/sip/dtmf.ts). */
     dtmfUnavailable: ({ context }) => chooseDtmfMethod(context.dtmf.method, context.negotiated) === 'unavailable',
   },
   delays: {
     reportInterval: ({ context }) => context.reportIntervalMs,
+    timerInterval: TIMER_INTERVAL_MS,
     refreshTimeout: REFRESH_TIMEOUT_MS,
     hangupSocketWait: HANGUP_SOCKET_WAIT_MS,
     transferProgressTimeout: TRANSFER_PROGRESS_TIMEOUT_MS,
@@ -385,8 +392,41 @@ export const callSetup = () =>
     }) as const),
     emitUnchanged: emit((_, params: { operation: CallOperation }) => ({ type: 'unchanged', operation: params.operation }) as const),
     setMuted: assign((_, params: { muted: boolean }) => ({ muted: params.muted })),
-    setOnHold: assign((_, params: { onHold: boolean }) => ({ onHold: params.onHold })),
+    /** On hold or not, and the hold's timing for `getTimer()`. */
+    setOnHold: assign(({ context }, params: { onHold: boolean }) => ({
+      onHold: params.onHold,
+      ...holdTimingAt(context, params.onHold, context.now()),
+    })),
     setHoldAfterResume: assign((_, params: { value: boolean }) => ({ holdAfterResume: params.value })),
+    setVideoWanted: assign((_, params: { on: boolean }) => ({ videoWanted: params.on })),
+    /** accept({ video }): the answer takes an offered video stream. */
+    noteAcceptVideo: assign(({ context, event }) => ({ videoWanted: event.type === 'ACCEPT' ? (event.video ?? false) : context.videoWanted })),
+    emitVideoSwitched: emit(({ context }) => ({ type: 'video.switched', on: context.videoWanted }) as const),
+    /** What video flows now (a `video` fact): `video` / `remote-video` when it changed. */
+    storeVideo: enqueueActions(({ context, enqueue, event }) => {
+      assertEvent(event, 'PORT.VIDEO');
+      enqueue.assign({ videoSending: event.sending, videoReceiving: event.receiving });
+      if (event.sending !== context.videoSending) enqueue.emit({ type: 'video', on: event.sending });
+      if (event.receiving !== context.videoReceiving) enqueue.emit({ type: 'remote-video', on: event.receiving });
+    }),
+    /** A stream added or replaced: kept for `localStream` / `remoteStream`, and told. */
+    storeStream: enqueueActions(({ enqueue, event }) => {
+      assertEvent(event, 'PORT.STREAM');
+      enqueue.assign(event.direction === 'local' ? { localStream: event.stream } : { remoteStream: event.stream });
+      enqueue.emit({ type: 'stream', direction: event.direction, stream: event.stream });
+    }),
+    emitTimer: emit(({ context }) => ({ type: 'timer', timer: timerOf(context) }) as const),
+    /** The far end's identity changed (an `identity` fact): `info` follows, except where the app locked it. */
+    updateInfoFromNetwork: enqueueActions(({ context, enqueue, event }) => {
+      assertEvent(event, 'PORT.IDENTITY');
+      const { type: _type, ...update } = event;
+      applyInfoChange(enqueue, context, networkInfoChange(context, update));
+    }),
+    /** The app's `setInfo`. */
+    setAppInfo: enqueueActions(({ context, enqueue, event }) => {
+      assertEvent(event, 'SET_INFO');
+      applyInfoChange(enqueue, context, appInfoChange(context, event.fields, event.lock));
+    }),
     /** The one sending rule: the microphone goes out only when neither muted nor on hold. */
     applySending: ({ context }) => context.port.setSending(!context.muted && !context.onHold),
     setRemoteHeld: assign((_, params: { held: boolean }) => ({ remoteHeld: params.held })),
@@ -492,6 +532,18 @@ export const callSetup = () =>
     }) as const),
   },
 });
+
+/** Assigns an info change and emits `info` when the info itself changed. */
+function applyInfoChange(
+  enqueue: { assign: (values: Partial<CallContext>) => void; emit: (event: CallEmitted) => void },
+  context: CallContext,
+  change: InfoChange | undefined,
+): void {
+  if (change === undefined) return;
+  // Frozen: `call.info` hands this object to the app.
+  enqueue.assign({ party: change.party, info: Object.freeze(change.info), infoLocked: change.infoLocked });
+  if (!infoEquals(change.info, context.info)) enqueue.emit({ type: 'info', info: change.info, previous: context.info });
+}
 
 /**
  * `createStateConfig` of the call machine's setup, without making the setup

@@ -1,5 +1,7 @@
 import type { ActorRef, Snapshot } from 'xstate';
-import type { CallFact, CallPort, DtmfOptions, EndReason, NegotiatedMedia } from '../adapters/adapter';
+import type { CallFact, CallPort, DtmfOptions, EndReason, NegotiatedMedia, RemoteParty } from '../adapters/adapter';
+import type { CallInfo } from '../sip/identity';
+import type { CallTimer } from './call.timing';
 import type { VoiceSDKError } from '../errors';
 import type { QualitySample, WarningName } from '../quality/quality.types';
 import type { CallReport, ReportState } from '../quality/report';
@@ -73,6 +75,8 @@ export interface CallMachineInput {
   replaces?: string;
   /** Where the call's sounds play (ringtone, ringback, keypad, disconnect); none: silent. */
   sounds?: SoundPlayer;
+  /** Outbound: the INVITE offers video (`connect({ video: true })`). */
+  video?: boolean;
 }
 
 export interface CallContext {
@@ -139,6 +143,25 @@ export interface CallContext {
   stallBytes: number | undefined;
   /** ICE restarts sent in this recovery (the backoff grows with them). */
   restartAttempts: number;
+  /** What the far end's headers said about it so far (the port's `remoteParty`, merged with `identity` facts). */
+  party: RemoteParty;
+  /** `call.info`: the far end's identity (cleaned) with the app's fields. */
+  info: CallInfo;
+  /** Fields of `info` the app locked (`setInfo(…, { lock: true })`): the far end's updates leave them. */
+  infoLocked: string[];
+  /** When the current hold was asked for (the hold region entered `holding`), epoch ms; undefined when not on hold. */
+  heldSince: number | undefined;
+  /** The spans of the holds that ended, in ms. */
+  heldMs: number;
+  /** We asked for video: `connect({ video })`, `accept({ video })`, then `setVideo()` (set when asked, rolled back on failure). */
+  videoWanted: boolean;
+  /** Our camera goes out (the last `video` fact). */
+  videoSending: boolean;
+  /** The far end's video comes in (the last `video` fact). */
+  videoReceiving: boolean;
+  /** The last local / remote stream the port reported. */
+  localStream: MediaStream | undefined;
+  remoteStream: MediaStream | undefined;
 }
 
 /** Why a call is reconnecting: its signalling socket was lost, or its media path (ICE). */
@@ -160,13 +183,16 @@ export type CallOperation =
   | 'digits'
   | 'input-device'
   | 'output-device'
-  | 'transfer';
+  | 'transfer'
+  | 'timer'
+  | 'video'
+  | 'video-input-device';
 
 /** Events the call machine accepts. Upper case: things that happen to the call. */
 export type CallEvent =
   // from the user, through the Call facade
   /** `holdOthers`: the device's other accepted calls are put on hold first. */
-  | { type: 'ACCEPT'; holdOthers: boolean }
+  | { type: 'ACCEPT'; holdOthers: boolean; video?: boolean }
   | { type: 'REJECT'; statusCode: number }
   | { type: 'DISCONNECT' }
   /** End the call whatever its state: CANCEL, reject 486 or BYE. */
@@ -184,6 +210,13 @@ export type CallEvent =
   | { type: 'SET_OUTPUT_DEVICE'; deviceId: string; requestId: string }
   /** transfer(): REFER to a SIP URI (blind) or to the far end of another call (attended: with Replaces). */
   | { type: 'TRANSFER'; to: string | CallPort }
+  /** `setInfo`: the app's fields (already checked); `lock` locks or unlocks them against the far end's updates. */
+  | { type: 'SET_INFO'; fields: Record<string, string | undefined>; lock: boolean }
+  /** `stopTimer()`: no more `timer` events. */
+  | { type: 'STOP_TIMER' }
+  /** `setVideo(on)`: add or remove our video by re-INVITE. */
+  | { type: 'SET_VIDEO'; on: boolean }
+  | { type: 'SET_VIDEO_INPUT_DEVICE'; deviceId: string; requestId: string }
   // from the device
   | { type: 'DEVICE_DESTROYED' }
   | { type: 'OTHERS_HELD' }
@@ -256,6 +289,18 @@ export type CallEmitted =
   /** A digit the far end sent by SIP INFO. */
   | { type: 'dtmf'; digit: string; method: 'info'; durationMs: number | undefined }
   | { type: 'quality'; sample: QualitySample }
+  /** `call.info` changed (the far end's identity, or the app's `setInfo`). */
+  | { type: 'info'; info: CallInfo; previous: CallInfo }
+  /** Our video started or stopped going out (from the `video` facts). */
+  | { type: 'video'; on: boolean }
+  /** The far end's video started or stopped coming in. */
+  | { type: 'remote-video'; on: boolean }
+  /** A local or remote stream was added or replaced (got a new track). */
+  | { type: 'stream'; direction: 'local' | 'remote'; stream: MediaStream }
+  /** `setVideo` settled: the re-INVITE was answered. */
+  | { type: 'video.switched'; on: boolean }
+  /** Once a second while accepted (until `stopTimer()`). */
+  | { type: 'timer'; timer: CallTimer }
   | { type: 'warning'; name: WarningName; value: number; threshold: number }
   | { type: 'warning-cleared'; name: WarningName }
   | { type: 'report'; report: CallReport }

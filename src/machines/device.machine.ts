@@ -105,7 +105,7 @@ export const deviceMachine = /* @__PURE__ */ setup({
     /** Spawns the call actors of `calls` (one CALL, or the queue once the transport is up) and empties the queue. */
     startCalls: enqueueActions(({ context, enqueue, self }, params: { calls: QueuedCall[] }) => {
       for (const { callId, request } of params.calls) {
-        enqueue.spawnChild('callMachine', { id: callId, input: { ...context.call, port: context.ua.createCall(request), device: self } });
+        enqueue.spawnChild('callMachine', { id: callId, input: { ...context.call, port: context.ua.createCall(request), device: self, video: request.video === true } });
         enqueue.emit({ type: 'call-started', callId });
       }
       const live = { ...context.liveCalls };

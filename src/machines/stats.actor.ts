@@ -6,6 +6,7 @@
 import { fromCallback } from 'xstate';
 import type { CallPort } from '../adapters/adapter';
 import { parseStats, type StatsSnapshot } from '../quality/stats';
+import { parseVideoStats, type VideoSnapshot } from '../quality/video-stats';
 import type { CallEvent } from './call.types';
 
 export interface StatsActorInput {
@@ -16,6 +17,7 @@ export interface StatsActorInput {
 
 export const statsActor = /* @__PURE__ */ fromCallback<CallEvent, StatsActorInput>(({ sendBack, input }) => {
   let previous: StatsSnapshot | undefined;
+  let previousVideo: VideoSnapshot | undefined;
   let inFlight = false;
   let stopped = false;
 
@@ -28,7 +30,9 @@ export const statsActor = /* @__PURE__ */ fromCallback<CallEvent, StatsActorInpu
       if (stopped || report === undefined) return;
       const parsed = parseStats(report, previous);
       previous = parsed.snapshot;
-      sendBack({ type: 'QUALITY', sample: parsed.sample });
+      const { video, snapshot } = parseVideoStats(report, previousVideo);
+      previousVideo = snapshot;
+      sendBack({ type: 'QUALITY', sample: video === undefined ? parsed.sample : { ...parsed.sample, video } });
     } catch {
       // A failed getStats() (peer connection closing) skips one sample.
     } finally {

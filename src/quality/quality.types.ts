@@ -103,6 +103,26 @@ export interface QualitySample {
   inboundBitrateKbps?: number;
   /** Outbound RTP payload bitrate over the interval, in kilobits per second. */
   outboundBitrateKbps?: number;
+  /** The video streams, while video flows (either way). */
+  video?: VideoQuality;
+}
+
+/** The video part of a `QualitySample` (inbound-rtp / outbound-rtp of kind video). */
+export interface VideoQuality {
+  /** Frames per second: of the received video (inbound-rtp `framesPerSecond`), else of the sent one. */
+  framesPerSecond?: number;
+  /** Width of the received (else sent) frames, in pixels. */
+  frameWidth?: number;
+  /** Height of the received (else sent) frames, in pixels. */
+  frameHeight?: number;
+  /** Frames decoded since the video stream started (inbound-rtp `framesDecoded`), cumulative. */
+  framesDecoded?: number;
+  /** Received video RTP payload bitrate over the interval, in kilobits per second. */
+  inboundBitrate?: number;
+  /** Sent video RTP payload bitrate over the interval, in kilobits per second. */
+  outboundBitrate?: number;
+  /** Fraction of inbound video packets lost during the interval, 0..1. */
+  inboundLoss?: number;
 }
 
 /**

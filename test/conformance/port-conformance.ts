@@ -9,6 +9,8 @@
  */
 import { expect } from 'vitest';
 import { sipfragStatus } from '../../src/sip/refer';
+import type { RemoteParty } from '../../src/adapters/adapter';
+import { remoteIdentity } from '../../src/sip/target';
 
 /** A port fact as recorded (plain data). */
 export interface Fact {
@@ -30,6 +32,9 @@ export const PARTY_USERS: Record<Party, { user: string; password: string }> = {
   mallory: { user: 'carol', password: 'not-carols-pw' },
 };
 
+/** Display names the parties' user agents put in their From (the others have none). */
+export const PARTY_DISPLAY_NAMES: Partial<Record<Party, string>> = { alice: 'Alice Liddell' };
+
 export const DOMAIN = 'callchart.test';
 export const uriOf = (user: string): string => `sip:${user}@${DOMAIN}`;
 
@@ -43,6 +48,16 @@ export interface PortLab {
   /** Waits for the party's next incoming call; returns its label. */
   nextIncoming(party: Party): Promise<string>;
   identity(party: Party, label: string): Promise<{ remoteIdentity: string; customHeaders: Record<string, string> }>;
+  /** The call's `remoteParty` (what the headers naming the far end said). */
+  remoteParty(party: Party, label: string): Promise<RemoteParty>;
+  /** createCall({ target, headers: {}, video: true }) + invite(). */
+  callWithVideo(party: Party, label: string, target: string): Promise<Outcome>;
+  /** answer({ video: true }). */
+  answerWithVideo(party: Party, label: string): Promise<Outcome>;
+  /** reinvite({ hold: false, video: on }). */
+  setVideo(party: Party, label: string, on: boolean): Promise<Outcome>;
+  /** The live track kinds (sorted) of the call's last local and remote `stream` facts. */
+  streamKinds(party: Party, label: string): Promise<{ local: string[]; remote: string[] }>;
   /** The facts of the call so far (healthy media progress left out). */
   facts(party: Party, label: string): Promise<Fact[]>;
   /** Waits until the call has reported `count` facts of `type`. */
@@ -356,6 +371,46 @@ export const SCENARIOS: Scenario[] = [
       await expectEnded(lab, 'bob', incoming, [ESTABLISHED, NEGOTIATED, CONFIRMED, { type: 'bye' }, TERMINATED]);
       await lab.disposeCall('alice', 'crossed');
       await lab.disposeCall('bob', incoming);
+    },
+  },
+  {
+    name: 'video: offered and answered with video, both send and receive; a re-INVITE without our video stops it one way; streams carry the tracks',
+    async run(lab) {
+      const lastVideo = async (party: Party, label: string) => (await lab.facts(party, label)).filter((f) => f.type === 'video').at(-1);
+      expect(await lab.callWithVideo('alice', 'video', uriOf('bob'))).toEqual({ ok: true });
+      const incoming = await lab.nextIncoming('bob');
+      expect(await lab.answerWithVideo('bob', incoming)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'video', 'video');
+      await lab.waitForFact('bob', incoming, 'video');
+      expect(await lastVideo('alice', 'video')).toEqual({ type: 'video', sending: true, receiving: true });
+      expect(await lastVideo('bob', incoming)).toEqual({ type: 'video', sending: true, receiving: true });
+      const both = { local: ['audio', 'video'], remote: ['audio', 'video'] };
+      expect(await lab.streamKinds('alice', 'video')).toEqual(both);
+      expect(await lab.streamKinds('bob', incoming)).toEqual(both);
+      expect(await lab.setVideo('alice', 'video', false)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'video', 'video', 2);
+      await lab.waitForFact('bob', incoming, 'video', 2);
+      expect(await lastVideo('alice', 'video')).toEqual({ type: 'video', sending: false, receiving: true });
+      expect(await lastVideo('bob', incoming)).toEqual({ type: 'video', sending: true, receiving: false });
+      expect((await lab.streamKinds('alice', 'video')).local).toEqual(['audio']);
+      expect(await lab.bye('alice', 'video')).toEqual({ ok: true });
+      await lab.waitForFact('bob', incoming, 'terminated');
+    },
+  },
+  {
+    name: 'remote party: the callee sees the caller\'s From display name and URI; the caller the target it called',
+    async run(lab) {
+      expect(await lab.call('alice', 'named', uriOf('bob'))).toEqual({ ok: true });
+      const incoming = await lab.nextIncoming('bob');
+      const callee = await lab.remoteParty('bob', incoming);
+      expect(callee.displayName).toBe(PARTY_DISPLAY_NAMES.alice);
+      expect(remoteIdentity(callee.uri ?? '')).toBe(uriOf('alice'));
+      expect(callee.assertedIdentity).toBeUndefined();
+      const caller = await lab.remoteParty('alice', 'named');
+      expect(remoteIdentity(caller.uri ?? '')).toBe(uriOf('bob'));
+      expect(caller.displayName).toBeUndefined();
+      expect(await lab.reject('bob', incoming, 486)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'named', 'terminated');
     },
   },
   {

@@ -239,6 +239,27 @@ describe('calls through Kamailio + rtpengine to baresip phones on plain RTP', ()
     row('DTMF opus (rfc2833 preferred)', { phoneGot: dtmf.digits, via: `INFO x${dtmf.infoRequests}`, sendMs: dtmf.ms.toFixed(0) });
   });
 
+  it('connect({ video: true }) to an audio-only phone: answered audio-only (m=video 0), audio flows both ways, no remote video, no error', async () => {
+    await device();
+    const phone = phones.phone;
+    const since = Date.now();
+    const from = phone.events.length;
+    expect(await lab(page, 'connect', 'video', { to: 'phone', video: true })).toMatchObject({ ok: true });
+    await phone.waitForEvent((event) => event.type === 'CALL_INCOMING', 'the incoming call', from);
+    expect((await phone.command('accept')).ok).toBe(true);
+    await waitForCallEvent('video', 'accepted');
+    const sdp = await lab(page, 'sdp', 'video');
+    expect(sdp.local, 'the browser offered video').toMatch(/^m=video [1-9]\d* /m);
+    expect(sdp.remote, 'the gateway rejected the video stream').toMatch(/^m=video 0 /m);
+    const media = await expectMediaBothWays('video');
+    expect(await lab(page, 'callInfo', 'video')).toMatchObject({ status: 'accepted' });
+    expect(await lab(page, 'videoFlags', 'video')).toEqual({ video: false, remoteVideo: false });
+    expect((await lab(page, 'callEvents', 'video')).filter((event) => event.type === 'error')).toEqual([]);
+    await hangUpInBrowser('video', phone, from);
+    const recording = await expectPhoneHeard(phone, since);
+    row('connect({ video }) → audio phone', { packets: media.packetsReceived, phoneLoudS: recording.loudSeconds.toFixed(1), video: 'm=video 0' });
+  });
+
   it('phone → callchart (Opus; the phone offers plain RTP/AVP without ICE and without rtcp-mux): media both ways; the phone hangs up', async () => {
     await device();
     const phone = phones.phone;

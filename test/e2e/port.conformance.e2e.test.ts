@@ -23,19 +23,25 @@ import {
   type E2EBrowser,
   type Kamailio,
 } from '../../e2e/harness/index.js';
-import { PARTY_USERS, SCENARIOS, uriOf, type Fact, type Outcome, type Party, type PortLab } from '../conformance/port-conformance';
+import type { RemoteParty } from '../../src/adapters/adapter';
+import { PARTY_DISPLAY_NAMES, PARTY_USERS, SCENARIOS, uriOf, type Fact, type Outcome, type Party, type PortLab } from '../conformance/port-conformance';
 
 const execFileAsync = promisify(execFile);
 
 /** The part of window.lab (e2e/pages/adapter-sipjs/lab.js) this suite uses. */
 interface LabApi {
-  start(options: { uri: string; password: string; server: string }): Promise<Outcome>;
+  start(options: { uri: string; password: string; server: string; displayName?: string }): Promise<Outcome>;
   register(): Promise<Outcome>;
   call(label: string, target: string, headers?: Record<string, string>): Promise<Outcome>;
   incomingLabels(): string[];
   events(label: string): Fact[];
   remoteIdentity(label: string): string;
   customHeaders(label: string): Record<string, string>;
+  remoteParty(label: string): RemoteParty;
+  callWithVideo(label: string, target: string): Promise<Outcome>;
+  answerWithVideo(label: string): Promise<Outcome>;
+  setVideo(label: string, on: boolean): Promise<Outcome>;
+  streamKinds(label: string): { local: string[]; remote: string[] };
   answer(label: string): Promise<Outcome>;
   reject(label: string, status: number): Promise<Outcome>;
   cancel(label: string): Promise<Outcome>;
@@ -74,7 +80,14 @@ describe('port conformance: the SIP.js adapter through Kamailio in Chromium', ()
 
   const chromiumLab: PortLab = {
     start: async (party) =>
-      plain(await lab(pages[party], 'start', { uri: uriOf(PARTY_USERS[party].user), password: PARTY_USERS[party].password, server: kamailio.wsUrl })),
+      plain(
+        await lab(pages[party], 'start', {
+          uri: uriOf(PARTY_USERS[party].user),
+          password: PARTY_USERS[party].password,
+          server: kamailio.wsUrl,
+          ...(PARTY_DISPLAY_NAMES[party] === undefined ? {} : { displayName: PARTY_DISPLAY_NAMES[party] }),
+        }),
+      ),
     register: async (party) => plain(await lab(pages[party], 'register')),
     call: async (party, label, target, headers = {}) => plain(await lab(pages[party], 'call', label, target, headers)),
     async nextIncoming(party) {
@@ -91,6 +104,11 @@ describe('port conformance: the SIP.js adapter through Kamailio in Chromium', ()
       remoteIdentity: await lab(pages[party], 'remoteIdentity', label),
       customHeaders: await lab(pages[party], 'customHeaders', label),
     }),
+    remoteParty: (party, label) => lab(pages[party], 'remoteParty', label),
+    callWithVideo: async (party, label, target) => plain(await lab(pages[party], 'callWithVideo', label, target)),
+    answerWithVideo: async (party, label) => plain(await lab(pages[party], 'answerWithVideo', label)),
+    setVideo: async (party, label, on) => plain(await lab(pages[party], 'setVideo', label, on)),
+    streamKinds: (party, label) => lab(pages[party], 'streamKinds', label),
     facts: (party, label) => lab(pages[party], 'events', label),
     async waitForFact(party, label, type, count = 1) {
       await waitFor(async () => (await lab(pages[party], 'events', label)).filter((fact) => fact.type === type).length >= count, {

@@ -114,6 +114,26 @@ const REMOTE_HOLDS: ModelStep['event'][] = [
   { type: 'PORT.INFO', contentType: 'application/dtmf-relay', body: 'Signal=5\r\nDuration=160' },
 ];
 const REMOTE_RESUME: ModelStep['event'] = { type: 'PORT.REINVITE', direction: 'sendrecv' };
+const TIMER_TICK = 'xstate.after.timerInterval.call.accepted.timer.running';
+const ASSERTED = '"Bob B." <sip:+15550001234@example.com>';
+/** Caller information and the timer, from a settled accepted call: the app's fields (locked), the far end's new identity, stopTimer, a tick. */
+const INFO_AND_TIMER: ModelStep['event'][] = [
+  { type: 'SET_INFO', fields: { company: 'Acme', displayName: 'Robert' }, lock: true },
+  { type: 'PORT.IDENTITY', displayName: 'Bobby', assertedIdentity: ASSERTED },
+  { type: 'STOP_TIMER' },
+  { type: TIMER_TICK },
+];
+const timerStopped = (state: ModelStep['state']): boolean => state.matches({ accepted: { timer: 'stopped' } });
+/** Video from a settled accepted call: ours added (then answered or refused), asking for none again, the far end's added. */
+const VIDEO: ModelStep['event'][] = [
+  { type: 'SET_VIDEO', on: true },
+  { type: 'SET_VIDEO', on: false },
+  { type: 'PORT.VIDEO', sending: false, receiving: true },
+  { type: 'PORT.STREAM', direction: 'remote' },
+  // No video is sent: switching the camera is refused.
+  { type: 'SET_VIDEO_INPUT_DEVICE', deviceId: 'fake-camera-2', requestId: 'model' },
+];
+const videoSwitching = (state: ModelStep['state']): boolean => state.matches({ accepted: { video: 'switching' } });
 /** Held by the far end: only its resume is tried (the other regions do not read the remote hold). */
 const remoteHeld = (state: ModelStep['state']): boolean => state.matches({ accepted: { remoteHold: 'on' } });
 const dtmfRoute = (state: ModelStep['state']) =>
@@ -138,7 +158,7 @@ const inviting = (state: ModelStep['state']) => state.matches({ pending: { outgo
  * a last step only: nothing can cross that CANCEL.
  */
 const prefixEvents = (state: ModelStep['state']) =>
-  rerouted(state) ? [] : modelEvents(state).filter((e) => !((e.type === 'DISCONNECT' || e.type === 'TERMINATE') && inviting(state)));
+  rerouted(state) || timerStopped(state) || videoSwitching(state) ? [] : modelEvents(state).filter((e) => !((e.type === 'DISCONNECT' || e.type === 'TERMINATE') && inviting(state)));
 
 /** Once our CANCEL has reached the (scripted, immediate) far end, its 2xx can no longer cross it. */
 const cancelArrived = (state: ModelStep['state'], e: ModelStep['event']) =>
@@ -146,13 +166,15 @@ const cancelArrived = (state: ModelStep['state'], e: ModelStep['event']) =>
 
 const modelEvents = (state: ModelStep['state']): ModelStep['event'][] => {
   if (rerouted(state)) return EVENTS.filter((e) => e.type === 'SEND_DIGITS');
+  if (timerStopped(state)) return [{ type: 'STOP_TIMER' }];
+  if (videoSwitching(state)) return [done('videoReinvite'), error('videoReinvite')];
   if (remoteHeld(state)) return [REMOTE_RESUME, { type: 'QUALITY', sample: { timestamp: 0 } }];
   // Once accepted, a media failure starts the media region's recovery: call.media.scenarios.ts walks it.
   const events = finalEvents(state).filter(
     (e) =>
       !(inviting(state) && REMOTE_ANSWERS.has(e.type)) && !cancelArrived(state, e) && !(e.type === 'PORT.MEDIA' && state.matches('accepted')),
   );
-  return settledAccepted(state) ? [...events, ...NEGOTIATIONS, ...REMOTE_HOLDS] : events;
+  return settledAccepted(state) ? [...events, ...NEGOTIATIONS, ...REMOTE_HOLDS, ...INFO_AND_TIMER, ...VIDEO] : events;
 };
 
 function pathsFor(direction: Direction): ModelPath[] {
@@ -284,6 +306,22 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
     }
     case 'PORT.INFO':
       return remoteCall(world).sendDigits('5', 160);
+    case 'SET_INFO':
+      return call.setInfo({ company: 'Acme', displayName: 'Robert' }, { lock: true });
+    case 'PORT.IDENTITY':
+      return remoteCall(world).updateIdentity({ displayName: 'Bobby', assertedIdentity: ASSERTED });
+    case 'STOP_TIMER':
+      return call.stopTimer();
+    case 'SET_VIDEO':
+      return keep(world, 'video', call.setVideo(event['on'] === true));
+    case 'PORT.VIDEO':
+    case 'PORT.STREAM':
+      return remoteCall(world).setVideo(true);
+    case 'SET_VIDEO_INPUT_DEVICE':
+      return keep(world, 'camera', call.setVideoInputDevice('fake-camera-2'));
+    case TIMER_TICK:
+      await vi.advanceTimersByTimeAsync(1000);
+      return;
     case 'QUALITY':
       await vi.advanceTimersByTimeAsync(1000);
       return;
@@ -304,6 +342,7 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
       return;
     case 'xstate.error.actor.holdReinvite':
     case 'xstate.error.actor.resumeReinvite':
+    case 'xstate.error.actor.videoReinvite':
       network.failNextReinvite(488);
       return;
     case 'xstate.error.actor.cancelActor':
@@ -388,6 +427,10 @@ function expectedEvents(path: ModelPath, index: number): string[] {
   if (type === 'xstate.error.actor.byeActor') out.push('error:transport-failed');
   if (type === 'PORT.REINVITE') out.push(`remote-hold:${step.event['direction'] !== 'sendrecv'}`);
   if (type === 'PORT.INFO') out.push('dtmf:5:160');
+  if (type === 'SET_INFO' || type === 'PORT.IDENTITY') out.push('info');
+  if (type === 'xstate.done.actor.videoReinvite') out.push('video:true');
+  if (type === 'xstate.error.actor.videoReinvite') out.push('error:sip-error');
+  if (type === 'PORT.VIDEO' || type === 'PORT.STREAM') out.push('remote-video:true');
   if (to.matches('disconnected') && !from.matches('disconnected')) out.push(`disconnect:${disconnectReason(path, index)}`);
   if (to.matches('failed')) out.push(`error:${failureCode(from, step.event)}`, 'disconnect:failed');
   if (type === 'WARNING_RAISED') out.push('warning:high-rtt');
@@ -450,6 +493,27 @@ async function checkOutcomes(world: World, from: ModelStep['state'], step: Model
     expect(remoteCall(world).referResponses).toEqual([String(step.event['referTo']).startsWith('sip:') ? 603 : 400]);
   }
   if (type === 'xstate.done.actor.byeActor') expect(remoteCall(world).endedBy).toBe('remote-bye');
+  if (type === 'xstate.done.actor.videoReinvite') {
+    expect(outcome('video')).toBe('resolved');
+    expect(world.call.hasVideo()).toBe(true);
+    expect(world.call.localStream?.getVideoTracks()).toHaveLength(1);
+  }
+  if (type === 'xstate.error.actor.videoReinvite') {
+    expect(outcome('video')).toBe('rejected');
+    expect(world.call.hasVideo()).toBe(false);
+  }
+  if (type === 'SET_VIDEO_INPUT_DEVICE') {
+    await flushUntil(() => outcome('camera') !== 'pending', 'the camera switch');
+    expect((world.pending.get('camera')?.error as VoiceSDKError).code).toBe('invalid-state');
+  }
+  if (type === 'SET_VIDEO' && step.event['on'] === false) expect(outcome('video')).toBe('resolved');
+  if (type === 'PORT.VIDEO' || type === 'PORT.STREAM') {
+    expect(world.call.hasRemoteVideo()).toBe(true);
+    expect(world.call.remoteStream?.getVideoTracks()).toHaveLength(1);
+  }
+  if (type === 'SET_INFO') expect(world.call.info).toMatchObject({ company: 'Acme', displayName: 'Robert' });
+  // The asserted identity wins over the From display name, and gives the number.
+  if (type === 'PORT.IDENTITY') expect(world.call.info).toMatchObject({ displayName: 'Bob B.', number: '+15550001234' });
   // terminate() resolves once the call has ended, however it ended.
   if (world.pending.has('terminate') && (to.matches('disconnected') || to.matches('failed'))) {
     expect(outcome('terminate')).toBe('resolved');
@@ -478,9 +542,16 @@ async function runPath(direction: Direction, path: ModelPath): Promise<void> {
     expect(call.isRemoteOnHold(), 'isRemoteOnHold').toBe(step.state.matches({ accepted: { remoteHold: 'on' } }));
     expect(call.isRecording(), 'isRecording').toBe(step.state.matches({ accepted: { recording: 'active' } }));
     // `confirmed` comes with the ACK (a network latency after an inbound answer): the API tests check it.
-    const seen = world.events.filter((e) => e !== 'quality' && e !== 'report' && e !== 'confirmed');
+    const seen = world.events.filter((e) => e !== 'quality' && e !== 'report' && e !== 'confirmed' && e !== 'timer');
     expect(seen, `events after ${step.event.type}`).toEqual(expectedEvents(path, i));
     if (step.event.type === 'QUALITY') expect(world.events).toContain('quality');
+    if (step.event.type === TIMER_TICK) expect(world.events).toContain('timer');
+    // Once stopped, a second passes without a `timer`.
+    if (step.event.type === 'STOP_TIMER') {
+      world.events.length = 0;
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(world.events).not.toContain('timer');
+    }
     if (step.event.type === REPORT_TICK) {
       expect(world.events).toContain('report');
       expect(call.getReport().sampleCount).toBeGreaterThan(0);

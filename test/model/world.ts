@@ -67,6 +67,10 @@ export function recordCallEvents(call: Call, into: string[]): void {
   call.on('report', () => into.push('report'));
   call.on('warning', ({ name }) => into.push(`warning:${name}`));
   call.on('warning-cleared', ({ name }) => into.push(`warning-cleared:${name}`));
+  call.on('info', () => into.push('info'));
+  call.on('timer', () => into.push('timer'));
+  call.on('video', (on) => into.push(`video:${on}`));
+  call.on('remote-video', (on) => into.push(`remote-video:${on}`));
 }
 
 /** Keeps a promise's rejection from being unhandled; the test inspects it later. */

@@ -18,6 +18,9 @@ import {
 } from 'callchart';
 import type {
   CallDirection,
+  CallInfo,
+  CallTimer,
+  InfoChange,
   CallEvents,
   CallReport,
   CallStatus,
@@ -147,7 +150,7 @@ export async function useDevice(): Promise<void> {
 
   await device.connectTransport();
   await device.register();
-  const call: Call = await device.connect({ to: '+15551234567', from: '+15550001111', params: { ticketId: 'T-1', priority: 2, vip: true } });
+  const call: Call = await device.connect({ to: '+15551234567', from: '+15550001111', params: { ticketId: 'T-1', priority: 2, vip: true }, video: false });
   const minimal: ConnectOptions = { to: 'bob' };
   await device.connect(minimal);
   await useOutboundCall(call);
@@ -161,7 +164,7 @@ export async function useDevice(): Promise<void> {
 async function useIncomingCall(call: Call): Promise<void> {
   const headers: Readonly<Record<string, string>> = call.customHeaders;
   void headers['ticketId'];
-  if (call.direction === 'inbound') await call.accept();
+  if (call.direction === 'inbound') await call.accept({ video: true, holdOthers: false });
   else await call.reject(603);
   await call.reject();
 }
@@ -224,6 +227,23 @@ export async function useOutboundCall(call: Call): Promise<void> {
   });
   call.on('warning-cleared', (info: { name: WarningName }) => void info.name);
   call.on('report', (r: CallReport) => void r.warnings.length);
+  // Caller information, timers, video and streams.
+  const info: Readonly<CallInfo> = call.info;
+  const name: string | undefined = info.displayName ?? info.number ?? info['company'];
+  call.setInfo({ avatar: 'https://example.com/a.png', company: 'Acme' }, { lock: true });
+  const timer: CallTimer = call.getTimer();
+  call.stopTimer();
+  await call.setVideo(true);
+  const video: boolean = call.hasVideo() && call.hasRemoteVideo();
+  const streams: Array<MediaStream | undefined> = [call.localStream, call.remoteStream];
+  await call.setVideoInputDevice('camera-2');
+  void [name, timer.talkingMs + timer.onHoldMs + timer.ringingMs, video, streams];
+  call.on('info', (change: InfoChange) => void [change.info.uri, change.previous.uri]);
+  call.on('timer', (t: CallTimer) => void t.startedAt);
+  call.on('video', (on: boolean) => void on);
+  call.on('remote-video', (on: boolean) => void on);
+  call.on('stream', (s: { direction: 'local' | 'remote'; stream: MediaStream }) => void s.stream.getTracks());
+  call.on('quality', (q: QualitySample) => void (q.video?.framesDecoded ?? 0));
   const offMute = call.once('mute', () => undefined);
   offMute();
   const onHoldChange = (held: boolean): void => void held;
@@ -329,6 +349,16 @@ const callMembers: Exact<
   | 'getLastQualitySample'
   | 'getReport'
   | 'getPeerConnection'
+  | 'info'
+  | 'setInfo'
+  | 'getTimer'
+  | 'stopTimer'
+  | 'setVideo'
+  | 'hasVideo'
+  | 'hasRemoteVideo'
+  | 'localStream'
+  | 'remoteStream'
+  | 'setVideoInputDevice'
   | 'accept'
   | 'reject'
   | 'disconnect'
@@ -375,7 +405,12 @@ const callEventNames: Exact<
   | 'quality'
   | 'warning'
   | 'warning-cleared'
-  | 'report',
+  | 'report'
+  | 'info'
+  | 'timer'
+  | 'video'
+  | 'remote-video'
+  | 'stream',
   keyof CallEvents
 > = true;
 

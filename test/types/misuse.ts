@@ -118,3 +118,12 @@ new VoiceSDKError('busy', 'message').code = 'declined';
 
 // @ts-expect-error: a Call comes from the Device; it has no argument-less constructor
 new Call();
+
+// @ts-expect-error: setVideo takes a boolean
+void call.setVideo('on');
+// @ts-expect-error: call.info is read-only
+call.info.displayName = 'Mallory';
+// @ts-expect-error: setInfo takes string fields
+call.setInfo({ company: 42 });
+// @ts-expect-error: the remote-video event carries a boolean
+call.on('remote-video', (on: string) => void on);

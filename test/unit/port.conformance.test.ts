@@ -9,10 +9,12 @@ import type { CallFact, CallPort, UserAgentPort } from '../../src/adapters/adapt
 import { createFakeNetwork } from '../../src/testing';
 import type { FakeCallPort } from '../../src/adapters/fake/call';
 import { toVoiceSDKError } from '../../src/errors';
-import { DOMAIN, PARTY_USERS, SCENARIOS, uriOf, type Fact, type Outcome, type Party, type PortLab } from '../conformance/port-conformance';
+import { DOMAIN, PARTY_DISPLAY_NAMES, PARTY_USERS, SCENARIOS, uriOf, type Fact, type Outcome, type Party, type PortLab } from '../conformance/port-conformance';
 
 interface Tracked {
   call: CallPort;
+  /** The last `stream` fact of each direction. */
+  streams: { local?: MediaStream; remote?: MediaStream };
   facts: Fact[];
 }
 
@@ -39,7 +41,8 @@ async function until(check: () => boolean, what: string): Promise<void> {
 
 /** Healthy media progress is timing, not outcome (as on the SIP.js side). */
 const told = (fact: CallFact): boolean =>
-  fact.type !== 'media' || [fact.ice, fact.connection].some((state) => ['failed', 'disconnected', 'closed'].includes(state));
+  fact.type !== 'stream' &&
+  (fact.type !== 'media' || [fact.ice, fact.connection].some((state) => ['failed', 'disconnected', 'closed'].includes(state)));
 
 function fakeLab(): PortLab {
   const users = Object.fromEntries(
@@ -60,8 +63,9 @@ function fakeLab(): PortLab {
     return found;
   };
   const track = (party: Party, label: string, call: CallPort): void => {
-    const entry: Tracked = { call, facts: [] };
+    const entry: Tracked = { call, facts: [], streams: {} };
     call.subscribe((fact) => {
+      if (fact.type === 'stream') entry.streams[fact.direction] = fact.stream;
       if (told(fact)) entry.facts.push({ ...fact });
     });
     calls.set(key(party, label), entry);
@@ -77,6 +81,7 @@ function fakeLab(): PortLab {
       const ua = network.adapter({
         uri: uriOf(user),
         password,
+        ...(PARTY_DISPLAY_NAMES[party] === undefined ? {} : { displayName: PARTY_DISPLAY_NAMES[party] }),
         headerPrefix: 'X-Callchart-',
         iceServers: [],
         iceGatheringTimeoutMs: 500,
@@ -108,6 +113,19 @@ function fakeLab(): PortLab {
     async identity(party, label) {
       const { call } = tracked(party, label);
       return { remoteIdentity: call.remoteIdentity, customHeaders: { ...call.customHeaders } };
+    },
+    remoteParty: async (party, label) => ({ ...tracked(party, label).call.remoteParty }),
+    async callWithVideo(party, label, target) {
+      const call = agent(party).createCall({ target, headers: {}, video: true });
+      track(party, label, call);
+      return attempt(() => call.invite());
+    },
+    answerWithVideo: (party, label) => attempt(() => tracked(party, label).call.answer({ video: true })),
+    setVideo: (party, label, on) => attempt(() => tracked(party, label).call.reinvite({ hold: false, video: on })),
+    async streamKinds(party, label) {
+      const { streams } = tracked(party, label);
+      const kinds = (stream: MediaStream | undefined) => (stream?.getTracks() ?? []).filter((t) => t.readyState === 'live').map((t) => t.kind).sort();
+      return { local: kinds(streams.local), remote: kinds(streams.remote) };
     },
     facts: async (party, label) => tracked(party, label).facts.map((fact) => ({ ...fact })),
     async waitForFact(party, label, type, count = 1) {

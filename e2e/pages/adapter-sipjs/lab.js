@@ -104,6 +104,8 @@ function track(label, call) {
 
 /** A media fact counts only when something failed or dropped; the rest is ICE/DTLS progress. */
 function isTold(fact) {
+  // Streams are objects, compared by their kinds (streamKinds) instead.
+  if (fact.type === 'stream') return false;
   return fact.type !== 'media' || ['failed', 'disconnected', 'closed'].some((state) => fact.ice === state || fact.connection === state);
 }
 
@@ -136,10 +138,11 @@ async function inboundAudio(call) {
 }
 
 window.lab = {
-  async start({ uri, password, server, iceGatheringTimeoutMs = 500, registerExpires = 300 }) {
+  async start({ uri, password, server, displayName, iceGatheringTimeoutMs = 500, registerExpires = 300 }) {
     userAgent = createSipJsAdapter({
       uri,
       password,
+      ...(displayName === undefined ? {} : { displayName }),
       headerPrefix: 'X-Callchart-',
       iceServers: [],
       iceGatheringTimeoutMs,
@@ -198,12 +201,27 @@ window.lab = {
   allEvents: (label) => entry(label).events.map((item) => item.event),
   remoteIdentity: (label) => entry(label).call.remoteIdentity,
   customHeaders: (label) => entry(label).call.customHeaders,
+  remoteParty: (label) => ({ ...entry(label).call.remoteParty }),
+  /** The track kinds of the last local and remote `stream` facts (live tracks only). */
+  streamKinds(label) {
+    const kinds = (direction) => {
+      const last = entry(label).events.filter(({ event }) => event.type === 'stream' && event.direction === direction).at(-1);
+      return last ? last.event.stream.getTracks().filter((t) => t.readyState === 'live').map((t) => t.kind).sort() : [];
+    };
+    return { local: kinds('local'), remote: kinds('remote') };
+  },
   incoming: (label) => {
     const incoming = entry(label);
     return { remoteIdentity: incoming.remoteIdentity, customHeaders: incoming.customHeaders, direction: incoming.call.direction };
   },
   incomingLabels: () => [...calls.keys()].filter((label) => label.startsWith('in')),
   answer: (label) => attempt(() => entry(label).call.answer()),
+  answerWithVideo: (label) => attempt(() => entry(label).call.answer({ video: true })),
+  async callWithVideo(label, target) {
+    const outgoing = track(label, userAgent.createCall({ target, headers: {}, video: true }));
+    return attempt(() => outgoing.call.invite());
+  },
+  setVideo: (label, on) => attempt(() => entry(label).call.reinvite({ hold: false, video: on })),
   reject: (label, status) => attempt(() => entry(label).call.reject(status)),
   cancel: (label) => attempt(() => entry(label).call.cancel()),
   bye: (label) => attempt(() => entry(label).call.bye()),

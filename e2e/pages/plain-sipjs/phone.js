@@ -12,6 +12,9 @@ import {
 } from '/node_modules/sip.js/lib/index.js';
 
 const AUDIO_ONLY = { constraints: { audio: true, video: false } };
+/** setVideo(true): calls and answers offer / take video too (the fake camera). */
+let withVideo = false;
+const media = () => (withVideo ? { constraints: { audio: true, video: true } } : AUDIO_ONLY);
 
 /** @type {UserAgent | undefined} */
 let userAgent;
@@ -76,11 +79,11 @@ function track(session) {
 
 function onInvite(invitation) {
   track(invitation);
-  if (answerMode === 'auto') void invitation.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
+  if (answerMode === 'auto') void invitation.accept({ sessionDescriptionHandlerOptions: media() });
   else void invitation.progress();
 }
 
-async function register({ server, user, password, sipDomain }) {
+async function register({ server, user, password, sipDomain, displayName }) {
   domain = sipDomain;
   const started = performance.now();
   userAgent = new UserAgent({
@@ -88,6 +91,7 @@ async function register({ server, user, password, sipDomain }) {
     transportOptions: { server },
     authorizationUsername: user,
     authorizationPassword: password,
+    ...(displayName === undefined ? {} : { displayName }),
     // Never the SIP.js default public STUN server: media stays on loopback.
     sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] } },
     logLevel: 'warn',
@@ -120,7 +124,7 @@ function setAnswerMode(mode) {
 /** Calls `user`; resolves when Established, or with the final status code if rejected/cancelled. */
 async function call(user) {
   if (!userAgent) throw new Error('register first');
-  const inviter = new Inviter(userAgent, uri(user), { sessionDescriptionHandlerOptions: AUDIO_ONLY });
+  const inviter = new Inviter(userAgent, uri(user), { sessionDescriptionHandlerOptions: media() });
   track(inviter);
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -160,6 +164,17 @@ async function inboundAudio() {
     }
   }
   return { packetsReceived: 0, bytesReceived: 0, totalAudioEnergy: 0 };
+}
+
+/** The inbound video stream's counters (zeros without one). */
+async function inboundVideo() {
+  const report = await peerConnection().getStats();
+  for (const stats of report.values()) {
+    if (stats.type === 'inbound-rtp' && stats.kind === 'video') {
+      return { framesDecoded: stats.framesDecoded ?? 0, packetsReceived: stats.packetsReceived ?? 0, frameWidth: stats.frameWidth, frameHeight: stats.frameHeight };
+    }
+  }
+  return { framesDecoded: 0, packetsReceived: 0 };
 }
 
 /** The selected ICE candidate pair's local and remote addresses. */
@@ -258,6 +273,10 @@ window.phone = {
   sessionState,
   sessionCount,
   inboundAudio,
+  inboundVideo,
+  setVideo: (on) => {
+    withVideo = on;
+  },
   selectedCandidatePair,
   sendDtmf,
   sendInfo,

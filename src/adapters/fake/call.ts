@@ -5,7 +5,7 @@
  * the same facts in the same order (see test/conformance). It decides
  * nothing: the call machine does.
  */
-import type { CallFact, CallPort, DtmfOptions, RecorderPort, Unsubscribe } from '../adapter';
+import type { CallFact, CallPort, DtmfOptions, RecorderPort, RemoteParty, Unsubscribe } from '../adapter';
 import { VoiceSDKError } from '../../errors';
 import { ListenerSet } from '../listeners';
 import { dtmfRelayBody, parseDtmfDigits } from '../../sip/dtmf-digits';
@@ -15,6 +15,7 @@ import { FakeRecorder } from './recorder';
 import { createStatsClock, syntheticReport, type StatsClock } from './stats';
 import { fakeSipfrag, referToReplacing } from './transfer';
 import { FAKE_DEFAULT_MEDIA, UNANSWERED, type FakeEnd, type WireMessage } from './wire';
+import { FakeVideo } from './video';
 
 /** The dialog as SIP sees it: `canceled` once we sent CANCEL for our INVITE. */
 type Dialog = 'new' | 'early' | 'canceled' | 'confirmed' | 'ended';
@@ -23,6 +24,8 @@ export interface FakeCallInit {
   id: string;
   direction: 'inbound' | 'outbound';
   remoteIdentity: string;
+  /** What the headers naming the far end said (inbound: its From, P-Asserted-Identity …). */
+  remoteParty?: RemoteParty;
   customHeaders: Record<string, string>;
   /** Outbound: the target URI. */
   target?: string;
@@ -36,6 +39,8 @@ export interface FakeCallInit {
   replaces?: string;
   /** Outbound, following a REFER: the Replaces it carried, and the call it came on (told our progress by NOTIFY). */
   referral?: { replaces: string | undefined; referrer: FakeCallPort };
+  /** Outbound: the INVITE offers video. Inbound: the caller's INVITE offered video. */
+  video?: boolean;
 }
 
 /** What the far end sees of a fake session (the `session` escape hatch). */
@@ -54,6 +59,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   readonly id: string;
   readonly direction: 'inbound' | 'outbound';
   readonly remoteIdentity: string;
+  readonly remoteParty: Readonly<RemoteParty>;
   readonly customHeaders: Readonly<Record<string, string>>;
   readonly replaces: string | undefined;
   readonly #network: FakeNetwork;
@@ -69,6 +75,10 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** Inbound: the far end's ACK to our 200 arrived (reported once as `confirmed`). */
   #acked = false;
   #inputDeviceId = 'default';
+  #videoInputDeviceId: string | undefined;
+  readonly #video: FakeVideo;
+  /** We hold the far end (our last re-INVITE offered sendonly). */
+  #holding = false;
   #outputDeviceId = 'default';
   #stats: StatsClock | undefined;
   /** Inbound: the stack's own no-answer timer (SIP.js answers 480 after 60 s). */
@@ -90,9 +100,12 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.id = init.id;
     this.direction = init.direction;
     this.remoteIdentity = init.remoteIdentity;
+    this.remoteParty = Object.freeze({ ...init.remoteParty });
     this.customHeaders = init.customHeaders;
     this.replaces = init.replaces;
     this.#peer = init.peer;
+    // Outbound the offer is ours (camera asked for); inbound the caller's offer decides whether a video stream exists.
+    this.#video = new FakeVideo(init.direction === 'outbound' && init.video === true, init.video === true);
     if (init.direction === 'inbound') {
       this.#dialog = 'early';
       this.#noAnswerTimer = setTimeout(() => this.#noAnswer(), network.noAnswerTimeoutMs);
@@ -120,6 +133,16 @@ export class FakeCallPort implements CallPort, FakeEnd {
 
   get sendingAudio(): boolean {
     return this.#media && this.#dialog === 'confirmed' && this.#sending;
+  }
+
+  /** Whether this end sends video (see `FakeEnd`). */
+  get wantsVideo(): boolean {
+    return this.#video.wanted && this.#video.line;
+  }
+
+  /** The camera `setVideoInputDevice` chose last (undefined: the default one). */
+  get videoInputDeviceId(): string | undefined {
+    return this.#videoInputDeviceId;
   }
 
   get inputDeviceId(): string {
@@ -162,6 +185,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
       this.#end();
       throw fault;
     }
+    // No camera: the call goes audio-only (the offer carries no video).
+    if (this.#video.wanted && this.#network.takeFault('camera')) this.#video.wanted = this.#video.line = false;
     this.#openMedia();
     this.#dialog = 'early';
     this.#network.route(this, this.#init.target ?? '', this.#init.from!, this.#init.referral?.replaces);
@@ -183,8 +208,12 @@ export class FakeCallPort implements CallPort, FakeEnd {
     // confirmed: a 2xx arrived already; there is nothing left to cancel.
   }
 
-  async answer(): Promise<void> {
+  async answer(options: { video?: boolean } = {}): Promise<void> {
     await this.#network.tick();
+    // An offered video stream is answered with our camera only when asked (and the camera opens).
+    this.#video.wanted = options.video === true && this.#video.line && !this.#network.takeFault('camera');
+    // Declined: the offered video stream is rejected (m=video 0); a later offer of video is a new question.
+    if (!this.#video.wanted) this.#video.line = false;
     const fault = this.#network.takeFault('accept');
     if (fault) {
       this.#send({ type: 'reject', status: 500 });
@@ -194,9 +223,11 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (this.#dialog !== 'early') throw new VoiceSDKError('invalid-state', 'The call is no longer ringing');
     this.#openMedia();
     this.#dialog = 'confirmed';
-    this.#send({ type: 'answer' });
+    const declined = this.#init.video === true && !this.#video.line;
+    this.#send(declined ? { type: 'answer', videoDeclined: true } : { type: 'answer' });
     this.#emit({ type: 'established' });
     this.#reportNegotiated();
+    this.#reportVideo();
   }
 
   async reject(statusCode: number): Promise<void> {
@@ -224,7 +255,11 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (fault) throw fault;
   }
 
-  async reinvite(options: { hold: boolean; iceRestart?: boolean }): Promise<void> {
+  async reinvite(options: { hold: boolean; iceRestart?: boolean; video?: boolean }): Promise<void> {
+    if (options.video === true && !this.wantsVideo) {
+      const refused = this.#network.takeFault('camera');
+      if (refused) throw refused;
+    }
     await this.#network.tick();
     if (!this.#transportUp()) throw new VoiceSDKError('transport-failed', 'No socket');
     const fault = this.#network.takeFault('reinvite');
@@ -232,9 +267,31 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (fault === UNANSWERED) return new Promise<void>(() => undefined);
     if (fault) throw fault;
     if (this.#dialog !== 'confirmed') throw new VoiceSDKError('invalid-state', 'No dialog to re-INVITE');
-    if (!options.iceRestart) return this.#send({ type: 'reinvite', hold: options.hold });
-    this.#send({ type: 'reinvite', hold: options.hold, iceRestart: true });
-    this.restartIce();
+    const videoBefore = this.wantsVideo;
+    if (options.video !== undefined) {
+      this.#video.wanted = options.video;
+      if (options.video) this.#video.line = true;
+    }
+    this.#holding = options.hold;
+    this.#send({
+      type: 'reinvite',
+      hold: options.hold,
+      ...(this.#video.line ? { video: this.wantsVideo } : {}),
+      ...(options.iceRestart ? { iceRestart: true } : {}),
+    });
+    if (options.iceRestart) this.restartIce();
+    if (this.wantsVideo !== videoBefore) this.#emit(this.#video.localStream());
+    this.#reportVideo();
+  }
+
+  async setVideoInputDevice(deviceId: string): Promise<void> {
+    await this.#network.tick();
+    if (!this.wantsVideo) throw new VoiceSDKError('invalid-state', 'The call sends no video');
+    if (!this.#network.videoInputDevices.includes(deviceId)) {
+      throw new VoiceSDKError('device-not-found', `No camera with id "${deviceId}"`);
+    }
+    this.#videoInputDeviceId = deviceId;
+    this.#emit(this.#video.localStream());
   }
 
   setSending(enabled: boolean): void {
@@ -318,9 +375,10 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (!this.#media || !this.#stats) return undefined;
     const now = this.#network.now();
     const receiving = this.#peer?.sendingAudio ?? false;
+    const video = { videoSending: this.#video.sending, videoReceiving: this.#video.receiving };
     // A failed ICE (or a cut path) carries nothing; a `disconnected` report alone may still carry packets.
     const pathUp = !this.#network.mediaCut && this.#ice !== 'failed' && this.#ice !== 'checking';
-    const report = syntheticReport(this.#stats, now, this.#network.conditions, { sending: this.sendingAudio, receiving, pathUp });
+    const report = syntheticReport(this.#stats, now, this.#network.conditions, { sending: this.sendingAudio, receiving, pathUp, ...video });
     return report as unknown as RTCStatsReport;
   }
 
@@ -351,6 +409,9 @@ export class FakeCallPort implements CallPort, FakeEnd {
         if (this.#dialog !== 'early' && this.#dialog !== 'canceled') return;
         this.#notifyReferrer(200);
         this.#stats = createStatsClock(this.#network.now());
+        if (message.videoDeclined) this.#video.line = false;
+        // As SIP.js: the 2xx's identity headers are read as it is accepted, before the session is established.
+        if (message.identity !== undefined && this.#dialog === 'early') this.#emit({ type: 'identity', ...message.identity });
         this.#emit({ type: 'final', status: 200 });
         // A 2xx that crossed our CANCEL is only acknowledged; what follows is the machine's call.
         // The stack ACKs every 2xx (also one that crossed our CANCEL; it then hangs up).
@@ -360,6 +421,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
           this.#emit({ type: 'confirmed' });
           this.#dialog = 'confirmed';
           this.#reportNegotiated();
+          this.#reportVideo();
         } else this.#dialog = 'confirmed';
         break;
       case 'renegotiated':
@@ -396,9 +458,12 @@ export class FakeCallPort implements CallPort, FakeEnd {
       case 'reinvite':
         if (this.#dialog !== 'confirmed') return;
         this.#remoteHold = message.hold;
+        if (message.video === true) this.#video.line = true;
+        if (message.identity !== undefined) this.#emit({ type: 'identity', ...message.identity });
         this.#emit({ type: 'reinvite', direction: message.direction ?? (message.hold ? 'sendonly' : 'sendrecv') });
         // The stack answers an ICE-restart offer with new credentials of its own: ICE checks again.
         if (message.iceRestart) this.restartIce();
+        this.#reportVideo();
         break;
       case 'digits':
         this.#receivedDigits.push({ digits: message.digits, method: message.method });
@@ -475,6 +540,15 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.#emit({ type: 'negotiated', ...(this.#peer?.media ?? FAKE_DEFAULT_MEDIA) });
   }
 
+  /** What video flows after an offer/answer, and the far end's stream when it changed. */
+  #reportVideo(): void {
+    const peerWants = this.#peer?.wantsVideo === true;
+    const fact = this.#video.fact(peerWants, this.#holding, this.#remoteHold);
+    if (fact) this.#emit(fact);
+    const remote = this.#video.remoteStream(peerWants);
+    if (remote) this.#emit(remote);
+  }
+
   #noAnswer(): void {
     this.#noAnswerTimer = undefined;
     if (this.#dialog !== 'early') return;
@@ -484,6 +558,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
 
   #openMedia(): void {
     this.#media = true;
+    this.#emit(this.#video.localStream());
     if (this.direction === 'inbound') this.#stats = createStatsClock(this.#network.now());
     this.#network.trackMedia(this);
   }

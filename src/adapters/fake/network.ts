@@ -34,6 +34,8 @@ export interface FakeNetworkOptions {
   inputDevices?: string[];
   /** Output ids that `setOutputDevice` accepts. @default ['default', 'fake-speaker-2'] */
   outputDevices?: string[];
+  /** Camera ids that `setVideoInputDevice` accepts. @default ['fake-camera-1', 'fake-camera-2'] */
+  videoInputDevices?: string[];
 }
 
 type FaultKind =
@@ -49,6 +51,7 @@ type FaultKind =
   | 'recording'
   | 'recordingStop'
   | 'referredCall'
+  | 'camera'
   | 'dispose';
 
 /**
@@ -64,6 +67,8 @@ export class FakeNetwork {
   readonly inputDevices: string[];
   /** Output ids that `call.setOutputDevice()` accepts. */
   readonly outputDevices: string[];
+  /** Camera ids that `setVideoInputDevice` accepts. */
+  readonly videoInputDevices: string[];
   /** How long an incoming call rings before the device's stack answers 480 itself, in ms. */
   readonly noAnswerTimeoutMs: number;
   /** What the fake stats report now (RTT, jitter, loss, codec…); change with `setConditions()`. */
@@ -96,6 +101,7 @@ export class FakeNetwork {
     this.#latencyMs = options.latencyMs ?? 0;
     this.inputDevices = options.inputDevices ?? ['default', 'fake-mic-2'];
     this.outputDevices = options.outputDevices ?? ['default', 'fake-speaker-2'];
+    this.videoInputDevices = options.videoInputDevices ?? ['fake-camera-1', 'fake-camera-2'];
     this.noAnswerTimeoutMs = options.noAnswerTimeoutMs ?? 60_000;
   }
 
@@ -146,6 +152,11 @@ export class FakeNetwork {
   /** The next outbound call cannot get a microphone (`media-denied`). */
   failNextMedia(error = new VoiceSDKError('media-denied', 'Permission to use the microphone was denied')): this {
     return this.#addFault('inviteSend', error);
+  }
+
+  /** The next camera a call asks for is refused (`media-denied`): `setVideo(true)` rejects, `connect({ video })` goes audio-only. */
+  failNextCamera(error = new VoiceSDKError('media-denied', 'Permission to use the camera was denied')): this {
+    return this.#addFault('camera', error);
   }
 
   /** The next accept() fails to set up media (`media-failed`). */

@@ -2,7 +2,7 @@
  * A scripted far end: a SIP user on the fake network that the test drives by
  * hand — ring, answer, reject, hang up — instead of another Device.
  */
-import type { DtmfMethod, MediaDirection, NegotiatedMedia } from '../adapter';
+import type { DtmfMethod, MediaDirection, NegotiatedMedia, RemoteParty } from '../adapter';
 import { dtmfRelayBody, parseDtmfDigits } from '../../sip/dtmf-digits';
 import { VoiceSDKError } from '../../errors';
 import { isSipUser } from '../../sip/grammar';
@@ -46,6 +46,10 @@ export class RemoteCall implements FakeEnd {
   readonly immediate = true;
   /** What an offer/answer with this call settles on (codec, telephone-event, INFO in Allow). */
   media: NegotiatedMedia;
+  /** We send video: we called with video, answered the device's video offer with it, or `setVideo(true)`. */
+  video: boolean;
+  /** An offer of this call carried video (the device's, or ours). */
+  #videoLine: boolean;
   readonly #network: FakeNetwork;
   readonly #device: FakeCallPort;
   #state: RemoteCallState;
@@ -54,8 +58,20 @@ export class RemoteCall implements FakeEnd {
   constructor(
     network: FakeNetwork,
     device: FakeCallPort,
-    init: { direction: 'inbound' | 'outbound'; headers: Record<string, string>; from: string; fromUser?: string; media?: NegotiatedMedia },
+    init: {
+      direction: 'inbound' | 'outbound';
+      headers: Record<string, string>;
+      from: string;
+      fromUser?: string;
+      media?: NegotiatedMedia;
+      /** We call with video. */
+      video?: boolean;
+      /** The device's INVITE to us offered video. */
+      offeredVideo?: boolean;
+    },
   ) {
+    this.video = init.video === true;
+    this.#videoLine = init.video === true || init.offeredVideo === true;
     this.media = { ...(init.media ?? FAKE_DEFAULT_MEDIA) };
     this.#network = network;
     this.#device = device;
@@ -71,6 +87,25 @@ export class RemoteCall implements FakeEnd {
     return this.#state;
   }
 
+  /** Whether we send video now (see `FakeEnd`). */
+  get wantsVideo(): boolean {
+    return this.video && this.#videoLine;
+  }
+
+  /** Whether the device sends us video (it asked for it, an offer carried it, and we do not hold it). */
+  get receivingVideo(): boolean {
+    return this.#device.wantsVideo && !this.holdingDevice;
+  }
+
+  /** Adds or removes our video by re-INVITE (keeping the hold state). */
+  setVideo(on: boolean): void {
+    this.#expect('answered', 'change its video');
+    this.video = on;
+    if (on) this.#videoLine = true;
+    const hold = this.holdingDevice;
+    this.#send({ type: 'reinvite', hold, direction: hold ? 'sendonly' : 'sendrecv', video: on });
+  }
+
   get sendingAudio(): boolean {
     return this.#state === 'answered' && !this.#muted && !this.holdingDevice;
   }
@@ -81,11 +116,27 @@ export class RemoteCall implements FakeEnd {
     this.#send(options.earlyMedia ? { type: 'ringing', earlyMedia: true } : { type: 'ringing' });
   }
 
-  /** Sends 200 OK. */
-  answer(): void {
+  /**
+   * Sends 200 OK; `identity`: its P-Asserted-Identity / Remote-Party-ID (raw,
+   * as a PBX would send them); `video`: answer the device's video offer with
+   * our video.
+   */
+  answer(identity?: Omit<RemoteParty, 'uri'>, options: { video?: boolean } = {}): void {
     this.#expect('incoming', 'answer');
     this.#state = 'answered';
-    this.#send({ type: 'answer' });
+    this.video = options.video === true;
+    this.#send(identity === undefined ? { type: 'answer' } : { type: 'answer', identity });
+  }
+
+  /**
+   * Tells the device who we are now, in the dialog: a re-INVITE (keeping the
+   * hold state) carrying a new From display name, P-Asserted-Identity or
+   * Remote-Party-ID (raw: hostile values are a test of the device's cleaning).
+   */
+  updateIdentity(identity: Omit<RemoteParty, 'uri'>): void {
+    this.#expect('answered', 'update its identity');
+    const hold = this.holdingDevice;
+    this.#send({ type: 'reinvite', hold, direction: hold ? 'sendonly' : 'sendrecv', identity });
   }
 
   /** Sends a final failure (486 busy, 603 decline, 404, 503 …), with a Reason header when given (`Q.850;cause=17`). */
@@ -214,6 +265,7 @@ export class RemoteCall implements FakeEnd {
         this.endedBy = 'remote-bye';
         break;
       case 'reinvite':
+        if (message.video === true) this.#videoLine = true;
         this.heldByDevice = message.hold;
         this.reinvites.push(message.hold);
         if (message.iceRestart) this.iceRestarts++;
@@ -296,7 +348,10 @@ export class ScriptedRemote {
   }
 
   /** Calls a fake device; returns the remote's side of the call. */
-  call(target: string, options: { headers?: Record<string, string>; fromUser?: string } = {}): RemoteCall {
+  call(
+    target: string,
+    options: { headers?: Record<string, string>; fromUser?: string; party?: Omit<RemoteParty, 'uri'>; video?: boolean } = {},
+  ): RemoteCall {
     if (options.fromUser !== undefined) parseCallerId(options.fromUser);
     return this.#network.callFromRemote(this, target, options);
   }

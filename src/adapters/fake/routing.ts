@@ -6,11 +6,14 @@ import { remoteIdentity } from '../../sip/target';
 import { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
 import { RemoteCall, type ScriptedRemote } from './remote';
+import type { RemoteParty } from '../adapter';
 
 /** Who sends an outbound INVITE: the caller's AOR, the caller-ID user, the headers. */
 export interface InviteFrom {
   aor: string;
   user?: string;
+  /** The From display name (the device's `displayName`). */
+  displayName?: string;
   headers: Record<string, string>;
 }
 
@@ -18,6 +21,10 @@ export interface InviteFrom {
 export interface RemoteCallOptions {
   headers?: Record<string, string>;
   fromUser?: string;
+  /** The INVITE offers video (and the remote sends it once answered). */
+  video?: boolean;
+  /** The From display name, P-Asserted-Identity and Remote-Party-ID the INVITE carries (raw: a test of untrusted input too). */
+  party?: Omit<RemoteParty, 'uri'>;
 }
 
 /** The user part of a SIP URI: what the registrar binds and routes by. */
@@ -55,6 +62,7 @@ export function routeInvite(network: FakeNetwork, call: FakeCallPort, target: st
         headers: from.headers,
         from: from.aor,
         media: remote.media,
+        offeredVideo: call.wantsVideo,
         ...(from.user ? { fromUser: from.user } : {}),
       });
       call.connectTo(remoteCall);
@@ -69,6 +77,8 @@ export function routeInvite(network: FakeNetwork, call: FakeCallPort, target: st
         id: network.nextCallId(),
         direction: 'inbound',
         remoteIdentity: remoteIdentity(callerUri),
+        remoteParty: { uri: callerUri, ...(from.displayName === undefined ? {} : { displayName: from.displayName }) },
+        video: call.wantsVideo,
         customHeaders: customHeadersFor(from.headers, ua.config.headerPrefix),
         peer: call,
         remoteUri: from.aor,
@@ -118,6 +128,8 @@ export function callFromRemote(network: FakeNetwork, remote: ScriptedRemote, tar
     id: network.nextCallId(),
     direction: 'inbound',
     remoteIdentity: remoteIdentity(callerUri),
+    remoteParty: { uri: callerUri, ...options.party },
+    video: options.video === true,
     customHeaders: customHeadersFor(headers, ua.config.headerPrefix),
     remoteUri: callerUri,
     peer: {
@@ -129,6 +141,9 @@ export function callFromRemote(network: FakeNetwork, remote: ScriptedRemote, tar
       get media() {
         return remoteCall?.media;
       },
+      get wantsVideo() {
+        return remoteCall?.wantsVideo ?? false;
+      },
     },
   });
   remoteCall = new RemoteCall(network, inbound, {
@@ -137,6 +152,7 @@ export function callFromRemote(network: FakeNetwork, remote: ScriptedRemote, tar
     from: callerUri,
     media: remote.media,
     ...(options.fromUser ? { fromUser: options.fromUser } : {}),
+    video: options.video === true,
   });
   remote.accept(remoteCall);
   network.deliver(() => ua.deliverIncoming(inbound));

@@ -159,7 +159,14 @@ export class FakeUserAgent implements UserAgentPort {
       customHeaders: customHeadersOf(Object.entries(request.headers), this.config.headerPrefix),
       target: request.target,
       remoteUri: request.target,
-      from: { aor: this.config.uri, ...(request.fromUser ? { user: request.fromUser } : {}), headers: request.headers },
+      remoteParty: { uri: request.target },
+      ...(request.video ? { video: true } : {}),
+      from: {
+        aor: this.config.uri,
+        ...(request.fromUser ? { user: request.fromUser } : {}),
+        ...(this.config.displayName === undefined ? {} : { displayName: this.config.displayName }),
+        headers: request.headers,
+      },
     });
     call.attachTransport(this);
     this.#calls.add(call);

@@ -1,12 +1,12 @@
 /** What one end of a fake dialog tells the other. */
 import { VoiceSDKError } from '../../errors';
-import type { DtmfMethod, MediaDirection, NegotiatedMedia } from '../adapter';
+import type { DtmfMethod, MediaDirection, NegotiatedMedia, RemoteParty } from '../adapter';
 
 export type WireMessage =
   /** 180 Ringing. */
   | { type: 'ringing'; earlyMedia?: boolean }
-  /** 200 OK to the INVITE. */
-  | { type: 'answer' }
+  /** 200 OK to the INVITE; `identity`: its P-Asserted-Identity / Remote-Party-ID; `videoDeclined`: the offered video stream is rejected. */
+  | { type: 'answer'; identity?: RemoteParty; videoDeclined?: boolean }
   /** A final failure response to the INVITE (486, 603, 404, 487 after a CANCEL, 408 …); `reason`: its Reason header. */
   | { type: 'reject'; status: number; reason?: string }
   /** The ACK to the 200 OK of the INVITE. */
@@ -18,7 +18,7 @@ export type WireMessage =
   /** BYE (`reason`: its Reason header). */
   | { type: 'bye'; reason?: string }
   /** A re-INVITE offering a=sendonly (`hold`) or a=sendrecv; `direction` when a scripted far end offers another one; `iceRestart`: new ICE credentials. */
-  | { type: 'reinvite'; hold: boolean; direction?: MediaDirection; iceRestart?: boolean }
+  | { type: 'reinvite'; hold: boolean; direction?: MediaDirection; iceRestart?: boolean; identity?: RemoteParty; video?: boolean }
   /** The far end re-INVITEd with a new offer (its `media` changed). */
   | { type: 'renegotiated' }
   /** DTMF: RFC 4733 events (the far end's page cannot see them) or one SIP INFO per digit. */
@@ -41,6 +41,8 @@ export interface FakeEnd {
   readonly immediate?: boolean;
   /** What an offer/answer with this end settles on. @default FAKE_DEFAULT_MEDIA */
   readonly media?: NegotiatedMedia;
+  /** Whether this end sends video (asked for it and a video stream was offered). */
+  readonly wantsVideo?: boolean;
 }
 
 /** A far end that does everything: Opus with telephone-event/48000, and INFO allowed. */

@@ -15,6 +15,7 @@ import { SessionDescriptionHandler } from 'sip.js/lib/platform/web/session-descr
 import type { Session, Web } from 'sip.js';
 import { VoiceSDKError } from '../../errors';
 import { acquireMicrophone, stopStream } from './media/microphone';
+import { acquireCamera } from './media/camera';
 
 /** The kind of local ICE candidate, by how far it reaches. */
 export type IceCandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
@@ -146,12 +147,44 @@ export class FastIceSessionDescriptionHandler extends SessionDescriptionHandler 
    */
   protected override updateDirection(options?: Web.SessionDescriptionHandlerOptions): Promise<void> {
     const peerConnection = this.peerConnection;
-    if (peerConnection === undefined || peerConnection.signalingState !== 'stable') return super.updateDirection(options);
+    if (peerConnection === undefined) return super.updateDirection(options);
+    if (peerConnection.signalingState !== 'stable') return super.updateDirection(options).then(() => this.#answerVideo(peerConnection));
     const offered: RTCRtpTransceiverDirection = options?.hold ? 'sendonly' : 'sendrecv';
     for (const transceiver of peerConnection.getTransceivers()) {
-      if (transceiver.direction !== 'stopped' && transceiver.direction !== offered) transceiver.direction = offered;
+      if (transceiver.direction === 'stopped') continue;
+      const direction = isVideoTransceiver(transceiver) ? videoDirection(this.#sendsVideo(transceiver), !options?.hold) : offered;
+      if (transceiver.direction !== direction) transceiver.direction = direction;
     }
     return Promise.resolve();
+  }
+
+  /**
+   * We send video: `connect({ video })` / `accept({ video })` got a camera, or
+   * `setVideo(true)` put one on. Our offers and answers send video only then.
+   */
+  videoWanted = false;
+
+  #sendsVideo(transceiver: RTCRtpTransceiver): boolean {
+    return this.videoWanted && transceiver.sender.track !== null;
+  }
+
+  /**
+   * Answers: an offered video stream is declined (rejected: m=video 0) when
+   * the call is being answered without video; later offers of video are
+   * received, and our camera goes out only when we want video. SIP.js set
+   * each transceiver from the offer's first direction and our hold already.
+   */
+  #answerVideo(peerConnection: RTCPeerConnection): void {
+    const answeringCall = peerConnection.currentRemoteDescription === null;
+    for (const transceiver of peerConnection.getTransceivers()) {
+      if (transceiver.direction === 'stopped' || !isVideoTransceiver(transceiver)) continue;
+      if (answeringCall && !this.videoWanted) {
+        transceiver.stop();
+        continue;
+      }
+      const direction = videoDirection(this.#sendsVideo(transceiver), /recv/.test(transceiver.direction));
+      if (transceiver.direction !== direction) transceiver.direction = direction;
+    }
   }
 
   override close(): void {
@@ -205,6 +238,14 @@ export class FastIceSessionDescriptionHandler extends SessionDescriptionHandler 
   }
 }
 
+const isVideoTransceiver = (transceiver: RTCRtpTransceiver): boolean => transceiver.receiver.track.kind === 'video';
+
+/** The direction of a video stream that sends and / or receives. */
+function videoDirection(send: boolean, receive: boolean): RTCRtpTransceiverDirection {
+  if (send) return receive ? 'sendrecv' : 'sendonly';
+  return receive ? 'recvonly' : 'inactive';
+}
+
 /** What our handler factory needs from the user agent configuration. */
 export interface SessionDescriptionHandlerSettings {
   iceServers: RTCIceServer[];
@@ -220,9 +261,15 @@ export interface SessionDescriptionHandlerSettings {
 export const microphoneStreamFactory: Web.MediaStreamFactory = async (constraints, sessionDescriptionHandler) => {
   if (!constraints.audio && !constraints.video) return new MediaStream();
   const stream = await acquireMicrophone({ audio: constraints.audio ?? true, video: false });
+  // Video asked for: the camera too, or audio only when there is none (the call still works).
+  const camera = constraints.video ? await acquireCamera().catch(() => undefined) : undefined;
+  camera?.getVideoTracks().forEach((track) => stream.addTrack(track));
   if (sessionDescriptionHandler.peerConnection === undefined) {
     stopStream(stream);
     throw new VoiceSDKError('invalid-state', 'The call ended while the microphone was being opened');
+  }
+  if (sessionDescriptionHandler instanceof FastIceSessionDescriptionHandler && camera !== undefined) {
+    sessionDescriptionHandler.videoWanted = stream.getVideoTracks().length > 0;
   }
   return stream;
 };

@@ -8,7 +8,7 @@
  */
 import { Invitation, Inviter, SessionState } from 'sip.js';
 import type { UserAgent } from 'sip.js';
-import type { CallFact, CallPort, DtmfOptions, RecorderPort, Unsubscribe } from '../adapter';
+import type { CallFact, CallPort, DtmfOptions, RecorderPort, RemoteParty, Unsubscribe } from '../adapter';
 import { VoiceSDKError } from '../../errors';
 import { ListenerSet } from '../listeners';
 import { settlesWithin } from '../timeouts';
@@ -17,7 +17,8 @@ import { LocalAudio } from './sipjs.devices';
 import { DtmfSender } from './sipjs.dtmf';
 import { asVoiceSDKError } from './sipjs.errors';
 import { CallMedia } from './sipjs.media';
-import { answerCrossingReinvitesWith491, AUDIO_ONLY, sendReinvite } from './sipjs.reinvite';
+import { answerCrossingReinvitesWith491, AUDIO_AND_VIDEO, AUDIO_ONLY, sendReinvite } from './sipjs.reinvite';
+import { CallVideo } from './sipjs.video';
 import { NegotiationReporter } from './sipjs.negotiation';
 import { SessionReporter } from './sipjs.session';
 import { sendRefer } from './sipjs.refer';
@@ -38,15 +39,19 @@ export interface SipJsCallInit {
   readonly direction: 'inbound' | 'outbound';
   readonly session: Inviter | Invitation;
   readonly remoteIdentity: string;
+  readonly remoteParty: RemoteParty;
   readonly customHeaders: Readonly<Record<string, string>>;
   /** Inbound: the id of the call the INVITE's Replaces names. */
   readonly replaces?: string;
+  /** Outbound: offer video too. */
+  readonly video?: boolean;
 }
 
 export class SipJsCall implements CallPort {
   readonly id: string;
   readonly direction: 'inbound' | 'outbound';
   readonly remoteIdentity: string;
+  readonly remoteParty: Readonly<RemoteParty>;
   readonly customHeaders: Readonly<Record<string, string>>;
   readonly replaces: string | undefined;
   // Private fields: they reach the SIP.js user agent and its credentials, and
@@ -59,6 +64,8 @@ export class SipJsCall implements CallPort {
   readonly #local: LocalAudio;
   readonly #dtmf: DtmfSender;
   readonly #negotiation: NegotiationReporter;
+  readonly #video: CallVideo;
+  readonly #offerVideo: boolean;
   #disposed = false;
 
   /** Escape hatch: the SIP.js `Inviter` or `Invitation`. */
@@ -76,6 +83,7 @@ export class SipJsCall implements CallPort {
     this.#session = init.session;
     this.direction = init.direction;
     this.remoteIdentity = init.remoteIdentity;
+    this.remoteParty = Object.freeze({ ...init.remoteParty });
     this.customHeaders = Object.freeze({ ...init.customHeaders });
     this.replaces = init.replaces;
     this.id = init.session.request.callId;
@@ -91,6 +99,8 @@ export class SipJsCall implements CallPort {
     };
     const transportUp = (): boolean => context.userAgent.isConnected();
     this.#media = new CallMedia(handler, emit);
+    this.#video = new CallVideo(handler, emit);
+    this.#offerVideo = init.video === true;
     this.#local = new LocalAudio(handler, () => this.#media.audioSender);
     this.#dtmf = new DtmfSender(init.session, () => this.#media.audioSender, transportUp);
     this.#negotiation = new NegotiationReporter(
@@ -99,18 +109,22 @@ export class SipJsCall implements CallPort {
       emit,
       init.session instanceof Invitation ? (init.session.request.getHeader('allow') ?? '') : undefined,
     );
-    this.#reporter = new SessionReporter(init.session, {
+    this.#reporter = new SessionReporter(init.session, init.remoteParty.displayName, {
       emit,
       transportUp,
       onMediaHandler: (sdh) => {
         this.#media.watch(sdh as FastIceSessionDescriptionHandler);
+        this.#video.watch(sdh as FastIceSessionDescriptionHandler);
         const peerConnection = (sdh as FastIceSessionDescriptionHandler).peerConnection;
         if (peerConnection !== undefined) this.#negotiation.watch(peerConnection);
       },
       onEstablished: () => {
         this.#media.play();
         // After the `established` fact (facts are delivered a microtask later, in order).
-        queueMicrotask(() => this.#negotiation.report());
+        queueMicrotask(() => {
+          this.#negotiation.report();
+          this.#video.report();
+        });
       },
       onAccepted: (allow) => this.#negotiation.setRemoteAllow(allow),
     });
@@ -131,7 +145,7 @@ export class SipJsCall implements CallPort {
     }
     try {
       await inviter.invite({
-        sessionDescriptionHandlerOptions: { constraints: AUDIO_ONLY },
+        sessionDescriptionHandlerOptions: { constraints: this.#offerVideo ? AUDIO_AND_VIDEO : AUDIO_ONLY },
         requestDelegate: this.#reporter.inviteDelegate(),
       });
     } catch (error) {
@@ -151,11 +165,11 @@ export class SipJsCall implements CallPort {
 
   // ---- inbound ------------------------------------------------------------
 
-  async answer(): Promise<void> {
+  async answer(options: { video?: boolean } = {}): Promise<void> {
     const invitation = this.#invitation('answer');
     const restoreReject = answerOfferFailuresWith488(invitation);
     try {
-      await invitation.accept({ sessionDescriptionHandlerOptions: { constraints: AUDIO_ONLY } });
+      await invitation.accept({ sessionDescriptionHandlerOptions: { constraints: options.video ? AUDIO_AND_VIDEO : AUDIO_ONLY } });
     } catch (error) {
       throw asVoiceSDKError(error, 'media-failed', 'Could not answer the call');
     } finally {
@@ -205,9 +219,21 @@ export class SipJsCall implements CallPort {
     if (refusal) throw refusal;
   }
 
-  reinvite(options: { hold: boolean; iceRestart?: boolean }): Promise<void> {
-    if (this.#disposed) return Promise.reject(new VoiceSDKError('invalid-state', 'The call is over'));
-    return sendReinvite(this.#session, options, () => this.#context.userAgent.isConnected());
+  async reinvite(options: { hold: boolean; iceRestart?: boolean; video?: boolean }): Promise<void> {
+    if (this.#disposed) throw new VoiceSDKError('invalid-state', 'The call is over');
+    const video = options.video;
+    if (video !== undefined) await this.#video.prepare(video);
+    try {
+      await sendReinvite(this.#session, { hold: options.hold, iceRestart: options.iceRestart }, () => this.#context.userAgent.isConnected());
+    } catch (error) {
+      // Refused: the camera goes back to what it was (the chart rolls its video back too).
+      if (video !== undefined && !this.#disposed) await this.#video.prepare(!video).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  setVideoInputDevice(deviceId: string): Promise<void> {
+    return this.#video.setInputDevice(deviceId);
   }
 
   setSending(enabled: boolean): void {
@@ -287,6 +313,7 @@ export class SipJsCall implements CallPort {
     this.#dtmf.dispose();
     this.#reporter.dispose();
     this.#negotiation.dispose();
+    this.#video.dispose();
     this.#media.dispose();
     const handler = this.#session.sessionDescriptionHandler;
     // SIP.js ends a live session its own way (CANCEL, BYE, 480) and closes its media.

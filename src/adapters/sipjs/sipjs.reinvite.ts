@@ -5,8 +5,10 @@ import { VoiceSDKError } from '../../errors';
 import { inDialogError } from '../../sip/status';
 import { asVoiceSDKError } from './sipjs.errors';
 
-/** Local media for every call: one microphone, no video. */
+/** Local media of an audio call: one microphone, no video. */
 export const AUDIO_ONLY: MediaStreamConstraints = { audio: true, video: false };
+/** Local media of a video call: the microphone and the camera (audio only when there is no camera). */
+export const AUDIO_AND_VIDEO: MediaStreamConstraints = { audio: true, video: true };
 
 /**
  * Sends a re-INVITE offering a=sendonly (`hold`) or a=sendrecv, with new ICE

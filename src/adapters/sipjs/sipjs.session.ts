@@ -7,6 +7,7 @@
 import { Inviter, SessionState } from 'sip.js';
 import type { Core, Invitation, InviterOptions, Referral, SessionDelegate, SessionDescriptionHandler } from 'sip.js';
 import type { CallFact, MediaDirection } from '../adapter';
+import { assertsIdentity, identityHeadersOf } from './sipjs.identity';
 
 /** Where the facts go, and the facts SIP.js does not tell in a callback. */
 export interface SessionReporterHost {
@@ -49,9 +50,12 @@ export class SessionReporter {
   #accepted: Referral | undefined;
   /** The `confirmed` fact was reported. */
   #confirmed = false;
+  /** The far end's display name last reported (a re-INVITE with another one is an `identity` fact). */
+  #displayName: string | undefined;
 
-  constructor(session: Inviter | Invitation, host: SessionReporterHost) {
+  constructor(session: Inviter | Invitation, displayName: string | undefined, host: SessionReporterHost) {
     this.#session = session;
+    this.#displayName = displayName;
     this.#host = host;
     if (session instanceof ReportingInviter) session.onAckAndBye = (status) => host.emit({ type: 'final', status });
     const onState = (state: SessionState): void => this.#onState(state);
@@ -90,6 +94,14 @@ export class SessionReporter {
         this.#host.emit({ type: 'refer', referTo, id });
       },
       onInvite: (request) => {
+        // The far end may say who it is now (a PBX after a transfer): its identity first, then the re-INVITE.
+        const party = identityHeadersOf(request, request.from);
+        const renamed = party.displayName !== undefined && party.displayName !== this.#displayName;
+        if (assertsIdentity(party) || renamed) {
+          this.#displayName = party.displayName ?? this.#displayName;
+          const { uri: _uri, ...identity } = party;
+          this.#host.emit({ type: 'identity', ...identity });
+        }
         this.#host.emit({ type: 'reinvite', direction: offeredAudioDirection(request.body) });
       },
       onInfo: (info) => {
@@ -127,7 +139,12 @@ export class SessionReporter {
         const earlyMedia = /^application\/sdp/i.test(response.message.getHeader('content-type') ?? '') && response.message.body !== '';
         this.#host.emit({ type: 'provisional', status, ...(reason === undefined ? {} : { reason }), ...(earlyMedia ? { earlyMedia } : {}) });
       },
-      onAccept: (response) => this.#host.onAccepted(response.message.getHeader('allow')),
+      onAccept: (response) => {
+        // A PBX asserts who answered (P-Asserted-Identity / Remote-Party-ID on the 2xx).
+        const party = identityHeadersOf(response.message);
+        if (assertsIdentity(party)) this.#host.emit({ type: 'identity', ...party });
+        this.#host.onAccepted(response.message.getHeader('allow'));
+      },
       onReject: final,
       onRedirect: final,
     };

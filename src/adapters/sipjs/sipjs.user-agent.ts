@@ -19,6 +19,7 @@ import { customHeadersOf, readCustomHeaders } from '../../sip/headers';
 import { isSipUser } from '../../sip/grammar';
 import { UNAVAILABLE_STATUS } from '../../sip/responses';
 import { remoteIdentity } from '../../sip/target';
+import { identityHeadersOf } from './sipjs.identity';
 import { createSessionDescriptionHandlerFactory } from './sdh';
 import { offerProblem, warningHeaderValue } from '../../sip/sdp';
 import { SipJsCall } from './sipjs.call';
@@ -219,6 +220,8 @@ export class SipJsUserAgent implements UserAgentPort {
         direction: 'outbound',
         session: inviter,
         remoteIdentity: remoteIdentity(target),
+        remoteParty: { uri: target.toString() },
+        ...(request.video ? { video: true } : {}),
         customHeaders: customHeadersOf(Object.entries(request.headers), this.#config.headerPrefix),
       }),
     );
@@ -235,6 +238,7 @@ export class SipJsUserAgent implements UserAgentPort {
         direction: 'outbound',
         session: inviter,
         remoteIdentity: remoteIdentity(inviter.request.ruri),
+        remoteParty: { uri: inviter.request.ruri.toString() },
         customHeaders: {},
       }),
     );
@@ -275,6 +279,7 @@ export class SipJsUserAgent implements UserAgentPort {
         direction: 'inbound',
         session: invitation,
         remoteIdentity: remoteIdentity(invitation.remoteIdentity.uri),
+        remoteParty: identityHeadersOf(invitation.request, invitation.remoteIdentity),
         customHeaders: readCustomHeaders(invitation.request.data, this.#config.headerPrefix),
         ...(replaced === undefined ? {} : { replaces: replaced.id }),
       }),

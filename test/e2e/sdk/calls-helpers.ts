@@ -80,6 +80,8 @@ export interface CallsLab {
   /** Labels of incoming calls so far: 'in1', 'in2', … */
   incomingLabels(): string[];
   callInfo(label: string): CallInfo;
+  /** hasVideo() and hasRemoteVideo(). */
+  videoFlags(label: string): { video: boolean; remoteVideo: boolean };
   callEvents(label: string): RecordedEvent[];
   /** When connect() was called for `label` (performance.now()). */
   connectStartedAt(label: string): number;
@@ -302,6 +304,7 @@ export function installCallsLab(): void {
         ...(call.replaces === undefined ? {} : { replaces: [...calls.entries()].find(([, other]) => other === call.replaces)?.[0] ?? '?' }),
       };
     },
+    videoFlags: (label) => ({ video: callOf(label).hasVideo(), remoteVideo: callOf(label).hasRemoteVideo() }),
     callEvents: (label) => [...need(callEvents.get(label), `events of ${label}`)],
     connectStartedAt: (label) => need(connectStarted.get(label), `connect() of ${label}`),
     accept: (label) => timed(() => callOf(label).accept()),

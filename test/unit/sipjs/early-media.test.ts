@@ -16,7 +16,7 @@ function reporter(): { facts: CallFact[]; progress: (status: number, headers: Re
     onEstablished: () => undefined,
     onAccepted: () => undefined,
   };
-  const delegate = new SessionReporter(session, host).inviteDelegate()!;
+  const delegate = new SessionReporter(session, undefined, host).inviteDelegate()!;
   return {
     facts,
     progress: (status, headers, body) =>

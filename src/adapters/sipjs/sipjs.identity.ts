@@ -1,0 +1,26 @@
+/**
+ * The far end's identity headers of a SIP.js message, raw (the chart cleans
+ * them, src/sip/identity.ts): the From (or To) display name and URI,
+ * P-Asserted-Identity and Remote-Party-ID.
+ */
+import type { Core } from 'sip.js';
+import type { RemoteParty } from '../adapter';
+
+/** The identity headers of `message`; `withName`: the From (request) or To (our INVITE's target) that names the far end. */
+export function identityHeadersOf(
+  message: Pick<Core.IncomingMessage, 'getHeader'>,
+  named?: { uri: { toString(): string }; displayName: string },
+): RemoteParty {
+  const assertedIdentity = message.getHeader('p-asserted-identity');
+  const remotePartyId = message.getHeader('remote-party-id');
+  return {
+    ...(named === undefined ? {} : { uri: named.uri.toString() }),
+    ...(named === undefined || named.displayName === '' ? {} : { displayName: named.displayName }),
+    ...(assertedIdentity === undefined ? {} : { assertedIdentity }),
+    ...(remotePartyId === undefined ? {} : { remotePartyId }),
+  };
+}
+
+/** Whether a message asserts an identity (P-Asserted-Identity or Remote-Party-ID). */
+export const assertsIdentity = (party: RemoteParty): boolean =>
+  party.assertedIdentity !== undefined || party.remotePartyId !== undefined;
