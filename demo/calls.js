@@ -3,7 +3,7 @@
 // over the public callchart API; softphone.js owns the calls' handlers.
 
 /** What a call is doing, in the words of an agent. */
-export function callState(call, extra = {}) {
+export function callState(call) {
   const status = call.getStatus();
   if (status === 'pending' || status === 'ringing') {
     if (call.direction === 'inbound') return call.replaces ? 'answering (replaces a call)' : 'incoming';
@@ -13,7 +13,7 @@ export function callState(call, extra = {}) {
   if (call.isReconnecting()) return 'reconnecting';
   if (call.isOnHold()) return 'on hold';
   if (call.isRemoteOnHold()) return 'held by the far end';
-  return extra.transfer ? `talking · transfer ${extra.transfer}` : 'talking';
+  return 'talking';
 }
 
 /**
@@ -29,7 +29,7 @@ export function renderCallList(list, calls, { current, info, onAnswer, onDecline
     row.dataset.testid = 'call-row';
     row.dataset.peer = call.remoteIdentity;
     const extra = info(call);
-    const state = callState(call, extra);
+    const state = callState(call);
     row.dataset.state = state;
     row.classList.toggle('current', call === current);
     row.setAttribute('aria-current', String(call === current));
@@ -39,7 +39,7 @@ export function renderCallList(list, calls, { current, info, onAnswer, onDecline
     const what = document.createElement('span');
     what.className = 'what';
     what.dataset.testid = 'call-row-state';
-    what.textContent = [state, ...(extra.notes ?? [])].join(' · ');
+    what.textContent = [state, extra.transfer && `transfer ${extra.transfer}`, ...(extra.notes ?? [])].filter(Boolean).join(' · ');
     // The call timer and the caller info (issue 11) go here, per row.
     const actions = document.createElement('span');
     actions.className = 'actions';

@@ -7,11 +7,15 @@
 // live statechart viewer and the quality sparklines, the sounds (real
 // AudioContexts running while they sound and closed after), hang up, a
 // second call with sounds off that starts without the first one's quality
-// and is refused. Checks the
+// and is refused; then, with carol as a third page, the call list: call
+// waiting answered from the list and switched back (the held call's packets
+// stop), a blind transfer (Transfer) and an attended one (Consult, Complete
+// transfer) ending with alice ↔ carol in both lists. Checks the
 // Call button is enabled only when calling can work, the event log is in time
 // order, and the server serves nothing but what the page needs. Leaves
 // screenshots in test-results/demo-alice*.png (alice on hold, in a call) and
-// test-results/demo-bob-*.png (bob rung, bob held by alice).
+// test-results/demo-bob-*.png (bob rung, bob held by alice, call waiting, two
+// calls, consulting), demo-alice-transferred.png, demo-carol-replaces.png.
 //
 // Run: bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/demo.e2e.test.ts
 import { mkdir } from 'node:fs/promises';
@@ -141,6 +145,8 @@ const waitForPressed = (page: Page, testId: string, pressed: boolean): Promise<u
     intervalMs: 50,
     description: `[data-testid=${testId}] aria-pressed=${pressed}`,
   });
+
+// The call-centre screenshots show the phone column (the viewer beside it grows with every call).
 
 /** The row of the call list whose far end is `user`. */
 const row = (page: Page, user: string) => page.locator(`[data-testid=call-row][data-peer="${sipUri(user)}"]`);
@@ -510,7 +516,7 @@ describe('demo softphone', () => {
     await waitForList(bob, { alice: 'talking', carol: 'incoming' });
     await waitForText(bob, 'incoming-title', 'Call waiting');
     expect(await textOf(bob, 'incoming-from')).toBe(sipUri('carol'));
-    await bob.screenshot({ path: SCREENSHOT_CALL_WAITING, fullPage: true });
+    await bob.locator('.phone').screenshot({ path: SCREENSHOT_CALL_WAITING });
     // Both talk: alice's audio reaches bob.
     await waitForPackets(bob, 'alice', true);
 
@@ -528,11 +534,22 @@ describe('demo softphone', () => {
     await waitForList(carol, { bob: 'held by the far end' });
     expect(await textOf(bob, 'peer')).toBe(sipUri('alice'));
     expect(await waitForPackets(bob, 'alice', true)).toBeGreaterThan(stopped);
-    await bob.screenshot({ path: SCREENSHOT_TWO_CALLS, fullPage: true });
+    await bob.locator('.phone').screenshot({ path: SCREENSHOT_TWO_CALLS });
 
     await carol.getByTestId('hangup').click();
     await waitForList(bob, { alice: 'talking' });
     await waitForHidden(carol, 'calls');
+  });
+
+  it('a transfer to nobody fails: bob sees transfer-failed with its status; the call stays up', async () => {
+    await bob.getByTestId('transfer-to').fill('nobody');
+    await bob.getByTestId('transfer').click();
+    const shown = await waitForText(bob, 'transfer-status', /^transfer failed: transfer-failed \(\d{3}\)$/);
+    console.info(`bob's failed transfer: ${shown}`);
+    expect((await logLines(bob)).join('\n')).toMatch(/transfer requested[^]*transfer failed \(\d{3}\)/);
+    await waitForList(bob, { alice: 'talking' });
+    await waitForList(alice, { bob: 'talking' });
+    expect(await bob.getByTestId('transfer').isEnabled()).toBe(true);
   });
 
   it('blind transfer: bob transfers alice to carol with Transfer; carol answers; alice ↔ carol in both lists', async () => {
@@ -570,7 +587,7 @@ describe('demo softphone', () => {
       intervalMs: 50,
       description: 'Complete transfer enabled',
     });
-    await bob.screenshot({ path: SCREENSHOT_CONSULT, fullPage: true });
+    await bob.locator('.phone').screenshot({ path: SCREENSHOT_CONSULT });
 
     await bob.getByTestId('complete-transfer').click();
     // alice calls what bob's REFER names: carol's contact as bob's dialog knows it, a
@@ -584,8 +601,8 @@ describe('demo softphone', () => {
     expect((await logLines(carol)).join('\n')).toMatch(new RegExp(`${sipUri('alice')} replaces ${sipUri('bob')}[^]*disconnect: replaced`));
     expect((await logLines(bob)).join('\n')).toMatch(/completing the transfer[^]*transfer succeeded/);
     await waitForPackets(carol, 'alice', true);
-    await alice.screenshot({ path: SCREENSHOT_TRANSFERRED, fullPage: true });
-    await carol.screenshot({ path: SCREENSHOT_REPLACED, fullPage: true });
+    await alice.locator('.phone').screenshot({ path: SCREENSHOT_TRANSFERRED });
+    await carol.locator('.phone').screenshot({ path: SCREENSHOT_REPLACED });
     await carol.getByTestId('hangup').click();
     for (const page of [alice, carol]) await waitForHidden(page, 'calls');
   });
