@@ -139,6 +139,14 @@ function resetQuality() {
   $('quality-text').textContent = 'waiting for the first sample…';
 }
 
+/** The line of a quality warning. */
+function warningItem(name, value) {
+  const item = document.createElement('li');
+  item.id = `warning-${name}`;
+  item.textContent = `${name} (${value.toFixed(2)})`;
+  return item;
+}
+
 /** Makes `next` (a call of the device, or none) the current call: the card shows its own quality, digits, warnings. */
 function select(next) {
   call = next;
@@ -147,14 +155,7 @@ function select(next) {
   $('digits-sent').textContent = state?.sent ?? '';
   $('digits-received').textContent = state?.received ?? '';
   $('mic-in-use').textContent = '–';
-  $('warnings').replaceChildren(
-    ...[...(state?.warnings ?? new Map())].map(([name, value]) => {
-      const item = document.createElement('li');
-      item.id = `warning-${name}`;
-      item.textContent = `${name} (${value.toFixed(2)})`;
-      return item;
-    }),
-  );
+  $('warnings').replaceChildren(...[...(state?.warnings ?? new Map())].map(([name, value]) => warningItem(name, value)));
   const last = state?.samples.at(-1);
   if (last) renderQuality(last);
   sparklines.show(state?.samples ?? []);
@@ -221,11 +222,7 @@ function track(newCall, note) {
   });
   newCall.on('warning', ({ name, value }) => {
     state.warnings.set(name, value);
-    if (!mine()) return;
-    const item = document.createElement('li');
-    item.id = `warning-${name}`;
-    item.textContent = `${name} (${value.toFixed(2)})`;
-    $('warnings').append(item);
+    if (mine()) $('warnings').append(warningItem(name, value));
   });
   newCall.on('warning-cleared', ({ name }) => {
     state.warnings.delete(name);
