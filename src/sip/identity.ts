@@ -69,6 +69,13 @@ export function firstNameAddr(value: string | undefined): NameAddr | undefined {
   return uri === '' || /\s/.test(uri) ? undefined : { uri };
 }
 
+/**
+ * A quoted display name's text with its quoted-pairs undone (RFC 3261
+ * §25.1: `\"` is `"`, `\\` is `\`), for parsers that strip the quotes but
+ * keep the escapes (SIP.js's From / To `displayName`).
+ */
+export const unescapeQuotedPairs = (value: string): string => value.replace(/\\([\s\S])/g, '$1');
+
 /** A display name fit to show: control characters gone, white space collapsed, bounded; undefined when empty. */
 export function cleanDisplayName(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;

@@ -4,7 +4,8 @@
 // Chromium, put it on hold and resume, and send DTMF by SIP INFO. What the callchart side must show: `remote-hold` true / false, no
 // quality warning for the whole remote hold, its own hold working while it is
 // remote-held (its re-offers sendonly / sendrecv from its side, RFC 6337), and
-// one `dtmf` event per INFO, in order, with the INFO's duration.
+// one `dtmf` event per INFO, in order, with the INFO's duration; and the
+// peer's display name in `call.info`.
 //
 // Build first (npx tsup --silent), then:
 //   bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/interop-peers.e2e.test.ts
@@ -15,7 +16,7 @@ import { lab, openLabPages, tearDownLabPages, type InboundAudio } from './sdk/ca
 
 /** The part of window.phone (e2e/pages/plain-sipjs/phone.js) used here. */
 interface PhoneApi {
-  register(options: { server: string; user: string; password: string; sipDomain: string }): Promise<{ ms: number }>;
+  register(options: { server: string; user: string; password: string; sipDomain: string; displayName?: string }): Promise<{ ms: number }>;
   call(user: string): Promise<{ established: boolean; statusCode?: number; ms: number }>;
   sessionState(index?: number): string;
   inboundAudio(): Promise<{ packetsReceived: number; bytesReceived: number; totalAudioEnergy: number }>;
@@ -28,7 +29,7 @@ const phone = pageApi<PhoneApi>('phone');
 
 /** The part of window.jssipPhone (e2e/pages/jssip/phone.js) used here. */
 interface JsSipApi {
-  register(options: { server: string; user: string; password: string; sipDomain: string }): Promise<void>;
+  register(options: { server: string; user: string; password: string; sipDomain: string; displayName?: string }): Promise<void>;
   call(target: string): Promise<{ established: boolean; cause?: string }>;
   hold(onHold: boolean): Promise<{ ok: boolean; ms: number }>;
   sendInfo(contentType: string, body: string): Promise<number>;
@@ -44,6 +45,9 @@ const JSSIP_ACCOUNT = { user: '+15550001002', password: 'e164pw' };
 /** What the tests do with the other stack's phone, whichever it is. */
 interface Peer {
   name: string;
+  /** The display name its From carries, and its user (the number bob should see). */
+  displayName: string;
+  user: string;
   /** Calls bob; resolves once established. */
   call(): Promise<{ established: boolean; ms: number }>;
   /** Holds / resumes by re-INVITE; resolves once answered. */
@@ -121,10 +125,12 @@ describe('callchart with a plain SIP.js peer through Kamailio in Chromium', () =
     cleanup.add("dave's user agent (JsSIP)", () => jssip(dave, 'stop'));
     const server = rig.kamailio.wsUrl;
     const sipDomain = rig.kamailio.domain;
-    await phone(alice, 'register', { server, user: USERS.alice.user, password: USERS.alice.password, sipDomain });
-    await jssip(dave, 'register', { server, ...JSSIP_ACCOUNT, sipDomain });
+    await phone(alice, 'register', { server, user: USERS.alice.user, password: USERS.alice.password, sipDomain, displayName: 'Alice Plain' });
+    await jssip(dave, 'register', { server, ...JSSIP_ACCOUNT, sipDomain, displayName: 'Dave "JsSIP" Desk' });
     peers['plain SIP.js'] = {
       name: 'plain SIP.js',
+      displayName: 'Alice Plain',
+      user: USERS.alice.user,
       call: () => phone(alice, 'call', 'bob'),
       hold: async (onHold) => {
         const { statusCode, ms } = await phone(alice, 'hold', onHold);
@@ -142,6 +148,8 @@ describe('callchart with a plain SIP.js peer through Kamailio in Chromium', () =
     };
     peers.JsSIP = {
       name: 'JsSIP',
+      displayName: 'Dave "JsSIP" Desk',
+      user: JSSIP_ACCOUNT.user,
       call: async () => {
         const started = Date.now();
         const placed = await jssip(dave, 'call', sipUri('bob'));
@@ -215,6 +223,16 @@ describe('callchart with a plain SIP.js peer through Kamailio in Chromium', () =
 
       await peer.hangup();
       expect(await waitForCallEvent(label, 'disconnect')).toMatchObject({ detail: 'remote-hangup' });
+    });
+
+    it(`${name}'s display name arrives in call.info (and its number, when its user is dialable)`, async () => {
+      const peer = peers[name];
+      const label = await peerCallsBob(peer);
+      const { info } = await lab(bob, 'callInfo', label);
+      const dialable = /^\+?[0-9*#]+$/.test(peer.user);
+      expect(info).toMatchObject({ displayName: peer.displayName, uri: expect.stringContaining(peer.user) });
+      expect(info.number).toBe(dialable ? peer.user : undefined);
+      figures.push(`${name} caller info on bob: ${JSON.stringify(info)}`);
     });
 
     it(`DTMF by SIP INFO from ${name} arrives as dtmf events in order, with durations; a body that is no tone is ignored`, async () => {

@@ -31,7 +31,7 @@ function track(session) {
   session.on('confirmed', () => playRemoteAudio(session));
 }
 
-async function register({ server, user, password, sipDomain }) {
+async function register({ server, user, password, sipDomain, displayName }) {
   const socket = new JsSIP.WebSocketInterface(server);
   ua = new JsSIP.UA({
     sockets: [socket],
@@ -40,6 +40,7 @@ async function register({ server, user, password, sipDomain }) {
     password,
     register: true,
     session_timers: false,
+    ...(displayName === undefined ? {} : { display_name: displayName }),
   });
   ua.on('newRTCSession', ({ session, originator }) => {
     track(session);

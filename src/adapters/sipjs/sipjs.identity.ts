@@ -5,6 +5,7 @@
  */
 import type { Core } from 'sip.js';
 import type { RemoteParty } from '../adapter';
+import { unescapeQuotedPairs } from '../../sip/identity';
 
 /** The identity headers of `message`; `withName`: the From (request) or To (our INVITE's target) that names the far end. */
 export function identityHeadersOf(
@@ -15,7 +16,8 @@ export function identityHeadersOf(
   const remotePartyId = message.getHeader('remote-party-id');
   return {
     ...(named === undefined ? {} : { uri: named.uri.toString() }),
-    ...(named === undefined || named.displayName === '' ? {} : { displayName: named.displayName }),
+    // SIP.js strips the quotes of a display name but keeps its escapes.
+    ...(typeof named?.displayName !== 'string' || named.displayName === '' ? {} : { displayName: unescapeQuotedPairs(named.displayName) }),
     ...(assertedIdentity === undefined ? {} : { assertedIdentity }),
     ...(remotePartyId === undefined ? {} : { remotePartyId }),
   };

@@ -49,6 +49,8 @@ export interface CallInfo {
   remoteOnHold: boolean;
   /** The label of the call this one replaces (an attended transfer's INVITE with Replaces). */
   replaces?: string;
+  /** `call.info`: who the far end is (display name, number, …). */
+  info: Record<string, string | undefined>;
 }
 
 export interface InboundAudio {
@@ -301,6 +303,7 @@ export function installCallsLab(): void {
         muted: call.isMuted(),
         onHold: call.isOnHold(),
         remoteOnHold: call.isRemoteOnHold(),
+        info: { ...call.info },
         ...(call.replaces === undefined ? {} : { replaces: [...calls.entries()].find(([, other]) => other === call.replaces)?.[0] ?? '?' }),
       };
     },

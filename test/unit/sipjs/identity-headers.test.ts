@@ -26,6 +26,11 @@ function invite(headers: string[]): Core.IncomingRequestMessage {
 }
 
 describe('identityHeadersOf (SIP.js)', () => {
+  it('a quoted display name with escaped quotes and backslashes comes unescaped (JsSIP sends `"Dave \\"JsSIP\\" Desk"`)', () => {
+    const request = invite(['From: "Dave \\"JsSIP\\" Desk \\\\ 2" <sip:+15550001002@callchart.test>;tag=x']);
+    expect(identityHeadersOf(request, request.from).displayName).toBe('Dave "JsSIP" Desk \\ 2');
+  });
+
   it('the From display name and URI, P-Asserted-Identity and Remote-Party-ID as they came', () => {
     const request = invite([
       'From: "Front Desk" <sip:1002@callchart.test>;tag=x',
