@@ -26,6 +26,8 @@ const clock = (ms) => {
 
 /** The call's times from its timer (`getTimer()` or the `timer` event): ringing, then talking and on hold. */
 export function timerText(timer) {
+  // The `timer` event comes once a second while accepted: a call still ringing shows no figure yet.
+  if (timer.answeredAt === undefined && timer.endedAt === undefined) return 'ringing…';
   const parts = [`ringing ${clock(timer.ringingMs)}`];
   if (timer.answeredAt !== undefined) parts.push(`talking ${clock(timer.talkingMs)}`);
   if (timer.onHoldMs > 0) parts.push(`on hold ${clock(timer.onHoldMs)}`);

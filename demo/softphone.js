@@ -84,6 +84,7 @@ function renderPeer() {
   $('peer-name').textContent = peerName(call);
   $('peer-number').textContent = call.info.displayName ? (call.info.number ?? '') : '';
   $('peer').textContent = call.remoteIdentity;
+  $('peer').hidden = peerName(call) === call.remoteIdentity;
 }
 
 /** The transfer controls of the current call: enabled only when they can work. */
@@ -122,6 +123,7 @@ function renderIncoming() {
   $('incoming-name').textContent = peerName(next);
   $('incoming-number').textContent = next.info.displayName ? (next.info.number ?? '') : '';
   $('incoming-from').textContent = next.remoteIdentity;
+  $('incoming-from').hidden = peerName(next) === next.remoteIdentity;
   $('incoming-headers').textContent = Object.entries(next.customHeaders)
     .map(([key, value]) => `${key}: ${value}`)
     .join(' · ');

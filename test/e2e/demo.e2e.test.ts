@@ -10,12 +10,14 @@
 // and is refused; then, with carol as a third page, the call list: call
 // waiting answered from the list and switched back (the held call's packets
 // stop), a blind transfer (Transfer) and an attended one (Consult, Complete
-// transfer) ending with alice ↔ carol in both lists. Checks the
+// transfer) ending with alice ↔ carol in both lists; a video call (Video
+// checkboxes, both remote <video> elements playing, Video off) in which bob
+// sees alice's display name and the talking time moves. Checks the
 // Call button is enabled only when calling can work, the event log is in time
 // order, and the server serves nothing but what the page needs. Leaves
 // screenshots in test-results/demo-alice*.png (alice on hold, in a call) and
 // test-results/demo-bob-*.png (bob rung, bob held by alice, call waiting, two
-// calls, consulting), demo-alice-transferred.png, demo-carol-replaces.png.
+// calls, consulting, in a video call), demo-alice-transferred.png, demo-carol-replaces.png.
 //
 // Run: bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/demo.e2e.test.ts
 import { mkdir } from 'node:fs/promises';
@@ -364,6 +366,13 @@ describe('demo softphone', () => {
     await waitForPressed(alice, 'hold', false);
     expect(await textOf(alice, 'hold')).toBe('Hold');
     await waitForActive(alice, 'call', 'hold.off');
+    // The card's timer counts the time on hold (getTimer() / the timer event).
+    await waitFor(async () => (Number(await alice.getByTestId('timer').getAttribute('data-on-hold-ms')) > 0 ? true : undefined), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      description: 'an on-hold time',
+    });
+    expect(await textOf(alice, 'timer')).toMatch(/^ringing 0:\d\d · talking 0:\d\d · on hold 0:0\d$/);
     await waitForHidden(bob, 'remote-hold');
     expect(await textOf(bob, 'log')).toMatch(/remote hold true.*remote hold false/s);
   });
@@ -639,6 +648,7 @@ describe('demo softphone', () => {
     await alice.getByTestId('call').click();
     await bob.getByTestId('incoming').waitFor({ state: 'visible', timeout: 15_000 });
     expect(await textOf(bob, 'incoming-name')).toBe('Alice Liddell');
+    expect(await row(bob, 'alice').getByTestId('call-row-timer').textContent()).toBe('ringing…');
     // Not answered yet: no Video on/off.
     expect(await alice.getByTestId('video-toggle').isEnabled()).toBe(false);
     await bob.getByTestId('answer-video').check();
