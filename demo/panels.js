@@ -1,5 +1,5 @@
-// Parts of the demo softphone in their own module: the quality sparklines of a
-// call, its recording, and the audio panel (sounds, microphone and speaker
+// Parts of the demo softphone in their own module: the quality line and the
+// sparklines of a call, its recording, and the audio panel (sounds, microphone and speaker
 // pickers that follow devicechange). Plain DOM over the public callchart API.
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -48,6 +48,46 @@ export function createSparklines(container) {
       }
     },
   };
+}
+
+/**
+ * The quality line of a call: five bars from the MOS estimate (the
+ * signal-strength indicator of the README), its figures, and the video's
+ * (fps, resolution) while video flows. `show(sample)`, `reset()`.
+ */
+export function createQualityLine({ bars, text, video }) {
+  return {
+    show(sample) {
+      const mos = sample.mosEstimate;
+      const on = mos === undefined ? 0 : Math.max(1, Math.min(5, Math.round((mos - 1) * (5 / 3.5))));
+      [...bars.children].forEach((bar, i) => bar.classList.toggle('on', i < on));
+      const parts = [
+        mos !== undefined && `MOS ${mos.toFixed(2)}`,
+        sample.rttMs !== undefined && `RTT ${Math.round(sample.rttMs)} ms`,
+        sample.jitterMs !== undefined && `jitter ${sample.jitterMs.toFixed(1)} ms`,
+        sample.selectedCodec,
+      ].filter(Boolean);
+      text.textContent = parts.join(' · ');
+      const v = sample.video;
+      video.textContent = v
+        ? `· video ${v.frameWidth ?? '?'}×${v.frameHeight ?? '?'}${v.framesPerSecond !== undefined ? ` ${Math.round(v.framesPerSecond)} fps` : ''}`
+        : '';
+    },
+    /** No bars and no figures: a new call starts without the previous call's quality. */
+    reset() {
+      [...bars.children].forEach((bar) => bar.classList.remove('on'));
+      text.textContent = 'waiting for the first sample…';
+      video.textContent = '';
+    },
+  };
+}
+
+/** The line of a quality warning. */
+export function warningItem(name, value) {
+  const item = document.createElement('li');
+  item.id = `warning-${name}`;
+  item.textContent = `${name} (${value.toFixed(2)})`;
+  return item;
 }
 
 /**
@@ -163,4 +203,25 @@ export function bindAudioPanel(device, { sounds, mic, speaker, ringtone, log }) 
   render(audio);
   // Labels come once the page may use the microphone: list again then.
   return () => audio.refresh().catch(() => undefined);
+}
+
+/**
+ * The keypad: during an accepted call (`call()`) a key sends its DTMF digit
+ * (`sent(call, digit)` once sent); otherwise it dials, into the `target` input.
+ */
+export function bindPad(pad, { target, call, sent, log }) {
+  for (const key of pad.querySelectorAll('button')) {
+    key.addEventListener('click', () => {
+      const to = call();
+      const digit = key.textContent;
+      if (!to) {
+        target.value += digit;
+        return;
+      }
+      to.sendDigits(digit).then(
+        () => sent(to, digit),
+        (error) => log(`DTMF failed: ${error.message}`),
+      );
+    });
+  }
 }

@@ -1,8 +1,9 @@
 // The demo softphone: plain DOM code over the public callchart API.
 import { Device } from '/dist/index.js';
 import { DEFAULT_CHANNEL, createInspector, mountViewer, openViewerWindow } from '/dist/devtools.js';
-import { renderCallList } from '/demo/calls.js';
-import { bindAudioPanel, createRecorder, createSparklines } from '/demo/panels.js';
+import { peerDetail, peerName, renderCallList, showTimer, updateRowTimer } from '/demo/calls.js';
+import { bindAudioPanel, bindPad, createQualityLine, createRecorder, createSparklines, warningItem } from '/demo/panels.js';
+import { createVideoPanel } from '/demo/video.js';
 
 const $ = (id) => document.getElementById(id);
 const config = await (await fetch('/demo-config/config.json')).json();
@@ -18,6 +19,8 @@ const stateOf = new WeakMap();
 let consult;
 const sparklines = createSparklines($('sparklines'));
 const recorder = createRecorder({ button: $('record'), link: $('recording-link'), log });
+const quality = createQualityLine({ bars: $('bars'), text: $('quality-text'), video: $('quality-video') });
+const video = createVideoPanel({ box: $('video-box'), remote: $('remote-video'), local: $('local-video'), toggle: $('video-toggle'), camera: $('camera'), log });
 // The live statechart viewer, in the page; and on the BroadcastChannel, for
 // viewers in other windows (one opened late is sent the live charts).
 const viewer = mountViewer($('viewer'));
@@ -53,6 +56,7 @@ function renderDevice() {
   // Calling works when registered, with no call waiting for an answer (ours or theirs);
   // during a call too: a second outbound call holds the first.
   $('call').disabled = !registered || Boolean(device?.calls.some(ringing));
+  $('video').disabled = $('call').disabled;
 }
 
 function renderCall() {
@@ -60,7 +64,8 @@ function renderCall() {
   renderIncoming();
   show('in-call', Boolean(call));
   if (!call) return;
-  $('peer').textContent = call.remoteIdentity;
+  renderPeer();
+  showTimer($('timer'), call.getTimer());
   $('call-status').textContent = call.getStatus();
   $('mute').setAttribute('aria-pressed', String(call.isMuted()));
   $('mute').textContent = call.isMuted() ? 'Unmute' : 'Mute';
@@ -71,6 +76,15 @@ function renderCall() {
   const accepted = call.getStatus() === 'accepted';
   for (const id of ['mute', 'hold']) $(id).disabled = !accepted;
   renderTransfer(accepted);
+  video.render();
+}
+
+/** Who the current call is with: name (display name, else number, else URI), number, URI. */
+function renderPeer() {
+  $('peer-name').textContent = peerName(call);
+  $('peer-number').textContent = call.info.displayName ? (call.info.number ?? '') : '';
+  $('peer').textContent = call.remoteIdentity;
+  $('peer').hidden = peerName(call) === call.remoteIdentity;
 }
 
 /** The transfer controls of the current call: enabled only when they can work. */
@@ -106,11 +120,13 @@ function renderIncoming() {
   const talking = device.calls.some((c) => c.getStatus() === 'accepted');
   $('incoming-title').textContent = talking ? 'Call waiting' : 'Incoming call';
   $('incoming').classList.toggle('waiting', talking);
+  $('incoming-name').textContent = peerName(next);
+  $('incoming-number').textContent = next.info.displayName ? (next.info.number ?? '') : '';
   $('incoming-from').textContent = next.remoteIdentity;
+  $('incoming-from').hidden = peerName(next) === next.remoteIdentity;
   $('incoming-headers').textContent = Object.entries(next.customHeaders)
     .map(([key, value]) => `${key}: ${value}`)
     .join(' · ');
-  // Caller info (issue 11) goes here.
 }
 
 /** The label of the microphone track the call sends (what the device picker chose). */
@@ -119,52 +135,24 @@ function renderMicInUse() {
   $('mic-in-use').textContent = track?.label || '–';
 }
 
-/** Five bars from the MOS estimate: the signal-strength indicator of the README. */
-function renderQuality(sample) {
-  const mos = sample.mosEstimate;
-  const bars = mos === undefined ? 0 : Math.max(1, Math.min(5, Math.round((mos - 1) * (5 / 3.5))));
-  [...$('bars').children].forEach((bar, i) => bar.classList.toggle('on', i < bars));
-  const parts = [
-    mos !== undefined && `MOS ${mos.toFixed(2)}`,
-    sample.rttMs !== undefined && `RTT ${Math.round(sample.rttMs)} ms`,
-    sample.jitterMs !== undefined && `jitter ${sample.jitterMs.toFixed(1)} ms`,
-    sample.selectedCodec,
-  ].filter(Boolean);
-  $('quality-text').textContent = parts.join(' · ');
-}
-
-/** No bars and no figures: a new call starts without the previous call's quality. */
-function resetQuality() {
-  [...$('bars').children].forEach((bar) => bar.classList.remove('on'));
-  $('quality-text').textContent = 'waiting for the first sample…';
-}
-
-/** The line of a quality warning. */
-function warningItem(name, value) {
-  const item = document.createElement('li');
-  item.id = `warning-${name}`;
-  item.textContent = `${name} (${value.toFixed(2)})`;
-  return item;
-}
-
 /** Makes `next` (a call of the device, or none) the current call: the card shows its own quality, digits, warnings. */
 function select(next) {
   call = next;
   const state = next && stateOf.get(next);
-  resetQuality();
+  quality.reset();
   $('digits-sent').textContent = state?.sent ?? '';
   $('digits-received').textContent = state?.received ?? '';
   $('mic-in-use').textContent = '–';
   $('warnings').replaceChildren(...[...(state?.warnings ?? new Map())].map(([name, value]) => warningItem(name, value)));
   const last = state?.samples.at(-1);
-  if (last) renderQuality(last);
+  if (last) quality.show(last);
   sparklines.show(state?.samples ?? []);
   recorder.reset();
   recorder.bind(next);
   renderMicInUse();
   renderCall();
+  video.bind(next);
   renderDevice();
-  // The video of the current call (issue 11) goes here.
 }
 
 /** The call next in line once the current one ends: an accepted one, else any. */
@@ -188,6 +176,17 @@ function track(newCall, note) {
     listDevices();
   });
   newCall.on('remote-hold', (onHold) => log(`${who}: remote hold ${onHold}`));
+  newCall.on('info', ({ info }) => {
+    log(`${who}: caller info ${[info.displayName, info.number].filter(Boolean).join(' ') || info.uri}`);
+    renderCall();
+  });
+  newCall.on('timer', (timer) => {
+    updateRowTimer($('call-list'), newCall, timer);
+    if (mine()) showTimer($('timer'), timer);
+  });
+  newCall.on('video', (on) => log(`${who}: video ${on ? 'sent' : 'stopped'}`));
+  newCall.on('remote-video', (on) => log(`${who}: remote video ${on ? 'in' : 'stopped'}`));
+  newCall.on('stream', ({ direction }) => mine() && video.streamed(direction));
   newCall.on('dtmf', ({ digit, method }) => {
     state.received += digit;
     if (mine()) $('digits-received').textContent = state.received;
@@ -215,7 +214,7 @@ function track(newCall, note) {
   newCall.on('quality', (sample) => {
     state.samples.push(sample);
     if (!mine()) return;
-    renderQuality(sample);
+    quality.show(sample);
     sparklines.show(state.samples);
     // The track changes when the microphone is switched (or falls back).
     renderMicInUse();
@@ -244,7 +243,7 @@ function track(newCall, note) {
 /** Answers `waitingCall`, holding the others first (two calls never talk at once), and makes it current. */
 async function answer(waitingCall) {
   try {
-    await waitingCall.accept({ holdOthers: true });
+    await waitingCall.accept({ holdOthers: true, video: $('answer-video').checked });
     select(waitingCall);
   } catch (error) {
     log(`accept failed: ${error.message}`);
@@ -265,6 +264,7 @@ const holdAll = () =>
 
 $('user').addEventListener('change', () => {
   $('password').value = PASSWORDS[$('user').value] ?? '';
+  $('display-name').value = $('user').value;
 });
 
 $('register').addEventListener('click', async () => {
@@ -276,7 +276,7 @@ $('register').addEventListener('click', async () => {
     server: config.wsUrl,
     uri: `sip:${user}@${config.domain}`,
     password: $('password').value,
-    displayName: user,
+    displayName: $('display-name').value.trim() || user,
     dtmf: { method: $('dtmf-method').value },
   });
   listDevices = bindAudioPanel(device, { sounds: $('sounds'), mic: $('mic'), speaker: $('speaker'), ringtone: $('ringtone-device'), log });
@@ -314,10 +314,10 @@ $('open-viewer').addEventListener('click', () => {
 $('unregister').addEventListener('click', () => device?.unregister().catch((error) => log(error.message)));
 
 /** Places a call to `to` (holding the calls that talk); returns it, or undefined when it failed. */
-async function place(to, params = {}) {
+async function place(to, params = {}, withVideo = false) {
   try {
     await holdAll();
-    const placed = await device.connect({ to, params });
+    const placed = await device.connect({ to, params, video: withVideo });
     track(placed);
     select(placed);
     return placed;
@@ -333,7 +333,7 @@ $('call').addEventListener('click', () => {
     const key = row.querySelector('.key').value.trim();
     if (key) params[key] = row.querySelector('.value').value;
   }
-  return place($('to').value.trim(), params);
+  return place($('to').value.trim(), params, $('video').checked);
 });
 
 $('accept').addEventListener('click', () => waiting()[0] && answer(waiting()[0]));
@@ -377,26 +377,20 @@ $('complete-transfer').addEventListener('click', () => {
 });
 
 // The pad dials before a call and sends DTMF during one.
-for (const key of $('pad').querySelectorAll('button')) {
-  key.addEventListener('click', () => {
-    const to = call;
-    if (to && to.getStatus() === 'accepted') {
-      to.sendDigits(key.textContent).then(
-        () => {
-          const state = stateOf.get(to);
-          state.sent += key.textContent;
-          if (to === call) $('digits-sent').textContent = state.sent;
-        },
-        (error) => log(`DTMF failed: ${error.message}`),
-      );
-    } else {
-      $('to').value += key.textContent;
-    }
-  });
-}
+bindPad($('pad'), {
+  target: $('to'),
+  call: () => (call?.getStatus() === 'accepted' ? call : undefined),
+  sent: (to, digit) => {
+    const state = stateOf.get(to);
+    state.sent += digit;
+    if (to === call) $('digits-sent').textContent = state.sent;
+  },
+  log,
+});
 
 $('user').value = new URLSearchParams(location.search).get('user') ?? 'alice';
 $('password').value = PASSWORDS[$('user').value];
+$('display-name').value = $('user').value;
 renderDevice();
 // For the console (and the tests): the device and the current call.
 window.callchartDemo = { get device() { return device; }, get call() { return call; } };

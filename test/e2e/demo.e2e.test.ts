@@ -10,12 +10,14 @@
 // and is refused; then, with carol as a third page, the call list: call
 // waiting answered from the list and switched back (the held call's packets
 // stop), a blind transfer (Transfer) and an attended one (Consult, Complete
-// transfer) ending with alice ↔ carol in both lists. Checks the
+// transfer) ending with alice ↔ carol in both lists; a video call (Video
+// checkboxes, both remote <video> elements playing, Video off) in which bob
+// sees alice's display name and the talking time moves. Checks the
 // Call button is enabled only when calling can work, the event log is in time
 // order, and the server serves nothing but what the page needs. Leaves
 // screenshots in test-results/demo-alice*.png (alice on hold, in a call) and
 // test-results/demo-bob-*.png (bob rung, bob held by alice, call waiting, two
-// calls, consulting), demo-alice-transferred.png, demo-carol-replaces.png.
+// calls, consulting, in a video call), demo-alice-transferred.png, demo-carol-replaces.png.
 //
 // Run: bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/demo.e2e.test.ts
 import { mkdir } from 'node:fs/promises';
@@ -46,6 +48,7 @@ const SCREENSHOT_TWO_CALLS = join(REPO_ROOT, 'test-results', 'demo-bob-two-calls
 const SCREENSHOT_CONSULT = join(REPO_ROOT, 'test-results', 'demo-bob-consult.png');
 const SCREENSHOT_TRANSFERRED = join(REPO_ROOT, 'test-results', 'demo-alice-transferred.png');
 const SCREENSHOT_REPLACED = join(REPO_ROOT, 'test-results', 'demo-carol-replaces.png');
+const SCREENSHOT_VIDEO = join(REPO_ROOT, 'test-results', 'demo-bob-video.png');
 
 /**
  * Runs before the page's scripts: keeps every AudioContext the page makes,
@@ -205,6 +208,26 @@ const waitForPackets = (page: Page, user: string, flowing: boolean): Promise<num
   );
 };
 
+/** The talking time the in-call card shows (from the call's timer), in ms. */
+const talkingMs = async (page: Page): Promise<number> => Number(await page.getByTestId('timer').getAttribute('data-talking-ms'));
+
+/** Waits until the card's remote <video> plays: a picture (videoWidth > 0) and its time moving; returns its size. */
+const waitForRemoteVideo = (page: Page): Promise<string> => {
+  let last = -1;
+  return waitFor(
+    async () => {
+      const { width, height, time } = await page.getByTestId('remote-video').evaluate((node) => {
+        const video = node as HTMLVideoElement;
+        return { width: video.videoWidth, height: video.videoHeight, time: video.currentTime };
+      });
+      const moved = last >= 0 && time > last;
+      last = time;
+      return width > 0 && moved ? `${width}×${height}` : undefined;
+    },
+    { timeoutMs: 15_000, intervalMs: 200, description: 'the remote video to play' },
+  );
+};
+
 const waitForHidden = (page: Page, testId: string): Promise<void> =>
   page.getByTestId(testId).waitFor({ state: 'hidden', timeout: 15_000 });
 
@@ -257,6 +280,8 @@ describe('demo softphone', () => {
   it('registers alice, bob and carol with the Register button; Call is enabled only then', async () => {
     // alice sends her digits by SIP INFO, so that bob's page sees them.
     await alice.getByTestId('dtmf-method').selectOption('info');
+    // The name bob's phone shows for her (the From's display name).
+    await alice.getByTestId('display-name').fill('Alice Liddell');
     for (const page of [alice, bob, carol]) {
       expect(await page.getByTestId('call').isEnabled()).toBe(false);
       await page.getByTestId('register').click();
@@ -272,6 +297,9 @@ describe('demo softphone', () => {
 
     await bob.getByTestId('incoming').waitFor({ state: 'visible', timeout: 15_000 });
     expect(await textOf(bob, 'incoming-from')).toBe(sipUri('alice'));
+    // Caller info: her display name in the banner and in bob's list (call.info).
+    expect(await textOf(bob, 'incoming-name')).toBe('Alice Liddell');
+    expect(await row(bob, 'alice').getByTestId('call-row-name').textContent()).toContain('Alice Liddell');
     // No second call while one waits for an answer (on both ends).
     expect(await bob.getByTestId('call').isEnabled()).toBe(false);
     expect(await alice.getByTestId('call').isEnabled()).toBe(false);
@@ -338,6 +366,13 @@ describe('demo softphone', () => {
     await waitForPressed(alice, 'hold', false);
     expect(await textOf(alice, 'hold')).toBe('Hold');
     await waitForActive(alice, 'call', 'hold.off');
+    // The card's timer counts the time on hold (getTimer() / the timer event).
+    await waitFor(async () => (Number(await alice.getByTestId('timer').getAttribute('data-on-hold-ms')) > 0 ? true : undefined), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      description: 'an on-hold time',
+    });
+    expect(await textOf(alice, 'timer')).toMatch(/^ringing 0:\d\d · talking 0:\d\d · on hold 0:0\d$/);
     await waitForHidden(bob, 'remote-hold');
     expect(await textOf(bob, 'log')).toMatch(/remote hold true.*remote hold false/s);
   });
@@ -605,6 +640,50 @@ describe('demo softphone', () => {
     await carol.locator('.phone').screenshot({ path: SCREENSHOT_REPLACED });
     await carol.getByTestId('hangup').click();
     for (const page of [alice, carol]) await waitForHidden(page, 'calls');
+  });
+
+  it("a video call: bob sees alice's name, the talking time moves, both remote videos play; Video off stops hers", async () => {
+    await alice.getByTestId('to').fill('bob');
+    await alice.getByTestId('video').check();
+    await alice.getByTestId('call').click();
+    await bob.getByTestId('incoming').waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await textOf(bob, 'incoming-name')).toBe('Alice Liddell');
+    expect(await row(bob, 'alice').getByTestId('call-row-timer').textContent()).toBe('ringing…');
+    // Not answered yet: no Video on/off.
+    expect(await alice.getByTestId('video-toggle').isEnabled()).toBe(false);
+    await bob.getByTestId('answer-video').check();
+    await bob.getByTestId('accept').click();
+    // The card shows the new call (its text stays from the last one while hidden).
+    await waitForText(bob, 'peer-name', 'Alice Liddell');
+    await waitForText(bob, 'call-status', 'accepted');
+
+    // The card's times come from the call's `timer` event: talking moves by the second.
+    const first = await waitFor(async () => ((await talkingMs(bob)) >= 1000 ? talkingMs(bob) : undefined), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      description: 'a talking time',
+    });
+    await waitFor(async () => ((await talkingMs(bob)) >= first + 1000 ? true : undefined), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      description: 'the talking time to move',
+    });
+    expect(await textOf(bob, 'timer')).toMatch(/^ringing 0:\d\d · talking 0:\d\d$/);
+    expect(await row(bob, 'alice').getByTestId('call-row-timer').textContent()).toMatch(/talking 0:\d\d/);
+
+    const sizes = [await waitForRemoteVideo(alice), await waitForRemoteVideo(bob)];
+    console.info(`remote video: alice sees ${sizes[0]}, bob sees ${sizes[1]}`);
+    expect(await alice.getByTestId('camera').locator('option').count()).toBeGreaterThan(0);
+    await waitForText(bob, 'quality-video', /^· video \d+×\d+ \d+ fps$/);
+    await bob.locator('.phone').screenshot({ path: SCREENSHOT_VIDEO });
+
+    await alice.getByTestId('video-toggle').click();
+    await waitForText(alice, 'video-toggle', 'Video on');
+    await waitForHidden(alice, 'camera');
+    await waitForHidden(bob, 'remote-video');
+    await waitForList(bob, { alice: 'talking' });
+    await alice.getByTestId('hangup').click();
+    for (const page of [alice, bob]) await waitForHidden(page, 'calls');
   });
 
   it('unregisters with the Unregister button, with no errors on the pages or in Kamailio', async () => {
