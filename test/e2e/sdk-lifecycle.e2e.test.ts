@@ -314,8 +314,10 @@ describe('callchart SDK: how calls end, devices, recording and wss', () => {
           `${recording.size} bytes ${recording.type}, RMS ${recording.rms.toFixed(4)}`,
       );
       expect(recording.type).toMatch(/^audio\/webm/);
-      expect(Math.abs(recording.decodedMs - 3000)).toBeLessThanOrEqual(600);
-      expect(Math.abs(recording.decodedMs - recording.recordedMs)).toBeLessThanOrEqual(600);
+      // At least the 3 s asked for (less 600 ms), and as long as the page measured the recording states to last: on
+      // a loaded machine the states run late, so the decoded length is judged against what was measured (800 ms slack).
+      expect(recording.decodedMs).toBeGreaterThanOrEqual(3000 - 600);
+      expect(Math.abs(recording.decodedMs - recording.recordedMs)).toBeLessThanOrEqual(800);
       expect(recording.rms).toBeGreaterThan(SILENCE_RMS);
       expect(await lab(pages.alice, 'status', 'rec')).toBe('accepted');
       await hangUp('alice', 'rec', 'bob', incoming);
@@ -339,8 +341,10 @@ describe('callchart SDK: how calls end, devices, recording and wss', () => {
           `windows ${recording.windowRms.map((rms) => rms.toFixed(3)).join(' ')}`,
       );
       expect(recording.pausedMs).toBeGreaterThanOrEqual(1500);
-      expect(Math.abs(recording.decodedMs - 3000)).toBeLessThanOrEqual(600);
-      expect(Math.abs(recording.decodedMs - recording.recordedMs)).toBeLessThanOrEqual(600);
+      // At least the 3 s asked for (less 600 ms), and as long as the page measured the recording states to last: on
+      // a loaded machine the states run late, so the decoded length is judged against what was measured (800 ms slack).
+      expect(recording.decodedMs).toBeGreaterThanOrEqual(3000 - 600);
+      expect(Math.abs(recording.decodedMs - recording.recordedMs)).toBeLessThanOrEqual(800);
       expect(recording.rms).toBeGreaterThan(SILENCE_RMS);
       // Sound after the resume too: the last second is not silent.
       expect(Math.max(...recording.windowRms.slice(-2))).toBeGreaterThan(SILENCE_RMS);
