@@ -22,11 +22,12 @@ const KB = 1024;
  * UserAgent, Inviter, Invitation, Registerer, SessionDescriptionHandler,
  * Transport + the XState functions the charts use) bundles to 62.6 KB, and our
  * own code adds ~29 KB (91.3 KB measured with the fact port, src/sip, the
- * gateway work, keep-alive and the call-centre charts): 92 KB guards against
+ * gateway work, keep-alive and the call-centre charts; +0.5 KB for the refresh retries after a
+ * reconnect): 92.5 KB guards against
  * growth until that code shrinks — the 80 KB target is not met.
  */
 export const BUDGETS = [
-  { name: "import { Device } from 'callchart'", code: "import { Device } from 'callchart'; console.log(Device);", maxGzip: 92 * KB },
+  { name: "import { Device } from 'callchart'", code: "import { Device } from 'callchart'; console.log(Device);", maxGzip: 92.5 * KB },
   { name: "import { VoiceSDKError } from 'callchart'", code: "import { VoiceSDKError } from 'callchart'; console.log(VoiceSDKError);", maxGzip: 3 * KB },
   { name: "import { createFakeNetwork } from 'callchart/testing'", code: "import { createFakeNetwork } from 'callchart/testing'; console.log(createFakeNetwork);", maxGzip: 8 * KB },
   {

@@ -17,7 +17,7 @@ export interface SdkRig {
 /** Starts Kamailio, the built-SDK server and Chromium inside the loopback-only namespace. */
 export async function startSdkRig(cleanup: CleanupStack): Promise<SdkRig> {
   assertIsolatedNetwork();
-  const kamailio = await startKamailio();
+  const kamailio = await startKamailio({ logLevel: Number(process.env.KAMAILIO_LOG_LEVEL ?? 0) as 0 });
   cleanup.add('kamailio', () => kamailio.stop());
   const sdk = await snapshotBuiltSdk();
   cleanup.add('built SDK snapshot', () => sdk.dispose());

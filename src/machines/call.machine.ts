@@ -50,6 +50,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     remoteHeld: false,
     negotiated: undefined,
     socketDown: false,
+    refreshRetries: 0,
   }),
   invoke: { id: 'sessionListener', src: 'sessionListener', input: ({ context }) => ({ port: context.port }) },
   on: {

@@ -70,6 +70,15 @@ type CallActorSource =
 export const REFRESH_TIMEOUT_MS = 10_000;
 /** How long a hangup waits for a lost socket to come back before the call ends locally without a BYE, in ms. */
 export const HANGUP_SOCKET_WAIT_MS = 10_000;
+/**
+ * A refresh that met glare (491) or our own re-INVITE still in flight (SIP.js
+ * holds it until Timer B, ~32 s) is sent again after this wait, in ms: the
+ * caller (owner of the Call-ID) waits longer than the callee, as in RFC 3261
+ * §14.1, so the two ends do not collide again.
+ */
+export const REFRESH_RETRY_MS = { outbound: 3000, inbound: 1000 } as const;
+/** At most this many retries (40 s and more): then reported, and the call goes on unrefreshed. */
+export const MAX_REFRESH_RETRIES = 20;
 
 export const MEDIA_NOT_NEGOTIATED = 'The call ended: its media could not be negotiated';
 
@@ -157,6 +166,11 @@ export const callSetup = () =>
       const error = toVoiceSDKError(params.error);
       return error.status === 481 || error.status === 408 || error.code === 'timeout';
     },
+    /** The refresh met glare (491) or a re-INVITE of ours still in flight (`invalid-state`): worth sending again. */
+    isRefreshBlocked: ({ context }, params: { error: unknown }) => {
+      const error = toVoiceSDKError(params.error);
+      return (error.status === 491 || error.code === 'invalid-state') && context.refreshRetries < MAX_REFRESH_RETRIES;
+    },
     /** Neither RFC 4733 nor SIP INFO would reach the far end (see src/sip/dtmf.ts). */
     dtmfUnavailable: ({ context }) => chooseDtmfMethod(context.dtmf.method, context.negotiated) === 'unavailable',
   },
@@ -164,6 +178,7 @@ export const callSetup = () =>
     reportInterval: ({ context }) => context.reportIntervalMs,
     refreshTimeout: REFRESH_TIMEOUT_MS,
     hangupSocketWait: HANGUP_SOCKET_WAIT_MS,
+    refreshRetry: ({ context }) => REFRESH_RETRY_MS[context.direction],
   },
   actions: {
     emitRinging: emit({ type: 'ringing' } as const),
@@ -267,6 +282,8 @@ export const callSetup = () =>
     setSocketDown: assign((_, params: { down: boolean }) => ({ socketDown: params.down })),
     emitReconnecting: emit({ type: 'reconnecting', cause: 'signalling' } as const),
     emitReconnected: emit({ type: 'reconnected' } as const),
+    countRefreshRetry: assign({ refreshRetries: ({ context }) => context.refreshRetries + 1 }),
+    resetRefreshRetries: assign({ refreshRetries: 0 }),
     /** The dialog did not survive the reconnect (`params.error`: the refresh's failure, or none: no answer). */
     failConnectionLost: assign((_, params: { error?: unknown }) => {
       const cause = params.error === undefined ? undefined : toVoiceSDKError(params.error);

@@ -87,6 +87,8 @@ export interface CallContext {
   negotiated: NegotiatedMedia | undefined;
   /** The device's signalling socket is down (kept by the recovery region: `SOCKET_DOWN` until `SOCKET_UP`): a BYE waits for it. */
   socketDown: boolean;
+  /** Refresh re-INVITEs retried since the socket came back (glare 491, or our own re-INVITE still in flight). */
+  refreshRetries: number;
 }
 
 /** Why a call is reconnecting: its signalling socket was lost, or (later) its media path. */
