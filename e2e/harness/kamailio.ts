@@ -285,3 +285,55 @@ export async function kamailioCloseSocketOf(kamailio: Pick<Kamailio, 'rpc'>, use
   await kamailio.rpc('ws.close', String(connection.id));
   return connection.id;
 }
+
+/** Two Kamailio nodes sharing registrations over DMQ (dmq_usrloc): kamailio.cfg with WITH_DMQ. */
+export interface KamailioPair {
+  a: Kamailio;
+  b: Kamailio;
+  /** Stops both (each by PID). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts node a and node b on 127.0.0.1 (own ws/wss ports, DMQ over UDP) and
+ * waits until each lists the other as an active DMQ node, so a registration
+ * saved on one is replicated to the other from then on.
+ */
+export async function startKamailioPair(options: Pick<KamailioOptions, 'logLevel' | 'startTimeoutMs'> = {}): Promise<KamailioPair> {
+  const ports = { a: { ws: await getFreePort(), dmq: await getFreePort() }, b: { ws: await getFreePort(), dmq: await getFreePort() } };
+  const node = (self: 'a' | 'b', peer: 'a' | 'b') =>
+    startKamailio({
+      ...options,
+      wsPort: ports[self].ws,
+      defines: {
+        WITH_DMQ: 1,
+        DMQ_PORT: ports[self].dmq,
+        DMQ_ADDRESS: `"sip:127.0.0.1:${ports[self].dmq}"`,
+        DMQ_PEER: `"sip:127.0.0.1:${ports[peer].dmq}"`,
+        PEER_WS_PORT: ports[peer].ws,
+      },
+    });
+  const a = await node('a', 'b');
+  let b: Kamailio | undefined;
+  try {
+    b = await node('b', 'a');
+    const nodes = [a, b];
+    for (const [self, peer] of [[a, 'b'], [b, 'a']] as const) {
+      const peerPort = ports[peer].dmq;
+      await waitFor(async () => /status: active/.test(dmqNodeEntry(await self.rpc('dmq.list_nodes'), peerPort)), {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        description: `DMQ node 127.0.0.1:${peerPort} active on the node at ${self.wsUrl}`,
+      });
+    }
+    return { a, b, stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };
+  } catch (error) {
+    await Promise.all([a.stop(), b?.stop()]);
+    throw error;
+  }
+}
+
+/** The `{ host: … port: … status: … }` block of `dmq.list_nodes` about the node on `port` ('' when not listed). */
+function dmqNodeEntry(listing: string, port: number): string {
+  return listing.match(/\{[^{}]*\}/g)?.find((block) => new RegExp(`^\\s*port: ${port}$`, 'm').test(block)) ?? '';
+}

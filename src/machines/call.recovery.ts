@@ -6,7 +6,7 @@
  * ```
  * recovery (a region of accepted):  connected ──SOCKET_DOWN──► reconnecting ──SOCKET_UP──► refreshing ──2xx──► connected
  *                                                                                           481 / 408 / no answer ──► failed (connection-lost)
- *                                                                                           491 / ours in flight ──► refreshWait ──► refreshing
+ *                                                                                           491 / 500 / 503 / ours in flight ──► refreshWait ──► refreshing
  *                  (reconnecting, refreshing, refreshWait) ──the far end's re-INVITE──► connected (reconnected)
  * hangingUp:  routing ──► sending (BYE) ──► disconnected
  *                └──socket down──► awaitingSocket ──SOCKET_UP──► sending

@@ -166,10 +166,16 @@ export const callSetup = () =>
       const error = toVoiceSDKError(params.error);
       return error.status === 481 || error.status === 408 || error.code === 'timeout';
     },
-    /** The refresh met glare (491) or a re-INVITE of ours still in flight (`invalid-state`): worth sending again. */
+    /**
+     * The refresh met glare (491), a proxy that could not relay it yet (500,
+     * 503: just after a restart it may still hold the far end's dead
+     * connection) or a re-INVITE of ours still in flight (`invalid-state`):
+     * worth sending again.
+     */
     isRefreshBlocked: ({ context }, params: { error: unknown }) => {
       const error = toVoiceSDKError(params.error);
-      return (error.status === 491 || error.code === 'invalid-state') && context.refreshRetries < MAX_REFRESH_RETRIES;
+      const retryable = error.status === 491 || error.status === 500 || error.status === 503 || error.code === 'invalid-state';
+      return retryable && context.refreshRetries < MAX_REFRESH_RETRIES;
     },
     /** Neither RFC 4733 nor SIP INFO would reach the far end (see src/sip/dtmf.ts). */
     dtmfUnavailable: ({ context }) => chooseDtmfMethod(context.dtmf.method, context.negotiated) === 'unavailable',
