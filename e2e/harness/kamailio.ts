@@ -300,17 +300,15 @@ export interface KamailioPair {
  * saved on one is replicated to the other from then on.
  */
 export async function startKamailioPair(options: Pick<KamailioOptions, 'logLevel' | 'startTimeoutMs'> = {}): Promise<KamailioPair> {
-  const ports = { a: { ws: await getFreePort(), dmq: await getFreePort() }, b: { ws: await getFreePort(), dmq: await getFreePort() } };
+  const ports = { a: { dmq: await getFreePort() }, b: { dmq: await getFreePort() } };
   const node = (self: 'a' | 'b', peer: 'a' | 'b') =>
     startKamailio({
       ...options,
-      wsPort: ports[self].ws,
       defines: {
         WITH_DMQ: 1,
         DMQ_PORT: ports[self].dmq,
         DMQ_ADDRESS: `"sip:127.0.0.1:${ports[self].dmq}"`,
         DMQ_PEER: `"sip:127.0.0.1:${ports[peer].dmq}"`,
-        PEER_WS_PORT: ports[peer].ws,
       },
     });
   const a = await node('a', 'b');

@@ -21,7 +21,7 @@ import {
   type Kamailio,
 } from '../../e2e/harness/index.js';
 import { callPair } from './sdk/call-pair.js';
-import { lab, openLabPages, requestsOf, tearDownLabPages } from './sdk/calls-helpers.js';
+import { lab, openLabPages, requestsOf, expectTornDown } from './sdk/calls-helpers.js';
 
 const PAGE_PATH = '/e2e/pages/sdk/index.html';
 const NAMES = ['alice', 'bob'] as const;
@@ -68,9 +68,7 @@ describe('calls across a lost WebSocket, two SDK pages through Kamailio', () => 
   });
 
   afterEach(async () => {
-    const { failures, leftovers } = await tearDownLabPages(pages, NAMES);
-    expect(failures, 'tearing down the pages').toEqual([]);
-    expect(leftovers, 'left open in the pages').toEqual([]);
+    await expectTornDown(pages, NAMES);
   });
 
   afterAll(async () => {

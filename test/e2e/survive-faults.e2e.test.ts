@@ -18,7 +18,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CleanupStack, kamailioCloseSocketOf, startSdkRig, waitFor, type Kamailio } from '../../e2e/harness/index.js';
 import { OTHER, PAIR as NAMES, callPair, type PairName as Name } from './sdk/call-pair.js';
-import { lab, openLabPages, tearDownLabPages, type RecordedEvent } from './sdk/calls-helpers.js';
+import { lab, openLabPages, expectTornDown, type RecordedEvent } from './sdk/calls-helpers.js';
 
 const PAGE_PATH = '/e2e/pages/sdk/index.html';
 /** Generous: other e2e runs share these two cores. */
@@ -195,9 +195,7 @@ describe('server faults mid-call, two SDK pages through Kamailio', () => {
     // A failed case may leave Kamailio stopped or down: the next one needs it.
     await kamailio.resume();
     if (!(await kamailio.rpc('core.uptime').then(() => true, () => false))) await kamailio.restart().catch(() => undefined);
-    const { failures, leftovers } = await tearDownLabPages(pages, NAMES);
-    expect(failures, 'tearing down the pages').toEqual([]);
-    expect(leftovers, 'left open in the pages').toEqual([]);
+    await expectTornDown(pages, NAMES);
   });
 
   afterAll(async () => {

@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Call, ConnectOptions, Device, DeviceOptions } from '../../../src/index.js';
 import { TSHARK_BIN, pageApi, type E2EBrowser } from '../../../e2e/harness/index.js';
 
@@ -499,3 +500,10 @@ export async function tearDownLabPages<N extends string>(
 
 /** WebSocket.CLOSED (Node 20 has no WebSocket global). */
 const WEBSOCKET_CLOSED_STATE = 3;
+
+/** tearDownLabPages, asserted: every page ended its calls and destroyed its device, and left nothing open. */
+export async function expectTornDown<N extends string>(pages: Record<N, Page>, names: readonly N[]): Promise<void> {
+  const { failures, leftovers } = await tearDownLabPages(pages, names);
+  expect(failures, 'tearing down the pages').toEqual([]);
+  expect(leftovers, 'left open in the pages').toEqual([]);
+}
