@@ -77,8 +77,8 @@ export const HANGUP_SOCKET_WAIT_MS = 10_000;
  * §14.1, so the two ends do not collide again.
  */
 export const REFRESH_RETRY_MS = { outbound: 3000, inbound: 1000 } as const;
-/** At most this many retries (40 s and more): then reported, and the call goes on unrefreshed. */
-export const MAX_REFRESH_RETRIES = 20;
+/** At most this many retries (40 s and more: a re-INVITE in flight ends by Timer B, 32 s): then reported, and the call goes on unrefreshed. */
+export const MAX_REFRESH_RETRIES = 40;
 
 export const MEDIA_NOT_NEGOTIATED = 'The call ended: its media could not be negotiated';
 

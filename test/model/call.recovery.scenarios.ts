@@ -12,6 +12,7 @@ import type { Device } from '../../src/device';
 import { VoiceSDKError } from '../../src/errors';
 import { HANGUP_SOCKET_WAIT_MS, MAX_REFRESH_RETRIES, REFRESH_RETRY_MS, REFRESH_TIMEOUT_MS } from '../../src/machines/call.setup';
 import { createFakeNetwork, type FakeNetwork, type RemoteCall } from '../../src/testing';
+import { FAKE_TIMER_B_MS } from '../../src/adapters/fake/wire';
 import { createDevice, DOMAIN, drainMicrotasks, recordCallEvents, settled } from './world';
 
 const SERVER = 'wss://sip.example.com/ws';
@@ -238,6 +239,23 @@ export function describeRecovery(inspect: (event: InspectionEvent) => void): voi
       await runUntil(() => line.device.state === 'registered', 'registered');
       await vi.advanceTimersByTimeAsync(500);
       expect(line.bob.reinvites, 'no refresh of ours: the far end\'s did it').toEqual([]);
+      await finish(line);
+    });
+
+    it('a hold re-INVITE in flight when the socket dies blocks the refresh: it is retried until the pending one ends (Timer B), then the call is reconnected', async () => {
+      const line = await answeredCall(inspect);
+      line.network.failNextReinvite('unanswered');
+      const holding = settled(line.call.hold(true));
+      await vi.advanceTimersByTimeAsync(5 * LATENCY_MS);
+      await dropSocket(line);
+      await runUntil(() => line.call.actor.getSnapshot().matches({ accepted: { recovery: 'refreshWait' } }), 'the refresh blocked');
+      const took = await runUntil(() => line.events.includes('reconnected'), 'reconnected', 60_000);
+      expect(took, 'not before the pending re-INVITE ended').toBeGreaterThanOrEqual(FAKE_TIMER_B_MS - 5000);
+      expect(holding.outcome()).toBe('rejected');
+      expect((holding.error as VoiceSDKError).code).toBe('timeout');
+      expect(line.call.getStatus()).toBe('accepted');
+      expect(line.events.filter((e) => e.startsWith('error:')), 'no connection-lost').not.toContain('error:connection-lost');
+      expect(line.bob.reinvites, 'the refresh reached the far end (not on hold: the hold timed out)').toEqual([false]);
       await finish(line);
     });
 
