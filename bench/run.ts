@@ -1,6 +1,7 @@
-// `npm run bench`: call setup time of callchart against plain SIP.js, and the
-// main-thread cost of one quality sample, measured in one Chromium against
-// one Kamailio inside the loopback-only network namespace. Prints figures;
+// `npm run bench`: call setup time of callchart against plain SIP.js, the
+// main-thread cost of one quality sample, and how calls survive server faults
+// (bench/survive.ts), measured in one Chromium against Kamailio inside the
+// loopback-only network namespace. Prints figures;
 // asserts no time limits. Exits non-zero when a figure could not be measured.
 //
 // Run: bash scripts/bench.sh [--calls=N] [--samples=N]   (see bench/README.md)
@@ -32,6 +33,7 @@ import {
 import type { QualityBenchOptions, QualityBenchResult, SampleTiming } from './quality-entry.js';
 import { startIsolatingProxy } from './isolation.js';
 import { fmt, summarize, table, type Summary } from './summary.js';
+import { benchSurvive, isExpectedOutageError } from './survive.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -50,6 +52,8 @@ const FAILURE_BUDGET = 5;
 const CALL_TIMEOUT_MS = 20_000;
 const END_TIMEOUT_MS = 10_000;
 const SETUP_TARGET_RATIO = 0.65;
+/** `--survive-only`: just part 3 (bench/survive.ts). */
+const SURVIVE_ONLY = process.argv.includes('--survive-only');
 const SAMPLE_TARGET_MS = 1;
 
 function intArg(name: string, fallback: number): number {
@@ -154,44 +158,48 @@ async function main(): Promise<number> {
       return page;
     };
 
-    // Callers need no registration to call out, so both are alice; the
-    // callees are registered users of their own (two registered bobs would
-    // make Kamailio fork every INVITE).
-    const pairs: Record<Impl, Pair> = {
-      callchart: {
-        impl: 'callchart',
-        caller: await open('callchart caller', server.url, 'callchart', 'alice', 'caller'),
-        callee: await open('callchart callee', server.url, 'callchart', 'bob', 'callee'),
-        calleeUser: 'bob',
-      },
-      sipjs: {
-        impl: 'sipjs',
-        caller: await open('sipjs caller', server.url, 'sipjs', 'alice', 'caller'),
-        callee: await open('sipjs callee', server.url, 'sipjs', 'carol', 'callee'),
-        calleeUser: 'carol',
-      },
-    };
+    if (!SURVIVE_ONLY) {
+      // Callers need no registration to call out, so both are alice; the
+      // callees are registered users of their own (two registered bobs would
+      // make Kamailio fork every INVITE).
+      const pairs: Record<Impl, Pair> = {
+        callchart: {
+          impl: 'callchart',
+          caller: await open('callchart caller', server.url, 'callchart', 'alice', 'caller'),
+          callee: await open('callchart callee', server.url, 'callchart', 'bob', 'callee'),
+          calleeUser: 'bob',
+        },
+        sipjs: {
+          impl: 'sipjs',
+          caller: await open('sipjs caller', server.url, 'sipjs', 'alice', 'caller'),
+          callee: await open('sipjs callee', server.url, 'sipjs', 'carol', 'callee'),
+          calleeUser: 'carol',
+        },
+      };
 
-    const setup = await benchCallSetup(pairs);
-    if (!printCallSetup(setup)) exitCode = 1;
+      const setup = await benchCallSetup(pairs);
+      if (!printCallSetup(setup)) exitCode = 1;
 
-    // A call with the SDK's own sampler switched off (interval: an hour) so it
-    // cannot interleave its getStats() with ours, and no grace period, so the
-    // call's warnings judge every sample. The page is cross-origin isolated
-    // for a 5 µs timer (see bench/isolation.ts).
-    const proxy = await startIsolatingProxy(server.port);
-    cleanup.add('isolating proxy', () => proxy.stop());
-    const qualityPage = await open('quality caller', proxy.url, 'callchart', 'alice', 'caller', {
-      qualityIntervalMs: 3_600_000,
-      qualityWarnings: { gracePeriodMs: 0 },
-    });
-    if (!(await qualityPage.evaluate(() => window.crossOriginIsolated))) {
-      throw new Error('the quality page is not cross-origin isolated: its timer would be too coarse');
+      // A call with the SDK's own sampler switched off (interval: an hour) so it
+      // cannot interleave its getStats() with ours, and no grace period, so the
+      // call's warnings judge every sample. The page is cross-origin isolated
+      // for a 5 µs timer (see bench/isolation.ts).
+      const proxy = await startIsolatingProxy(server.port);
+      cleanup.add('isolating proxy', () => proxy.stop());
+      const qualityPage = await open('quality caller', proxy.url, 'callchart', 'alice', 'caller', {
+        qualityIntervalMs: 3_600_000,
+        qualityWarnings: { gracePeriodMs: 0 },
+      });
+      if (!(await qualityPage.evaluate(() => window.crossOriginIsolated))) {
+        throw new Error('the quality page is not cross-origin isolated: its timer would be too coarse');
+      }
+      const quality = await benchQualitySample(qualityPage, pairs.callchart.callee);
+      if (!printQualitySample(quality)) exitCode = 1;
+
     }
-    const quality = await benchQualitySample(qualityPage, pairs.callchart.callee);
-    if (!printQualitySample(quality)) exitCode = 1;
+    if (!(await benchSurvive(browser, server.url, cleanup))) exitCode = 1;
 
-    printHealth(browser.consoleErrors(), kamailio);
+    printHealth(browser.consoleErrors().filter((entry) => !isExpectedOutageError(entry)), kamailio);
   } catch (error) {
     console.error(`\nbenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     exitCode = 1;

@@ -13,7 +13,8 @@
 // Run: npx tsup --silent && bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/long-lived.e2e.test.ts
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CleanupStack, USERS, pageApi, sipUri, startSdkRig, waitFor, type Kamailio } from '../../e2e/harness/index.js';
+import { CleanupStack, USERS, sipUri, startSdkRig, waitFor, type Kamailio } from '../../e2e/harness/index.js';
+import { detachedDomNodes, heapAfterGc, longLived, longLivedInitScript, type Holdings } from '../../e2e/harness/long-lived.js';
 
 const PAGE_PATH = '/e2e/pages/sdk/index.html';
 const NAMES = ['alice', 'bob'] as const;
@@ -25,142 +26,9 @@ const MAX_BYTES_PER_CALL = 4 * 1024;
 /** Objects of ended calls a page may still reach once released (Chromium lets go of some a moment later). */
 const RELEASED_SLACK = 3;
 
-/** What a page still holds; `alive` counts are of objects still reachable (their WeakRef not cleared). */
-interface Holdings {
-  peerConnectionsCreated: number;
-  peerConnectionsAlive: number;
-  peerConnectionsOpen: number;
-  tracksCreated: number;
-  tracksAlive: number;
-  tracksLive: number;
-  audioElementsCreated: number;
-  audioElementsAlive: number;
-  /** Reachable <audio> elements not in the document. */
-  audioElementsDetached: number;
-  deviceChildren: number;
-  deviceCalls: number;
-}
-
 interface Measured {
   heap: number;
   holdings: Holdings;
-}
-
-interface LongLivedApi {
-  createDevice(options: Record<string, unknown>, answer: boolean): Promise<void>;
-  /** `count` calls to `to`, one after another: each hung up as soon as it is accepted. Milliseconds per call. */
-  callMany(to: string, count: number): Promise<number[]>;
-  /** Calls the device answered (bob). */
-  answered(): number;
-  holdings(): Holdings;
-  destroy(): Promise<void>;
-}
-
-/** The page side, an init script (runs before the SDK module): serialised, it may use nothing from this module but types. */
-function installLongLived(): void {
-  type Sdk = typeof import('../../src/index.js');
-  const page = window as unknown as { callchart?: Sdk; longLived?: LongLivedApi };
-  const peerConnections: Array<WeakRef<RTCPeerConnection>> = [];
-  const tracks: Array<WeakRef<MediaStreamTrack>> = [];
-  const audioElements: Array<WeakRef<HTMLElement>> = [];
-
-  window.RTCPeerConnection = new Proxy(window.RTCPeerConnection, {
-    construct(target, args, newTarget) {
-      const peerConnection = Reflect.construct(target, args, newTarget) as RTCPeerConnection;
-      peerConnections.push(new WeakRef(peerConnection));
-      return peerConnection;
-    },
-  });
-  const mediaDevices = navigator.mediaDevices;
-  const nativeGetUserMedia = mediaDevices.getUserMedia.bind(mediaDevices);
-  mediaDevices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
-    const stream = await nativeGetUserMedia(constraints);
-    for (const track of stream.getTracks()) tracks.push(new WeakRef(track));
-    return stream;
-  };
-  const nativeCreateElement = document.createElement.bind(document);
-  document.createElement = ((tagName: string, options?: ElementCreationOptions) => {
-    const element = nativeCreateElement(tagName, options);
-    if (tagName.toLowerCase() === 'audio') audioElements.push(new WeakRef(element));
-    return element;
-  }) as typeof document.createElement;
-
-  let device: InstanceType<Sdk['Device']> | undefined;
-  let answered = 0;
-  const alive = <T extends object>(refs: Array<WeakRef<T>>): T[] => refs.map((ref) => ref.deref()).filter((x): x is T => x !== undefined);
-
-  page.longLived = {
-    async createDevice(options, answer) {
-      const sdk = page.callchart!;
-      device = new sdk.Device(options as unknown as ConstructorParameters<Sdk['Device']>[0]);
-      if (answer) {
-        device.on('incoming', (call) => {
-          answered += 1;
-          call.accept().catch(() => undefined);
-        });
-      }
-      await device.register();
-    },
-    async callMany(to, count) {
-      const took: number[] = [];
-      for (let i = 0; i < count; i += 1) {
-        const started = performance.now();
-        const call = await device!.connect({ to });
-        await new Promise<void>((resolve, reject) => {
-          call.on('accepted', () => resolve());
-          call.on('disconnect', ({ reason }) => reject(new Error(`call ${i} ended before it was accepted: ${reason}`)));
-        });
-        await call.disconnect();
-        took.push(performance.now() - started);
-      }
-      return took;
-    },
-    answered: () => answered,
-    holdings() {
-      const pcs = alive(peerConnections);
-      const liveTracks = alive(tracks);
-      const audio = alive(audioElements);
-      return {
-        peerConnectionsCreated: peerConnections.length,
-        peerConnectionsAlive: pcs.length,
-        peerConnectionsOpen: pcs.filter((pc) => pc.connectionState !== 'closed').length,
-        tracksCreated: tracks.length,
-        tracksAlive: liveTracks.length,
-        tracksLive: liveTracks.filter((track) => track.readyState === 'live').length,
-        audioElementsCreated: audioElements.length,
-        audioElementsAlive: audio.length,
-        audioElementsDetached: audio.filter((element) => !element.isConnected).length,
-        deviceChildren: Object.keys(device?.actor.getSnapshot().children ?? {}).length,
-        deviceCalls: device?.calls.length ?? 0,
-      };
-    },
-    async destroy() {
-      await device?.destroy();
-      device = undefined;
-    },
-  };
-}
-
-const longLived = pageApi<LongLivedApi>('longLived');
-
-/** Heap in use after a forced GC (twice: the first can leave finalisers' garbage). */
-async function heapAfterGc(cdp: CDPSession): Promise<number> {
-  await cdp.send('HeapProfiler.collectGarbage');
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
-  return usedSize;
-}
-
-/** Detached DOM nodes still reachable after a GC (CDP DOM.getDetachedDomNodes, where this Chromium has it). */
-async function detachedDomNodes(cdp: CDPSession): Promise<number | 'n/a'> {
-  try {
-    await cdp.send('DOM.enable');
-    await heapAfterGc(cdp);
-    const { detachedNodes } = (await cdp.send('DOM.getDetachedDomNodes' as 'DOM.enable')) as unknown as { detachedNodes: unknown[] };
-    return detachedNodes.length;
-  } catch {
-    return 'n/a';
-  }
 }
 
 describe('a long-lived page: 200 sequential calls through Kamailio', () => {
@@ -174,7 +42,7 @@ describe('a long-lived page: 200 sequential calls through Kamailio', () => {
     kamailio = rig.kamailio;
     pages = await rig.browser.openPages(NAMES, `${rig.server.url}${PAGE_PATH}`, { readyExpression: 'window.callchartReady' });
     for (const name of NAMES) {
-      await pages[name].addInitScript(installLongLived);
+      await pages[name].addInitScript(longLivedInitScript());
       await pages[name].reload();
       await pages[name].waitForFunction('window.callchartReady && window.longLived !== undefined', undefined, { timeout: 15_000 });
       cdp[name] = await pages[name].context().newCDPSession(pages[name]);
@@ -211,7 +79,9 @@ describe('a long-lived page: 200 sequential calls through Kamailio', () => {
     const after = await waitFor(
       async () => {
         const measured = await measure();
-        return NAMES.every((name) => measured[name].holdings.audioElementsAlive <= RELEASED_SLACK) ? measured : undefined;
+        const released = ({ audioElementsAlive, peerConnectionsAlive, tracksAlive }: Holdings) =>
+          Math.max(audioElementsAlive, peerConnectionsAlive, tracksAlive) <= RELEASED_SLACK;
+        return NAMES.every((name) => released(measured[name].holdings)) ? measured : undefined;
       },
       { timeoutMs: 50_000, intervalMs: 2000, description: 'the ended calls released once their INVITE transactions ended' },
     );
