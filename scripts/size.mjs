@@ -29,7 +29,7 @@ const KB = 1024;
 export const BUDGETS = [
   { name: "import { Device } from 'callchart'", code: "import { Device } from 'callchart'; console.log(Device);", maxGzip: 92.5 * KB },
   { name: "import { VoiceSDKError } from 'callchart'", code: "import { VoiceSDKError } from 'callchart'; console.log(VoiceSDKError);", maxGzip: 3 * KB },
-  { name: "import { createFakeNetwork } from 'callchart/testing'", code: "import { createFakeNetwork } from 'callchart/testing'; console.log(createFakeNetwork);", maxGzip: 8.5 * KB } // +0.5 KB: the fake's in-flight re-INVITE (Timer B),
+  { name: "import { createFakeNetwork } from 'callchart/testing'", code: "import { createFakeNetwork } from 'callchart/testing'; console.log(createFakeNetwork);", maxGzip: 8.5 * KB }, // +0.5 KB: the fake's in-flight re-INVITE (Timer B)
   {
     name: 'for comparison: what Device needs of SIP.js and XState alone',
     code: [
