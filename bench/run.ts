@@ -1,7 +1,8 @@
 // `npm run bench`: call setup time of callchart against plain SIP.js, the
-// main-thread cost of one quality sample, and how soon media is back after
-// its path was restored (ICE restart), measured in one Chromium against
-// one Kamailio inside the loopback-only network namespace. Prints figures;
+// main-thread cost of one quality sample, how soon media is back after its
+// path was restored (ICE restart), and how calls survive server faults
+// (bench/survive.ts), measured in one Chromium against Kamailio inside the
+// loopback-only network namespace. Prints figures;
 // asserts no time limits. Exits non-zero when a figure could not be measured.
 //
 // Run: bash scripts/bench.sh [--calls=N] [--samples=N] [--media-rounds=N]   (see bench/README.md)
@@ -35,6 +36,7 @@ import type { QualityBenchOptions, QualityBenchResult, SampleTiming } from './qu
 import { startIsolatingProxy } from './isolation.js';
 import { benchMediaRestore, printMediaRestore } from './media.js';
 import { fmt, summarize, table, type Summary } from './summary.js';
+import { benchSurvive, isExpectedOutageError } from './survive.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -55,6 +57,8 @@ const FAILURE_BUDGET = 5;
 const CALL_TIMEOUT_MS = 20_000;
 const END_TIMEOUT_MS = 10_000;
 const SETUP_TARGET_RATIO = 0.65;
+/** `--survive-only`: just part 4 (bench/survive.ts). */
+const SURVIVE_ONLY = process.argv.includes('--survive-only');
 const SAMPLE_TARGET_MS = 1;
 
 function intArg(name: string, fallback: number): number {
@@ -159,62 +163,65 @@ async function main(): Promise<number> {
       return page;
     };
 
-    // Callers need no registration to call out, so both are alice; the
-    // callees are registered users of their own (two registered bobs would
-    // make Kamailio fork every INVITE).
-    const pairs: Record<Impl, Pair> = {
-      callchart: {
-        impl: 'callchart',
-        caller: await open('callchart caller', server.url, 'callchart', 'alice', 'caller'),
-        callee: await open('callchart callee', server.url, 'callchart', 'bob', 'callee'),
-        calleeUser: 'bob',
-      },
-      sipjs: {
-        impl: 'sipjs',
-        caller: await open('sipjs caller', server.url, 'sipjs', 'alice', 'caller'),
-        callee: await open('sipjs callee', server.url, 'sipjs', 'carol', 'callee'),
-        calleeUser: 'carol',
-      },
-    };
-
-    const setup = await benchCallSetup(pairs);
-    if (!printCallSetup(setup)) exitCode = 1;
-
-    // A call with the SDK's own sampler switched off (interval: an hour) so it
-    // cannot interleave its getStats() with ours, and no grace period, so the
-    // call's warnings judge every sample. The page is cross-origin isolated
-    // for a 5 µs timer (see bench/isolation.ts).
-    const proxy = await startIsolatingProxy(server.port);
-    cleanup.add('isolating proxy', () => proxy.stop());
-    const qualityPage = await open('quality caller', proxy.url, 'callchart', 'alice', 'caller', {
-      qualityIntervalMs: 3_600_000,
-      qualityWarnings: { gracePeriodMs: 0 },
-    });
-    if (!(await qualityPage.evaluate(() => window.crossOriginIsolated))) {
-      throw new Error('the quality page is not cross-origin isolated: its timer would be too coarse');
-    }
-    const quality = await benchQualitySample(qualityPage, pairs.callchart.callee);
-    if (!printQualitySample(quality)) exitCode = 1;
-
-    const udp = udpCut();
-    cleanup.add('UDP cut', () => udp.restore());
-    const { caller, callee, calleeUser } = pairs.callchart;
-    const media = await benchMediaRestore(
-      {
-        caller,
-        calleeUser,
-        call: async () => void (await bench(caller, 'call', calleeUser, CALL_TIMEOUT_MS)),
-        hangup: async () => {
-          await bench(caller, 'hangup', END_TIMEOUT_MS);
-          await bench(callee, 'waitIdle', END_TIMEOUT_MS);
+    if (!SURVIVE_ONLY) {
+      // Callers need no registration to call out, so both are alice; the
+      // callees are registered users of their own (two registered bobs would
+      // make Kamailio fork every INVITE).
+      const pairs: Record<Impl, Pair> = {
+        callchart: {
+          impl: 'callchart',
+          caller: await open('callchart caller', server.url, 'callchart', 'alice', 'caller'),
+          callee: await open('callchart callee', server.url, 'callchart', 'bob', 'callee'),
+          calleeUser: 'bob',
         },
-      },
-      udp,
-      MEDIA_ROUNDS,
-    );
-    if (!printMediaRestore(media, MEDIA_ROUNDS)) exitCode = 1;
+        sipjs: {
+          impl: 'sipjs',
+          caller: await open('sipjs caller', server.url, 'sipjs', 'alice', 'caller'),
+          callee: await open('sipjs callee', server.url, 'sipjs', 'carol', 'callee'),
+          calleeUser: 'carol',
+        },
+      };
 
-    printHealth(browser.consoleErrors(), kamailio);
+      const setup = await benchCallSetup(pairs);
+      if (!printCallSetup(setup)) exitCode = 1;
+
+      // A call with the SDK's own sampler switched off (interval: an hour) so it
+      // cannot interleave its getStats() with ours, and no grace period, so the
+      // call's warnings judge every sample. The page is cross-origin isolated
+      // for a 5 µs timer (see bench/isolation.ts).
+      const proxy = await startIsolatingProxy(server.port);
+      cleanup.add('isolating proxy', () => proxy.stop());
+      const qualityPage = await open('quality caller', proxy.url, 'callchart', 'alice', 'caller', {
+        qualityIntervalMs: 3_600_000,
+        qualityWarnings: { gracePeriodMs: 0 },
+      });
+      if (!(await qualityPage.evaluate(() => window.crossOriginIsolated))) {
+        throw new Error('the quality page is not cross-origin isolated: its timer would be too coarse');
+      }
+      const quality = await benchQualitySample(qualityPage, pairs.callchart.callee);
+      if (!printQualitySample(quality)) exitCode = 1;
+
+      const udp = udpCut();
+      cleanup.add('UDP cut', () => udp.restore());
+      const { caller, callee, calleeUser } = pairs.callchart;
+      const media = await benchMediaRestore(
+        {
+          caller,
+          calleeUser,
+          call: async () => void (await bench(caller, 'call', calleeUser, CALL_TIMEOUT_MS)),
+          hangup: async () => {
+            await bench(caller, 'hangup', END_TIMEOUT_MS);
+            await bench(callee, 'waitIdle', END_TIMEOUT_MS);
+          },
+        },
+        udp,
+        MEDIA_ROUNDS,
+      );
+      if (!printMediaRestore(media, MEDIA_ROUNDS)) exitCode = 1;
+    }
+    if (!(await benchSurvive(browser, server.url, cleanup))) exitCode = 1;
+
+    printHealth(browser.consoleErrors().filter((entry) => !isExpectedOutageError(entry)), kamailio);
   } catch (error) {
     console.error(`\nbenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     exitCode = 1;

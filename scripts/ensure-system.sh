@@ -24,6 +24,11 @@ command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 command -v rtpengine >/dev/null 2>&1 || need+=(rtpengine-daemon)
 command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
 ls /usr/lib/*/kamailio/modules/rtpengine.so >/dev/null 2>&1 || need+=(kamailio)
+# The failover pair (dmq, dmq_usrloc), kamcmd (ctl) and the in-dialog fallback (tcpops, async): all in the kamailio package.
+for module in dmq dmq_usrloc ctl tcpops async; do
+  ls /usr/lib/*/kamailio/modules/$module.so >/dev/null 2>&1 || need+=(kamailio)
+done
+command -v kamcmd >/dev/null 2>&1 || need+=(kamailio)
 
 if ((${#need[@]})); then
   echo "[setup] installing Debian packages: ${need[*]}"

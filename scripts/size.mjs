@@ -26,12 +26,13 @@ const KB = 1024;
  * (issue 9: the transfer region, REFER / NOTIFY / Replaces) cost ~2.5 KB, the
  * sounds (WebAudio tones, their controller) and `device.audio` 2.8 KB, the
  * media recovery region (ICE restarts, issue 10) ~1.5 KB, caller information,
- * timers, streams and video (issue 11) ~3.9 KB: the
+ * timers, streams and video (issue 11) ~3.9 KB, the refresh retries after a
+ * reconnect ~0.5 KB: the
  * budget guards against growth until that code shrinks — the 80 KB target is
  * not met. The fake network's transfers and 183 took testing past 8 KB.
  */
 export const BUDGETS = [
-  { name: "import { Device } from 'callchart'", code: "import { Device } from 'callchart'; console.log(Device);", maxGzip: 103 * KB },
+  { name: "import { Device } from 'callchart'", code: "import { Device } from 'callchart'; console.log(Device);", maxGzip: 103.5 * KB },
   { name: "import { VoiceSDKError } from 'callchart'", code: "import { VoiceSDKError } from 'callchart'; console.log(VoiceSDKError);", maxGzip: 3 * KB },
   { name: "import { createFakeNetwork } from 'callchart/testing'", code: "import { createFakeNetwork } from 'callchart/testing'; console.log(createFakeNetwork);", maxGzip: 11 * KB },
   {

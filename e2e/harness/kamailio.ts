@@ -22,6 +22,7 @@ const execFileAsync = promisify(execFile);
 export const KAMAILIO_BIN = '/usr/sbin/kamailio';
 export const OPENSSL_BIN = '/usr/bin/openssl';
 export const KAMAILIO_CFG = join(REPO_ROOT, 'e2e/kamailio/kamailio.cfg');
+export const KAMCMD_BIN = '/usr/sbin/kamcmd';
 
 /** Kamailio's `debug` levels: -1 errors, 0 warnings, 1 notices, 2 info, 3 debug. */
 export type KamailioLogLevel = -1 | 0 | 1 | 2 | 3;
@@ -62,6 +63,16 @@ export interface Kamailio {
   pause(): Promise<void>;
   /** SIGCONT to the processes `pause()` stopped: it answers what it held. */
   resume(): Promise<void>;
+  /**
+   * SIGTERM to the main process by PID (it takes its children down), resolved
+   * once it exited: the ports are free, every WebSocket is closed. `restart()`
+   * brings it back.
+   */
+  terminate(): Promise<void>;
+  /** Starts it again on the same ports, config and defines (usrloc is empty: clients register again). */
+  restart(): Promise<void>;
+  /** A `kamcmd` RPC on this instance's ctl socket (`ws.dump`, `ws.close ID`, `ul.dump` …): its stdout. */
+  rpc(command: string, ...args: string[]): Promise<string>;
   /** SIGTERM by PID (SIGKILL after 5 s), then removes the temp folder. */
   stop(): Promise<void>;
 }
@@ -79,21 +90,29 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     const wssPort = options.wssPort ?? (await getFreePort());
 
     const config = options.config ?? KAMAILIO_CFG;
+    const ctlSocket = join(runDir, 'kamailio_ctl');
     const args = [
       ...kamailioArgs({ config, wsPort, wssPort, runDir, certFile, keyFile, logLevel: options.logLevel ?? 0 }),
+      '-A', `CTL_SOCKET="unix:${ctlSocket}"`,
       ...Object.entries(options.defines ?? {}).flatMap(([name, value]) => ['-A', `${name}=${value}`]),
     ];
+    const timeoutMs = options.startTimeoutMs ?? 10_000;
+    const spawnListening = async (): Promise<ManagedProcess> => {
+      const started = spawnManaged('kamailio', KAMAILIO_BIN, args, { cwd: dir });
+      try {
+        await waitForListening(started, wsPort, timeoutMs, config);
+        await waitForListening(started, wssPort, timeoutMs, config);
+      } catch (error) {
+        await started.stop();
+        throw error;
+      }
+      return started;
+    };
     const startedAt = performance.now();
-    const proc = spawnManaged('kamailio', KAMAILIO_BIN, args, { cwd: dir });
-    try {
-      const timeoutMs = options.startTimeoutMs ?? 10_000;
-      await waitForListening(proc, wsPort, timeoutMs, config);
-      await waitForListening(proc, wssPort, timeoutMs, config);
-    } catch (error) {
-      await proc.stop();
-      throw error;
-    }
+    let proc = await spawnListening();
     const startupMs = performance.now() - startedAt;
+    /** Output of the processes before the current one (restarts). */
+    let earlierOutput = '';
     let paused: number[] = [];
 
     return {
@@ -102,9 +121,11 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
       domain: SIP_DOMAIN,
       wsPort,
       wssPort,
-      pid: proc.pid,
+      get pid() {
+        return proc.pid;
+      },
       startupMs,
-      logs: () => proc.output(),
+      logs: () => (earlierOutput + proc.output()).slice(-64 * 1024),
       pause: async () => {
         paused = [proc.pid, ...(await descendantsOf(proc.pid))];
         for (const pid of paused) process.kill(pid, 'SIGSTOP');
@@ -112,6 +133,21 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
       resume: async () => {
         for (const pid of paused) process.kill(pid, 'SIGCONT');
         paused = [];
+      },
+      terminate: async () => {
+        if (paused.length > 0) for (const pid of paused) process.kill(pid, 'SIGCONT');
+        paused = [];
+        await proc.stop();
+      },
+      restart: async () => {
+        if (!proc.hasExited()) throw new Error('kamailio: terminate() before restart()');
+        earlierOutput = (earlierOutput + proc.output()).slice(-64 * 1024);
+        proc = await spawnListening();
+      },
+      rpc: async (command, ...rpcArgs) => {
+        assertExecutable(KAMCMD_BIN, 'apt-get install -y kamailio');
+        const { stdout } = await execFileAsync(KAMCMD_BIN, ['-s', `unixs:${ctlSocket}`, command, ...rpcArgs], { timeout: 5000 });
+        return stdout;
       },
       stop: async () => {
         if (paused.length > 0) for (const pid of paused) process.kill(pid, 'SIGCONT');
@@ -214,4 +250,88 @@ export function kamailioErrors(kamailio: Pick<Kamailio, 'logs'>): string[] {
     .logs()
     .split('\n')
     .filter((line) => /\b(ERROR|CRITICAL|ALERT|BUG):/.test(line));
+}
+
+/** A WebSocket connection as `kamcmd ws.dump` lists it. */
+export interface KamailioWsConnection {
+  /** The id `ws.close` takes. */
+  id: number;
+  /** The client's (browser's) TCP port. */
+  clientPort: number;
+  state: string;
+}
+
+/** Open WebSocket connections (`ws.dump` lines like `3: ws:127.0.0.1:59824 -> ws:127.0.0.1:45909 (state: OPEN, …)`). */
+export async function kamailioWsConnections(kamailio: Pick<Kamailio, 'rpc'>): Promise<KamailioWsConnection[]> {
+  const dump = await kamailio.rpc('ws.dump');
+  return [...dump.matchAll(/^\s*(\d+): wss?:[\d.]+:(\d+) -> wss?:[\d.]+:\d+ \(state: (\w+)/gm)].map(([, id, port, state]) => ({
+    id: Number(id),
+    clientPort: Number(port),
+    state: state!,
+  }));
+}
+
+/** The client ports `user`'s registrations came from (`ul.lookup location USER`, their received addresses). */
+export async function kamailioRegisteredPorts(kamailio: Pick<Kamailio, 'rpc'>, user: string): Promise<number[]> {
+  const found = await kamailio.rpc('ul.lookup', 'location', user).catch(() => '');
+  return [...found.matchAll(/Received: sip:[\d.]+:(\d+);transport=wss?/g)].map(([, port]) => Number(port));
+}
+
+/** Closes `user`'s WebSocket from the server side (`ws.close ID`); the id closed. */
+export async function kamailioCloseSocketOf(kamailio: Pick<Kamailio, 'rpc'>, user: string): Promise<number> {
+  const ports = await kamailioRegisteredPorts(kamailio, user);
+  const connection = (await kamailioWsConnections(kamailio)).find((c) => ports.includes(c.clientPort) && c.state === 'OPEN');
+  if (connection === undefined) throw new Error(`no open WebSocket of ${user} (registered from ports ${ports.join(', ') || 'none'})`);
+  await kamailio.rpc('ws.close', String(connection.id));
+  return connection.id;
+}
+
+/** Two Kamailio nodes sharing registrations over DMQ (dmq_usrloc): kamailio.cfg with WITH_DMQ. */
+export interface KamailioPair {
+  a: Kamailio;
+  b: Kamailio;
+  /** Stops both (each by PID). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts node a and node b on 127.0.0.1 (own ws/wss ports, DMQ over UDP) and
+ * waits until each lists the other as an active DMQ node, so a registration
+ * saved on one is replicated to the other from then on.
+ */
+export async function startKamailioPair(options: Pick<KamailioOptions, 'logLevel' | 'startTimeoutMs'> = {}): Promise<KamailioPair> {
+  const ports = { a: { dmq: await getFreePort() }, b: { dmq: await getFreePort() } };
+  const node = (self: 'a' | 'b', peer: 'a' | 'b') =>
+    startKamailio({
+      ...options,
+      defines: {
+        WITH_DMQ: 1,
+        DMQ_PORT: ports[self].dmq,
+        DMQ_ADDRESS: `"sip:127.0.0.1:${ports[self].dmq}"`,
+        DMQ_PEER: `"sip:127.0.0.1:${ports[peer].dmq}"`,
+      },
+    });
+  const a = await node('a', 'b');
+  let b: Kamailio | undefined;
+  try {
+    b = await node('b', 'a');
+    const nodes = [a, b];
+    for (const [self, peer] of [[a, 'b'], [b, 'a']] as const) {
+      const peerPort = ports[peer].dmq;
+      await waitFor(async () => /status: active/.test(dmqNodeEntry(await self.rpc('dmq.list_nodes'), peerPort)), {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        description: `DMQ node 127.0.0.1:${peerPort} active on the node at ${self.wsUrl}`,
+      });
+    }
+    return { a, b, stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };
+  } catch (error) {
+    await Promise.all([a.stop(), b?.stop()]);
+    throw error;
+  }
+}
+
+/** The `{ host: … port: … status: … }` block of `dmq.list_nodes` about the node on `port` ('' when not listed). */
+function dmqNodeEntry(listing: string, port: number): string {
+  return listing.match(/\{[^{}]*\}/g)?.find((block) => new RegExp(`^\\s*port: ${port}$`, 'm').test(block)) ?? '';
 }

@@ -20,7 +20,7 @@ export interface SdkRig {
  */
 export async function startSdkRig(cleanup: CleanupStack, mounts: Record<string, string> = {}): Promise<SdkRig> {
   assertIsolatedNetwork();
-  const kamailio = await startKamailio();
+  const kamailio = await startKamailio({ logLevel: Number(process.env.KAMAILIO_LOG_LEVEL ?? 0) as 0 });
   cleanup.add('kamailio', () => kamailio.stop());
   const sdk = await snapshotBuiltSdk();
   cleanup.add('built SDK snapshot', () => sdk.dispose());

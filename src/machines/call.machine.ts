@@ -77,6 +77,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     videoReceiving: false,
     localStream: undefined,
     remoteStream: undefined,
+    refreshRetries: 0,
   }),
   invoke: { id: 'sessionListener', src: 'sessionListener', input: ({ context }) => ({ port: context.port }) },
   on: {

@@ -6,6 +6,8 @@
  * ```
  * recovery (a region of accepted):  connected ──SOCKET_DOWN──► reconnecting ──SOCKET_UP──► refreshing ──2xx──► connected
  *                                                                                           481 / 408 / no answer ──► failed (connection-lost)
+ *                                                                                           491 / 500 / 503 / ours in flight ──► refreshWait ──► refreshing
+ *                  (reconnecting, refreshing, refreshWait) ──the far end's re-INVITE──► connected (reconnected)
  * hangingUp:  routing ──► sending (BYE) ──► disconnected
  *                └──socket down──► awaitingSocket ──SOCKET_UP──► sending
  * ```
@@ -17,6 +19,22 @@
 import { VoiceSDKError } from '../errors';
 import { callStateConfig } from './call.setup';
 
+/**
+ * The far end's re-INVITE reached us (and was answered) while we wait to
+ * refresh: it came through our new connection and the proxy aliased our
+ * answer's Contact to it, so the dialog is repaired both ways — our own
+ * refresh is not needed (and would meet it: glare). When the proxy restarted,
+ * both ends refresh at once and this is how one of them ends.
+ */
+const farEndRefreshed = {
+  target: 'connected',
+  actions: [
+    { type: 'setSocketDown', params: { down: false } },
+    { type: 'endRecovery', params: { cause: 'signalling', restored: true } },
+    'signalBack',
+  ],
+} as const;
+
 /** The signalling path of an accepted call: up, lost, or being refreshed after the reconnect. */
 export const recoveryRegion = /* @__PURE__ */ callStateConfig({
   initial: 'connected',
@@ -25,8 +43,11 @@ export const recoveryRegion = /* @__PURE__ */ callStateConfig({
       on: { SOCKET_DOWN: { target: 'reconnecting', actions: { type: 'setSocketDown', params: { down: true } } } },
     },
     reconnecting: {
-      entry: { type: 'startRecovery', params: { cause: 'signalling' } },
-      on: { SOCKET_UP: { target: 'refreshing', actions: { type: 'setSocketDown', params: { down: false } } } },
+      entry: [{ type: 'startRecovery', params: { cause: 'signalling' } }, 'resetRefreshRetries'],
+      on: {
+        SOCKET_UP: { target: 'refreshing', actions: { type: 'setSocketDown', params: { down: false } } },
+        'PORT.REINVITE': farEndRefreshed,
+      },
     },
     refreshing: {
       invoke: {
@@ -40,6 +61,8 @@ export const recoveryRegion = /* @__PURE__ */ callStateConfig({
             target: '#call.failed',
             actions: { type: 'failConnectionLost', params: ({ event }) => event },
           },
+          // Glare, or our own re-INVITE still in flight: again after a while.
+          { guard: { type: 'isRefreshBlocked', params: ({ event }) => event }, target: 'refreshWait', actions: 'countRefreshRetry' },
           // Refused otherwise (491, 488, 500 …): the dialog is still there, not refreshed; said, and the call goes on.
           {
             target: 'connected',
@@ -52,7 +75,17 @@ export const recoveryRegion = /* @__PURE__ */ callStateConfig({
         ],
       },
       after: { refreshTimeout: { target: '#call.failed', actions: { type: 'failConnectionLost', params: {} } } },
-      on: { SOCKET_DOWN: { target: 'reconnecting', actions: { type: 'setSocketDown', params: { down: true } } } },
+      on: {
+        SOCKET_DOWN: { target: 'reconnecting', actions: { type: 'setSocketDown', params: { down: true } } },
+        'PORT.REINVITE': farEndRefreshed,
+      },
+    },
+    refreshWait: {
+      after: { refreshRetry: 'refreshing' },
+      on: {
+        SOCKET_DOWN: { target: 'reconnecting', actions: { type: 'setSocketDown', params: { down: true } } },
+        'PORT.REINVITE': farEndRefreshed,
+      },
     },
   },
 });

@@ -88,6 +88,15 @@ type CallActorSource =
 export const REFRESH_TIMEOUT_MS = 10_000;
 /** How long a hangup waits for a lost socket to come back before the call ends locally without a BYE, in ms. */
 export const HANGUP_SOCKET_WAIT_MS = 10_000;
+/**
+ * A refresh that met glare (491) or our own re-INVITE still in flight (SIP.js
+ * holds it until Timer B, ~32 s) is sent again after this wait, in ms: the
+ * caller (owner of the Call-ID) waits longer than the callee, as in RFC 3261
+ * §14.1, so the two ends do not collide again.
+ */
+export const REFRESH_RETRY_MS = { outbound: 3000, inbound: 1000 } as const;
+/** At most this many retries (40 s and more: a re-INVITE in flight ends by Timer B, 32 s): then reported, and the call goes on unrefreshed. */
+export const MAX_REFRESH_RETRIES = 40;
 
 export const MEDIA_NOT_NEGOTIATED = 'The call ended: its media could not be negotiated';
 
@@ -221,6 +230,17 @@ export const callSetup = () =>
     },
     /** setVideo(on) asks for what was asked already. */
     isVideoAsked: ({ context, event }) => event.type === 'SET_VIDEO' && event.on === context.videoWanted,
+    /**
+     * The refresh met glare (491), a proxy that could not relay it yet (500,
+     * 503: just after a restart it may still hold the far end's dead
+     * connection) or a re-INVITE of ours still in flight (`invalid-state`):
+     * worth sending again.
+     */
+    isRefreshBlocked: ({ context }, params: { error: unknown }) => {
+      const error = toVoiceSDKError(params.error);
+      const retryable = error.status === 491 || error.status === 500 || error.status === 503 || error.code === 'invalid-state';
+      return retryable && context.refreshRetries < MAX_REFRESH_RETRIES;
+    },
     /** Neither RFC 4733 nor SIP INFO would reach the far end (see src/sip/dtmf.ts). */
     dtmfUnavailable: ({ context }) => chooseDtmfMethod(context.dtmf.method, context.negotiated) === 'unavailable',
   },
@@ -235,6 +255,7 @@ export const callSetup = () =>
     iceRestartWait: ICE_RESTART_WAIT_MS,
     recoveryTimeout: ({ context }) => context.recoveryTimeoutMs,
     restartBackoff: ({ context }) => restartBackoffMs(context.restartAttempts, context.direction),
+    refreshRetry: ({ context }) => REFRESH_RETRY_MS[context.direction],
   },
   actions: {
     emitRinging: emit({ type: 'ringing' } as const),
@@ -364,6 +385,8 @@ export const callSetup = () =>
         params.farEndHungUp ? 'Media lost: the far end hung up while it was being restored' : `Media lost: not restored within ${context.recoveryTimeoutMs} ms`,
       ),
     })),
+    countRefreshRetry: assign({ refreshRetries: ({ context }) => context.refreshRetries + 1 }),
+    resetRefreshRetries: assign({ refreshRetries: 0 }),
     /** The dialog did not survive the reconnect (`params.error`: the refresh's failure, or none: no answer). */
     failConnectionLost: assign((_, params: { error?: unknown }) => {
       const cause = params.error === undefined ? undefined : toVoiceSDKError(params.error);

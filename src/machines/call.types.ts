@@ -162,6 +162,8 @@ export interface CallContext {
   /** The last local / remote stream the port reported. */
   localStream: MediaStream | undefined;
   remoteStream: MediaStream | undefined;
+  /** Refresh re-INVITEs retried since the socket came back (glare 491, or our own re-INVITE still in flight). */
+  refreshRetries: number;
 }
 
 /** Why a call is reconnecting: its signalling socket was lost, or its media path (ICE). */

@@ -13,17 +13,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CleanupStack,
   REPO_ROOT,
-  USERS,
   assertIsolatedNetwork,
   launchBrowser,
-  sipUri,
   startKamailio,
   startStaticServer,
-  waitFor,
   type E2EBrowser,
   type Kamailio,
 } from '../../e2e/harness/index.js';
-import { lab, openLabPages, placeAnsweredCall, requestsOf, expectLabPagesTornDown } from './sdk/calls-helpers.js';
+import { callPair } from './sdk/call-pair.js';
+import { lab, openLabPages, requestsOf, expectLabPagesTornDown } from './sdk/calls-helpers.js';
 
 const PAGE_PATH = '/e2e/pages/sdk/index.html';
 const NAMES = ['alice', 'bob'] as const;
@@ -40,32 +38,7 @@ describe('calls across a lost WebSocket, two SDK pages through Kamailio', () => 
   let pages: Record<Name, Page>;
   const figures: string[] = [];
 
-  const registered = async (name: Name): Promise<void> => {
-    // A short backoff: the test measures the refresh, not the wait.
-    await lab(pages[name], 'createDevice', {
-      server: kamailio.wsUrl,
-      uri: sipUri(name),
-      password: USERS[name].password,
-      reconnect: { baseDelayMs: 100, maxDelayMs: 1000 },
-    });
-    expect(await lab(pages[name], 'register')).toMatchObject({ ok: true });
-  };
-
-  const callEvent = (name: Name, label: string, type: string, after = 0) =>
-    waitFor(
-      async () => (await lab(pages[name], 'callEvents', label)).find((event) => event.type === type && event.at >= after),
-      { ...WAIT, description: `'${type}' on ${name}'s call ${label}` },
-    );
-
-  /** alice calls bob, bob answers (auto-answer); the labels of both ends. */
-  const establishCall = async (): Promise<Record<Name, string>> => {
-    await registered('bob');
-    await registered('alice');
-    const incoming = await placeAnsweredCall(pages.alice, pages.bob, 'bob');
-    await callEvent('alice', 'out', 'accepted');
-    await callEvent('bob', incoming, 'accepted');
-    return { alice: 'out', bob: incoming };
-  };
+  const { callEvent, establishCall, hangupReaches } = callPair({ pages: () => pages, server: () => kamailio.wsUrl, waitMs: WAIT.timeoutMs });
 
   /** `name`'s socket is closed under it: the call says reconnecting, then reconnected once the refresh is answered. */
   const loseSocket = async (name: Name, labels: Record<Name, string>): Promise<number> => {
@@ -81,21 +54,6 @@ describe('calls across a lost WebSocket, two SDK pages through Kamailio', () => 
     expect((await lab(pages[other], 'callInfo', labels[other])).status).toBe('accepted');
     expect((await lab(pages[name], 'callEvents', labels[name])).filter((e) => e.type === 'error')).toEqual([]);
     return Math.round(reconnected.at - closedAt);
-  };
-
-  /** `from` hangs up; returns how long until the other end's call ended (page clocks differ: measured on the test's clock). */
-  const hangupReaches = async (from: Name, labels: Record<Name, string>): Promise<number> => {
-    const to: Name = from === 'alice' ? 'bob' : 'alice';
-    const started = Date.now();
-    expect(await lab(pages[from], 'disconnect', labels[from])).toMatchObject({ ok: true });
-    const ended = await waitFor(async () => (await lab(pages[to], 'callEvents', labels[to])).find((e) => e.type === 'disconnect'), {
-      timeoutMs: 5000,
-      intervalMs: 10,
-      description: `the hangup reaching ${to}`,
-    });
-    const took = Date.now() - started;
-    expect(ended).toMatchObject({ detail: 'remote-hangup' });
-    return took;
   };
 
   beforeAll(async () => {

@@ -10,8 +10,9 @@ import type { InspectionEvent } from 'xstate';
 import type { Call } from '../../src/call';
 import type { Device } from '../../src/device';
 import { VoiceSDKError } from '../../src/errors';
-import { HANGUP_SOCKET_WAIT_MS, REFRESH_TIMEOUT_MS } from '../../src/machines/call.setup';
+import { HANGUP_SOCKET_WAIT_MS, MAX_REFRESH_RETRIES, REFRESH_RETRY_MS, REFRESH_TIMEOUT_MS } from '../../src/machines/call.setup';
 import { createFakeNetwork, type FakeNetwork, type RemoteCall } from '../../src/testing';
+import { FAKE_TIMER_B_MS } from '../../src/adapters/fake/wire';
 import { createDevice, DOMAIN, drainMicrotasks, recordCallEvents, settled } from './world';
 
 const SERVER = 'wss://sip.example.com/ws';
@@ -182,6 +183,87 @@ export function describeRecovery(inspect: (event: InspectionEvent) => void): voi
       line.network.failNextReinvite(488);
       await dropSocket(line);
       await runUntil(() => line.events.some((e) => e.startsWith('error:')), 'the error');
+      await runUntil(() => !line.call.isReconnecting(), 'no longer reconnecting');
+      expect(line.call.getStatus()).toBe('accepted');
+      expect(line.events).not.toContain('reconnected');
+      await finish(line);
+    });
+
+    it('the refresh meets glare (491): sent again after the caller\'s wait, then reconnected', async () => {
+      const line = await answeredCall(inspect);
+      line.network.failNextReinvite(491);
+      await dropSocket(line);
+      await runUntil(() => line.call.actor.getSnapshot().matches({ accepted: { recovery: 'refreshWait' } }), 'waiting to retry');
+      const waited = await runUntil(() => line.events.includes('reconnected'), 'reconnected');
+      expect(waited).toBeGreaterThanOrEqual(REFRESH_RETRY_MS.outbound - 10);
+      expect(line.bob.reinvites, 'only the retry reached the far end').toEqual([false]);
+      expect(line.events.filter((e) => e.startsWith('error:')), 'no error: the retry worked').toEqual([]);
+      await finish(line);
+    });
+
+    it('the socket drops again while waiting to retry: reconnecting, and the next refresh restores the call', async () => {
+      const line = await answeredCall(inspect);
+      line.network.failNextReinvite(491);
+      await dropSocket(line);
+      await runUntil(() => line.call.actor.getSnapshot().matches({ accepted: { recovery: 'refreshWait' } }), 'waiting to retry');
+      await dropSocket(line);
+      await runUntil(() => line.events.includes('reconnected'), 'reconnected');
+      expect(line.call.getStatus()).toBe('accepted');
+      await finish(line);
+    });
+
+    it.each(['refreshing', 'refreshWait'] as const)(
+      'the far end\'s re-INVITE arrives while %s: it repairs the dialog, the call is reconnected',
+      async (state) => {
+        const line = await answeredCall(inspect);
+        line.network.failNextReinvite(state === 'refreshing' ? 'unanswered' : 491);
+        await dropSocket(line);
+        await runUntil(() => line.call.actor.getSnapshot().matches({ accepted: { recovery: state } }), state);
+        line.bob.hold(false);
+        await runUntil(() => line.events.includes('reconnected'), 'reconnected');
+        expect([line.call.isReconnecting(), line.call.getStatus()]).toEqual([false, 'accepted']);
+        expect(line.events.filter((e) => e.startsWith('error:'))).toEqual([]);
+        await finish(line);
+      },
+    );
+
+    it('the far end\'s re-INVITE arrives before we are registered again: reconnected without a refresh of ours', async () => {
+      const line = await answeredCall(inspect);
+      await dropSocket(line);
+      await runUntil(() => line.device.transportState === 'connected', 'connected again');
+      line.network.silence(ALICE);
+      line.bob.hold(false);
+      await runUntil(() => line.events.includes('reconnected'), 'reconnected');
+      expect(line.call.actor.getSnapshot().matches({ accepted: { recovery: 'connected' } })).toBe(true);
+      line.network.silence(ALICE, false);
+      await runUntil(() => line.device.state === 'registered', 'registered');
+      await vi.advanceTimersByTimeAsync(500);
+      expect(line.bob.reinvites, 'no refresh of ours: the far end\'s did it').toEqual([]);
+      await finish(line);
+    });
+
+    it('a hold re-INVITE in flight when the socket dies blocks the refresh: it is retried until the pending one ends (Timer B), then the call is reconnected', async () => {
+      const line = await answeredCall(inspect);
+      line.network.failNextReinvite('unanswered');
+      const holding = settled(line.call.hold(true));
+      await vi.advanceTimersByTimeAsync(5 * LATENCY_MS);
+      await dropSocket(line);
+      await runUntil(() => line.call.actor.getSnapshot().matches({ accepted: { recovery: 'refreshWait' } }), 'the refresh blocked');
+      const took = await runUntil(() => line.events.includes('reconnected'), 'reconnected', 60_000);
+      expect(took, 'not before the pending re-INVITE ended').toBeGreaterThanOrEqual(FAKE_TIMER_B_MS - 5000);
+      expect(holding.outcome()).toBe('rejected');
+      expect((holding.error as VoiceSDKError).code).toBe('timeout');
+      expect(line.call.getStatus()).toBe('accepted');
+      expect(line.events.filter((e) => e.startsWith('error:')), 'no connection-lost').not.toContain('error:connection-lost');
+      expect(line.bob.reinvites, 'the refresh reached the far end (not on hold: the hold timed out)').toEqual([false]);
+      await finish(line);
+    });
+
+    it(`a refresh blocked ${MAX_REFRESH_RETRIES + 1} times: reported (operation reconnect), the call goes on`, async () => {
+      const line = await answeredCall(inspect);
+      for (let i = 0; i <= MAX_REFRESH_RETRIES; i += 1) line.network.failNextReinvite(491);
+      await dropSocket(line);
+      await runUntil(() => line.events.some((e) => e.startsWith('error:')), 'the error', (MAX_REFRESH_RETRIES + 2) * REFRESH_RETRY_MS.outbound);
       await runUntil(() => !line.call.isReconnecting(), 'no longer reconnecting');
       expect(line.call.getStatus()).toBe('accepted');
       expect(line.events).not.toContain('reconnected');

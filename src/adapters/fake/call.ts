@@ -14,7 +14,7 @@ import type { FakeNetwork } from './network';
 import { FakeRecorder } from './recorder';
 import { createStatsClock, syntheticReport, type StatsClock } from './stats';
 import { fakeSipfrag, referToReplacing } from './transfer';
-import { FAKE_DEFAULT_MEDIA, UNANSWERED, type FakeEnd, type WireMessage } from './wire';
+import { FAKE_DEFAULT_MEDIA, FAKE_TIMER_B_MS, UNANSWERED, type FakeEnd, type WireMessage } from './wire';
 import { FakeVideo } from './video';
 
 /** The dialog as SIP sees it: `canceled` once we sent CANCEL for our INVITE. */
@@ -83,6 +83,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
   #stats: StatsClock | undefined;
   /** Inbound: the stack's own no-answer timer (SIP.js answers 480 after 60 s). */
   #noAnswerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** An unanswered re-INVITE of ours, until its Timer B fires. */
+  #reinviteInFlight: ReturnType<typeof setTimeout> | undefined;
   /** The user agent whose WebSocket carries this call's requests (set once it owns the call). */
   #transport: { readonly connected: boolean } | undefined;
   readonly #receivedDigits: Array<{ digits: string; method: string }> = [];
@@ -262,9 +264,19 @@ export class FakeCallPort implements CallPort, FakeEnd {
     }
     await this.#network.tick();
     if (!this.#transportUp()) throw new VoiceSDKError('transport-failed', 'No socket');
+    // As SIP.js: one re-INVITE of ours at a time.
+    if (this.#reinviteInFlight !== undefined) throw new VoiceSDKError('invalid-state', 'Another re-INVITE is still in progress');
     const fault = this.#network.takeFault('reinvite');
-    // No answer ever (a far end or proxy that swallowed it): the chart's own timer decides.
-    if (fault === UNANSWERED) return new Promise<void>(() => undefined);
+    // No answer (a far end or proxy that swallowed it, or a socket that died under it): the chart's own
+    // timer decides; the transaction itself times out after Timer B, and blocks the next re-INVITE until then.
+    if (fault === UNANSWERED) {
+      return new Promise<void>((_, reject) => {
+        this.#reinviteInFlight = setTimeout(() => {
+          this.#reinviteInFlight = undefined;
+          reject(new VoiceSDKError('timeout', 'The re-INVITE got no answer (Timer B)', { status: 408 }));
+        }, FAKE_TIMER_B_MS);
+      });
+    }
     if (fault) throw fault;
     if (this.#dialog !== 'confirmed') throw new VoiceSDKError('invalid-state', 'No dialog to re-INVITE');
     const videoBefore = this.wantsVideo;
@@ -389,6 +401,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** Ends the dialog the way its state allows (as SIP.js's dispose does) and releases the media. */
   dispose(): void {
     this.#facts.clear();
+    clearTimeout(this.#reinviteInFlight);
+    this.#reinviteInFlight = undefined;
     // With the socket down the BYE would be lost, as it is on a real network.
     if (this.#dialog === 'confirmed' && this.#transportUp()) this.#send({ type: 'bye' });
     else if (this.#dialog === 'early') this.#send(this.direction === 'inbound' ? { type: 'reject', status: UNAVAILABLE_STATUS } : { type: 'cancel' });

@@ -164,7 +164,7 @@ export class FakeNetwork {
     return this.#addFault('accept', error);
   }
 
-  /** The next re-INVITE (hold, resume, or the refresh after a reconnect) fails with `status`, times out (408), or is never answered. */
+  /** The next re-INVITE (hold, resume, or the refresh after a reconnect) fails with `status`, times out (408), or is never answered (as on a dead socket: it then blocks our next re-INVITE, `invalid-state`, until its Timer B ends it 32 s later with a timeout). */
   failNextReinvite(response: number | 'timeout' | 'unanswered' = 488): this {
     if (response === 'unanswered') return this.#addFault('reinvite', UNANSWERED);
     const error =

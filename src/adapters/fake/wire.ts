@@ -83,3 +83,5 @@ export const DEFAULT_CONDITIONS: FakeConditions = {
 
 /** The fault that leaves a request unanswered for ever (`failNextReinvite('unanswered')`). */
 export const UNANSWERED = new VoiceSDKError('timeout', 'No answer');
+/** An unanswered INVITE transaction ends after Timer B, 64 × T1 (as SIP.js's). */
+export const FAKE_TIMER_B_MS = 32_000;

@@ -202,12 +202,15 @@ export class SipJsCall implements CallPort {
     // destroy() right after disconnect() does not close the socket under it.
     // Refused (e.g. a proxy's 500 for a dead alias) or unanswered: rejected,
     // so the chart can report the lost hangup; the session is over locally.
+    // 481 is no refusal: the far end has no such call any more (it ended it
+    // too, e.g. its refresh met our hangup after a server restart).
     let answered: (refusal?: VoiceSDKError) => void = () => undefined;
     const response = new Promise<VoiceSDKError | undefined>((resolve) => (answered = resolve));
     const refused = (status: number): VoiceSDKError => inDialogError('BYE', status, !this.#context.userAgent.isConnected());
     try {
       await this.#session.bye({
-        requestDelegate: { onAccept: () => answered(), onReject: (reply) => answered(refused(reply.message.statusCode ?? 0)) },
+        requestDelegate: { onAccept: () => answered(), onReject: (reply) => answered(reply.message.statusCode === 481 ? undefined : refused(reply.message.statusCode ?? 0)),
+        },
       });
     } catch (error) {
       throw asVoiceSDKError(error, 'sip-error', 'BYE could not be sent');

@@ -551,3 +551,4 @@ export async function expectLabPagesTornDown<N extends string>(pages: Record<N, 
 
 /** WebSocket.CLOSED (Node 20 has no WebSocket global). */
 const WEBSOCKET_CLOSED_STATE = 3;
+
