@@ -92,11 +92,12 @@ export const recoveryRegion = /* @__PURE__ */ callStateConfig({
 
 /**
  * Hanging up: the BYE goes out at once, or once the socket is back (at most
- * `hangupSocketWait`). A BYE that cannot be sent, is refused or goes
+ * `hangupSocketWait`, 30 s); the microphone stops going out at once. A BYE that cannot be sent, is refused or goes
  * unanswered is reported (`error`, operation `hangup`); the call ends locally
  * either way.
  */
 export const hangingUpState = /* @__PURE__ */ callStateConfig({
+  entry: 'stopSending',
   on: {
     'PORT.BYE': [
       // Transferred or replaced: the far end's BYE crossing ours does not change why the call ended.

@@ -86,8 +86,12 @@ type CallActorSource =
 
 /** How long the target-refresh re-INVITE after a reconnect may go unanswered before the call ends `connection-lost`, in ms. */
 export const REFRESH_TIMEOUT_MS = 10_000;
-/** How long a hangup waits for a lost socket to come back before the call ends locally without a BYE, in ms. */
-export const HANGUP_SOCKET_WAIT_MS = 10_000;
+/**
+ * How long a hangup waits for a lost socket to come back before the call ends
+ * locally without a BYE, in ms: about as long as the far end's ICE keeps a
+ * silent call up (consent freshness, ~30 s), after which a BYE tells it nothing.
+ */
+export const HANGUP_SOCKET_WAIT_MS = 30_000;
 /**
  * A refresh that met glare (491) or our own re-INVITE still in flight (SIP.js
  * holds it until Timer B, ~32 s) is sent again after this wait, in ms: the
@@ -452,6 +456,8 @@ export const callSetup = () =>
     }),
     /** The one sending rule: the microphone goes out only when neither muted nor on hold. */
     applySending: ({ context }) => context.port.setSending(!context.muted && !context.onHold),
+    /** Hanging up: the far end hears nothing more from us, even while the BYE waits for the socket. */
+    stopSending: ({ context }) => context.port.setSending(false),
     setRemoteHeld: assign((_, params: { held: boolean }) => ({ remoteHeld: params.held })),
     emitRemoteHold: emit((_, params: { onHold: boolean }) => ({ type: 'remote-hold', onHold: params.onHold }) as const),
     /** A digit the far end sent by SIP INFO (only called when `isInfoDigit` matched). */

@@ -272,12 +272,15 @@ export function describeRecovery(inspect: (event: InspectionEvent) => void): voi
 
     it('disconnect() while the socket is down: the BYE waits for the socket and then reaches the far end', async () => {
       const line = await answeredCall(inspect);
+      expect(line.bob.receivingAudio).toBe(true);
       line.network.setServerDown(SERVER);
       await dropSocket(line);
       const hangingUp = settled(line.call.disconnect());
       await vi.advanceTimersByTimeAsync(1000);
       expect(line.call.getStatus()).toBe('disconnected');
       expect(line.bob.state, 'no BYE yet: it would be lost').toBe('answered');
+      // Hung up: our audio stops at once, not when the BYE can go out.
+      expect(line.bob.receivingAudio).toBe(false);
       line.network.setServerDown(SERVER, false);
       await runUntil(() => hangingUp.outcome() !== 'pending', 'disconnect()', HANGUP_SOCKET_WAIT_MS);
       expect(hangingUp.outcome()).toBe('resolved');

@@ -110,6 +110,11 @@ export class RemoteCall implements FakeEnd {
     return this.#state === 'answered' && !this.#muted && !this.holdingDevice;
   }
 
+  /** Whether the device's audio reaches us (it sends: not muted, not on hold, not hanging up). */
+  get receivingAudio(): boolean {
+    return this.#state === 'answered' && this.#device.sendingAudio;
+  }
+
   /** Sends 180 Ringing; with `earlyMedia`, 183 Session Progress with an SDP answer (the far end plays its own audio). */
   ring(options: { earlyMedia?: boolean } = {}): void {
     this.#expect('incoming', 'ring');
