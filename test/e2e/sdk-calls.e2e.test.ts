@@ -276,6 +276,8 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
       muted: false,
       onHold: false,
       remoteOnHold: false,
+      // The device sets no display name: the far end is named by its URI.
+      info: { uri: 'sip:alice@callchart.test' },
     });
     const ringing = await waitForCallEvent('alice', 'out', 'ringing');
     expect(await lab(pages.alice, 'callInfo', 'out')).toMatchObject({ direction: 'outbound', status: 'ringing' });
