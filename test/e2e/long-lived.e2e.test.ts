@@ -23,8 +23,13 @@ const WARM_UP_CALLS = 20;
 const CALLS = 200;
 /** Heap growth allowed per call after the warm-up (a per-call leak of tens of KB fails it; GC noise stays well under). */
 const MAX_BYTES_PER_CALL = 4 * 1024;
-/** Objects of ended calls a page may still reach once released (Chromium lets go of some a moment later). */
-const RELEASED_SLACK = 3;
+/**
+ * Objects of ended calls a page may still reach once released (Chromium lets go of some a moment later).
+ * Measured with every feature merged (video, sounds, transfers): the caller 0, the callee 4 peer connections
+ * and tracks of its latest calls, flat for the 36 s after the release (a bounded retention, cause not found);
+ * a per-call leak keeps all 200.
+ */
+const RELEASED_SLACK = 8;
 
 interface Measured {
   heap: number;
