@@ -101,6 +101,13 @@ export const HANGUP_SOCKET_WAIT_MS = 30_000;
 export const REFRESH_RETRY_MS = { outbound: 3000, inbound: 1000 } as const;
 /** At most this many retries (40 s and more: a re-INVITE in flight ends by Timer B, 32 s): then reported, and the call goes on unrefreshed. */
 export const MAX_REFRESH_RETRIES = 40;
+/**
+ * A refresh answered 488 is sent again this many times: when both ends
+ * refresh at once (a proxy restart, a failover) one end's offer can meet the
+ * other's being made, and SIP.js answers 488 instead of 491. A 488 that
+ * stays is reported.
+ */
+export const MAX_REFRESH_488_RETRIES = 2;
 
 export const MEDIA_NOT_NEGOTIATED = 'The call ended: its media could not be negotiated';
 
@@ -242,6 +249,7 @@ export const callSetup = () =>
      */
     isRefreshBlocked: ({ context }, params: { error: unknown }) => {
       const error = toVoiceSDKError(params.error);
+      if (error.status === 488) return context.refreshRetries < MAX_REFRESH_488_RETRIES;
       const retryable = error.status === 491 || error.status === 500 || error.status === 503 || error.code === 'invalid-state';
       return retryable && context.refreshRetries < MAX_REFRESH_RETRIES;
     },

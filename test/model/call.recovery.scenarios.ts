@@ -10,7 +10,7 @@ import type { InspectionEvent } from 'xstate';
 import type { Call } from '../../src/call';
 import type { Device } from '../../src/device';
 import { VoiceSDKError } from '../../src/errors';
-import { HANGUP_SOCKET_WAIT_MS, MAX_REFRESH_RETRIES, REFRESH_RETRY_MS, REFRESH_TIMEOUT_MS } from '../../src/machines/call.setup';
+import { HANGUP_SOCKET_WAIT_MS, MAX_REFRESH_488_RETRIES, MAX_REFRESH_RETRIES, REFRESH_RETRY_MS, REFRESH_TIMEOUT_MS } from '../../src/machines/call.setup';
 import { createFakeNetwork, type FakeNetwork, type RemoteCall } from '../../src/testing';
 import { FAKE_TIMER_B_MS } from '../../src/adapters/fake/wire';
 import { createDevice, DOMAIN, drainMicrotasks, recordCallEvents, settled } from './world';
@@ -178,9 +178,19 @@ export function describeRecovery(inspect: (event: InspectionEvent) => void): voi
       await finish(line);
     });
 
-    it('a refresh refused otherwise (488): reported (operation reconnect), the call goes on', async () => {
+    it('a refresh answered 488 (an offer crossing the far end\'s own refresh): sent again, then reconnected', async () => {
       const line = await answeredCall(inspect);
       line.network.failNextReinvite(488);
+      await dropSocket(line);
+      await runUntil(() => line.events.includes('reconnected'), 'reconnected', 2 * REFRESH_RETRY_MS.outbound);
+      expect(line.events.filter((e) => e.startsWith('error:')), 'no error: the retry worked').toEqual([]);
+      expect(line.call.getStatus()).toBe('accepted');
+      await finish(line);
+    });
+
+    it(`a refresh refused otherwise (488 ${MAX_REFRESH_488_RETRIES + 1} times): reported (operation reconnect), the call goes on`, async () => {
+      const line = await answeredCall(inspect);
+      for (let i = 0; i <= MAX_REFRESH_488_RETRIES; i += 1) line.network.failNextReinvite(488);
       await dropSocket(line);
       await runUntil(() => line.events.some((e) => e.startsWith('error:')), 'the error');
       await runUntil(() => !line.call.isReconnecting(), 'no longer reconnecting');
