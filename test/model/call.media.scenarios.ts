@@ -13,7 +13,7 @@ import type { Device } from '../../src/device';
 import { DEFAULTS } from '../../src/options';
 import { ICE_RESTART_WAIT_MS, MEDIA_STALL_MS, restartBackoffMs } from '../../src/machines/call.media.rules';
 import { createFakeNetwork, type FakeNetwork, type RemoteCall } from '../../src/testing';
-import { createDevice, DOMAIN, drainMicrotasks, recordCallEvents, settled } from './world';
+import { createDevice, DOMAIN, drainMicrotasks, recordCallEvents, runUntil, settled } from './world';
 
 const SERVER = 'wss://sip.example.com/ws';
 const ALICE = `sip:alice@${DOMAIN}`;
@@ -25,16 +25,6 @@ interface Line {
   call: Call;
   bob: RemoteCall;
   events: string[];
-}
-
-/** Runs fake time in 10 ms steps until `done()` holds (at most `limitMs`); returns the fake time it took. */
-async function runUntil(done: () => boolean, what: string, limitMs = 60_000): Promise<number> {
-  const start = Date.now();
-  while (!done()) {
-    if (Date.now() - start > limitMs) throw new Error(`Not within ${limitMs} ms of fake time: ${what}`);
-    await vi.advanceTimersByTimeAsync(10);
-  }
-  return Date.now() - start;
 }
 
 /** alice registered, in an answered call with bob; `recoveryTimeoutMs` as given (the default otherwise). */

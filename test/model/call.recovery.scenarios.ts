@@ -13,7 +13,7 @@ import { VoiceSDKError } from '../../src/errors';
 import { HANGUP_SOCKET_WAIT_MS, MAX_REFRESH_488_RETRIES, MAX_REFRESH_RETRIES, REFRESH_RETRY_MS, REFRESH_TIMEOUT_MS } from '../../src/machines/call.setup';
 import { createFakeNetwork, type FakeNetwork, type RemoteCall } from '../../src/testing';
 import { FAKE_TIMER_B_MS } from '../../src/adapters/fake/wire';
-import { createDevice, DOMAIN, drainMicrotasks, recordCallEvents, settled } from './world';
+import { createDevice, DOMAIN, drainMicrotasks, recordCallEvents, runUntil, settled } from './world';
 
 const SERVER = 'wss://sip.example.com/ws';
 const ALICE = `sip:alice@${DOMAIN}`;
@@ -26,16 +26,6 @@ interface Line {
   call: Call;
   bob: RemoteCall;
   events: string[];
-}
-
-/** Runs fake time in 10 ms steps until `done()` holds (at most `limitMs`); returns the fake time it took. */
-async function runUntil(done: () => boolean, what: string, limitMs = 60_000): Promise<number> {
-  const start = Date.now();
-  while (!done()) {
-    if (Date.now() - start > limitMs) throw new Error(`Not within ${limitMs} ms of fake time: ${what}`);
-    await vi.advanceTimersByTimeAsync(10);
-  }
-  return Date.now() - start;
 }
 
 /** alice registered (or only connected), in an answered call with bob. */
