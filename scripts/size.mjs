@@ -9,6 +9,7 @@
  */
 import { build } from 'esbuild';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -17,22 +18,31 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KB = 1024;
 
 /**
- * What an app imports, and the most it may cost (gzip). Device: issue 12 asks
- * for 80 KB, but what Device needs of its dependencies alone (SIP.js's
- * UserAgent, Inviter, Invitation, Registerer, SessionDescriptionHandler,
- * Transport + the XState functions the charts use) bundles to 62.6 KB, and our
- * own code adds ~29 KB (91.3 KB measured with the fact port, src/sip, the
- * gateway work, keep-alive and the call-centre charts; 92 KB then). Transfers
- * (issue 9: the transfer region, REFER / NOTIFY / Replaces) cost ~2.5 KB, the
- * sounds (WebAudio tones, their controller) and `device.audio` 2.8 KB, the
- * media recovery region (ICE restarts, issue 10) ~1.5 KB, caller information,
- * timers, streams and video (issue 11) ~3.9 KB, the refresh retries after a
- * reconnect ~0.5 KB: the
- * budget guards against growth until that code shrinks — the 80 KB target is
- * not met. The fake network's transfers and 183 took testing past 8 KB.
+ * What an app imports, and the most it may cost (gzip).
+ *
+ * Device: issue 12 asks for 80 KB. What Device needs of SIP.js and XState
+ * alone is 62.6 KB, and our own code (the charts with their 12 regions,
+ * transfers, ICE restarts, video, sounds, quality) is ~41 KB more, so Device
+ * loads SIP.js and its adapter with `import()` when a Device is made
+ * (src/adapters/default.ts): `maxGzip` is what loads with the import, measured
+ * as app bundlers build it (`splitting`: Vite, Rollup and webpack split
+ * `import()` by default); `maxTotalGzip` is everything a call needs, the
+ * SIP.js chunk included, and guards against growth.
+ *
+ * The other cases have no `import()` of their own and are measured without
+ * splitting: esbuild's splitting keeps an `import()` target reached only from
+ * dead code as a root (evanw/esbuild#3704, #3252) and so puts the SIP.js
+ * chunk's helpers in the entry's chunk of an app that imports VoiceSDKError
+ * alone (4.3 KB instead of 0.8 KB); Rollup drops that dead `import()`.
  */
 export const BUDGETS = [
-  { name: "import { Device } from 'callchart'", code: "import { Device } from 'callchart'; console.log(Device);", maxGzip: 103.5 * KB },
+  {
+    name: "import { Device } from 'callchart'",
+    code: "import { Device } from 'callchart'; console.log(Device);",
+    splitting: true,
+    maxGzip: 80 * KB,
+    maxTotalGzip: 105 * KB,
+  },
   { name: "import { VoiceSDKError } from 'callchart'", code: "import { VoiceSDKError } from 'callchart'; console.log(VoiceSDKError);", maxGzip: 3 * KB },
   { name: "import { createFakeNetwork } from 'callchart/testing'", code: "import { createFakeNetwork } from 'callchart/testing'; console.log(createFakeNetwork);", maxGzip: 11 * KB },
   {
@@ -62,20 +72,54 @@ const selfPackage = {
   },
 };
 
-async function measure(code) {
-  const result = await build({
-    stdin: { contents: code, resolveDir: root, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-    plugins: [selfPackage],
-  });
-  const bytes = result.outputFiles[0].contents;
-  return { minified: bytes.length, gzip: gzipSync(bytes).length };
+/**
+ * Bundles `code` (with `splitting`, the way app bundlers treat `import()`),
+ * then gzips each output file as a server would send it. `initial` is what
+ * loads with the import (the entry and the chunks it imports statically);
+ * `deferred` what the code fetches later with `import()`.
+ */
+async function measure(code, splitting) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callchart-size-'));
+  try {
+    const entry = path.join(dir, 'entry.js');
+    fs.writeFileSync(entry, code);
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      splitting,
+      outdir: path.join(dir, 'out'),
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [selfPackage],
+      nodePaths: [path.join(root, 'node_modules')],
+    });
+    const outputs = result.metafile.outputs;
+    const bytes = new Map(result.outputFiles.map((file) => [path.relative(process.cwd(), file.path), file.contents]));
+    const entryName = Object.keys(outputs).find((name) => outputs[name].entryPoint !== undefined);
+    const initial = new Set();
+    const visit = (name) => {
+      if (initial.has(name)) return;
+      initial.add(name);
+      for (const imported of outputs[name].imports) if (imported.kind === 'import-statement') visit(imported.path);
+    };
+    visit(entryName);
+    const sum = (names) => names.reduce(
+      (total, name) => {
+        const contents = bytes.get(name);
+        return { minified: total.minified + contents.length, gzip: total.gzip + gzipSync(contents).length };
+      },
+      { minified: 0, gzip: 0 },
+    );
+    const names = Object.keys(outputs).filter((name) => name.endsWith('.js'));
+    return { initial: sum(names.filter((name) => initial.has(name))), deferred: sum(names.filter((name) => !initial.has(name))) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const kb = (n) => `${(n / KB).toFixed(1)} KB`;
@@ -88,16 +132,19 @@ if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) {
 let over = 0;
 const rows = [];
 for (const budget of BUDGETS) {
-  const { minified, gzip } = await measure(budget.code);
-  if (budget.maxGzip === undefined) {
-    rows.push({ name: budget.name, minified, gzip });
-    console.log(`[size]      ${budget.name}: ${kb(gzip)} gzip (${kb(minified)} minified)`);
-    continue;
-  }
-  const ok = gzip <= budget.maxGzip;
+  const { initial, deferred } = await measure(budget.code, budget.splitting === true);
+  const total = { minified: initial.minified + deferred.minified, gzip: initial.gzip + deferred.gzip };
+  const later = deferred.gzip ? `; + ${kb(deferred.gzip)} gzip fetched by import() (${kb(total.gzip)} in all)` : '';
+  const checks = [
+    budget.maxGzip === undefined ? undefined : { what: 'budget', value: initial.gzip, max: budget.maxGzip },
+    budget.maxTotalGzip === undefined ? undefined : { what: 'in all', value: total.gzip, max: budget.maxTotalGzip },
+  ].filter(Boolean);
+  const ok = checks.every((check) => check.value <= check.max);
   if (!ok) over++;
-  rows.push({ name: budget.name, minified, gzip, maxGzip: budget.maxGzip, ok });
-  console.log(`[size] ${ok ? 'ok  ' : 'OVER'} ${budget.name}: ${kb(gzip)} gzip (${kb(minified)} minified), budget ${kb(budget.maxGzip)}`);
+  rows.push({ name: budget.name, initial, deferred, total, maxGzip: budget.maxGzip, maxTotalGzip: budget.maxTotalGzip, ok });
+  const limits = checks.map((check) => `${check.what} ${kb(check.max)}`).join(', ');
+  const status = checks.length === 0 ? '    ' : ok ? 'ok  ' : 'OVER';
+  console.log(`[size] ${status} ${budget.name}: ${kb(initial.gzip)} gzip (${kb(initial.minified)} minified)${later}${limits ? ` — ${limits}` : ''}`);
 }
 if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
 if (over) {

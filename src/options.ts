@@ -7,7 +7,7 @@
  */
 import type { InspectionEvent, Observer } from 'xstate';
 import type { AdapterFactory, DtmfMethod, UserAgentConfig } from './adapters/adapter';
-import { createSipJsAdapter } from './adapters/sipjs';
+import { createDefaultAdapter } from './adapters/default';
 import type { CallPolicy, DeviceMachineInput, KeepAlivePolicy, ReconnectPolicy } from './machines/device.types';
 import type { QualityThresholds, QualityWarningOptions } from './quality/quality.types';
 import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_QUALITY_THRESHOLDS, resolveGracePeriod, resolveWarningInputs } from './quality/warnings';
@@ -15,6 +15,7 @@ import { hasControlCharacters, invalidArgument, isDisplayName, parseSipUri, show
 import { parseHeaderPrefix } from './sip/headers';
 import type { TransferRequestPolicy } from './call.api';
 import { parseSoundOptions, SOUND_DEFAULTS, type SoundOptions, type SoundSettings } from './sounds/sounds';
+
 
 /**
  * Where XState inspection events go: a function called with each event, or an
@@ -47,7 +48,7 @@ export interface DeviceOptions {
   iceTransportPolicy?: 'all' | 'relay';
   /** Receives XState inspection events of the device actor and every call actor: a function, or an observer such as `@statelyai/inspect`'s `inspector.inspect`. */
   inspect?: Inspector;
-  /** The adapter: SIP.js + WebRTC by default; `network.adapter` of `createFakeNetwork()` from `callchart/testing` in tests; your own from `callchart/adapter`. @default the SIP.js adapter */
+  /** The adapter: SIP.js + WebRTC by default (fetched with `import()` when the Device is made: a chunk of its own in your bundle); `network.adapter` of `createFakeNetwork()` from `callchart/testing` in tests; your own from `callchart/adapter`. @default the SIP.js adapter */
   adapter?: AdapterFactory;
   /**
    * Reconnection backoff; by default the device never gives up. The count of
@@ -245,7 +246,7 @@ export function parseDeviceOptions(options: DeviceOptions): DeviceSettings {
   }
   const iceGatheringTimeoutMs = positive(options.iceGatheringTimeoutMs, '`iceGatheringTimeoutMs`', DEFAULTS.iceGatheringTimeoutMs);
   const registerExpires = positive(options.registerExpires, '`registerExpires`', DEFAULTS.registerExpires);
-  const createAdapter = options.adapter ?? createSipJsAdapter;
+  const createAdapter = options.adapter ?? createDefaultAdapter;
   if (typeof createAdapter !== 'function') throw invalidArgument('`adapter` must be an adapter factory');
   if (options.inspect !== undefined && !isInspector(options.inspect)) {
     throw invalidArgument('`inspect` must be a function or an observer with a `next` function');

@@ -1,5 +1,6 @@
 // examples/vite-app, as built by scripts/examples.sh from the packed tarball
-// (Vite bundles callchart with SIP.js), placing a real call in Chromium
+// (Vite bundles callchart; SIP.js lands in a chunk the page fetches when it
+// makes its Device), placing a real call in Chromium
 // through Kamailio: alice uses the example page, bob the demo softphone.
 //
 // Run: bash scripts/examples.sh && bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/example-vite-app.e2e.test.ts
@@ -22,6 +23,15 @@ import {
 } from '../../e2e/harness/index.js';
 
 const EXAMPLE_DIST = join(REPO_ROOT, 'examples', 'vite-app', 'dist');
+
+/** The page's script files fetched so far (Resource Timing), by file name. */
+const scriptsLoaded = (page: Page): Promise<string[]> =>
+  page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((entry) => entry.name.split('/').pop() ?? '')
+      .filter((name) => name.endsWith('.js')),
+  );
 
 const statusOf = async (page: Page): Promise<string> => ((await page.locator('#status').textContent()) ?? '').trim();
 
@@ -68,11 +78,18 @@ describe('examples/vite-app in Chromium', () => {
       description: 'bob registered',
     });
 
+    // Vite split SIP.js (the Device's default adapter, loaded with import()) into a chunk of its own:
+    // the page has not fetched it before it makes a Device.
+    const atStart = await scriptsLoaded(alice);
+    expect(atStart.some((name) => name.startsWith('index-')), atStart.join(', ')).toBe(true);
+    expect(atStart.filter((name) => name.startsWith('sipjs-'))).toEqual([]);
+
     await alice.locator('input[name=server]').fill(demo.kamailio.wsUrl);
     await alice.locator('input[name=uri]').fill(sipUri('alice', demo.kamailio.domain));
     await alice.locator('input[name=password]').fill(USERS.alice.password);
     await alice.locator('#account button').click();
     await waitForStatus(alice, `Registered as ${sipUri('alice', demo.kamailio.domain)}`);
+    expect((await scriptsLoaded(alice)).filter((name) => name.startsWith('sipjs-'))).toHaveLength(1);
 
     await alice.locator('input[name=to]').fill('bob');
     await alice.locator('#dial button:not([type])').click();

@@ -1,0 +1,132 @@
+/**
+ * The deferred adapter (how the Device's default SIP.js adapter arrives by
+ * `import()`): a Device made before the code is there registers, takes calls
+ * and places them; a load that failed is tried again on the next connection
+ * attempt; a Device destroyed before the load ends never makes the real user
+ * agent.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deferAdapter } from '../../../src/adapters/deferred';
+import type { AdapterFactory, UserAgentConfig } from '../../../src/adapter';
+import type { FakeNetwork } from '../../../src/testing';
+import { callRemote, expectSDKError, incomingCall, newDevice, newNetwork, settle, thrown, uriOf } from './harness';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const LOAD_MS = 200;
+
+/** A load of `network.adapter` that takes LOAD_MS of fake time, failing the first `failures` times; counts loads and real user agents made. */
+function slowLoad(network: FakeNetwork, failures = 0) {
+  const counts = { loads: 0, made: 0 };
+  const factory: AdapterFactory = (config) => {
+    counts.made++;
+    return network.adapter(config);
+  };
+  const load = () => {
+    counts.loads++;
+    const fails = counts.loads <= failures;
+    return new Promise<AdapterFactory>((resolve, reject) =>
+      setTimeout(() => (fails ? reject(new TypeError('Failed to fetch dynamically imported module')) : resolve(factory)), LOAD_MS),
+    );
+  };
+  return { counts, adapter: deferAdapter(load) };
+}
+
+describe('a Device whose adapter is loaded by import()', () => {
+  it('starts the load when it is made, registers once it arrived, and takes and places calls', async () => {
+    const network = newNetwork();
+    const { counts, adapter } = slowLoad(network);
+    const device = newDevice(network, 'alice', { adapter });
+    // The load starts with the Device, before anything asks for the network.
+    expect(counts).toEqual({ loads: 1, made: 0 });
+
+    await settle(device.register(), 'register()');
+    expect(device.state).toBe('registered');
+    expect(network.isRegistered(uriOf('alice'))).toBe(true);
+    expect(counts).toEqual({ loads: 1, made: 1 });
+
+    // Listeners the device registered before the code arrived hear the real port's facts.
+    const inbound = await incomingCall(device, network.remote('bob'));
+    expect(inbound.call.getStatus()).toBe('pending');
+    const outbound = await callRemote(device, network.remote('carol'));
+    expect(outbound.far.state).toBe('incoming');
+
+    await settle(device.destroy(), 'destroy()');
+    expect(network.isRegistered(uriOf('alice'))).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('tries the load again on the next connection attempt when it failed (the chunk did not arrive)', async () => {
+    const network = newNetwork();
+    const { counts, adapter } = slowLoad(network, 1);
+    const device = newDevice(network, 'alice', { adapter, reconnect: { baseDelayMs: 100, maxAttempts: 3 } });
+    const attempts: number[] = [];
+    device.on('reconnecting', ({ attempt }) => attempts.push(attempt));
+
+    await settle(device.register(), 'register()');
+
+    expect(device.state).toBe('registered');
+    expect(attempts).toEqual([1]);
+    expect(counts).toEqual({ loads: 2, made: 1 });
+    await settle(device.destroy(), 'destroy()');
+  });
+
+  it('rejects register() with transport-failed, naming the SIP stack, when the load keeps failing', async () => {
+    const network = newNetwork();
+    const { counts, adapter } = slowLoad(network, Number.POSITIVE_INFINITY);
+    const device = newDevice(network, 'alice', { adapter, reconnect: { baseDelayMs: 100, maxAttempts: 2 } });
+
+    const outcome = settle(device.register(), 'register()').catch((error: unknown) => error);
+    expectSDKError(await outcome, 'transport-failed');
+    expect(String((await outcome as Error).message)).toMatch(/connect|server|SIP/i);
+    expect(device.state).toBe('unregistered');
+    expect(counts.made).toBe(0);
+    await settle(device.destroy(), 'destroy()');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('never makes the real user agent when the Device is destroyed before the load ends', async () => {
+    const network = newNetwork();
+    const { counts, adapter } = slowLoad(network);
+    const device = newDevice(network, 'alice', { adapter });
+    const registering = device.register().catch((error: unknown) => error);
+
+    await settle(device.destroy(), 'destroy()');
+    await vi.advanceTimersByTimeAsync(LOAD_MS * 2);
+
+    expect(counts).toEqual({ loads: 1, made: 0 });
+    expect(await registering).toBeInstanceOf(Error);
+    expect(network.isRegistered(uriOf('alice'))).toBe(false);
+  });
+});
+
+describe('the deferred port before its code arrived', () => {
+  const config: UserAgentConfig = {
+    uri: uriOf('alice'),
+    password: 'alice-Secret-9f3k',
+    headerPrefix: 'X-Callchart-',
+    iceServers: [],
+    iceGatheringTimeoutMs: 500,
+    registerExpires: 600,
+    userAgentString: 'callchart',
+  };
+
+  it('refuses to create calls with invalid-state, and shows no configuration or password to serializers', async () => {
+    const network = newNetwork();
+    const port = slowLoad(network).adapter(config);
+
+    expectSDKError(thrown(() => port.createCall({ target: uriOf('bob'), headers: {} })), 'invalid-state');
+    expect(JSON.stringify(port)).not.toContain('alice-Secret');
+    // Closing what never opened is fine.
+    await port.disconnect();
+    await port.unregister();
+    port.ping();
+    await port.dispose();
+  });
+});
