@@ -10,14 +10,17 @@
  * The port it returns is the real one once loaded: `connect()` waits for the
  * load (and tries it again when it failed: a page that went offline before
  * the chunk arrived recovers on the device's next reconnect attempt), the
- * listeners registered before are attached to the real port when it is made,
- * and `dispose()` before the load ends means the real port is never made.
+ * listeners registered before are attached to the real port when it is made
+ * (until then the port itself reports the browser's `online`, so that a load
+ * that failed offline is tried again as soon as the network is back), and
+ * `dispose()` before the load ends means the real port is never made.
  */
 import { VoiceSDKError } from '../errors';
 import type { AdapterFactory, CallPort, InviteRequest, Unsubscribe, UserAgentConfig, UserAgentPort } from './adapter';
 import { ListenerSet } from './listeners';
+import { watchOnline } from './online';
 
-/** `factory` for `load`'s result; `load` is called again after a failure. */
+/** `factory` for `load`'s result; `load` is called again at the next need after a failure. */
 export function deferAdapter(load: () => Promise<AdapterFactory>): AdapterFactory {
   return (config) => new DeferredUserAgent(config, load);
 }
@@ -30,14 +33,18 @@ class DeferredUserAgent implements UserAgentPort {
   readonly #config: UserAgentConfig;
   readonly #load: () => Promise<AdapterFactory>;
   readonly #facts = new Map<FactName, ListenerSet<never>>(FACTS.map((name) => [name, new ListenerSet<never>()]));
-  #loading: Promise<AdapterFactory>;
+  /** The load under way or done; none after a failure, until the next need starts another. */
+  #loading: Promise<AdapterFactory> | undefined;
   #real: UserAgentPort | undefined;
   #disposed = false;
+  /** Until the real port is made, the network coming back is ours to report: it is when a failed load is worth trying again. */
+  #stopWatchingOnline: () => void;
 
   constructor(config: UserAgentConfig, load: () => Promise<AdapterFactory>) {
     this.#config = config;
     this.#load = load;
     this.#loading = this.#startLoad();
+    this.#stopWatchingOnline = watchOnline(() => this.#facts.get('onNetworkOnline')!.emit(undefined as never));
   }
 
   /** What serializers (inspectors) see: never the configuration or its password. */
@@ -45,7 +52,7 @@ class DeferredUserAgent implements UserAgentPort {
     return { adapter: 'deferred', loaded: this.#real !== undefined };
   }
 
-  /** The load, with its failure kept as a rejected promise the next `#ready()` replaces (never unhandled). */
+  /** A load whose failure is only seen by the `#ready()` that awaits it (never unhandled). */
   #startLoad(): Promise<AdapterFactory> {
     const loading = this.#load();
     loading.catch(() => undefined);
@@ -57,9 +64,9 @@ class DeferredUserAgent implements UserAgentPort {
     if (this.#real) return this.#real;
     let factory: AdapterFactory;
     try {
-      factory = await this.#loading;
+      factory = await (this.#loading ??= this.#startLoad());
     } catch (error) {
-      this.#loading = this.#startLoad();
+      this.#loading = undefined;
       throw new VoiceSDKError('transport-failed', 'The SIP stack could not be loaded (its chunk did not arrive)', { cause: error });
     }
     if (this.#disposed) throw new VoiceSDKError('invalid-state', 'The user agent was disposed');
@@ -70,6 +77,7 @@ class DeferredUserAgent implements UserAgentPort {
         (real[name] as (listener: (value: never) => void) => Unsubscribe)((value) => listeners.emit(value));
       }
       this.#real = real;
+      this.#stopWatchingOnline();
     }
     return this.#real;
   }
@@ -133,6 +141,7 @@ class DeferredUserAgent implements UserAgentPort {
 
   async dispose(): Promise<void> {
     this.#disposed = true;
+    this.#stopWatchingOnline();
     const real = this.#real;
     for (const listeners of this.#facts.values()) listeners.clear();
     if (real) await real.dispose();

@@ -13,6 +13,7 @@ import type {
 } from '../adapter';
 import { VoiceSDKError } from '../../errors';
 import { ListenerSet } from '../listeners';
+import { watchOnline } from '../online';
 import { settlesWithin } from '../timeouts';
 import { scrubLogText, toExtraHeaderLines } from './headers';
 import { customHeadersOf, readCustomHeaders } from '../../sip/headers';
@@ -336,24 +337,6 @@ export class SipJsUserAgent implements UserAgentPort {
       throw new VoiceSDKError('invalid-state', 'The user agent was disposed');
     }
   }
-}
-
-/**
- * Calls `listener` on the browser's `online` event and on a change of the
- * network connection (`navigator.connection` `change`, where the Network
- * Information API exists: Wi-Fi to cable, a VPN); returns the unsubscribe.
- */
-function watchOnline(listener: () => void): () => void {
-  const target = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
-  if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') return () => undefined;
-  globalThis.addEventListener('online', listener);
-  const connection = (globalThis.navigator as { connection?: EventTarget } | undefined)?.connection;
-  const watchesChange = typeof connection?.addEventListener === 'function';
-  if (watchesChange) connection!.addEventListener('change', listener);
-  return () => {
-    globalThis.removeEventListener('online', listener);
-    if (watchesChange) connection!.removeEventListener('change', listener);
-  };
 }
 
 /** The INVITE's SDP offer, when it has one (no body: we make the offer; other types: SIP.js answers 415). */

@@ -106,6 +106,41 @@ describe('a Device whose adapter is loaded by import()', () => {
   });
 });
 
+describe('the network coming back before the code arrived', () => {
+  it('tries a failed load again at once on the browser\'s online event, and stops listening once the real port is made', async () => {
+    const browser = new EventTarget();
+    const listening = new Set<unknown>();
+    vi.stubGlobal('addEventListener', (type: string, listener: EventListener) => {
+      listening.add(listener);
+      browser.addEventListener(type, listener);
+    });
+    vi.stubGlobal('removeEventListener', (type: string, listener: EventListener) => {
+      listening.delete(listener);
+      browser.removeEventListener(type, listener);
+    });
+    try {
+      const network = newNetwork();
+      const { counts, adapter } = slowLoad(network, 1);
+      // A backoff far longer than the test waits: only the online event can make the second attempt this soon.
+      const device = newDevice(network, 'alice', { adapter, reconnect: { baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+      const registering = device.register();
+      await vi.advanceTimersByTimeAsync(LOAD_MS + 10);
+      expect(counts.loads).toBe(1);
+      expect(device.state).not.toBe('registered');
+      expect(listening.size).toBeGreaterThan(0);
+
+      browser.dispatchEvent(new Event('online'));
+      await settle(registering, 'register() after the network came back');
+
+      expect(counts).toEqual({ loads: 2, made: 1 });
+      expect(listening.size).toBe(0);
+      await settle(device.destroy(), 'destroy()');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
 describe('the deferred port before its code arrived', () => {
   const config: UserAgentConfig = {
     uri: uriOf('alice'),
