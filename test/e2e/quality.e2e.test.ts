@@ -435,11 +435,12 @@ describe('call quality the SDK reports on real calls', () => {
         `alice outboundLoss ${fmt(aliceOutbound, 3)} (mean ${mean(aliceOutbound).toFixed(3)})\n` +
         `alice inboundLoss mean ${mean(aliceInbound).toFixed(4)}, bob outboundLoss mean ${mean(bobOutbound).toFixed(4)}`,
     );
+    // The relay drops each packet with probability 0.05: over ~1500 packets that is 5 % ± 0.6 % (one standard deviation).
     expect(Math.abs(relayLoss - 0.05)).toBeLessThanOrEqual(0.02);
-    // The receiver counts exactly what the relay dropped; the sender learns it from RTCP.
+    // The receiver counts exactly what the relay dropped; the sender learns it from RTCP. Both are judged against
+    // what the relay really dropped (once 50 of 1488, 3.4 %: alice's RTCP-reported 2.9 % was right, not 2 points off 5 %).
     expect(Math.abs(mean(bobInbound) - relayLoss)).toBeLessThanOrEqual(0.01);
-    expect(Math.abs(mean(bobInbound) - 0.05)).toBeLessThanOrEqual(0.02);
-    expect(Math.abs(mean(aliceOutbound) - 0.05)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(mean(aliceOutbound) - relayLoss)).toBeLessThanOrEqual(0.015);
     expect(mean(aliceInbound)).toBeLessThan(0.01);
     expect(mean(bobOutbound)).toBeLessThan(0.01);
 
