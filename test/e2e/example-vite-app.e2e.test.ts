@@ -90,6 +90,11 @@ describe('examples/vite-app in Chromium', () => {
     await alice.locator('#account button').click();
     await waitForStatus(alice, `Registered as ${sipUri('alice', demo.kamailio.domain)}`);
     expect((await scriptsLoaded(alice)).filter((name) => name.startsWith('sipjs-'))).toHaveLength(1);
+    const chunk = await alice.evaluate(() => {
+      const entry = performance.getEntriesByType('resource').find((e) => /\/sipjs-[^/]*\.js$/.test(e.name)) as PerformanceResourceTiming;
+      return { ms: Math.round(entry.duration), bytes: entry.decodedBodySize };
+    });
+    console.info(`the SIP.js chunk: ${chunk.bytes} bytes, fetched in ${chunk.ms} ms (local server) once the page made its Device`);
 
     await alice.locator('input[name=to]').fill('bob');
     await alice.locator('#dial button:not([type])').click();
