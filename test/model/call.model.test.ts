@@ -3,7 +3,7 @@
  * step of some path; each path runs for real through Device/Call on the fake
  * network, and at every step the facade must agree with the model.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { callMachine } from '../../src/machines/call.machine';
 import type { Call } from '../../src/call';
 import type { Device } from '../../src/device';
@@ -13,7 +13,7 @@ import { VoiceSDKError } from '../../src/errors';
 import { resolveWarningInputs } from '../../src/quality/warnings';
 import { chooseDtmfMethod } from '../../src/sip/dtmf';
 import type { NegotiatedMedia } from '../../src/adapters/adapter';
-import { Coverage, describePath, transitionPaths, type ModelPath, type ModelStep } from './model';
+import { Coverage, describePath, expectFullCoverage, transitionPaths, type ModelPath, type ModelStep } from './model';
 import { describeHoldDuringResume } from './call.hold.scenarios';
 import { describeMediaRecovery } from './call.media.scenarios';
 import { describeRecovery } from './call.recovery.scenarios';
@@ -641,16 +641,4 @@ describeTransfers(coverage.inspect);
 describeMediaRecovery(coverage.inspect);
 describeHoldDuringResume(coverage.inspect);
 
-afterAll(() => {
-  console.log(`[model coverage] ${coverage.line}`);
-  if (coverage.missingStates.length) console.log(`  states not covered: ${coverage.missingStates.join(', ')}`);
-  if (coverage.missingTransitions.length) console.log(`  transitions not covered:\n    ${coverage.missingTransitions.join('\n    ')}`);
-});
-
-describe('callMachine coverage', () => {
-  // Runs after the paths (vitest runs describe blocks in order within a file).
-  it('covers every state and every transition', () => {
-    expect(coverage.missingStates).toEqual([]);
-    expect(coverage.missingTransitions).toEqual([]);
-  });
-});
+expectFullCoverage(coverage);
