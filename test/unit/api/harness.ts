@@ -5,7 +5,7 @@
  */
 import { expect, vi } from 'vitest';
 import { Device, VoiceSDKError, type Call, type DeviceOptions, type VoiceSDKErrorCode } from '../../../src/index';
-import type { FakeNetwork, RemoteCall, ScriptedRemote } from '../../../src/testing';
+import type { FakeNetwork, FakeNetworkOptions, RemoteCall, ScriptedRemote } from '../../../src/testing';
 import {
   answeredCall,
   callRemote,
@@ -15,6 +15,8 @@ import {
   incomingCall,
   LATENCY_MS,
   newNetwork as newWorldNetwork,
+  REALISTIC_LATENCY_MS,
+  runUntil,
   SERVER,
   settle,
   settled,
@@ -23,14 +25,31 @@ import {
   useFakeTime,
 } from '../../model/world';
 
-export { answeredCall, callRemote, deviceToDevice, DOMAIN, flushUntil, incomingCall, LATENCY_MS, SERVER, settle, settled, SLOW_NETWORK_TIMING, uriOf, useFakeTime };
+export {
+  answeredCall,
+  callRemote,
+  deviceToDevice,
+  DOMAIN,
+  flushUntil,
+  incomingCall,
+  LATENCY_MS,
+  REALISTIC_LATENCY_MS,
+  runUntil,
+  SERVER,
+  settle,
+  settled,
+  SLOW_NETWORK_TIMING,
+  uriOf,
+  useFakeTime,
+};
 
 /** Passwords that look like secrets, so the tests can tell none reaches a log. */
 export const PASSWORDS = { alice: 'alice-Secret-9f3k', bob: 'bob-Secret-2m7q' } as const;
 export type User = keyof typeof PASSWORDS;
 
-export function newNetwork(): FakeNetwork {
-  return newWorldNetwork({ users: { ...PASSWORDS } });
+/** alice and bob with {@link PASSWORDS}, {@link LATENCY_MS} per delivery unless `options` say otherwise. */
+export function newNetwork(options: FakeNetworkOptions = {}): FakeNetwork {
+  return newWorldNetwork({ users: { ...PASSWORDS }, ...options });
 }
 
 export function deviceOptions(network: FakeNetwork, user: User = 'alice', options: Partial<DeviceOptions> = {}): DeviceOptions {
