@@ -6,24 +6,7 @@
 import { expect, vi } from 'vitest';
 import { Device, VoiceSDKError, type Call, type DeviceOptions, type VoiceSDKErrorCode } from '../../../src/index';
 import type { FakeNetwork, FakeNetworkOptions, RemoteCall, ScriptedRemote } from '../../../src/testing';
-import {
-  answeredCall,
-  callRemote,
-  deviceToDevice,
-  DOMAIN,
-  flushUntil,
-  incomingCall,
-  LATENCY_MS,
-  newNetwork as newWorldNetwork,
-  REALISTIC_LATENCY_MS,
-  runUntil,
-  SERVER,
-  settle,
-  settled,
-  SLOW_NETWORK_TIMING,
-  uriOf,
-  useFakeTime,
-} from '../../model/world';
+import { flushUntil, incomingCall, LATENCY_MS, newNetwork as newWorldNetwork, SERVER, settle, settled, SLOW_NETWORK_TIMING, uriOf } from '../../model/world';
 
 export {
   answeredCall,
@@ -41,7 +24,7 @@ export {
   SLOW_NETWORK_TIMING,
   uriOf,
   useFakeTime,
-};
+} from '../../model/world';
 
 /** Passwords that look like secrets, so the tests can tell none reaches a log. */
 export const PASSWORDS = { alice: 'alice-Secret-9f3k', bob: 'bob-Secret-2m7q' } as const;
