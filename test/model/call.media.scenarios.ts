@@ -42,7 +42,10 @@ const answeredCall = (inspect: Inspect, recoveryTimeoutMs?: number): Promise<Lin
 async function twoDevices(inspect: Inspect, recoveryTimeoutMs?: number) {
   const network = newNetwork({ latencyMs: LATENCY_MS });
   const options = recoveryOptions(recoveryTimeoutMs);
-  const devices = { alice: await registered(network, 'alice', inspect, options, runUntil), bob: await registered(network, 'bob', inspect, options, runUntil) };
+  const devices = {
+    alice: await registered(network, 'alice', inspect, options, runUntil),
+    bob: await registered(network, 'bob', inspect, options, runUntil),
+  };
   const { outbound, inbound } = await deviceToDevice(devices.alice, devices.bob, { to: 'bob' }, runUntil);
   await settle(inbound.accept(), 'answered', runUntil);
   await runUntil(() => outbound.getStatus() === 'accepted', 'answered');

@@ -1,6 +1,9 @@
 /**
  * A test world on the fake network: devices driven through the public API,
- * fake timers, and a record of every public event the facades emitted.
+ * fake timers, and a record of every public event the facades emitted. The
+ * model tests, their scenario files and (through test/unit/api/harness.ts) the
+ * public-API tests set up their networks, devices and calls with these
+ * helpers; each lets fake time run with `flushUntil` unless given `runUntil`.
  */
 import { afterEach, beforeEach, expect, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
