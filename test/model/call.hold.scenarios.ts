@@ -5,39 +5,20 @@
  * fake network with the model's coverage inspector (the generic paths never
  * send HOLD during `resuming`: it changes no state, only what comes next).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { InspectionEvent } from 'xstate';
-import { createFakeNetwork } from '../../src/testing';
-import { createDevice, DOMAIN, recordCallEvents, runUntil, settled } from './world';
+import { describe, expect, it } from 'vitest';
+import { answeredLine, runUntil, settle, settled, useFakeTime, type Inspect } from './world';
 
-type Inspect = (event: InspectionEvent) => void;
-
+/** alice's answered call with bob, on hold; only its events from then on. */
 async function heldCall(inspect: Inspect) {
-  const net = createFakeNetwork({ domain: DOMAIN, latencyMs: 20, users: { alice: 'alice-pw', bob: 'bob-pw' } });
-  const alice = createDevice(net, 'alice', inspect, { keepAliveIntervalMs: 3_600_000 });
-  const registering = settled(alice.register());
-  await runUntil(() => registering.outcome() === 'resolved', 'registered');
-  const connecting = settled(alice.connect({ to: 'bob' }));
-  await runUntil(() => connecting.outcome() === 'resolved' && net.remote('bob').lastCall !== undefined, 'the call to bob');
-  const call = connecting.value!;
-  const bob = net.remote('bob').lastCall!;
-  bob.answer();
-  await runUntil(() => call.getStatus() === 'accepted', 'accepted');
-  const holding = settled(call.hold(true));
-  await runUntil(() => holding.outcome() === 'resolved', 'held');
-  const events: string[] = [];
-  recordCallEvents(call, events);
+  const { network: net, device: alice, call, bob, events } = await answeredLine(inspect);
+  await settle(call.hold(true), 'held', runUntil);
+  events.length = 0;
   return { net, alice, call, bob, events };
 }
 
 export function describeHoldDuringResume(inspect: Inspect): void {
   describe('hold() while a resume is under way', () => {
-    beforeEach(() => {
-      vi.useFakeTimers();
-    });
-    afterEach(() => {
-      vi.useRealTimers();
-    });
+    useFakeTime();
 
     it('the resume completes, then the call is held again (one more re-INVITE)', async () => {
       const { alice, call, bob, events } = await heldCall(inspect);

@@ -6,83 +6,59 @@
  * `online`. The paths of call.model.test.ts never break the media once the
  * call is accepted; these cover what they leave out.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { InspectionEvent } from 'xstate';
+import { describe, expect, it, vi } from 'vitest';
 import type { Call } from '../../src/call';
-import type { Device } from '../../src/device';
 import { DEFAULTS } from '../../src/options';
 import { ICE_RESTART_WAIT_MS, MEDIA_STALL_MS, restartBackoffMs } from '../../src/machines/call.media.rules';
-import { createFakeNetwork, type FakeNetwork, type RemoteCall } from '../../src/testing';
-import { createDevice, DOMAIN, drainMicrotasks, recordCallEvents, runUntil, settled } from './world';
+import {
+  answeredLine,
+  destroyAll,
+  deviceToDevice,
+  drainMicrotasks,
+  newNetwork,
+  REALISTIC_LATENCY_MS as LATENCY_MS,
+  recordCallEvents,
+  recordRecoveryEvents,
+  registered,
+  runUntil,
+  SERVER,
+  settle,
+  settled,
+  uriOf,
+  useFakeTime,
+  type Inspect,
+  type Line,
+} from './world';
 
-const SERVER = 'wss://sip.example.com/ws';
-const ALICE = `sip:alice@${DOMAIN}`;
-const LATENCY_MS = 20;
+const ALICE = uriOf('alice');
 
-interface Line {
-  network: FakeNetwork;
-  device: Device;
-  call: Call;
-  bob: RemoteCall;
-  events: string[];
-}
+const recoveryOptions = (recoveryTimeoutMs?: number) => (recoveryTimeoutMs === undefined ? {} : { recovery: { timeoutMs: recoveryTimeoutMs } });
 
-/** alice registered, in an answered call with bob; `recoveryTimeoutMs` as given (the default otherwise). */
-async function answeredCall(inspect: (event: InspectionEvent) => void, recoveryTimeoutMs?: number): Promise<Line> {
-  const network = createFakeNetwork({ domain: DOMAIN, latencyMs: LATENCY_MS, users: { alice: 'alice-pw', bob: 'bob-pw' } });
-  const device = createDevice(network, 'alice', inspect, {
-    keepAliveIntervalMs: 3_600_000,
-    ...(recoveryTimeoutMs === undefined ? {} : { recovery: { timeoutMs: recoveryTimeoutMs } }),
-  });
-  const opening = settled(device.register());
-  await runUntil(() => opening.outcome() === 'resolved', 'registered');
-  const connecting = settled(device.connect({ to: 'bob' }));
-  await runUntil(() => connecting.outcome() === 'resolved' && network.remote('bob').lastCall !== undefined, 'the call to bob');
-  const call = connecting.value!;
-  const bob = network.remote('bob').lastCall!;
-  bob.answer();
-  await runUntil(() => call.getStatus() === 'accepted', 'accepted');
-  // Two stats samples: inbound bytes are known and moving.
-  await vi.advanceTimersByTimeAsync(2000);
-  const events: string[] = [];
-  recordCallEvents(call, events);
-  call.on('reconnecting', ({ cause }) => events.push(`reconnecting:${cause}`));
-  call.on('reconnected', () => events.push('reconnected'));
-  return { network, device, call, bob, events };
-}
+/** alice registered, in an answered call with bob (two stats samples in: inbound bytes are known and moving); `recoveryTimeoutMs` as given (the default otherwise). */
+const answeredCall = (inspect: Inspect, recoveryTimeoutMs?: number): Promise<Line> =>
+  answeredLine(inspect, { device: recoveryOptions(recoveryTimeoutMs), recovery: true, settleMs: 2000 });
 
 /** alice (outbound) and bob (inbound), two fake devices in an answered call; their calls' events recorded. */
-async function twoDevices(inspect: (event: InspectionEvent) => void, recoveryTimeoutMs?: number) {
-  const network = createFakeNetwork({ domain: DOMAIN, latencyMs: LATENCY_MS, users: { alice: 'alice-pw', bob: 'bob-pw' } });
-  const options = { keepAliveIntervalMs: 3_600_000, ...(recoveryTimeoutMs === undefined ? {} : { recovery: { timeoutMs: recoveryTimeoutMs } }) };
-  const devices = { alice: createDevice(network, 'alice', inspect, options), bob: createDevice(network, 'bob', inspect, options) };
-  for (const device of Object.values(devices)) {
-    const opening = settled(device.register());
-    await runUntil(() => opening.outcome() === 'resolved', 'registered');
-  }
-  let incoming: Call | undefined;
-  devices.bob.on('incoming', (call) => (incoming = call));
-  const connecting = settled(devices.alice.connect({ to: 'bob' }));
-  await runUntil(() => incoming !== undefined && connecting.outcome() === 'resolved', 'the call to bob');
-  const answering = settled(incoming!.accept());
-  await runUntil(() => answering.outcome() === 'resolved' && connecting.value!.getStatus() === 'accepted', 'answered');
+async function twoDevices(inspect: Inspect, recoveryTimeoutMs?: number) {
+  const network = newNetwork({ latencyMs: LATENCY_MS });
+  const options = recoveryOptions(recoveryTimeoutMs);
+  const devices = {
+    alice: await registered(network, 'alice', inspect, options, runUntil),
+    bob: await registered(network, 'bob', inspect, options, runUntil),
+  };
+  const { outbound, inbound } = await deviceToDevice(devices.alice, devices.bob, { to: 'bob' }, runUntil);
+  await settle(inbound.accept(), 'answered', runUntil);
+  await runUntil(() => outbound.getStatus() === 'accepted', 'answered');
   await vi.advanceTimersByTimeAsync(2000);
-  const calls = { alice: connecting.value!, bob: incoming! };
+  const calls = { alice: outbound, bob: inbound };
   const events = { alice: [] as string[], bob: [] as string[] };
   for (const name of ['alice', 'bob'] as const) {
     recordCallEvents(calls[name], events[name]);
-    calls[name].on('reconnecting', ({ cause }) => events[name].push(`reconnecting:${cause}`));
-    calls[name].on('reconnected', () => events[name].push('reconnected'));
+    recordRecoveryEvents(calls[name], events[name]);
   }
   const finishAll = async (): Promise<void> => {
     network.cutMedia(false);
-    for (const device of Object.values(devices)) {
-      const destroying = settled(device.destroy());
-      await runUntil(() => destroying.outcome() !== 'pending', 'destroy');
-    }
-    expect(network.openMediaCount, 'open media').toBe(0);
-    await drainMicrotasks();
-    expect(vi.getTimerCount(), 'timers left').toBe(0);
+    await destroyAll(network, Object.values(devices), runUntil);
   };
   return { network, calls, events, finishAll };
 }
@@ -92,22 +68,13 @@ const recoveryEvents = (line: Line): string[] => line.events.filter((e) => e.sta
 
 async function finish(line: Line): Promise<void> {
   line.network.cutMedia(false);
-  const destroying = settled(line.device.destroy());
-  await runUntil(() => destroying.outcome() !== 'pending', 'destroy');
-  expect(line.network.openMediaCount, 'open media').toBe(0);
-  await drainMicrotasks();
-  expect(vi.getTimerCount(), 'timers left').toBe(0);
+  await destroyAll(line.network, [line.device], runUntil);
 }
 
 /** The media scenarios, reporting to the call model's coverage. */
-export function describeMediaRecovery(inspect: (event: InspectionEvent) => void): void {
+export function describeMediaRecovery(inspect: Inspect): void {
   describe('callMachine media recovery: ICE restarts', () => {
-    beforeEach(() => {
-      vi.useFakeTimers();
-    });
-    afterEach(() => {
-      vi.useRealTimers();
-    });
+    useFakeTime();
 
     it('ICE failed mid-call: an ICE restart at once; reconnected when ICE is up and inbound bytes move again', async () => {
       const line = await answeredCall(inspect);

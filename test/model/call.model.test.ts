@@ -3,7 +3,7 @@
  * step of some path; each path runs for real through Device/Call on the fake
  * network, and at every step the facade must agree with the model.
  */
-import { afterAll, beforeEach, afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { callMachine } from '../../src/machines/call.machine';
 import type { Call } from '../../src/call';
 import type { Device } from '../../src/device';
@@ -13,12 +13,12 @@ import { VoiceSDKError } from '../../src/errors';
 import { resolveWarningInputs } from '../../src/quality/warnings';
 import { chooseDtmfMethod } from '../../src/sip/dtmf';
 import type { NegotiatedMedia } from '../../src/adapters/adapter';
-import { Coverage, describePath, transitionPaths, type ModelPath, type ModelStep } from './model';
+import { Coverage, describePath, expectFullCoverage, transitionPaths, type ModelPath, type ModelStep } from './model';
 import { describeHoldDuringResume } from './call.hold.scenarios';
 import { describeMediaRecovery } from './call.media.scenarios';
 import { describeRecovery } from './call.recovery.scenarios';
 import { describeTransfers } from './call.transfer.scenarios';
-import { createDevice, drainMicrotasks, flushUntil, newNetwork, recordCallEvents, settled } from './world';
+import { answeredCall, destroyAll, drainMicrotasks, flushUntil, incomingCall, newNetwork, recordCallEvents, registered, settled, useFakeTime } from './world';
 
 const coverage = new Coverage('callMachine', callMachine);
 
@@ -207,23 +207,15 @@ function remoteCall(world: World): RemoteCall {
 async function setUp(direction: Direction): Promise<World> {
   const network = newNetwork();
   // The model has no device to place a referred call: REFERs are refused (the transfer scenarios follow them).
-  const device = createDevice(network, 'alice', coverage.inspect, { onTransferRequest: 'refuse' });
-  const registering = settled(device.register());
-  await flushUntil(() => registering.outcome() === 'resolved', 'registration');
+  const device = await registered(network, 'alice', coverage.inspect, { onTransferRequest: 'refuse' });
+  const remote = network.remote(direction === 'outbound' ? 'bob' : 'carol');
+  const call =
+    direction === 'outbound'
+      ? await device.connect({ to: 'bob', params: { ticketId: 'T-1' } })
+      : (await incomingCall(device, remote, 'alice', { 'X-Callchart-TicketId': 'T-1' })).call;
   const events: string[] = [];
-  let call: Call | undefined;
-  let remote: ScriptedRemote;
-  if (direction === 'outbound') {
-    remote = network.remote('bob');
-    call = await device.connect({ to: 'bob', params: { ticketId: 'T-1' } });
-  } else {
-    remote = network.remote('carol');
-    device.on('incoming', (incoming) => (call = incoming));
-    remote.call('sip:alice@example.com', { headers: { 'X-Callchart-TicketId': 'T-1' } });
-    await flushUntil(() => call !== undefined, 'the incoming call');
-  }
-  recordCallEvents(call!, events);
-  return { direction, network, device, call: call!, remote, events, pending: new Map() };
+  recordCallEvents(call, events);
+  return { direction, network, device, call, remote, events, pending: new Map() };
 }
 
 function keep(world: World, name: string, promise: Promise<unknown>): void {
@@ -568,12 +560,7 @@ async function runPath(direction: Direction, path: ModelPath): Promise<void> {
 }
 
 describe.each(['outbound', 'inbound'] as const)('callMachine paths, %s call', (direction) => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTime();
   const paths = pathsFor(direction);
   it.each(paths.map((path) => [describePath(path), path] as const))('%s', async (_name, path) => {
     await runPath(direction, path);
@@ -585,39 +572,19 @@ describe.each(['outbound', 'inbound'] as const)('callMachine paths, %s call', (d
  * for real with the coverage inspector (the paths above have one call each).
  */
 describe('callMachine with several calls: holdOthers', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTime();
 
   /** alice talks to bob (answered outbound) and carol calls in; returns both calls. */
   async function waitingCall() {
     const network = newNetwork();
-    const device = createDevice(network, 'alice', coverage.inspect);
-    const registering = settled(device.register());
-    await flushUntil(() => registering.outcome() === 'resolved', 'registration');
-    const connecting = settled(device.connect({ to: 'bob' }));
-    await flushUntil(() => network.remote('bob').lastCall !== undefined && connecting.outcome() === 'resolved', 'the call to bob');
-    network.remote('bob').lastCall!.answer();
-    const first = connecting.value!;
-    let second: Call | undefined;
-    device.on('incoming', (call) => (second = call));
-    network.remote('carol').call('sip:alice@example.com');
-    await flushUntil(() => second !== undefined, 'the waiting call');
+    const device = await registered(network, 'alice', coverage.inspect);
+    const { call: first, far: bob } = await answeredCall(device, network.remote('bob'));
+    const { call: second, far: carol } = await incomingCall(device, network.remote('carol'));
     expect(device.incomingCalls).toEqual([second]);
-    const carol = network.remote('carol').lastCall!;
-    return { network, device, first, second: second!, bob: network.remote('bob').lastCall!, carolHeld: () => carol.heldByDevice };
+    return { network, device, first, second, bob, carolHeld: () => carol.heldByDevice };
   }
 
-  async function finish(world: { network: FakeNetwork; device: Device }): Promise<void> {
-    const destroying = settled(world.device.destroy());
-    await flushUntil(() => destroying.outcome() !== 'pending', 'destroy');
-    expect(world.network.openMediaCount, 'open media').toBe(0);
-    await drainMicrotasks();
-    expect(vi.getTimerCount(), 'timers left').toBe(0);
-  }
+  const finish = (world: { network: FakeNetwork; device: Device }): Promise<void> => destroyAll(world.network, [world.device]);
 
   it('accept() of a waiting call holds the talking one first, then answers; hold(false) swaps back', async () => {
     const world = await waitingCall();
@@ -674,16 +641,4 @@ describeTransfers(coverage.inspect);
 describeMediaRecovery(coverage.inspect);
 describeHoldDuringResume(coverage.inspect);
 
-afterAll(() => {
-  console.log(`[model coverage] ${coverage.line}`);
-  if (coverage.missingStates.length) console.log(`  states not covered: ${coverage.missingStates.join(', ')}`);
-  if (coverage.missingTransitions.length) console.log(`  transitions not covered:\n    ${coverage.missingTransitions.join('\n    ')}`);
-});
-
-describe('callMachine coverage', () => {
-  // Runs after the paths (vitest runs describe blocks in order within a file).
-  it('covers every state and every transition', () => {
-    expect(coverage.missingStates).toEqual([]);
-    expect(coverage.missingTransitions).toEqual([]);
-  });
-});
+expectFullCoverage(coverage);

@@ -5,47 +5,30 @@
  * that waits for the socket. The paths of call.model.test.ts never drop the
  * socket; these cover what they leave out.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { InspectionEvent } from 'xstate';
+import { describe, expect, it, vi } from 'vitest';
 import type { Call } from '../../src/call';
-import type { Device } from '../../src/device';
 import { VoiceSDKError } from '../../src/errors';
 import { HANGUP_SOCKET_WAIT_MS, MAX_REFRESH_488_RETRIES, MAX_REFRESH_RETRIES, REFRESH_RETRY_MS, REFRESH_TIMEOUT_MS } from '../../src/machines/call.setup';
-import { createFakeNetwork, type FakeNetwork, type RemoteCall } from '../../src/testing';
 import { FAKE_TIMER_B_MS } from '../../src/adapters/fake/wire';
-import { createDevice, DOMAIN, drainMicrotasks, recordCallEvents, runUntil, settled } from './world';
+import {
+  answeredCall as answeredCallTo,
+  answeredLine,
+  destroyAll,
+  drainMicrotasks,
+  REALISTIC_LATENCY_MS as LATENCY_MS,
+  runUntil,
+  SERVER,
+  settled,
+  uriOf,
+  useFakeTime,
+  type Inspect,
+  type Line,
+} from './world';
 
-const SERVER = 'wss://sip.example.com/ws';
-const ALICE = `sip:alice@${DOMAIN}`;
-/** A realistic network: 20 ms per delivery. */
-const LATENCY_MS = 20;
-
-interface Line {
-  network: FakeNetwork;
-  device: Device;
-  call: Call;
-  bob: RemoteCall;
-  events: string[];
-}
+const ALICE = uriOf('alice');
 
 /** alice registered (or only connected), in an answered call with bob. */
-async function answeredCall(inspect: (event: InspectionEvent) => void, register = true): Promise<Line> {
-  const network = createFakeNetwork({ domain: DOMAIN, latencyMs: LATENCY_MS, users: { alice: 'alice-pw', bob: 'bob-pw' } });
-  const device = createDevice(network, 'alice', inspect);
-  const opening = settled(register ? device.register() : device.connectTransport());
-  await runUntil(() => opening.outcome() === 'resolved', register ? 'registered' : 'connected');
-  const connecting = settled(device.connect({ to: 'bob' }));
-  await runUntil(() => connecting.outcome() === 'resolved' && network.remote('bob').lastCall !== undefined, 'the call to bob');
-  const call = connecting.value!;
-  const bob = network.remote('bob').lastCall!;
-  bob.answer();
-  await runUntil(() => call.getStatus() === 'accepted', 'accepted');
-  const events: string[] = [];
-  recordCallEvents(call, events);
-  call.on('reconnecting', ({ cause }) => events.push(`reconnecting:${cause}`));
-  call.on('reconnected', () => events.push('reconnected'));
-  return { network, device, call, bob, events };
-}
+const answeredCall = (inspect: Inspect, register = true): Promise<Line> => answeredLine(inspect, { register, recovery: true });
 
 /** The socket drops; the call says so at once and stays accepted. */
 async function dropSocket(line: Line): Promise<void> {
@@ -58,25 +41,14 @@ async function dropSocket(line: Line): Promise<void> {
   expect(line.call.getStatus()).toBe('accepted');
 }
 
-async function finish(line: Line): Promise<void> {
-  const destroying = settled(line.device.destroy());
-  await runUntil(() => destroying.outcome() !== 'pending', 'destroy');
-  expect(line.network.openMediaCount, 'open media').toBe(0);
-  await drainMicrotasks();
-  expect(vi.getTimerCount(), 'timers left').toBe(0);
-}
+const finish = (line: Line): Promise<void> => destroyAll(line.network, [line.device], runUntil);
 
 const isRefreshing = (call: Call): boolean => call.actor.getSnapshot().matches({ accepted: { recovery: 'refreshing' } });
 
 /** The recovery scenarios, reporting to the call model's coverage. */
-export function describeRecovery(inspect: (event: InspectionEvent) => void): void {
+export function describeRecovery(inspect: Inspect): void {
   describe('callMachine across a lost socket: recovery and hangups', () => {
-    beforeEach(() => {
-      vi.useFakeTimers();
-    });
-    afterEach(() => {
-      vi.useRealTimers();
-    });
+    useFakeTime();
 
     it('the socket drops mid-call: reconnecting, then once registered again a refresh re-INVITE keeping hold, then reconnected; the far end reaches us again', async () => {
       const line = await answeredCall(inspect);
@@ -102,12 +74,7 @@ export function describeRecovery(inspect: (event: InspectionEvent) => void): voi
 
     it('every accepted call refreshes, each with its own hold state', async () => {
       const line = await answeredCall(inspect);
-      const connecting = settled(line.device.connect({ to: 'bob' }));
-      await runUntil(() => connecting.outcome() === 'resolved' && line.network.remote('bob').calls.length === 2, 'the second call');
-      const second = connecting.value!;
-      const secondBob = line.network.remote('bob').calls[1]!;
-      secondBob.answer();
-      await runUntil(() => second.getStatus() === 'accepted', 'the second call accepted');
+      const { call: second, far: secondBob } = await answeredCallTo(line.device, line.network.remote('bob'), {}, runUntil);
       const holding = settled(second.hold(true));
       await runUntil(() => holding.outcome() === 'resolved', 'the second call on hold');
       const secondEvents: string[] = [];

@@ -6,67 +6,40 @@
  * paths of call.model.test.ts refuse every REFER; these cover the rest, for
  * the call chart and (run again from device.model.test.ts) the device chart.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { InspectionEvent } from 'xstate';
+import { describe, expect, it, vi } from 'vitest';
 import type { Call } from '../../src/call';
 import type { Device, DeviceOptions } from '../../src/device';
 import type { VoiceSDKError } from '../../src/errors';
 import { TRANSFER_DECISION_TIMEOUT_MS, TRANSFER_PROGRESS_TIMEOUT_MS } from '../../src/machines/call.transfer.actors';
-import { createFakeNetwork, type FakeNetwork, type RemoteCall } from '../../src/testing';
-import { createDevice, DOMAIN, drainMicrotasks, recordCallEvents, runUntil, settled } from './world';
+import type { FakeNetwork, RemoteCall } from '../../src/testing';
+import {
+  answeredLine,
+  destroyAll,
+  drainMicrotasks,
+  newNetwork,
+  REALISTIC_LATENCY_MS as LATENCY_MS,
+  recordCallEvents,
+  registered as registeredDevice,
+  runUntil,
+  settle,
+  settled,
+  uriOf as uri,
+  useFakeTime,
+  type Inspect,
+} from './world';
 
-const LATENCY_MS = 20;
-const uri = (user: string): string => `sip:${user}@${DOMAIN}`;
+const network = (): FakeNetwork => newNetwork({ latencyMs: LATENCY_MS });
 
-type Inspect = (event: InspectionEvent) => void;
-
-function network(): FakeNetwork {
-  return createFakeNetwork({
-    domain: DOMAIN,
-    latencyMs: LATENCY_MS,
-    users: { alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw' },
-  });
-}
-
-async function registered(net: FakeNetwork, user: string, inspect: Inspect, options: Partial<DeviceOptions> = {}): Promise<Device> {
-  const device = createDevice(net, user, inspect, { keepAliveIntervalMs: 3_600_000, ...options });
-  const registering = settled(device.register());
-  await runUntil(() => registering.outcome() === 'resolved', `${user} registered`);
-  return device;
-}
-
-interface Line {
-  net: FakeNetwork;
-  alice: Device;
-  call: Call;
-  bob: RemoteCall;
-  events: string[];
-}
+const registered = (net: FakeNetwork, user: string, inspect: Inspect, options: Partial<DeviceOptions> = {}): Promise<Device> =>
+  registeredDevice(net, user, inspect, options, runUntil);
 
 /** alice's device in an answered call with the scripted bob (alice called). */
-async function line(inspect: Inspect, options: Partial<DeviceOptions> = {}): Promise<Line> {
-  const net = network();
-  const alice = await registered(net, 'alice', inspect, options);
-  const connecting = settled(alice.connect({ to: 'bob' }));
-  await runUntil(() => connecting.outcome() === 'resolved' && net.remote('bob').lastCall !== undefined, 'the call to bob');
-  const call = connecting.value!;
-  const bob = net.remote('bob').lastCall!;
-  bob.answer();
-  await runUntil(() => call.getStatus() === 'accepted', 'accepted');
-  const events: string[] = [];
-  recordCallEvents(call, events);
+async function line(inspect: Inspect, options: Partial<DeviceOptions> = {}) {
+  const { network: net, device: alice, call, bob, events } = await answeredLine(inspect, { device: options });
   return { net, alice, call, bob, events };
 }
 
-async function finish(net: FakeNetwork, ...devices: Device[]): Promise<void> {
-  for (const device of devices) {
-    const destroying = settled(device.destroy());
-    await runUntil(() => destroying.outcome() !== 'pending', 'destroy');
-  }
-  expect(net.openMediaCount, 'open media').toBe(0);
-  await drainMicrotasks();
-  expect(vi.getTimerCount(), 'timers left').toBe(0);
-}
+const finish = (net: FakeNetwork, ...devices: Device[]): Promise<void> => destroyAll(net, devices, runUntil);
 
 /** The scripted `user`'s next incoming call, running fake time until it arrives. */
 async function nextRemoteCall(net: FakeNetwork, user: string): Promise<RemoteCall> {
@@ -90,12 +63,7 @@ const quiet = (events: string[]): string[] => events.filter((e) => e !== 'qualit
 
 export function describeTransfers(inspect: Inspect): void {
   describe('transfers: ours (REFER), the far end’s, and Replaces', () => {
-    beforeEach(() => {
-      vi.useFakeTimers();
-    });
-    afterEach(() => {
-      vi.useRealTimers();
-    });
+    useFakeTime();
 
     it('blind transfer: REFER, 202, NOTIFYs 100 / 180 / 200 → transfer() resolves and the call ends transferred (we BYE)', async () => {
       const { net, alice, call, bob, events } = await line(inspect);
@@ -313,12 +281,7 @@ export function describeTransfers(inspect: Inspect): void {
         await registered(net, 'bob', inspect),
         await registered(net, 'carol', inspect),
       ];
-      const done = async <T>(promise: Promise<T>, what: string): Promise<T> => {
-        const result = settled(promise);
-        await runUntil(() => result.outcome() !== 'pending', what);
-        if (result.outcome() === 'rejected') throw result.error;
-        return result.value as T;
-      };
+      const done = <T>(promise: Promise<T>, what: string): Promise<T> => settle(promise, what, runUntil);
       const aliceRings = nextIncoming(alice);
       const bobToAlice = await done(bob.connect({ to: 'alice' }), 'bob calls alice');
       const aliceFromBob = await aliceRings();

@@ -3,16 +3,15 @@
  * path, run for real through Device on the fake network; at every step the
  * facade's state and events must agree with the model.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { deviceMachine } from '../../src/machines/device.machine';
 import type { Device } from '../../src/device';
 import type { Call } from '../../src/call';
 import type { UserAgentPort } from '../../src/adapters/adapter';
 import type { FakeNetwork, ScriptedRemote } from '../../src/testing';
 import { VoiceSDKError } from '../../src/errors';
-import { Coverage, describePath, transitionPaths, type ModelPath, type ModelStep } from './model';
-import { createFakeNetwork } from '../../src/testing';
-import { createDevice, DOMAIN, drainMicrotasks, flushUntil, LATENCY_MS, settled } from './world';
+import { Coverage, describePath, expectFullCoverage, transitionPaths, type ModelPath, type ModelStep } from './model';
+import { createDevice, drainMicrotasks, flushUntil, newNetwork, settled, useFakeTime } from './world';
 import { describeTransfers } from './call.transfer.scenarios';
 
 const coverage = new Coverage('deviceMachine', deviceMachine);
@@ -165,7 +164,7 @@ interface World {
 
 function setUp(): World {
   // Incoming calls ring for as long as a path runs (the model does not end them).
-  const network = createFakeNetwork({ domain: DOMAIN, latencyMs: LATENCY_MS, users: { alice: 'alice-pw' }, noAnswerTimeoutMs: 10 ** 12 });
+  const network = newNetwork({ noAnswerTimeoutMs: 10 ** 12 });
   network.remote('bob');
   const device = createDevice(network, 'alice', coverage.inspect, {
     server: SERVERS,
@@ -394,12 +393,7 @@ async function runPath(path: ModelPath): Promise<void> {
 }
 
 describe('deviceMachine paths', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTime();
   it.each(paths.map((path) => [describePath(path), path] as const))('%s', async (_name, path) => {
     await runPath(path);
   });
@@ -408,15 +402,4 @@ describe('deviceMachine paths', () => {
 // Transfers: following a REFER places a call; a call accepted with Replaces ends the one it replaces.
 describeTransfers(coverage.inspect);
 
-afterAll(() => {
-  console.log(`[model coverage] ${coverage.line}`);
-  if (coverage.missingStates.length) console.log(`  states not covered: ${coverage.missingStates.join(', ')}`);
-  if (coverage.missingTransitions.length) console.log(`  transitions not covered:\n    ${coverage.missingTransitions.join('\n    ')}`);
-});
-
-describe('deviceMachine coverage', () => {
-  it('covers every state and every transition', () => {
-    expect(coverage.missingStates).toEqual([]);
-    expect(coverage.missingTransitions).toEqual([]);
-  });
-});
+expectFullCoverage(coverage);

@@ -3,6 +3,7 @@
  * coverage measured from XState inspection while the paths run for real
  * through the public API.
  */
+import { afterAll, describe, expect, it } from 'vitest';
 import { createEmptyActor, type AnyStateMachine, type AnyStateNode, type AnyTransitionDefinition, type InspectionEvent } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 
@@ -81,6 +82,26 @@ export class Coverage {
   get missingTransitions(): string[] {
     return [...this.#transitions].filter((t) => !this.#seenTransitions.has(t)).map(label);
   }
+}
+
+/**
+ * Prints the coverage once the file has run, and checks in a test of its own
+ * that it is complete. Call it last: vitest runs a file's describe blocks in
+ * order, so the check runs after the paths.
+ */
+export function expectFullCoverage(coverage: Coverage): void {
+  afterAll(() => {
+    console.log(`[model coverage] ${coverage.line}`);
+    if (coverage.missingStates.length) console.log(`  states not covered: ${coverage.missingStates.join(', ')}`);
+    if (coverage.missingTransitions.length) console.log(`  transitions not covered:\n    ${coverage.missingTransitions.join('\n    ')}`);
+  });
+
+  describe(`${coverage.name} coverage`, () => {
+    it('covers every state and every transition', () => {
+      expect(coverage.missingStates).toEqual([]);
+      expect(coverage.missingTransitions).toEqual([]);
+    });
+  });
 }
 
 export interface PathOptions<TInput> {

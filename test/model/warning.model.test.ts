@@ -3,10 +3,10 @@
  * quality warning: paths cover every transition; each runs on a real actor
  * whose emitted events must match an independent reading of the rules.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { warningMachine, type WarningMachineInput } from '../../src/quality/warning.machine';
-import { Coverage, describePath, transitionPaths, type ModelStep } from './model';
+import { Coverage, describePath, expectFullCoverage, transitionPaths, type ModelStep } from './model';
 
 const coverage = new Coverage('warningMachine', warningMachine);
 
@@ -95,14 +95,4 @@ describe('warningMachine paths', () => {
   });
 });
 
-afterAll(() => {
-  console.log(`[model coverage] ${coverage.line}`);
-  if (coverage.missingTransitions.length) console.log(`  transitions not covered:\n    ${coverage.missingTransitions.join('\n    ')}`);
-});
-
-describe('warningMachine coverage', () => {
-  it('covers every state and every transition', () => {
-    expect(coverage.missingStates).toEqual([]);
-    expect(coverage.missingTransitions).toEqual([]);
-  });
-});
+expectFullCoverage(coverage);

@@ -3,22 +3,36 @@
  * in-memory network of `callchart/testing`, fake timers, and views of what a
  * refused call must leave unchanged.
  */
-import { afterEach, beforeEach, expect, vi } from 'vitest';
-import { Device, VoiceSDKError, type Call, type ConnectOptions, type DeviceOptions, type VoiceSDKErrorCode } from '../../../src/index';
-import { createFakeNetwork, type FakeNetwork, type RemoteCall, type ScriptedRemote } from '../../../src/testing';
-import { flushUntil, LATENCY_MS, settled, SLOW_NETWORK_TIMING } from '../../model/world';
+import { expect, vi } from 'vitest';
+import { Device, VoiceSDKError, type Call, type DeviceOptions, type VoiceSDKErrorCode } from '../../../src/index';
+import type { FakeNetwork, FakeNetworkOptions, RemoteCall, ScriptedRemote } from '../../../src/testing';
+import { flushUntil, incomingCall, LATENCY_MS, newNetwork as newWorldNetwork, SERVER, settle, settled, SLOW_NETWORK_TIMING, uriOf } from '../../model/world';
 
-export { flushUntil, settled, LATENCY_MS, SLOW_NETWORK_TIMING };
+export {
+  answeredCall,
+  callRemote,
+  deviceToDevice,
+  DOMAIN,
+  flushUntil,
+  incomingCall,
+  LATENCY_MS,
+  REALISTIC_LATENCY_MS,
+  runUntil,
+  SERVER,
+  settle,
+  settled,
+  SLOW_NETWORK_TIMING,
+  uriOf,
+  useFakeTime,
+} from '../../model/world';
 
-export const DOMAIN = 'example.com';
-export const SERVER = 'wss://sip.example.com/ws';
+/** Passwords that look like secrets, so the tests can tell none reaches a log. */
 export const PASSWORDS = { alice: 'alice-Secret-9f3k', bob: 'bob-Secret-2m7q' } as const;
 export type User = keyof typeof PASSWORDS;
 
-export const uriOf = (user: string): string => `sip:${user}@${DOMAIN}`;
-
-export function newNetwork(): FakeNetwork {
-  return createFakeNetwork({ domain: DOMAIN, latencyMs: LATENCY_MS, users: { ...PASSWORDS } });
+/** alice and bob with {@link PASSWORDS}, {@link LATENCY_MS} per delivery unless `options` say otherwise. */
+export function newNetwork(options: FakeNetworkOptions = {}): FakeNetwork {
+  return newWorldNetwork({ users: { ...PASSWORDS }, ...options });
 }
 
 export function deviceOptions(network: FakeNetwork, user: User = 'alice', options: Partial<DeviceOptions> = {}): DeviceOptions {
@@ -27,14 +41,6 @@ export function deviceOptions(network: FakeNetwork, user: User = 'alice', option
 
 export function newDevice(network: FakeNetwork, user: User = 'alice', options: Partial<DeviceOptions> = {}): Device {
   return new Device(deviceOptions(network, user, options));
-}
-
-/** Lets fake time run until the promise settles; returns its value or throws its error. */
-export async function settle<T>(promise: Promise<T>, what: string): Promise<T> {
-  const record = settled(promise);
-  await flushUntil(() => record.outcome() !== 'pending', what);
-  if (record.outcome() === 'rejected') throw record.error;
-  return record.value as T;
 }
 
 /** Lets fake time run until the promise settles and returns what it rejected with. */
@@ -75,60 +81,11 @@ export async function registeredDevice(network: FakeNetwork, user: User = 'alice
   return device;
 }
 
-/** Places a call to a scripted remote; returns both ends once the INVITE reached it. */
-export async function callRemote(
-  device: Device,
-  remote: ScriptedRemote,
-  options: Partial<ConnectOptions> = {},
-): Promise<{ call: Call; far: RemoteCall }> {
-  const before = remote.calls.length;
-  const call = await settle(device.connect({ to: remote.user, ...options }), 'connect()');
-  await flushUntil(() => remote.calls.length > before, 'the INVITE to reach the far end');
-  return { call, far: remote.lastCall! };
-}
-
-/** A call to a scripted remote that the remote answered. */
-export async function answeredCall(device: Device, remote: ScriptedRemote, options: Partial<ConnectOptions> = {}): Promise<{ call: Call; far: RemoteCall }> {
-  const ends = await callRemote(device, remote, options);
-  ends.far.answer();
-  expect(ends.call.getStatus()).toBe('accepted');
-  return ends;
-}
-
-/** A scripted remote calls the device registered as `user`; returns both ends once the call came in. */
-export async function incomingCall(
-  device: Device,
-  remote: ScriptedRemote,
-  user: User = 'alice',
-  headers: Record<string, string> = {},
-): Promise<{ call: Call; far: RemoteCall }> {
-  let call: Call | undefined;
-  const off = device.on('incoming', (incoming) => (call = incoming));
-  const far = remote.call(uriOf(user), { headers });
-  await flushUntil(() => call !== undefined, 'the incoming call');
-  off();
-  return { call: call!, far };
-}
-
 /** An inbound call on `device` that it answered. */
 export async function acceptedIncomingCall(device: Device, remote: ScriptedRemote, user: User = 'alice'): Promise<{ call: Call; far: RemoteCall }> {
   const ends = await incomingCall(device, remote, user);
   await settle(ends.call.accept(), 'accept()');
   return ends;
-}
-
-/** One device calls another; returns the caller's call and the callee's incoming call. */
-export async function deviceToDevice(
-  caller: Device,
-  callee: Device,
-  options: ConnectOptions,
-): Promise<{ outbound: Call; inbound: Call }> {
-  let inbound: Call | undefined;
-  const off = callee.on('incoming', (incoming) => (inbound = incoming));
-  const outbound = await settle(caller.connect(options), 'connect()');
-  await flushUntil(() => inbound !== undefined, 'the call to come in');
-  off();
-  return { outbound, inbound: inbound! };
 }
 
 /** Records a call's public events as short strings: 'ringing', 'mute:true', 'disconnect:busy'. */
@@ -186,14 +143,4 @@ export function callView(call: Call, far?: RemoteCall) {
       endedBy: far.endedBy,
     },
   };
-}
-
-/** Fake timers for every test of the file: the fake network delivers with setTimeout. */
-export function useFakeTime(): void {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
 }

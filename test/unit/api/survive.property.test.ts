@@ -6,10 +6,9 @@
  * device never holds an ended call's actor, and destroy() releases everything.
  */
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Device, type Call } from '../../../src/index';
-import { createFakeNetwork } from '../../../src/testing';
-import { PASSWORDS, SERVER, settled, uriOf } from './harness';
+import { newNetwork, PASSWORDS, REALISTIC_LATENCY_MS, SERVER, settled, uriOf, useFakeTime } from './harness';
 
 const ALICE = uriOf('alice');
 
@@ -47,12 +46,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 /** Between two steps the network delivers what is on its way (20 ms per hop). */
 const BETWEEN_STEPS_MS = 100;
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 describe('calls that survive, as a property', () => {
   it('no uncaught error, no ended call actor held, everything released by destroy()', async () => {
@@ -60,7 +54,7 @@ describe('calls that survive, as a property', () => {
       fc.asyncProperty(fc.array(step, { maxLength: 30 }), async (steps) => {
         // A failed run may leave timers behind; each run checks its own at its end.
         vi.clearAllTimers();
-        const net = createFakeNetwork({ domain: 'example.com', latencyMs: 20, users: { ...PASSWORDS } });
+        const net = newNetwork({ latencyMs: REALISTIC_LATENCY_MS });
         const bob = net.remote('bob');
         const device = new Device({ server: SERVER, uri: ALICE, password: PASSWORDS.alice, adapter: net.adapter });
         const settledAll: Array<ReturnType<typeof settled<unknown>>> = [];

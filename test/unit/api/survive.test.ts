@@ -5,33 +5,20 @@
  * answers nothing, stops register() waiting after registerTimeoutMs, and lets
  * go of every ended call.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Device, type Call, type DeviceOptions, type ReconnectingInfo } from '../../../src/index';
 import { DEFAULTS } from '../../../src/options';
-import { createFakeNetwork, type FakeNetwork } from '../../../src/testing';
-import { expectSDKError, PASSWORDS, SERVER, settled, uriOf } from './harness';
+import type { FakeNetwork } from '../../../src/testing';
+import { expectSDKError, newNetwork, PASSWORDS, REALISTIC_LATENCY_MS as LATENCY_MS, runUntil, SERVER, settled, uriOf, useFakeTime } from './harness';
 
 const ALICE = uriOf('alice');
-/** A realistic network: 20 ms per delivery. */
-const LATENCY_MS = 20;
 const CALLS = Number(process.env['SURVIVE_CALLS'] ?? 200);
 
-function network(): FakeNetwork {
-  return createFakeNetwork({ domain: 'example.com', latencyMs: LATENCY_MS, users: { ...PASSWORDS } });
-}
+/** A realistic network: 20 ms per delivery. */
+const network = (): FakeNetwork => newNetwork({ latencyMs: LATENCY_MS });
 
 function device(net: FakeNetwork, options: Partial<DeviceOptions> = {}): Device {
   return new Device({ server: SERVER, uri: ALICE, password: PASSWORDS.alice, adapter: net.adapter, ...options });
-}
-
-/** Runs fake time in 10 ms steps until `done()` holds (at most `limitMs`); returns the fake time it took. */
-async function runUntil(done: () => boolean, what: string, limitMs = 120_000): Promise<number> {
-  const start = Date.now();
-  while (!done()) {
-    if (Date.now() - start > limitMs) throw new Error(`Not within ${limitMs} ms of fake time: ${what}`);
-    await vi.advanceTimersByTimeAsync(10);
-  }
-  return Date.now() - start;
 }
 
 /** Destroys the device, letting fake time run for the network's deliveries. */
@@ -45,12 +32,7 @@ function callChildren(dev: Device): number {
   return Object.values(dev.actor.getSnapshot().children).filter((child) => child?.src === 'callMachine').length;
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 describe('never give up', () => {
   it('a server that accepts the socket and drops it on every REGISTER gets exponential backoff, capped, not a storm', async () => {

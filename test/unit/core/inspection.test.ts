@@ -1,26 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { InspectionEvent } from 'xstate';
-import { createDevice, flushUntil, newNetwork, settled } from '../../model/world';
+import { answeredCall, flushUntil, newNetwork, registered, settled, useFakeTime } from '../../model/world';
 
 describe('inspection', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTime();
 
   it('the inspect option receives the events of the device actor and of every call actor', async () => {
     const network = newNetwork();
     const events: InspectionEvent[] = [];
-    const device = createDevice(network, 'alice', (event) => events.push(event));
-    const bob = network.remote('bob');
-    const registering = settled(device.register());
-    await flushUntil(() => registering.outcome() === 'resolved', 'registration');
-    const call = await device.connect({ to: 'bob' });
-    await flushUntil(() => bob.lastCall !== undefined, 'the INVITE');
-    bob.lastCall!.answer();
-    await flushUntil(() => call.getStatus() === 'accepted', 'the answer');
+    const device = await registered(network, 'alice', (event) => events.push(event));
+    const { call } = await answeredCall(device, network.remote('bob'));
 
     const actorsWithSnapshots = new Set(
       events.filter((e) => e.type === '@xstate.snapshot').map((e) => (e.actorRef as unknown as { id: string }).id),
