@@ -12,3 +12,8 @@ export type UserName = keyof typeof USERS;
 export function sipUri(user: string, domain: string = SIP_DOMAIN): string {
   return `sip:${user}@${domain}`;
 }
+
+/** The device options that sign test user `name` in at `server` (a ws URL, or several). */
+export function userAccount<S extends string | string[]>(name: UserName, server: S): { server: S; uri: string; password: string } {
+  return { server, uri: sipUri(USERS[name].user), password: USERS[name].password };
+}

@@ -19,7 +19,7 @@ import {
   USERS,
   kamailioErrors,
   pageApi,
-  sipUri,
+  userAccount,
   waitFor,
   type E2EBrowser,
   type Kamailio,
@@ -91,7 +91,7 @@ describe('callchart/devtools follows a real call', () => {
 
   it('registered: the device chart highlights the registered state', async () => {
     for (const name of ['alice', 'bob'] as const) {
-      const state = await lab(page, 'create', name, { server: kamailio.wsUrl, uri: sipUri(name), password: USERS[name].password });
+      const state = await lab(page, 'create', name, userAccount(name, kamailio.wsUrl));
       expect(state).toBe('registered');
     }
     const device = await settledHighlight('device', has('registered'), 'registered');

@@ -16,7 +16,6 @@ import {
   CleanupStack,
   PHONE_USERS,
   REPO_ROOT,
-  USERS,
   assertIsolatedNetwork,
   kamailioErrors,
   launchBrowser,
@@ -33,6 +32,7 @@ import {
   type RecordingLoudness,
 } from '../../e2e/harness/index.js';
 import { lab, openLabPages, type InboundAudio, type LabDeviceOptions } from './sdk/calls-helpers.js';
+import { labDriver } from './sdk/lab-driver.js';
 
 const PAGE_PATH = '/e2e/pages/sdk/index.html';
 /** Generous: other e2e runs share these two cores. */
@@ -55,34 +55,14 @@ describe('calls through Kamailio + rtpengine to baresip phones on plain RTP', ()
     table.push(`${scenario.padEnd(34)} ${Object.entries(figures).map(([key, value]) => `${key}=${value}`).join('  ')}`);
   };
 
-  const device = async (extra: Partial<LabDeviceOptions> = {}): Promise<void> => {
-    await lab(page, 'createDevice', {
-      server: gateway.kamailio.wsUrl,
-      uri: sipUri('alice'),
-      password: USERS.alice.password,
-      ...extra,
-    });
-    expect(await lab(page, 'register')).toMatchObject({ ok: true });
-  };
-
-  const inbound = (label: string): Promise<InboundAudio> => lab(page, 'inboundAudio', label);
+  // The one SDK page is alice's (a calls lab); the phones are baresip.
+  const driver = labDriver({ pages: () => ({ alice: page }), server: () => gateway.kamailio.wsUrl, wait: WAIT });
+  const device = (extra: Partial<LabDeviceOptions> = {}): Promise<void> => driver.registered('alice', extra);
 
   /** What reached the browser on `label` during MEDIA_MS (media is let flow for a measured interval). */
-  const browserGrowth = async (label: string, ms = MEDIA_MS): Promise<InboundAudio> => {
-    const start = await inbound(label);
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    const end = await inbound(label);
-    return {
-      packetsReceived: end.packetsReceived - start.packetsReceived,
-      totalAudioEnergy: end.totalAudioEnergy - start.totalAudioEnergy,
-    };
-  };
+  const browserGrowth = (label: string, ms = MEDIA_MS): Promise<InboundAudio> => driver.growthOver('alice', label, ms);
 
-  const waitForCallEvent = (label: string, type: string) =>
-    waitFor(async () => (await lab(page, 'callEvents', label)).find((event) => event.type === type), {
-      ...WAIT,
-      description: `'${type}' on the browser's call ${label}`,
-    });
+  const waitForCallEvent = (label: string, type: string) => driver.callEvent('alice', label, type);
 
   /** The phone's newest recording, measured once the phone closed it (call over). */
   const phoneRecording = async (phone: Phone, since: number): Promise<RecordingLoudness> => {

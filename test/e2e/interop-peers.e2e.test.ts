@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CleanupStack, USERS, bundleJsSip, kamailioErrors, pageApi, sipUri, startSdkRig, waitFor, type SdkRig } from '../../e2e/harness/index.js';
 import { lab, openLabPages, tearDownLabPages, type InboundAudio } from './sdk/calls-helpers.js';
+import { labDriver, untilAudioGrows } from './sdk/lab-driver.js';
 
 /** The part of window.phone (e2e/pages/plain-sipjs/phone.js) used here. */
 interface PhoneApi {
@@ -72,45 +73,27 @@ describe('callchart with a plain SIP.js peer through Kamailio in Chromium', () =
   const peers: Record<'plain SIP.js' | 'JsSIP', Peer> = {} as never;
   const figures: string[] = [];
 
-  const waitForCallEvent = (label: string, type: string, detail?: string | boolean) =>
-    waitFor(
-      async () =>
-        (await lab(bob, 'callEvents', label)).find((event) => event.type === type && (detail === undefined || event.detail === detail)),
-      { ...WAIT, description: `'${type}'${detail === undefined ? '' : ` ${String(detail)}`} on bob's call ${label}` },
-    );
+  // bob is the one SDK page (a calls lab); the peers are plain SIP.js and JsSIP pages.
+  const driver = labDriver({ pages: () => ({ bob }), server: () => rig.kamailio.wsUrl, wait: WAIT });
+  const waitForCallEvent = (label: string, type: string, detail?: string | boolean) => driver.callEvent('bob', label, type, { detail });
 
   /** bob (callchart, auto-answer) registered; the peer calling him; both sides up. */
   const peerCallsBob = async (peer: Peer): Promise<string> => {
-    await lab(bob, 'createDevice', {
-      server: rig.kamailio.wsUrl,
-      uri: sipUri('bob'),
-      password: USERS.bob.password,
-      // Warnings judged from 1 s on, so that a whole remote hold is judged.
-      qualityWarnings: { gracePeriodMs: 1000 },
-    });
-    expect(await lab(bob, 'register')).toMatchObject({ ok: true });
+    // Warnings judged from 1 s on, so that a whole remote hold is judged.
+    await driver.registered('bob', { qualityWarnings: { gracePeriodMs: 1000 } });
     await lab(bob, 'setAutoAnswer', true);
     const before = await lab(bob, 'incomingLabels');
     const placed = await peer.call();
     expect(placed).toMatchObject({ established: true });
-    const label = await waitFor(async () => (await lab(bob, 'incomingLabels')).find((l) => !before.includes(l)), {
-      ...WAIT,
-      description: 'the incoming call on bob',
-    });
+    const label = await driver.nextIncoming('bob', before);
     await waitForCallEvent(label, 'accepted');
     figures.push(`${peer.name} -> callchart (auto-answer): established in ${placed.ms.toFixed(0)} ms`);
     return label;
   };
 
   const bobInbound = (label: string): Promise<InboundAudio> => lab(bob, 'inboundAudio', label);
-  const expectGrowing = async (what: string, read: () => Promise<{ packetsReceived: number }>, packets = 25): Promise<void> => {
-    const start = await read();
-    await waitFor(async () => (await read()).packetsReceived >= start.packetsReceived + packets, {
-      ...WAIT,
-      intervalMs: 50,
-      description: `${what} to grow by ${packets} packets`,
-    });
-  };
+  const expectGrowing = (what: string, read: () => Promise<{ packetsReceived: number }>): Promise<number> =>
+    untilAudioGrows(read, what, { ...WAIT, intervalMs: 50 }, { energy: false });
 
   beforeAll(async () => {
     rig = await startSdkRig(cleanup, await bundleJsSip(cleanup));

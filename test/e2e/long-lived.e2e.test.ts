@@ -13,7 +13,7 @@
 // Run: npx tsup --silent && bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/long-lived.e2e.test.ts
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CleanupStack, USERS, sipUri, startSdkRig, waitFor, type Kamailio } from '../../e2e/harness/index.js';
+import { CleanupStack, startSdkRig, userAccount, waitFor, type Kamailio } from '../../e2e/harness/index.js';
 import { detachedDomNodes, heapAfterGc, longLived, longLivedInitScript, type Holdings } from '../../e2e/harness/long-lived.js';
 
 const PAGE_PATH = '/e2e/pages/sdk/index.html';
@@ -62,7 +62,7 @@ describe('a long-lived page: 200 sequential calls through Kamailio', () => {
 
   it('heap, peer connections, tracks, audio elements and device children stay flat across 200 calls', async () => {
     for (const name of NAMES) {
-      await longLived(pages[name], 'createDevice', { server: kamailio.wsUrl, uri: sipUri(name), password: USERS[name].password }, name === 'bob');
+      await longLived(pages[name], 'createDevice', userAccount(name, kamailio.wsUrl), name === 'bob');
     }
     const measure = async () => {
       const result = {} as Record<Name, Measured>;

@@ -20,21 +20,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CleanupStack,
   REPO_ROOT,
-  USERS,
   assertExecutable,
-  assertIsolatedNetwork,
   canConnect,
   getFreePort,
-  launchBrowser,
   makeTempDir,
   pageApi,
   removeDir,
   routeMediaThroughRelay,
   sipUri,
   spawnManaged,
-  startKamailio,
   startRelay,
-  startStaticServer,
+  startSdkRig,
+  userAccount,
   waitFor,
   type E2EBrowser,
   type Kamailio,
@@ -252,16 +249,10 @@ describe('call quality the SDK reports on real calls', () => {
 
   const startDevices = async (extra: Record<string, unknown> = {}): Promise<void> => {
     for (const [page, user] of [
-      [alice, USERS.alice],
-      [bob, USERS.bob],
+      [alice, 'alice'],
+      [bob, 'bob'],
     ] as const) {
-      const options = {
-        server: kamailio.wsUrl,
-        uri: sipUri(user.user),
-        password: user.password,
-        qualityWarnings: QUALITY_WARNINGS,
-        ...extra,
-      };
+      const options = { ...userAccount(user, kamailio.wsUrl), qualityWarnings: QUALITY_WARNINGS, ...extra };
       expect(await onPage(page, 'start', options)).toEqual({ ok: true });
     }
   };
@@ -324,16 +315,11 @@ describe('call quality the SDK reports on real calls', () => {
   };
 
   beforeAll(async () => {
-    assertIsolatedNetwork();
-    kamailio = await startKamailio();
-    cleanup.add('kamailio', () => kamailio.stop());
-    const server = await startStaticServer({ root: REPO_ROOT });
-    cleanup.add('static server', () => server.stop());
+    const rig = await startSdkRig(cleanup);
+    ({ kamailio, browser } = rig);
     relay = await startRelay();
     cleanup.add('relay', () => relay.stop());
-    browser = await launchBrowser();
-    cleanup.add('chromium', () => browser.close());
-    ({ alice, bob } = await browser.openPages(['alice', 'bob'], `${server.url}${PAGE_PATH}`, {
+    ({ alice, bob } = await browser.openPages(['alice', 'bob'], `${rig.server.url}${PAGE_PATH}`, {
       readyExpression: 'window.qualityReady === true',
     }));
     await routeMediaThroughRelay(alice, relay, 'a');

@@ -10,17 +10,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CleanupStack,
-  REPO_ROOT,
   USERS,
-  assertIsolatedNetwork,
   countTelephoneEvents,
   kamailioErrors,
-  launchBrowser,
   readRtpPackets,
-  sipUri,
   startCapture,
-  startKamailio,
-  startStaticServer,
+  startSdkRig,
   telephoneEventPayloadTypes,
   waitFor,
   type E2EBrowser,
@@ -32,9 +27,9 @@ import {
   readSipOverWebSocket,
   requestsOf,
   expectLabPagesTornDown,
-  type InboundAudio,
   type LabDeviceOptions,
 } from './sdk/calls-helpers.js';
+import { labDriver } from './sdk/lab-driver.js';
 
 const PAGE_PATH = '/e2e/pages/sdk/index.html';
 const NAMES = ['alice', 'bob', 'carol'] as const;
@@ -54,30 +49,15 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
   let pages: Record<Name, Page>;
   const figures: string[] = [];
 
-  const deviceOptions = (name: Name, extra: Partial<LabDeviceOptions> = {}): LabDeviceOptions => ({
-    server: kamailio.wsUrl,
-    uri: sipUri(name),
-    password: USERS[name].password,
-    ...extra,
-  });
-
-  const registered = async (name: Name, extra: Partial<LabDeviceOptions> = {}): Promise<void> => {
-    await lab(pages[name], 'createDevice', deviceOptions(name, extra));
-    expect(await lab(pages[name], 'register')).toMatchObject({ ok: true });
-  };
-
-  /** The label of the next incoming call on `name`'s page, once it is there. */
-  const nextIncoming = async (name: Name, before: readonly string[]): Promise<string> =>
-    waitFor(
-      async () => (await lab(pages[name], 'incomingLabels')).find((label) => !before.includes(label)),
-      { ...WAIT, description: `an incoming call on ${name}` },
-    );
-
-  const waitForCallEvent = (name: Name, label: string, type: string) =>
-    waitFor(async () => (await lab(pages[name], 'callEvents', label)).find((event) => event.type === type), {
-      ...WAIT,
-      description: `'${type}' on ${name}'s call ${label}`,
-    });
+  const {
+    deviceOptions,
+    registered,
+    nextIncoming,
+    callEvent: waitForCallEvent,
+    callAnswered,
+    audioGrows: expectAudioGrowing,
+    growthOver,
+  } = labDriver({ pages: () => pages, server: () => kamailio.wsUrl, wait: WAIT });
 
   /**
    * alice calls bob, bob answers at once (auto-answer in his page) and both
@@ -88,50 +68,15 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
   ): Promise<{ out: string; in: string; setupMs: number }> => {
     await registered('bob', options.bob);
     await registered('alice', options.alice);
-    await lab(pages.bob, 'setAutoAnswer', true);
-    const before = await lab(pages.bob, 'incomingLabels');
-    expect(await lab(pages.alice, 'connect', 'out', { to: 'bob' })).toMatchObject({ ok: true });
-    const incoming = await nextIncoming('bob', before);
-    const accepted = await waitForCallEvent('alice', 'out', 'accepted');
-    await waitForCallEvent('bob', incoming, 'accepted');
+    const { incoming, accepted } = await callAnswered('alice', 'bob');
     const setupMs = accepted.at - (await lab(pages.alice, 'connectStartedAt', 'out'));
     return { out: 'out', in: incoming, setupMs };
   };
 
-  const inbound = (name: Name, label: string): Promise<InboundAudio> => lab(pages[name], 'inboundAudio', label);
-
-  /** Polls until `name`'s inbound audio on `label` has grown by `packets` packets and some energy. */
-  const expectAudioGrowing = async (name: Name, label: string, packets = 25): Promise<void> => {
-    const start = await inbound(name, label);
-    await waitFor(
-      async () => {
-        const now = await inbound(name, label);
-        return now.packetsReceived >= start.packetsReceived + packets && now.totalAudioEnergy > start.totalAudioEnergy;
-      },
-      { ...WAIT, intervalMs: 50, description: `inbound audio on ${name}'s ${label} to grow` },
-    );
-  };
-
-  /** What arrived on `name`'s `label` during `ms` (media is let flow for a measured interval). */
-  const growthOver = async (name: Name, label: string, ms: number): Promise<InboundAudio> => {
-    const start = await inbound(name, label);
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    const end = await inbound(name, label);
-    return {
-      packetsReceived: end.packetsReceived - start.packetsReceived,
-      totalAudioEnergy: end.totalAudioEnergy - start.totalAudioEnergy,
-    };
-  };
-
   beforeAll(async () => {
-    assertIsolatedNetwork();
-    kamailio = await startKamailio();
-    cleanup.add('kamailio', () => kamailio.stop());
-    const server = await startStaticServer({ root: REPO_ROOT });
-    cleanup.add('static server', () => server.stop());
-    browser = await launchBrowser();
-    cleanup.add('chromium', () => browser.close());
-    pages = await openLabPages(browser, NAMES, `${server.url}${PAGE_PATH}`);
+    const rig = await startSdkRig(cleanup);
+    ({ kamailio, browser } = rig);
+    pages = await openLabPages(browser, NAMES, `${rig.server.url}${PAGE_PATH}`);
   });
 
   afterEach(async () => {

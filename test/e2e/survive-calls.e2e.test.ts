@@ -10,16 +10,7 @@
 //   bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/survive-calls.e2e.test.ts
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CleanupStack,
-  REPO_ROOT,
-  assertIsolatedNetwork,
-  launchBrowser,
-  startKamailio,
-  startStaticServer,
-  type E2EBrowser,
-  type Kamailio,
-} from '../../e2e/harness/index.js';
+import { CleanupStack, startSdkRig, type Kamailio } from '../../e2e/harness/index.js';
 import { callPair } from './sdk/call-pair.js';
 import { lab, openLabPages, requestsOf, expectLabPagesTornDown } from './sdk/calls-helpers.js';
 
@@ -34,7 +25,6 @@ const HANGUP_REACHES_MS = 1000;
 describe('calls across a lost WebSocket, two SDK pages through Kamailio', () => {
   const cleanup = new CleanupStack();
   let kamailio: Kamailio;
-  let browser: E2EBrowser;
   let pages: Record<Name, Page>;
   const figures: string[] = [];
 
@@ -57,14 +47,9 @@ describe('calls across a lost WebSocket, two SDK pages through Kamailio', () => 
   };
 
   beforeAll(async () => {
-    assertIsolatedNetwork();
-    kamailio = await startKamailio();
-    cleanup.add('kamailio', () => kamailio.stop());
-    const server = await startStaticServer({ root: REPO_ROOT });
-    cleanup.add('static server', () => server.stop());
-    browser = await launchBrowser();
-    cleanup.add('chromium', () => browser.close());
-    pages = await openLabPages(browser, NAMES, `${server.url}${PAGE_PATH}`);
+    const rig = await startSdkRig(cleanup);
+    kamailio = rig.kamailio;
+    pages = await openLabPages(rig.browser, NAMES, `${rig.server.url}${PAGE_PATH}`);
   });
 
   afterEach(async () => {

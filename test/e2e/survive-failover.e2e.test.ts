@@ -12,11 +12,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CleanupStack,
-  USERS,
   kamailioRegisteredPorts,
-  sipUri,
   startKamailioPair,
   startSdkRig,
+  userAccount,
   waitFor,
   type KamailioPair,
 } from '../../e2e/harness/index.js';
@@ -75,7 +74,7 @@ describe('failover on a DMQ pair of Kamailio nodes, server: [a, b]', () => {
 
   it('node a killed: both devices register on b within 3 s, their call survives through b, and a call through b reaches alice', async () => {
     const labels = await establishCall();
-    await lab(pages.carol, 'createDevice', { server: pair.b.wsUrl, uri: sipUri('carol'), password: USERS.carol.password });
+    await lab(pages.carol, 'createDevice', userAccount('carol', pair.b.wsUrl));
     expect(await lab(pages.carol, 'register')).toMatchObject({ ok: true });
     // alice registered on a only; b knows her through DMQ.
     const replicated = await waitFor(async () => (await kamailioRegisteredPorts(pair.b, 'alice')).length > 0 && 'yes', {

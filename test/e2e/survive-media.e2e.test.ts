@@ -10,9 +10,10 @@
 //   bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/survive-media.e2e.test.ts
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CleanupStack, USERS, sipUri, startSdkRig, udpCut, waitFor, type Kamailio, type UdpCut } from '../../e2e/harness/index.js';
+import { CleanupStack, startSdkRig, udpCut, waitFor, type Kamailio, type UdpCut } from '../../e2e/harness/index.js';
 import { DEFAULTS } from '../../src/options.js';
-import { lab, openLabPages, placeAnsweredCall, requestsOf, expectLabPagesTornDown, type LabDeviceOptions, type RecordedEvent } from './sdk/calls-helpers.js';
+import { lab, openLabPages, requestsOf, expectLabPagesTornDown, type LabDeviceOptions, type RecordedEvent } from './sdk/calls-helpers.js';
+import { labDriver } from './sdk/lab-driver.js';
 
 const NAMES = ['alice', 'bob'] as const;
 type Name = (typeof NAMES)[number];
@@ -29,41 +30,26 @@ describe('calls across a lost media path (UDP cut), two SDK pages through Kamail
   let udp: UdpCut;
   const figures: string[] = [];
 
-  const registered = async (name: Name, options: Partial<LabDeviceOptions> = {}): Promise<void> => {
-    await lab(pages[name], 'createDevice', { server: kamailio.wsUrl, uri: sipUri(name), password: USERS[name].password, ...options });
-    expect(await lab(pages[name], 'register')).toMatchObject({ ok: true });
-  };
+  const driver = labDriver({ pages: () => pages, server: () => kamailio.wsUrl, wait: WAIT });
+  const { registered } = driver;
 
   const events = (name: Name, label: string): Promise<RecordedEvent[]> => lab(pages[name], 'callEvents', label);
 
-  const callEvent = (name: Name, label: string, type: string, wait = WAIT) =>
-    waitFor(async () => (await events(name, label)).find((event) => event.type === type), {
-      ...wait,
-      description: `'${type}' on ${name}'s call ${label}`,
-    });
+  const callEvent = (name: Name, label: string, type: string, wait = WAIT) => driver.callEvent(name, label, type, { wait });
 
   /** alice calls bob, bob answers; the labels of both ends once audio flows both ways. */
   const establishCall = async (options: Partial<LabDeviceOptions> = {}): Promise<Record<Name, string>> => {
     await registered('bob', options);
     await registered('alice', options);
-    const incoming = await placeAnsweredCall(pages.alice, pages.bob, 'bob');
+    const { incoming } = await driver.callAnswered('alice', 'bob');
     const labels = { alice: 'out', bob: incoming };
-    await callEvent('alice', 'out', 'accepted');
-    await callEvent('bob', incoming, 'accepted');
     for (const name of NAMES) await audioGrows(name, labels[name]);
     return labels;
   };
 
   /** Waits until `name`'s inbound packets grow (by 10, ~0.2 s of Opus); returns when, on the test's clock. */
-  const audioGrows = async (name: Name, label: string): Promise<number> => {
-    const before = (await lab(pages[name], 'inboundAudio', label)).packetsReceived;
-    await waitFor(async () => (await lab(pages[name], 'inboundAudio', label)).packetsReceived >= before + 10, {
-      ...WAIT,
-      intervalMs: 10,
-      description: `inbound audio growing on ${name}`,
-    });
-    return Date.now();
-  };
+  const audioGrows = (name: Name, label: string): Promise<number> =>
+    driver.audioGrows(name, label, { packets: 10, energy: false, wait: { ...WAIT, intervalMs: 10 } });
 
   const reinvitesSeenBy = async (name: Name): Promise<number> =>
     requestsOf(await lab(pages[name], 'receivedFrames'), 'INVITE').length;

@@ -11,7 +11,6 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CleanupStack,
-  USERS,
   bundleJsSip,
   kamailioErrors,
   pageApi,
@@ -22,6 +21,7 @@ import {
   type Kamailio,
 } from '../../e2e/harness/index.js';
 import { lab, openLabPages, tearDownLabPages, type InboundAudio, type LabDeviceOptions } from './sdk/calls-helpers.js';
+import { labDriver, untilAudioGrows } from './sdk/lab-driver.js';
 
 const SDK_PAGE = '/e2e/pages/sdk/index.html';
 const NAMES = ['alice', 'bob', 'carol'] as const;
@@ -67,35 +67,14 @@ describe('transfers through Kamailio in Chromium: SDK, plain SIP.js, JsSIP', () 
   /** Stacks registered by the running test, stopped after it. */
   const stopAfter: Array<() => Promise<unknown>> = [];
 
-  const registered = async (name: Name, extra: Partial<LabDeviceOptions> = {}): Promise<void> => {
-    await lab(pages[name], 'createDevice', { server: kamailio.wsUrl, uri: sipUri(name), password: USERS[name].password, ...extra });
-    expect(await lab(pages[name], 'register')).toMatchObject({ ok: true });
-  };
+  const driver = labDriver({ pages: () => pages, server: () => kamailio.wsUrl, wait: WAIT });
+  const { registered, nextIncoming } = driver;
   const account = (who: { user: string; password: string }) => ({ server: kamailio.wsUrl, ...who, sipDomain: kamailio.domain });
-
-  const nextIncoming = (name: Name, before: readonly string[]): Promise<string> =>
-    waitFor(async () => (await lab(pages[name], 'incomingLabels')).find((label) => !before.includes(label)), {
-      ...WAIT,
-      description: `an incoming call on ${name}`,
-    });
-  const callEvent = (name: Name, label: string, type: string, detail?: string) =>
-    waitFor(
-      async () => (await lab(pages[name], 'callEvents', label)).find((event) => event.type === type && (detail === undefined || event.detail === detail)),
-      { ...WAIT, description: `'${type}${detail ? `:${detail}` : ''}' on ${name}'s ${label}` },
-    );
+  const callEvent = (name: Name, label: string, type: string, detail?: string) => driver.callEvent(name, label, type, { detail });
   const ended = async (name: Name, label: string): Promise<string> => String((await callEvent(name, label, 'disconnect')).detail);
 
-  /** Polls `read` until packets grew by `packets` and energy grew (audio, not silence). */
-  const audioGrows = async (read: () => Promise<InboundAudio>, what: string, packets = 25): Promise<void> => {
-    const start = await read();
-    await waitFor(
-      async () => {
-        const now = await read();
-        return now.packetsReceived >= start.packetsReceived + packets && now.totalAudioEnergy > start.totalAudioEnergy;
-      },
-      { ...WAIT, intervalMs: 50, description: `inbound audio ${what} to grow` },
-    );
-  };
+  /** Polls `read` until 25 more packets and some energy came in (audio, not silence). */
+  const audioGrows = (read: () => Promise<InboundAudio>, what: string) => untilAudioGrows(read, `inbound audio ${what}`, { ...WAIT, intervalMs: 50 });
   const sdkAudio = (name: Name, label: string) => () => lab(pages[name], 'inboundAudio', label);
   /** Packets that came in on each of `reads` during `ms`. */
   const packetsOver = async (ms: number, ...reads: Array<() => Promise<InboundAudio>>): Promise<number[]> => {
@@ -126,13 +105,7 @@ describe('transfers through Kamailio in Chromium: SDK, plain SIP.js, JsSIP', () 
   const aliceCallsBob = async (alice: Partial<LabDeviceOptions> = {}): Promise<string> => {
     await registered('bob');
     await registered('alice', alice);
-    await lab(pages.bob, 'setAutoAnswer', true);
-    const before = await lab(pages.bob, 'incomingLabels');
-    expect(await lab(pages.alice, 'connect', 'out', { to: 'bob' })).toMatchObject({ ok: true });
-    const incoming = await nextIncoming('bob', before);
-    await callEvent('alice', 'out', 'accepted');
-    await callEvent('bob', incoming, 'accepted');
-    return incoming;
+    return (await driver.callAnswered('alice', 'bob')).incoming;
   };
 
   beforeAll(async () => {

@@ -8,7 +8,7 @@
 //   bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/video.e2e.test.ts
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CleanupStack, USERS, kamailioErrors, pageApi, sipUri, startSdkRig, waitFor, type Kamailio } from '../../e2e/harness/index.js';
+import { CleanupStack, kamailioErrors, pageApi, sipUri, startSdkRig, userAccount, waitFor, type Kamailio } from '../../e2e/harness/index.js';
 import { openVideoPages, videoLab, type VideoStats } from './sdk/video-helpers.js';
 
 const SDK_PAGE = '/e2e/pages/sdk/index.html';
@@ -39,12 +39,7 @@ describe('video, streams, caller information and timers through Kamailio in Chro
   const figures: string[] = [];
 
   const device = async (name: Name, extra: Record<string, unknown> = {}): Promise<void> => {
-    const outcome = await videoLab(pages[name], 'createDevice', {
-      server: kamailio.wsUrl,
-      uri: sipUri(name),
-      password: USERS[name].password,
-      ...extra,
-    });
+    const outcome = await videoLab(pages[name], 'createDevice', { ...userAccount(name, kamailio.wsUrl), ...extra });
     expect(outcome).toMatchObject({ ok: true });
   };
 

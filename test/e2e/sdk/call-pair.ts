@@ -3,8 +3,9 @@
 // bob who answers, wait for an event, hang up and time it at the far end).
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { USERS, sipUri, waitFor } from '../../../e2e/harness/index.js';
+import { waitFor } from '../../../e2e/harness/index.js';
 import { lab, type RecordedEvent } from './calls-helpers.js';
+import { labDriver } from './lab-driver.js';
 
 export const PAIR = ['alice', 'bob'] as const;
 export type PairName = (typeof PAIR)[number];
@@ -20,25 +21,18 @@ export interface CallPairOptions {
 }
 
 export function callPair({ pages, server, waitMs }: CallPairOptions) {
-  const wait = { timeoutMs: waitMs, intervalMs: 25 };
-
-  /** A device for `name`, registered; a short backoff: the tests measure the recovery, not the wait. */
-  const registered = async (name: PairName): Promise<void> => {
-    await lab(pages()[name], 'createDevice', {
-      server: server(),
-      uri: sipUri(name),
-      password: USERS[name].password,
-      reconnect: { baseDelayMs: 100, maxDelayMs: 1000 },
-    });
-    expect(await lab(pages()[name], 'register')).toMatchObject({ ok: true });
-  };
+  // A short backoff: the tests measure the recovery, not the wait.
+  const driver = labDriver<PairName>({
+    pages,
+    server,
+    wait: { timeoutMs: waitMs, intervalMs: 25 },
+    defaults: { reconnect: { baseDelayMs: 100, maxDelayMs: 1000 } },
+  });
+  const { registered } = driver;
 
   /** The first `type` event of `name`'s call `label` at or after `after` (page time). */
   const callEvent = (name: PairName, label: string, type: string, after = 0): Promise<RecordedEvent> =>
-    waitFor(
-      async () => (await lab(pages()[name], 'callEvents', label)).find((event) => event.type === type && event.at >= after),
-      { ...wait, description: `'${type}' on ${name}'s call ${label}` },
-    );
+    driver.callEvent(name, label, type, { after });
 
   /** alice calls bob, bob answers (auto-answer); the labels of both ends. Registers both first unless told not to. */
   const establishCall = async ({ register = true } = {}): Promise<Record<PairName, string>> => {
@@ -46,15 +40,7 @@ export function callPair({ pages, server, waitMs }: CallPairOptions) {
       await registered('bob');
       await registered('alice');
     }
-    await lab(pages().bob, 'setAutoAnswer', true);
-    const before = await lab(pages().bob, 'incomingLabels');
-    expect(await lab(pages().alice, 'connect', 'out', { to: 'bob' })).toMatchObject({ ok: true });
-    const incoming = await waitFor(async () => (await lab(pages().bob, 'incomingLabels')).find((label) => !before.includes(label)), {
-      ...wait,
-      description: 'the incoming call on bob',
-    });
-    await callEvent('alice', 'out', 'accepted');
-    await callEvent('bob', incoming, 'accepted');
+    const { incoming } = await driver.callAnswered('alice', 'bob');
     return { alice: 'out', bob: incoming };
   };
 

@@ -1,9 +1,10 @@
 // Drives the built SDK in e2e/pages/sdk/ for sdk-calls.e2e.test.ts.
 //
-// `installCallsLab` runs in the page before the SDK loads (an init script):
-// it wraps WebSocket, RTCPeerConnection and getUserMedia to see what the SDK
-// sends and what it leaves open, and puts `window.callsLab` on the page: one
-// Device per page, its calls under labels, every event recorded with its time.
+// `installCallsLab` runs in the page before the SDK loads (an init script,
+// after page-wrappers.ts's, whose registry of sockets, frames, peer
+// connections and tracks it reads to see what the SDK sends and what it
+// leaves open), and puts `window.callsLab` on the page: one Device per page,
+// its calls under labels, every event recorded with its time.
 // `lab(page, method, ...args)` calls it from the test with types.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -11,18 +12,11 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Call, ConnectOptions, Device, DeviceOptions } from '../../../src/index.js';
 import { TSHARK_BIN, pageApi, waitFor, type E2EBrowser } from '../../../e2e/harness/index.js';
+import { openPagesWithLab, type Outcome, type PageRegistry } from './page-wrappers.js';
+
+export type { ErrorInfo, Outcome } from './page-wrappers.js';
 
 const execFileAsync = promisify(execFile);
-
-export interface ErrorInfo {
-  name: string;
-  code?: string;
-  status?: number;
-  message: string;
-}
-
-/** How a page-side promise settled, and how long it took (ms). */
-export type Outcome = ({ ok: true } | { ok: false; error: ErrorInfo }) & { ms: number };
 
 /** A device or call event as the page saw it; `at` is the page's performance.now(). */
 export interface RecordedEvent {
@@ -126,43 +120,8 @@ export function installCallsLab(): void {
   type SDK = { Device: new (options: LabDeviceOptions) => Device };
   const page = window as unknown as { callchart?: SDK; callsLab?: CallsLab };
 
-  const sent: string[] = [];
-  const received: string[] = [];
-  const sockets: WebSocket[] = [];
-  const NativeSocket = window.WebSocket;
-  const nativeSend = NativeSocket.prototype.send;
-  NativeSocket.prototype.send = function send(this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
-    if (typeof data === 'string') sent.push(data);
-    return nativeSend.call(this, data);
-  };
-  window.WebSocket = new Proxy(NativeSocket, {
-    construct(target, args, newTarget) {
-      const socket = Reflect.construct(target, args, newTarget) as WebSocket;
-      sockets.push(socket);
-      socket.addEventListener('message', (event: MessageEvent) => {
-        if (typeof event.data === 'string') received.push(event.data);
-      });
-      return socket;
-    },
-  });
-
-  const peerConnections: RTCPeerConnection[] = [];
-  window.RTCPeerConnection = new Proxy(window.RTCPeerConnection, {
-    construct(target, args, newTarget) {
-      const peerConnection = Reflect.construct(target, args, newTarget) as RTCPeerConnection;
-      peerConnections.push(peerConnection);
-      return peerConnection;
-    },
-  });
-
-  const tracks: MediaStreamTrack[] = [];
-  const mediaDevices = navigator.mediaDevices;
-  const nativeGetUserMedia = mediaDevices.getUserMedia.bind(mediaDevices);
-  mediaDevices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
-    const stream = await nativeGetUserMedia(constraints);
-    tracks.push(...stream.getTracks());
-    return stream;
-  };
+  const { sent, received, sockets, peerConnections, tracks, timed, timedSync, need } = (window as unknown as { __callchartLab: PageRegistry })
+    .__callchartLab;
 
   let device: Device | undefined;
   /** Index into `sent` where the current device's frames start. */
@@ -175,28 +134,6 @@ export function installCallsLab(): void {
   let referredCount = 0;
   let autoAnswer = false;
 
-  const errorInfo = (error: unknown): ErrorInfo => {
-    const e = error as { name?: string; code?: string; status?: number; message?: string };
-    return {
-      name: String(e?.name ?? 'Error'),
-      message: String(e?.message ?? error),
-      ...(e?.code === undefined ? {} : { code: e.code }),
-      ...(e?.status === undefined ? {} : { status: e.status }),
-    };
-  };
-  const timed = async (run: () => Promise<unknown>): Promise<Outcome> => {
-    const started = performance.now();
-    try {
-      await run();
-      return { ok: true, ms: performance.now() - started };
-    } catch (error) {
-      return { ok: false, error: errorInfo(error), ms: performance.now() - started };
-    }
-  };
-  const need = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`no ${what}`);
-    return value;
-  };
   const currentDevice = (): Device => need(device, 'device (createDevice first)');
   const callOf = (label: string): Call => need(calls.get(label), `call ${label}`);
 
@@ -326,15 +263,7 @@ export function installCallsLab(): void {
         const session = callOf(label).session as unknown as { bye(options: unknown): Promise<unknown> };
         await session.bye({ requestOptions: { extraHeaders: [`Reason: ${reason}`] } });
       }),
-    mute(label, muted) {
-      const started = performance.now();
-      try {
-        callOf(label).mute(muted);
-        return { ok: true, ms: performance.now() - started };
-      } catch (error) {
-        return { ok: false, error: errorInfo(error), ms: performance.now() - started };
-      }
-    },
+    mute: (label, muted) => timedSync(() => callOf(label).mute(muted)),
     hold: (label, onHold) => timed(() => callOf(label).hold(onHold)),
     transfer: (label, target) => timed(() => callOf(label).transfer(typeof target === 'string' ? target : callOf(target.call))),
     sendDigits: (label, digits) => timed(() => callOf(label).sendDigits(digits)),
@@ -388,21 +317,9 @@ export function installCallsLab(): void {
 /** Calls `window.callsLab[method](...args)` in the page. */
 export const lab = pageApi<CallsLab>('callsLab');
 
-/**
- * Opens one page (own browser context) per name with the lab installed
- * before the SDK module runs: openPages() has loaded the page already, so
- * the init script is added and the page reloaded.
- */
-export async function openLabPages<N extends string>(browser: E2EBrowser, names: readonly N[], url: string): Promise<Record<N, Page>> {
-  const pages = await browser.openPages(names, url, { readyExpression: 'window.callchartReady' });
-  await Promise.all(
-    Object.values<Page>(pages).map(async (page) => {
-      await page.addInitScript(installCallsLab);
-      await page.reload();
-      await page.waitForFunction('window.callchartReady && window.callsLab !== undefined', undefined, { timeout: 15_000 });
-    }),
-  );
-  return pages;
+/** Opens one page per name with the wrappers and the calls lab installed before the SDK loads. */
+export function openLabPages<N extends string>(browser: E2EBrowser, names: readonly N[], url: string): Promise<Record<N, Page>> {
+  return openPagesWithLab(browser, names, url, installCallsLab, 'callsLab');
 }
 
 /** A SIP message that tshark decoded out of a WebSocket frame. */

@@ -1,9 +1,11 @@
 // A small driver for the built SDK in e2e/pages/sdk/: a "lab" installed
-// in each page before any of its scripts run, so that it sees every peer
-// connection, microphone track and WebSocket the SDK creates, and keeps the
-// page's device, calls and their events on `window` for the test to poll.
+// in each page before any of its scripts run (after page-wrappers.ts, whose
+// registry holds every peer connection, microphone track, AudioContext and
+// WebSocket the SDK creates), keeping the page's device, calls and their
+// events on `window` for the test to poll.
 import type { Page } from 'playwright-core';
 import { pageApi, waitFor, type E2EBrowser } from '../../../e2e/harness/index.js';
+import { openPagesWithLab, type PageRegistry } from './page-wrappers.js';
 
 export interface ErrorInfo {
   name: string;
@@ -88,27 +90,9 @@ export const lab = pageApi<LabApi>('lab');
 
 const SDK_PAGE = '/e2e/pages/sdk/index.html';
 
-/**
- * Opens one isolated page per name on the SDK page with the lab installed.
- * The init script only applies to later navigations, hence the reload: the
- * wrappers are then in place before the SDK module is even loaded.
- */
-export async function openLabPages<N extends string>(
-  browser: E2EBrowser,
-  names: readonly N[],
-  serverUrl: string,
-): Promise<Record<N, Page>> {
-  const pages = await browser.openPages(names, `${serverUrl}${SDK_PAGE}`);
-  await Promise.all(
-    Object.values<Page>(pages).map(async (page) => {
-      await page.addInitScript(installLab);
-      await page.reload();
-      await page.waitForFunction('window.callchartReady === true && window.lab !== undefined', undefined, {
-        timeout: 15_000,
-      });
-    }),
-  );
-  return pages;
+/** Opens one isolated page per name on the SDK page with the wrappers and the lab installed before the SDK loads. */
+export function openLabPages<N extends string>(browser: E2EBrowser, names: readonly N[], serverUrl: string): Promise<Record<N, Page>> {
+  return openPagesWithLab(browser, names, `${serverUrl}${SDK_PAGE}`, installLab, 'lab');
 }
 
 export const WAIT = { timeoutMs: 15_000, intervalMs: 25 };
@@ -156,38 +140,10 @@ export function installLab(): void {
   type Call = Awaited<ReturnType<Device['connect']>>;
   const sdk = (): Sdk => (window as unknown as { callchart: Sdk }).callchart;
 
-  // --- probes: every peer connection, microphone track and WebSocket ---
-  const peerConnections: RTCPeerConnection[] = [];
-  const NativePeerConnection = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends NativePeerConnection {
-    constructor(configuration?: RTCConfiguration) {
-      super(configuration);
-      peerConnections.push(this);
-    }
-  };
-  const microphoneTracks: MediaStreamTrack[] = [];
-  const nativeGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
-    const stream = await nativeGetUserMedia(constraints);
-    microphoneTracks.push(...stream.getAudioTracks());
-    return stream;
-  };
-  const audioContexts: AudioContext[] = [];
-  const NativeAudioContext = window.AudioContext;
-  window.AudioContext = class extends NativeAudioContext {
-    constructor(options?: AudioContextOptions) {
-      super(options);
-      audioContexts.push(this);
-    }
-  };
-  const webSockets: WebSocket[] = [];
-  const NativeWebSocket = window.WebSocket;
-  window.WebSocket = class extends NativeWebSocket {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols);
-      webSockets.push(this);
-    }
-  };
+  // --- probes (page-wrappers.ts): every peer connection, getUserMedia track, AudioContext and WebSocket ---
+  const { peerConnections, tracks, audioContexts, sockets: webSockets } = (window as unknown as { __callchartLab: PageRegistry })
+    .__callchartLab;
+  const microphoneTracks = (): MediaStreamTrack[] => tracks.filter((t) => t.kind === 'audio');
 
   // --- the device and its calls ---
   let device: Device | undefined;
@@ -353,7 +309,7 @@ export function installLab(): void {
       openPeerConnections: peerConnections.filter(
         (pc) => pc.connectionState !== 'closed' && pc.signalingState !== 'closed',
       ).length,
-      liveMicrophoneTracks: microphoneTracks.filter((t) => t.readyState !== 'ended').length,
+      liveMicrophoneTracks: microphoneTracks().filter((t) => t.readyState !== 'ended').length,
       openWebSockets: webSockets.filter((socket) => socket.readyState !== WebSocket.CLOSED).length,
       openAudioContexts: audioContexts.filter((context) => context.state !== 'closed').length,
     }),

@@ -1,12 +1,14 @@
 // Drives the built SDK in e2e/pages/sdk/ for video.e2e.test.ts: one Device
 // per page, its calls under labels, the video / stream / info / timer events
 // recorded, and the media read from the call's peer connection (inbound
-// video frames, an inbound-audio packet sampler for gaps).
+// video frames, an inbound-audio packet sampler for gaps). The peer
+// connections and tracks come from page-wrappers.ts's registry.
 import type { Page } from 'playwright-core';
 import type { Call, ConnectOptions, Device, DeviceOptions } from '../../../src/index.js';
 import { pageApi, type E2EBrowser } from '../../../e2e/harness/index.js';
+import { openPagesWithLab, type Outcome, type PageRegistry } from './page-wrappers.js';
 
-export type Outcome = { ok: true; ms: number } | { ok: false; ms: number; error: { code?: string; message: string } };
+export type { Outcome } from './page-wrappers.js';
 
 export interface VideoCallView {
   status: string;
@@ -60,43 +62,13 @@ export interface VideoLab {
 export function installVideoLab(): void {
   type SDK = { Device: new (options: DeviceOptions) => Device };
   const page = window as unknown as { callchart?: SDK; videoLab?: VideoLab };
-  const peerConnections: RTCPeerConnection[] = [];
-  window.RTCPeerConnection = new Proxy(window.RTCPeerConnection, {
-    construct(target, args, newTarget) {
-      const pc = Reflect.construct(target, args, newTarget) as RTCPeerConnection;
-      peerConnections.push(pc);
-      return pc;
-    },
-  });
-  const tracks: MediaStreamTrack[] = [];
-  const mediaDevices = navigator.mediaDevices;
-  const nativeGetUserMedia = mediaDevices.getUserMedia.bind(mediaDevices);
-  mediaDevices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
-    const stream = await nativeGetUserMedia(constraints);
-    tracks.push(...stream.getTracks());
-    return stream;
-  };
-
+  const { peerConnections, tracks, timed, timedSync, need } = (window as unknown as { __callchartLab: PageRegistry }).__callchartLab;
   let device: Device | undefined;
   let incoming = 0;
   const calls = new Map<string, Call>();
   const events = new Map<string, LabEvent[]>();
   const samplers = new Map<string, { timer: ReturnType<typeof setInterval>; last: number; lastAt: number; maxGapMs: number; samples: number }>();
-  const need = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`no ${what}`);
-    return value;
-  };
   const callOf = (label: string): Call => need(calls.get(label), `call ${label}`);
-  const timed = async (run: () => unknown): Promise<Outcome> => {
-    const started = performance.now();
-    try {
-      await run();
-      return { ok: true, ms: performance.now() - started };
-    } catch (error) {
-      const e = error as { code?: string; message?: string };
-      return { ok: false, ms: performance.now() - started, error: { ...(e.code === undefined ? {} : { code: e.code }), message: String(e.message ?? error) } };
-    }
-  };
   const track = (label: string, call: Call): void => {
     calls.set(label, call);
     const list: LabEvent[] = [];
@@ -141,16 +113,7 @@ export function installVideoLab(): void {
     setVideo: (label, on) => timed(() => callOf(label).setVideo(on)),
     hold: (label, on) => timed(() => callOf(label).hold(on)),
     setVideoInputDevice: (label, id) => timed(() => callOf(label).setVideoInputDevice(id)),
-    setInfo(label, fields, lock) {
-      const started = performance.now();
-      try {
-        callOf(label).setInfo(fields, { lock });
-        return { ok: true, ms: performance.now() - started };
-      } catch (error) {
-        const e = error as { code?: string; message?: string };
-        return { ok: false, ms: 0, error: { ...(e.code === undefined ? {} : { code: e.code }), message: String(e.message) } };
-      }
-    },
+    setInfo: (label, fields, lock) => timedSync(() => callOf(label).setInfo(fields, { lock })),
     view(label) {
       const call = callOf(label);
       const remoteVideo = call.remoteStream?.getVideoTracks()[0];
@@ -234,15 +197,7 @@ export function installVideoLab(): void {
 
 export const videoLab = pageApi<VideoLab>('videoLab');
 
-/** Opens one page per name with the lab installed before the SDK loads. */
-export async function openVideoPages<N extends string>(browser: E2EBrowser, names: readonly N[], url: string): Promise<Record<N, Page>> {
-  const pages = await browser.openPages(names, url, { readyExpression: 'window.callchartReady' });
-  await Promise.all(
-    Object.values<Page>(pages).map(async (page) => {
-      await page.addInitScript(installVideoLab);
-      await page.reload();
-      await page.waitForFunction('window.callchartReady && window.videoLab !== undefined', undefined, { timeout: 15_000 });
-    }),
-  );
-  return pages;
+/** Opens one page per name with the wrappers and the video lab installed before the SDK loads. */
+export function openVideoPages<N extends string>(browser: E2EBrowser, names: readonly N[], url: string): Promise<Record<N, Page>> {
+  return openPagesWithLab(browser, names, url, installVideoLab, 'videoLab');
 }
