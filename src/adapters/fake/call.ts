@@ -16,24 +16,26 @@ import { createStatsClock, syntheticReport, type StatsClock } from './stats';
 import { fakeSipfrag, referToReplacing } from './transfer';
 import { FAKE_DEFAULT_MEDIA, FAKE_TIMER_B_MS, UNANSWERED, type FakeEnd, type WireMessage } from './wire';
 import { FakeVideo } from './video';
+import { routeInvite } from './routing';
+import { customHeadersOf } from '../../sip/headers';
+import { remoteIdentity } from '../../sip/target';
 
 /** The dialog as SIP sees it: `canceled` once we sent CANCEL for our INVITE. */
 type Dialog = 'new' | 'early' | 'canceled' | 'confirmed' | 'ended';
 
 export interface FakeCallInit {
-  id: string;
   direction: 'inbound' | 'outbound';
-  remoteIdentity: string;
-  /** What the headers naming the far end said (inbound: its From, P-Asserted-Identity …). */
-  remoteParty?: RemoteParty;
-  customHeaders: Record<string, string>;
-  /** Outbound: the target URI. */
-  target?: string;
-  /** Outbound: the caller's AOR and caller-ID user. */
-  from?: { aor: string; user?: string; headers: Record<string, string> };
+  /** The far end: its URI (outbound: the target; `remoteIdentity` is made from it) and what the headers naming it said. */
+  party: RemoteParty & { uri: string };
+  /** The INVITE's headers (full names); the custom headers are read from them with `prefix`. */
+  headers: Record<string, string>;
+  /** The header prefix of the user agent the call belongs to. */
+  prefix: string;
+  /** Outbound: the caller's AOR, caller-ID user and From display name. */
+  from?: { aor: string; user?: string; displayName?: string };
   /** Inbound: the calling end. */
   peer?: FakeEnd;
-  /** The far end's address, as a transfer's Refer-To names it (outbound: the target; inbound: the caller's AOR). */
+  /** The far end's address as a transfer's Refer-To names it, when it is not `party.uri` (a device's call: the caller's AOR). */
   remoteUri?: string;
   /** Inbound: the id of this user agent's call that the INVITE's Replaces names (the network matched it). */
   replaces?: string;
@@ -99,11 +101,11 @@ export class FakeCallPort implements CallPort, FakeEnd {
   constructor(network: FakeNetwork, init: FakeCallInit) {
     this.#network = network;
     this.#init = init;
-    this.id = init.id;
+    this.id = network.nextCallId();
     this.direction = init.direction;
-    this.remoteIdentity = init.remoteIdentity;
-    this.remoteParty = Object.freeze({ ...init.remoteParty });
-    this.customHeaders = init.customHeaders;
+    this.remoteIdentity = remoteIdentity(init.party.uri);
+    this.remoteParty = Object.freeze({ ...init.party });
+    this.customHeaders = customHeadersOf(Object.entries(init.headers), init.prefix);
     this.replaces = init.replaces;
     this.#peer = init.peer;
     // Outbound the offer is ours (camera asked for); inbound the caller's offer decides whether a video stream exists.
@@ -118,7 +120,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     const self = this;
     return {
       id: this.id,
-      target: this.#init.target,
+      target: this.direction === 'outbound' ? this.#init.party.uri : undefined,
       get receivedDigits() {
         return self.#receivedDigits;
       },
@@ -191,7 +193,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (this.#video.wanted && this.#network.takeFault('camera')) this.#video.wanted = this.#video.line = false;
     this.#openMedia();
     this.#dialog = 'early';
-    this.#network.route(this, this.#init.target ?? '', this.#init.from!, this.#init.referral?.replaces);
+    routeInvite(this.#network, this, this.#init);
     // The proxy's 100 Trying.
     this.#notifyReferrer(100);
   }
@@ -348,7 +350,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** Refer-To for a transfer to this call's far end, replacing this dialog there (the far end's port id names it on the fake network). */
   #replacingReferTo(): string {
     const peer = this.#peer;
-    return referToReplacing(this.#init.remoteUri ?? this.#init.target ?? '', peer instanceof FakeCallPort ? peer.id : this.id);
+    return referToReplacing(this.#init.remoteUri ?? this.#init.party.uri, peer instanceof FakeCallPort ? peer.id : this.id);
   }
 
   /** Following a REFER: the referrer hears how our INVITE goes (RFC 3515 §2.4.4), as SIP.js's Inviter tells it. */

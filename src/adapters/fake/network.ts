@@ -10,8 +10,8 @@ import type { AdapterFactory, UserAgentConfig } from '../adapter';
 import { VoiceSDKError } from '../../errors';
 import { codeForSipStatus } from '../../sip/status';
 import type { FakeCallPort } from './call';
-import { ScriptedRemote, type RemoteCall } from './remote';
-import { callFromRemote, routeInvite, userOf, type InviteFrom, type RemoteCallOptions } from './routing';
+import { ScriptedRemote } from './remote';
+import { userOf } from './routing';
 import { FakeUserAgent } from './user-agent';
 import { DEFAULT_CONDITIONS, UNANSWERED, type FakeConditions } from './wire';
 
@@ -81,10 +81,13 @@ export class FakeNetwork {
   readonly userAgents: FakeUserAgent[] = [];
   readonly #users: Record<string, string> | undefined;
   readonly #latencyMs: number;
-  readonly #bindings = new Map<string, FakeUserAgent>();
-  readonly #remotes = new Map<string, ScriptedRemote>();
+  /** @internal The fake device registered as each user. */
+  readonly bindings = new Map<string, FakeUserAgent>();
+  /** @internal The scripted remotes, by user. */
+  readonly remotes = new Map<string, ScriptedRemote>();
+  /** @internal The responses scripted for the next INVITEs. */
+  readonly inviteResponses: Array<number | 'timeout'> = [];
   readonly #faults = new Map<FaultKind, VoiceSDKError[]>();
-  readonly #inviteResponses: Array<number | 'timeout'> = [];
   readonly #downServers = new Set<string>();
   readonly #registerCounts = new Map<string, number>();
   readonly #pingCounts = new Map<string, number>();
@@ -116,8 +119,8 @@ export class FakeNetwork {
 
   /** A scripted far end reachable as `user` (`sip:user@domain`). */
   remote(user: string): ScriptedRemote {
-    let remote = this.#remotes.get(user);
-    if (!remote) this.#remotes.set(user, (remote = new ScriptedRemote(this, user)));
+    let remote = this.remotes.get(user);
+    if (!remote) this.remotes.set(user, (remote = new ScriptedRemote(this, user)));
     return remote;
   }
 
@@ -145,7 +148,7 @@ export class FakeNetwork {
 
   /** The next INVITE, from any device, gets this final response (486, 603, 404, 503 …) or no answer. */
   failNextInvite(response: number | 'timeout'): this {
-    this.#inviteResponses.push(response);
+    this.inviteResponses.push(response);
     return this;
   }
 
@@ -236,7 +239,7 @@ export class FakeNetwork {
 
   /** The registrar forgets `uri` (as when a refresh is rejected). */
   dropRegistration(uri: string): this {
-    this.#bindings.get(userOf(uri))?.loseRegistration();
+    this.bindings.get(userOf(uri))?.loseRegistration();
     return this;
   }
 
@@ -277,7 +280,7 @@ export class FakeNetwork {
 
   /** Whether `uri` (`sip:alice@example.com`) is registered now. */
   isRegistered(uri: string): boolean {
-    return this.#bindings.get(userOf(uri))?.config.uri === uri;
+    return this.bindings.get(userOf(uri))?.config.uri === uri;
   }
 
   /** Calls whose media (peer connection, microphone) is still open. */
@@ -367,12 +370,12 @@ export class FakeNetwork {
 
   /** @internal */
   bind(uri: string, ua: FakeUserAgent): void {
-    this.#bindings.set(userOf(uri), ua);
+    this.bindings.set(userOf(uri), ua);
   }
 
   /** @internal */
   unbind(uri: string, ua: FakeUserAgent): void {
-    if (this.#bindings.get(userOf(uri)) === ua) this.#bindings.delete(userOf(uri));
+    if (this.bindings.get(userOf(uri)) === ua) this.bindings.delete(userOf(uri));
   }
 
   /** @internal */
@@ -390,35 +393,15 @@ export class FakeNetwork {
     this.#openMedia.delete(call);
   }
 
-  /** @internal An outbound INVITE from a fake device. */
-  route(call: FakeCallPort, target: string, from: InviteFrom, replaces?: string): void {
-    routeInvite(this, call, target, from, replaces);
-  }
 
   /** @internal The user agent holding the answered call `id`, for an INVITE whose Replaces names it. */
   holderOfCall(id: string): FakeUserAgent | undefined {
     return this.userAgents.find((ua) => [...ua.calls].some((call) => call.id === id && call.answered));
   }
 
-  /** @internal A scripted remote calls a fake device. */
-  callFromRemote(remote: ScriptedRemote, target: string, options: RemoteCallOptions): RemoteCall {
-    return callFromRemote(this, remote, target, options);
-  }
 
-  /** @internal The response scripted for the next INVITE, if any. */
-  takeInviteResponse(): number | 'timeout' | undefined {
-    return this.#inviteResponses.shift();
-  }
 
-  /** @internal The scripted remote `user`, if there is one. */
-  remoteNamed(user: string): ScriptedRemote | undefined {
-    return this.#remotes.get(user);
-  }
 
-  /** @internal The fake device registered as `user`. */
-  bindingOf(user: string): FakeUserAgent | undefined {
-    return this.#bindings.get(user);
-  }
 
   #addFault(kind: FaultKind, error: VoiceSDKError): this {
     const list = this.#faults.get(kind) ?? [];

@@ -10,6 +10,7 @@ import { isFinalFailureStatus } from '../../sip/responses';
 import { parseCallerId } from '../../sip/target';
 import type { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
+import { callFromRemote } from './routing';
 import { FAKE_DEFAULT_MEDIA, type FakeEnd, type WireMessage } from './wire';
 
 /** A remote call's state, seen from the remote: `incoming` (not answered yet), `outgoing` (the remote called), `answered`, `ended`. */
@@ -358,7 +359,7 @@ export class ScriptedRemote {
     options: { headers?: Record<string, string>; fromUser?: string; party?: Omit<RemoteParty, 'uri'>; video?: boolean } = {},
   ): RemoteCall {
     if (options.fromUser !== undefined) parseCallerId(options.fromUser);
-    return this.#network.callFromRemote(this, target, options);
+    return callFromRemote(this.#network, this, target, options);
   }
 
   /** @internal */

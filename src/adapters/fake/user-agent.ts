@@ -1,12 +1,9 @@
 /** A fake device's user agent on the in-memory network. */
 import type { CallPort, InviteRequest, Unsubscribe, UserAgentConfig, UserAgentPort } from '../adapter';
 import { VoiceSDKError } from '../../errors';
-import { customHeadersOf } from '../../sip/headers';
-import { UNAVAILABLE_STATUS } from '../../sip/responses';
-import { remoteIdentity } from '../../sip/target';
 import { ListenerSet } from '../listeners';
 import { referTargetOf } from '../../sip/refer';
-import { FakeCallPort } from './call';
+import { FakeCallPort, type FakeCallInit } from './call';
 import { replacesOf } from './transfer';
 import type { FakeNetwork } from './network';
 
@@ -152,25 +149,16 @@ export class FakeUserAgent implements UserAgentPort {
   }
 
   createCall(request: InviteRequest): CallPort {
-    const call = new FakeCallPort(this.#network, {
-      id: this.#network.nextCallId(),
-      direction: 'outbound',
-      remoteIdentity: remoteIdentity(request.target),
-      customHeaders: customHeadersOf(Object.entries(request.headers), this.config.headerPrefix),
-      target: request.target,
-      remoteUri: request.target,
-      remoteParty: { uri: request.target },
+    return this.#outbound({
+      party: { uri: request.target },
+      headers: request.headers,
       ...(request.video ? { video: true } : {}),
       from: {
         aor: this.config.uri,
         ...(request.fromUser ? { user: request.fromUser } : {}),
         ...(this.config.displayName === undefined ? {} : { displayName: this.config.displayName }),
-        headers: request.headers,
       },
     });
-    call.attachTransport(this);
-    this.#calls.add(call);
-    return call;
   }
 
   createReferredCall(referred: CallPort): CallPort {
@@ -179,17 +167,20 @@ export class FakeUserAgent implements UserAgentPort {
     if (referrer === undefined || referTo === undefined) throw new VoiceSDKError('invalid-state', 'No accepted REFER to follow on this call');
     const fault = this.#network.takeFault('referredCall');
     if (fault) throw fault;
-    const { target } = referTargetOf(referTo);
-    const call = new FakeCallPort(this.#network, {
-      id: this.#network.nextCallId(),
-      direction: 'outbound',
-      remoteIdentity: remoteIdentity(target),
-      customHeaders: {},
-      target,
-      remoteUri: target,
-      from: { aor: this.config.uri, headers: {} },
+    return this.#outbound({
+      party: { uri: referTargetOf(referTo).target },
+      headers: {},
+      from: { aor: this.config.uri },
       referral: { replaces: replacesOf(referTo), referrer },
     });
+  }
+
+  #outbound(init: Omit<FakeCallInit, 'direction' | 'prefix'>): FakeCallPort {
+    return this.#own(new FakeCallPort(this.#network, { ...init, direction: 'outbound', prefix: this.config.headerPrefix }));
+  }
+
+  /** The call is this user agent's: its requests go on our socket, and dispose ends it. */
+  #own(call: FakeCallPort): FakeCallPort {
     call.attachTransport(this);
     this.#calls.add(call);
     return call;
@@ -198,9 +189,7 @@ export class FakeUserAgent implements UserAgentPort {
   /** Called by the network: an INVITE for us. */
   deliverIncoming(call: FakeCallPort): boolean {
     if (!this.connected || this.#incoming.size === 0) return false;
-    call.attachTransport(this);
-    this.#calls.add(call);
-    this.#incoming.emit(call);
+    this.#incoming.emit(this.#own(call));
     return true;
   }
 
