@@ -410,7 +410,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     else if (this.#dialog === 'early') this.#send(this.direction === 'inbound' ? { type: 'reject', status: UNAVAILABLE_STATUS } : { type: 'cancel' });
     if (this.#dialog !== 'ended') this.#end();
     this.#media = false;
-    this.#network.releaseMedia(this);
+    this.#network.openMedia.delete(this);
   }
 
   /** Called by the network with messages from the far end. */
@@ -576,7 +576,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.#media = true;
     this.#emit(this.#video.localStream());
     if (this.direction === 'inbound') this.#stats = createStatsClock(this.#network.now());
-    this.#network.trackMedia(this);
+    this.#network.openMedia.add(this);
   }
 
   #send(message: WireMessage): void {

@@ -72,28 +72,14 @@ export function callFromRemote(network: FakeNetwork, remote: ScriptedRemote, tar
   if (!ua) throw new Error(`No device is registered as ${target}`);
   const headers = options.headers ?? {};
   const callerUri = `sip:${options.fromUser ?? remote.user}@${network.domain}`;
-  let remoteCall: RemoteCall | undefined;
   const inbound = new FakeCallPort(network, {
     direction: 'inbound',
     party: { uri: callerUri, ...options.party },
     video: options.video === true,
     headers,
     prefix: ua.config.headerPrefix,
-    peer: {
-      immediate: true,
-      receive: (message) => remoteCall?.receive(message),
-      get sendingAudio() {
-        return remoteCall?.sendingAudio ?? false;
-      },
-      get media() {
-        return remoteCall?.media;
-      },
-      get wantsVideo() {
-        return remoteCall?.wantsVideo ?? false;
-      },
-    },
   });
-  remoteCall = new RemoteCall(network, inbound, {
+  const remoteCall = new RemoteCall(network, inbound, {
     direction: 'outbound',
     headers,
     from: callerUri,
@@ -101,6 +87,7 @@ export function callFromRemote(network: FakeNetwork, remote: ScriptedRemote, tar
     ...(options.fromUser ? { fromUser: options.fromUser } : {}),
     video: options.video === true,
   });
+  inbound.connectTo(remoteCall);
   remote.accept(remoteCall);
   network.deliver(() => ua.deliverIncoming(inbound));
   return remoteCall;

@@ -6,6 +6,7 @@ import { referTargetOf } from '../../sip/refer';
 import { FakeCallPort, type FakeCallInit } from './call';
 import { replacesOf } from './transfer';
 import type { FakeNetwork } from './network';
+import { userOf } from './routing';
 
 export class FakeUserAgent implements UserAgentPort {
   /** The configuration without the password. */
@@ -65,7 +66,9 @@ export class FakeUserAgent implements UserAgentPort {
 
   async connect(server: string): Promise<void> {
     await this.#network.tick();
-    const fault = this.#network.takeFault('connect') ?? this.#network.serverFault(server);
+    const fault =
+      this.#network.takeFault('connect') ??
+      (this.#network.downServers.has(server) ? new VoiceSDKError('transport-failed', `${server} is down`) : undefined);
     if (fault) throw fault;
     this.#endConnection(new VoiceSDKError('transport-failed', 'The connection was replaced'));
     this.#server = server;
@@ -79,7 +82,7 @@ export class FakeUserAgent implements UserAgentPort {
 
   ping(): void {
     if (!this.connected) return;
-    this.#network.countPing(this.config.uri);
+    this.#count('ping');
     if (this.#silent) this.#pongsOwed += 1;
     else this.#sendPong();
   }
@@ -122,28 +125,29 @@ export class FakeUserAgent implements UserAgentPort {
     await this.#network.tick();
     if (!this.connected) throw new VoiceSDKError('transport-failed', 'REGISTER needs an open transport');
     await this.#answered();
-    if (this.#network.dropsRegister(this.#server)) {
-      this.#network.countRegister(this.config.uri, 1);
+    this.#count('register');
+    if (this.#network.droppingRegister.has(this.#server ?? '')) {
       this.loseTransport();
       throw new VoiceSDKError('transport-failed', 'The server closed the connection on REGISTER');
     }
     const fault = this.#network.takeFault('register');
-    this.#network.countRegister(this.config.uri, 1);
     if (fault) throw fault;
-    if (!this.#network.checkPassword(this)) {
+    const users = this.#network.users;
+    const password = users?.[this.config.authorizationUsername ?? userOf(this.config.uri)];
+    if (users !== undefined && (password === undefined || !this.hasPassword(password))) {
       // A digest challenge, the retry with credentials, then the rejection.
-      this.#network.countRegister(this.config.uri, 1);
+      this.#count('register');
       throw new VoiceSDKError('auth-failed', `Registration of ${this.config.uri} was rejected: wrong credentials`, { status: 401 });
     }
     this.#registered = true;
-    this.#network.bind(this.config.uri, this);
+    this.#network.bindings.set(userOf(this.config.uri), this);
   }
 
   async unregister(): Promise<void> {
     await this.#network.tick();
     if (!this.connected) throw new VoiceSDKError('transport-failed', 'Un-REGISTER needs an open transport');
     const fault = this.#network.takeFault('unregister');
-    this.#network.countRegister(this.config.uri, 1);
+    this.#count('register');
     if (fault) throw fault;
     this.#unbind();
   }
@@ -253,6 +257,12 @@ export class FakeUserAgent implements UserAgentPort {
 
   #unbind(): void {
     this.#registered = false;
-    this.#network.unbind(this.config.uri, this);
+    const user = userOf(this.config.uri);
+    if (this.#network.bindings.get(user) === this) this.#network.bindings.delete(user);
+  }
+
+  #count(kind: 'register' | 'ping'): void {
+    const key = `${kind} ${this.config.uri}`;
+    this.#network.counts.set(key, (this.#network.counts.get(key) ?? 0) + 1);
   }
 }
