@@ -1,5 +1,5 @@
 /** How INVITEs find their way on the fake network: to a scripted remote, a registered fake device, or nowhere. */
-import { sipUriParts } from '../../sip/grammar';
+import { splitSipUri } from '../../sip/grammar';
 import { CALL_DOES_NOT_EXIST_STATUS, UNAVAILABLE_STATUS } from '../../sip/responses';
 import { FakeCallPort, type FakeCallInit } from './call';
 import type { WireMessage } from './wire';
@@ -19,7 +19,7 @@ export interface RemoteCallOptions {
 
 /** The user part of a SIP URI: what the registrar binds and routes by. */
 export function userOf(uri: string): string {
-  return sipUriParts(uri)?.user ?? uri;
+  return splitSipUri(uri)?.user ?? uri;
 }
 
 /**
