@@ -228,7 +228,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.#openMedia();
     this.#dialog = 'confirmed';
     const declined = this.#init.video === true && !this.#video.line;
-    this.#send(declined ? { type: 'answer', videoDeclined: true } : { type: 'answer' });
+    this.#send({ type: 'answer', videoDeclined: declined });
     this.#emit({ type: 'established' });
     this.#reportNegotiated();
     this.#reportVideo();
@@ -267,7 +267,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     await this.#network.tick();
     if (!this.#transportUp()) throw new VoiceSDKError('transport-failed', 'No socket');
     // As SIP.js: one re-INVITE of ours at a time.
-    if (this.#reinviteInFlight !== undefined) throw new VoiceSDKError('invalid-state', 'Another re-INVITE is still in progress');
+    if (this.#reinviteInFlight !== undefined) throw new VoiceSDKError('invalid-state', 'A re-INVITE is in progress');
     const fault = this.#network.takeFault('reinvite');
     // No answer (a far end or proxy that swallowed it, or a socket that died under it): the chart's own
     // timer decides; the transaction itself times out after Timer B, and blocks the next re-INVITE until then.
@@ -275,7 +275,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
       return new Promise<void>((_, reject) => {
         this.#reinviteInFlight = setTimeout(() => {
           this.#reinviteInFlight = undefined;
-          reject(new VoiceSDKError('timeout', 'The re-INVITE got no answer (Timer B)', { status: 408 }));
+          reject(new VoiceSDKError('timeout', 're-INVITE unanswered (Timer B)', { status: 408 }));
         }, FAKE_TIMER_B_MS);
       });
     }
@@ -333,7 +333,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     let referTo: string;
     if (typeof target === 'string') referTo = `<${target}>`;
     else if (target instanceof FakeCallPort && target.#dialog === 'confirmed') referTo = target.#replacingReferTo();
-    else throw new VoiceSDKError('invalid-state', 'An attended transfer needs another answered call of this user agent');
+    else throw new VoiceSDKError('invalid-state', 'An attended transfer needs another answered call');
     return new Promise<void>((resolve, reject) => {
       this.#referAnswer = { resolve, reject };
       this.#send({ type: 'refer', referTo });
@@ -451,7 +451,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
       case 'reject':
         if (this.#dialog !== 'early' && this.#dialog !== 'canceled') return;
         this.#notifyReferrer(message.status);
-        this.#emit(message.reason === undefined ? { type: 'final', status: message.status } : { type: 'final', status: message.status, reason: message.reason });
+        this.#emit({ ...message, type: 'final' });
         this.#end();
         break;
       case 'failure':
@@ -462,13 +462,13 @@ export class FakeCallPort implements CallPort, FakeEnd {
         break;
       case 'cancel':
         if (this.#dialog !== 'early') return;
-        this.#emit(message.reason === undefined ? { type: 'cancel' } : { type: 'cancel', reason: message.reason });
+        this.#emit(message);
         this.#send({ type: 'reject', status: 487 });
         this.#end();
         break;
       case 'bye':
         if (this.#dialog !== 'confirmed') return;
-        this.#emit(message.reason === undefined ? { type: 'bye' } : { type: 'bye', reason: message.reason });
+        this.#emit(message);
         this.#end();
         break;
       case 'reinvite':
@@ -491,7 +491,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
         }
         break;
       case 'info':
-        if (this.#dialog === 'confirmed') this.#emit({ type: 'info', contentType: message.contentType, body: message.body });
+        if (this.#dialog === 'confirmed') this.#emit(message);
         break;
       case 'refer':
         if (this.#dialog !== 'confirmed') return;
@@ -506,11 +506,11 @@ export class FakeCallPort implements CallPort, FakeEnd {
         this.#referAnswer = undefined;
         if (answer === undefined) return;
         if (message.status >= 200 && message.status < 300) answer.resolve();
-        else answer.reject(new VoiceSDKError('sip-error', `The REFER was answered ${message.status}`, { status: message.status }));
+        else answer.reject(new VoiceSDKError('sip-error', `REFER answered ${message.status}`, { status: message.status }));
         break;
       }
       case 'notify':
-        if (this.#dialog === 'confirmed') this.#emit({ type: 'notify', event: message.event, body: message.body });
+        if (this.#dialog === 'confirmed') this.#emit(message);
         break;
     }
   }

@@ -158,12 +158,12 @@ export class FakeNetwork {
   }
 
   /** The next outbound call cannot get a microphone (`media-denied`). */
-  failNextMedia(error = new VoiceSDKError('media-denied', 'Permission to use the microphone was denied')): this {
+  failNextMedia(error = new VoiceSDKError('media-denied', 'Microphone denied')): this {
     return this.#addFault('inviteSend', error);
   }
 
   /** The next camera a call asks for is refused (`media-denied`): `setVideo(true)` rejects, `connect({ video })` goes audio-only. */
-  failNextCamera(error = new VoiceSDKError('media-denied', 'Permission to use the camera was denied')): this {
+  failNextCamera(error = new VoiceSDKError('media-denied', 'Camera denied')): this {
     return this.#addFault('camera', error);
   }
 
@@ -177,8 +177,8 @@ export class FakeNetwork {
     if (response === 'unanswered') return this.#addFault('reinvite', UNANSWERED);
     const error =
       response === 'timeout'
-        ? new VoiceSDKError('timeout', 'The re-INVITE got no answer', { status: 408 })
-        : new VoiceSDKError(codeForSipStatus(response, 'in-dialog'), `The re-INVITE was answered ${response}`, { status: response });
+        ? new VoiceSDKError('timeout', 're-INVITE unanswered', { status: 408 })
+        : new VoiceSDKError(codeForSipStatus(response, 'in-dialog'), `re-INVITE answered ${response}`, { status: response });
     return this.#addFault('reinvite', error);
   }
 
@@ -193,22 +193,22 @@ export class FakeNetwork {
   }
 
   /** The next stopRecording() fails after stopping. */
-  failNextRecordingStop(error = new VoiceSDKError('not-supported', 'The recording could not be encoded')): this {
+  failNextRecordingStop(error = new VoiceSDKError('not-supported', 'Recording could not be encoded')): this {
     return this.#addFault('recordingStop', error);
   }
 
   /** The next call that would follow an accepted REFER cannot be made (the REFER was answered 202 already). */
-  failNextReferredCall(error = new VoiceSDKError('media-denied', 'Permission to use the microphone was denied')): this {
+  failNextReferredCall(error = new VoiceSDKError('media-denied', 'Microphone denied')): this {
     return this.#addFault('referredCall', error);
   }
 
   /** The next device dispose fails after releasing everything (as a failing un-REGISTER would). */
-  failNextDispose(error = new VoiceSDKError('transport-failed', 'The socket closed while shutting down')): this {
+  failNextDispose(error = new VoiceSDKError('transport-failed', 'Socket closed while disposing')): this {
     return this.#addFault('dispose', error);
   }
 
   /** Every running recording breaks (as a MediaRecorder `error` would). */
-  breakRecordings(error = new VoiceSDKError('not-supported', 'The recorder stopped with an error')): this {
+  breakRecordings(error = new VoiceSDKError('not-supported', 'Recorder error')): this {
     for (const recorder of [...this.recorders]) recorder.fail(error);
     return this;
   }
@@ -308,7 +308,7 @@ export class FakeNetwork {
         delivery.arrive();
       }
     }
-    throw new Error('The fake network did not go quiet after 1000 rounds of deliveries');
+    throw new Error('The fake network did not go quiet (1000 rounds)');
   }
 
   /** @internal */

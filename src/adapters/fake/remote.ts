@@ -119,7 +119,7 @@ export class RemoteCall implements FakeEnd {
   /** Sends 180 Ringing; with `earlyMedia`, 183 Session Progress with an SDP answer (the far end plays its own audio). */
   ring(options: { earlyMedia?: boolean } = {}): void {
     this.#expect('incoming', 'ring');
-    this.#send(options.earlyMedia ? { type: 'ringing', earlyMedia: true } : { type: 'ringing' });
+    this.#send({ type: 'ringing', earlyMedia: options.earlyMedia });
   }
 
   /**
@@ -131,7 +131,7 @@ export class RemoteCall implements FakeEnd {
     this.#expect('incoming', 'answer');
     this.#state = 'answered';
     this.video = options.video === true;
-    this.#send(identity === undefined ? { type: 'answer' } : { type: 'answer', identity });
+    this.#send({ type: 'answer', identity });
   }
 
   /**
@@ -148,10 +148,10 @@ export class RemoteCall implements FakeEnd {
   /** Sends a final failure (486 busy, 603 decline, 404, 503 …), with a Reason header when given (`Q.850;cause=17`). */
   reject(status: number, reason?: string): void {
     this.#expect('incoming', 'reject');
-    if (!isFinalFailureStatus(status)) throw new Error(`The remote cannot reject with ${status}: a final failure is 300-699`);
+    if (!isFinalFailureStatus(status)) throw new Error(`The remote cannot reject with ${status} (300-699)`);
     this.#state = 'ended';
     this.endedBy = 'reject';
-    this.#send(reason === undefined ? { type: 'reject', status } : { type: 'reject', status, reason });
+    this.#send({ type: 'reject', status, reason });
   }
 
   /**
@@ -160,7 +160,7 @@ export class RemoteCall implements FakeEnd {
    * `disconnected` while packets still flow (a consent hiccup).
    */
   fail(ice: 'failed' | 'disconnected' = 'failed'): void {
-    this.#send(ice === 'failed' ? { type: 'failure' } : { type: 'failure', ice });
+    this.#send({ type: 'failure', ice });
   }
 
   /**
@@ -218,7 +218,7 @@ export class RemoteCall implements FakeEnd {
     this.#expect('answered', 'hang up');
     this.#state = 'ended';
     this.endedBy = 'bye';
-    this.#send(reason === undefined ? { type: 'bye' } : { type: 'bye', reason });
+    this.#send({ type: 'bye', reason });
   }
 
   /** Sends CANCEL on our unanswered outbound call. */
@@ -287,12 +287,6 @@ export class RemoteCall implements FakeEnd {
         break;
       case 'notify':
         this.notifications.push(message.body);
-        break;
-      case 'ack':
-      case 'ringing':
-      case 'failure':
-      case 'renegotiated':
-      case 'info':
         break;
     }
   }

@@ -123,12 +123,12 @@ export class FakeUserAgent implements UserAgentPort {
 
   async register(): Promise<void> {
     await this.#network.tick();
-    if (!this.connected) throw new VoiceSDKError('transport-failed', 'REGISTER needs an open transport');
+    if (!this.connected) throw new VoiceSDKError('transport-failed', 'REGISTER needs a socket');
     await this.#answered();
     this.#count('register');
     if (this.#network.droppingRegister.has(this.#server ?? '')) {
       this.loseTransport();
-      throw new VoiceSDKError('transport-failed', 'The server closed the connection on REGISTER');
+      throw new VoiceSDKError('transport-failed', 'The server closed the socket on REGISTER');
     }
     const fault = this.#network.takeFault('register');
     if (fault) throw fault;
@@ -137,7 +137,7 @@ export class FakeUserAgent implements UserAgentPort {
     if (users !== undefined && (password === undefined || !this.hasPassword(password))) {
       // A digest challenge, the retry with credentials, then the rejection.
       this.#count('register');
-      throw new VoiceSDKError('auth-failed', `Registration of ${this.config.uri} was rejected: wrong credentials`, { status: 401 });
+      throw new VoiceSDKError('auth-failed', `Wrong credentials for ${this.config.uri}`, { status: 401 });
     }
     this.#registered = true;
     this.#network.bindings.set(userOf(this.config.uri), this);
@@ -145,7 +145,7 @@ export class FakeUserAgent implements UserAgentPort {
 
   async unregister(): Promise<void> {
     await this.#network.tick();
-    if (!this.connected) throw new VoiceSDKError('transport-failed', 'Un-REGISTER needs an open transport');
+    if (!this.connected) throw new VoiceSDKError('transport-failed', 'un-REGISTER needs a socket');
     const fault = this.#network.takeFault('unregister');
     this.#count('register');
     if (fault) throw fault;
@@ -200,7 +200,7 @@ export class FakeUserAgent implements UserAgentPort {
   /** Called by the network: our socket dropped. */
   loseTransport(): void {
     if (!this.connected) return;
-    const error = new VoiceSDKError('transport-failed', 'The WebSocket to the SIP server was lost');
+    const error = new VoiceSDKError('transport-failed', 'The WebSocket was lost');
     this.#endConnection(error);
     this.#server = undefined;
     this.#unbind();
@@ -211,7 +211,7 @@ export class FakeUserAgent implements UserAgentPort {
   loseRegistration(): void {
     if (!this.#registered) return;
     this.#unbind();
-    const error = new VoiceSDKError('sip-error', 'The registration refresh was rejected', { status: 403 });
+    const error = new VoiceSDKError('sip-error', 'Registration refresh rejected', { status: 403 });
     this.#registrationLost.emit(error);
   }
 
