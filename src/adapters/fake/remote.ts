@@ -103,8 +103,7 @@ export class RemoteCall implements FakeEnd {
     this.#expect('answered', 'change its video');
     this.video = on;
     if (on) this.#videoLine = true;
-    const hold = this.holdingDevice;
-    this.#send({ type: 'reinvite', hold, direction: hold ? 'sendonly' : 'sendrecv', video: on });
+    this.#reinvite({ video: on });
   }
 
   get sendingAudio(): boolean {
@@ -141,16 +140,14 @@ export class RemoteCall implements FakeEnd {
    */
   updateIdentity(identity: Omit<RemoteParty, 'uri'>): void {
     this.#expect('answered', 'update its identity');
-    const hold = this.holdingDevice;
-    this.#send({ type: 'reinvite', hold, direction: hold ? 'sendonly' : 'sendrecv', identity });
+    this.#reinvite({ identity });
   }
 
   /** Sends a final failure (486 busy, 603 decline, 404, 503 …), with a Reason header when given (`Q.850;cause=17`). */
   reject(status: number, reason?: string): void {
     this.#expect('incoming', 'reject');
     if (!isFinalFailureStatus(status)) throw new Error(`The remote cannot reject with ${status} (300-699)`);
-    this.#state = 'ended';
-    this.endedBy = 'reject';
+    this.#end('reject');
     this.#send({ type: 'reject', status, reason });
   }
 
@@ -216,16 +213,14 @@ export class RemoteCall implements FakeEnd {
   /** Sends BYE on an answered call, with a Reason header when given (`Q.850;cause=16`). */
   hangup(reason?: string): void {
     this.#expect('answered', 'hang up');
-    this.#state = 'ended';
-    this.endedBy = 'bye';
+    this.#end('bye');
     this.#send({ type: 'bye', reason });
   }
 
   /** Sends CANCEL on our unanswered outbound call. */
   cancel(): void {
     this.#expect('outgoing', 'cancel');
-    this.#state = 'ended';
-    this.endedBy = 'cancel';
+    this.#end('cancel');
     this.#send({ type: 'cancel' });
   }
 
@@ -255,20 +250,17 @@ export class RemoteCall implements FakeEnd {
         break;
       case 'reject':
         if (this.#state === 'outgoing') {
-          this.#state = 'ended';
-          this.endedBy = 'reject';
+          this.#end('reject');
         }
         break;
       case 'cancel':
         if (this.#state !== 'incoming') break; // answered already: the CANCEL changes nothing
-        this.#state = 'ended';
-        this.endedBy = 'cancel';
+        this.#end('cancel');
         // The INVITE is answered 487 Request Terminated, a network latency later.
         this.#network.deliver(() => this.#device.receive({ type: 'reject', status: 487 }));
         break;
       case 'bye':
-        this.#state = 'ended';
-        this.endedBy = 'remote-bye';
+        this.#end('remote-bye');
         break;
       case 'reinvite':
         if (message.video === true) this.#videoLine = true;
@@ -291,9 +283,20 @@ export class RemoteCall implements FakeEnd {
     }
   }
 
+  /** A re-INVITE that keeps the hold state. */
+  #reinvite(fields: { video?: boolean; identity?: RemoteParty }): void {
+    const hold = this.holdingDevice;
+    this.#send({ type: 'reinvite', hold, direction: hold ? 'sendonly' : 'sendrecv', ...fields });
+  }
+
   /** The test drives the remote step by step, so its messages arrive at once. */
   #send(message: WireMessage): void {
     this.#device.receive(message);
+  }
+
+  #end(by: 'cancel' | 'bye' | 'reject' | 'remote-bye'): void {
+    this.#state = 'ended';
+    this.endedBy = by;
   }
 
   #expect(state: RemoteCallState, what: string): void {
