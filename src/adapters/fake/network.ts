@@ -73,10 +73,13 @@ export class FakeNetwork {
   readonly noAnswerTimeoutMs: number;
   /** What the fake stats report now (RTT, jitter, loss, codec…); change with `setConditions()`. */
   conditions: FakeConditions = { ...DEFAULT_CONDITIONS };
-  /** Recorders not yet stopped or disposed. */
-  activeRecorders = 0;
-  /** @internal */
+  /** @internal Recorders not yet stopped or disposed. */
   readonly recorders = new Set<{ fail(error: VoiceSDKError): void }>();
+
+  /** Recorders not yet stopped or disposed. */
+  get activeRecorders(): number {
+    return this.recorders.size;
+  }
   /** Every user agent a Device created on this network, oldest first. */
   readonly userAgents: FakeUserAgent[] = [];
   /** @internal user → password, when REGISTER checks them. */
