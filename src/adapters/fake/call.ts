@@ -287,12 +287,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
       if (options.video) this.#video.line = true;
     }
     this.#holding = options.hold;
-    this.#send({
-      type: 'reinvite',
-      hold: options.hold,
-      ...(this.#video.line ? { video: this.wantsVideo } : {}),
-      ...(options.iceRestart ? { iceRestart: true } : {}),
-    });
+    this.#send({ type: 'reinvite', hold: options.hold, video: this.wantsVideo, iceRestart: options.iceRestart });
     if (options.iceRestart) this.restartIce();
     if (this.wantsVideo !== videoBefore) this.#emit(this.#video.localStream());
     this.#reportVideo();
