@@ -121,9 +121,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
     return {
       id: this.id,
       target: this.direction === 'outbound' ? this.#init.party.uri : undefined,
-      get receivedDigits() {
-        return self.#receivedDigits;
-      },
+      // The array itself: it fills as digits arrive.
+      receivedDigits: this.#receivedDigits,
       get remoteHold() {
         return self.#remoteHold;
       },
@@ -561,7 +560,6 @@ export class FakeCallPort implements CallPort, FakeEnd {
   }
 
   #noAnswer(): void {
-    this.#noAnswerTimer = undefined;
     if (this.#dialog !== 'early') return;
     this.#send({ type: 'reject', status: UNAVAILABLE_STATUS });
     this.#end();
@@ -587,7 +585,6 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.#referAnswer?.reject(new VoiceSDKError('invalid-state', 'The call ended before the REFER was answered'));
     this.#referAnswer = undefined;
     clearTimeout(this.#noAnswerTimer);
-    this.#noAnswerTimer = undefined;
     this.#emit({ type: 'terminated' });
   }
 

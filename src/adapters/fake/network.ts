@@ -307,7 +307,7 @@ export class FakeNetwork {
       if (this.#inFlight.size === 0) return;
       for (const delivery of [...this.#inFlight]) {
         this.#inFlight.delete(delivery);
-        if (delivery.timer !== undefined) clearTimeout(delivery.timer);
+        clearTimeout(delivery.timer);
         delivery.arrive();
       }
     }

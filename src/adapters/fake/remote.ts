@@ -329,7 +329,7 @@ export class ScriptedRemote {
 
   /** The most recent call. */
   get lastCall(): RemoteCall | undefined {
-    return this.calls[this.calls.length - 1];
+    return this.calls.at(-1);
   }
 
   /**
