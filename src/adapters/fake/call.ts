@@ -112,7 +112,12 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.#video = new FakeVideo(init.direction === 'outbound' && init.video === true, init.video === true);
     if (init.direction === 'inbound') {
       this.#dialog = 'early';
-      this.#noAnswerTimer = setTimeout(() => this.#noAnswer(), network.noAnswerTimeoutMs);
+      // Ringing too long: the stack answers 480 itself.
+      this.#noAnswerTimer = setTimeout(() => {
+        if (this.#dialog !== 'early') return;
+        this.#send({ type: 'reject', status: UNAVAILABLE_STATUS });
+        this.#end();
+      }, network.noAnswerTimeoutMs);
     }
   }
 
@@ -350,11 +355,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** Following a REFER: the referrer hears how our INVITE goes (RFC 3515 §2.4.4), as SIP.js's Inviter tells it. */
   #notifyReferrer(status: number): void {
     const referrer = this.#init.referral?.referrer;
-    if (referrer !== undefined) referrer.#notify(fakeSipfrag(status));
-  }
-
-  #notify(body: string): void {
-    if (this.#dialog === 'confirmed') this.#send({ type: 'notify', event: 'refer', body });
+    if (referrer && referrer.#dialog === 'confirmed') referrer.#send({ type: 'notify', event: 'refer', body: fakeSipfrag(status) });
   }
 
   async setInputDevice(deviceId: string): Promise<void> {
@@ -559,11 +560,6 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (remote) this.#emit(remote);
   }
 
-  #noAnswer(): void {
-    if (this.#dialog !== 'early') return;
-    this.#send({ type: 'reject', status: UNAVAILABLE_STATUS });
-    this.#end();
-  }
 
   #openMedia(): void {
     this.#media = true;
