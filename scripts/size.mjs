@@ -31,8 +31,9 @@ const KB = 1024;
  * budget guards against growth until that code shrinks — the 80 KB target is
  * not met. Testing: issue 12 asks for 8 KB; the fake network's transfers and
  * 183 took it to 10.7 KB, and sharing one call shape and one routing path,
- * reading the URIs it has checked already with `splitSipUri` and shorter
- * messages brought it to 10.04 KB. What is left is the behaviour the fake
+ * reading the URIs it has checked already with `splitSipUri`, shorter
+ * messages and fewer one-use helpers brought it to 9.98 KB (30.4 KB
+ * minified, from 10.66 KB / 33.4 KB). What is left is the behaviour the fake
  * models (spread evenly over its call, network, remote, user agent, stats)
  * and the src/sip rules it shares with the SIP.js adapter (~1.6 KB gzip of
  * it): the 8 KB target is not met.
@@ -40,7 +41,7 @@ const KB = 1024;
 export const BUDGETS = [
   { name: "import { Device } from 'callchart'", code: "import { Device } from 'callchart'; console.log(Device);", maxGzip: 103.5 * KB },
   { name: "import { VoiceSDKError } from 'callchart'", code: "import { VoiceSDKError } from 'callchart'; console.log(VoiceSDKError);", maxGzip: 3 * KB },
-  { name: "import { createFakeNetwork } from 'callchart/testing'", code: "import { createFakeNetwork } from 'callchart/testing'; console.log(createFakeNetwork);", maxGzip: 10.1 * KB },
+  { name: "import { createFakeNetwork } from 'callchart/testing'", code: "import { createFakeNetwork } from 'callchart/testing'; console.log(createFakeNetwork);", maxGzip: 10 * KB },
   {
     name: 'for comparison: what Device needs of SIP.js and XState alone',
     code: [
