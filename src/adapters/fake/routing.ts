@@ -60,7 +60,7 @@ export function routeInvite(network: FakeNetwork, call: FakeCallPort, init: Fake
     prefix: ua.config.headerPrefix,
     peer: call,
     remoteUri: aor,
-    ...(replaces === undefined ? {} : { replaces }),
+    replaces,
   });
   call.connectTo(inbound);
   answer(ua.deliverIncoming(inbound) ? { type: 'ringing' } : { type: 'reject', status: UNAVAILABLE_STATUS });

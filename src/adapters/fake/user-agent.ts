@@ -156,12 +156,8 @@ export class FakeUserAgent implements UserAgentPort {
     return this.#outbound({
       party: { uri: request.target },
       headers: request.headers,
-      ...(request.video ? { video: true } : {}),
-      from: {
-        aor: this.config.uri,
-        ...(request.fromUser ? { user: request.fromUser } : {}),
-        ...(this.config.displayName === undefined ? {} : { displayName: this.config.displayName }),
-      },
+      video: request.video,
+      from: { aor: this.config.uri, user: request.fromUser, displayName: this.config.displayName },
     });
   }
 
