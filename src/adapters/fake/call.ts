@@ -382,12 +382,14 @@ export class FakeCallPort implements CallPort, FakeEnd {
 
   async getStats(): Promise<RTCStatsReport | undefined> {
     if (!this.#media || !this.#stats) return undefined;
-    const now = this.#network.now();
-    const receiving = this.#peer?.sendingAudio ?? false;
-    const video = { videoSending: this.#video.sending, videoReceiving: this.#video.receiving };
-    // A failed ICE (or a cut path) carries nothing; a `disconnected` report alone may still carry packets.
-    const pathUp = !this.#network.mediaCut && this.#ice !== 'failed' && this.#ice !== 'checking';
-    const report = syntheticReport(this.#stats, now, this.#network.conditions, { sending: this.sendingAudio, receiving, pathUp, ...video });
+    const report = syntheticReport(this.#stats, this.#network.now(), this.#network.conditions, {
+      sending: this.sendingAudio,
+      receiving: this.#peer?.sendingAudio ?? false,
+      // A failed ICE (or a cut path) carries nothing; a `disconnected` report alone may still carry packets.
+      pathUp: !this.#network.mediaCut && this.#ice !== 'failed' && this.#ice !== 'checking',
+      videoSending: this.#video.sending,
+      videoReceiving: this.#video.receiving,
+    });
     return report as unknown as RTCStatsReport;
   }
 
