@@ -100,7 +100,7 @@ export class RemoteCall implements FakeEnd {
 
   /** Adds or removes our video by re-INVITE (keeping the hold state). */
   setVideo(on: boolean): void {
-    this.#expect('answered', 'change its video');
+    this.#expect('answered', 'setVideo');
     this.video = on;
     if (on) this.#videoLine = true;
     this.#reinvite({ video: on });
@@ -139,7 +139,7 @@ export class RemoteCall implements FakeEnd {
    * Remote-Party-ID (raw: hostile values are a test of the device's cleaning).
    */
   updateIdentity(identity: Omit<RemoteParty, 'uri'>): void {
-    this.#expect('answered', 'update its identity');
+    this.#expect('answered', 'updateIdentity');
     this.#reinvite({ identity });
   }
 
@@ -191,14 +191,14 @@ export class RemoteCall implements FakeEnd {
    * (`sendrecv`, or `recvonly`). Our audio stops while we hold.
    */
   hold(onHold = true, direction: MediaDirection = onHold ? 'sendonly' : 'sendrecv'): void {
-    this.#expect('answered', onHold ? 'hold' : 'resume');
+    this.#expect('answered', 'hold');
     this.holdingDevice = onHold;
     this.#send({ type: 'reinvite', hold: onHold, direction });
   }
 
   /** Sends digits by SIP INFO, one request per digit (`application/dtmf-relay`, `Signal=…` / `Duration=…`). */
   sendDigits(digits: string, durationMs = 160): void {
-    this.#expect('answered', 'send digits');
+    this.#expect('answered', 'sendDigits');
     for (const digit of parseDtmfDigits(digits).replaceAll(',', '')) {
       this.#send({ type: 'info', contentType: 'application/dtmf-relay', body: dtmfRelayBody(digit, durationMs) });
     }
@@ -206,13 +206,13 @@ export class RemoteCall implements FakeEnd {
 
   /** Sends one SIP INFO as it is (any content type and body: a test of untrusted input). */
   sendInfo(contentType: string, body: string): void {
-    this.#expect('answered', 'send INFO');
+    this.#expect('answered', 'sendInfo');
     this.#send({ type: 'info', contentType, body });
   }
 
   /** Sends BYE on an answered call, with a Reason header when given (`Q.850;cause=16`). */
   hangup(reason?: string): void {
-    this.#expect('answered', 'hang up');
+    this.#expect('answered', 'hangup');
     this.#end('bye');
     this.#send({ type: 'bye', reason });
   }
@@ -299,8 +299,9 @@ export class RemoteCall implements FakeEnd {
     this.endedBy = by;
   }
 
-  #expect(state: RemoteCallState, what: string): void {
-    if (this.#state !== state) throw new Error(`The remote cannot ${what}: its call is ${this.#state}`);
+  /** `method` (its name, for the message) needs the call in `state`. */
+  #expect(state: RemoteCallState, method: string): void {
+    if (this.#state !== state) throw new Error(`The remote cannot ${method}(): its call is ${this.#state}`);
   }
 }
 
