@@ -301,7 +301,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     await this.#network.tick();
     if (!this.wantsVideo) throw new VoiceSDKError('invalid-state', 'The call sends no video');
     if (!this.#network.videoInputDevices.includes(deviceId)) {
-      throw new VoiceSDKError('device-not-found', `No camera with id "${deviceId}"`);
+      throw new VoiceSDKError('device-not-found', `No camera "${deviceId}"`);
     }
     this.#videoInputDeviceId = deviceId;
     this.#emit(this.#video.localStream());
@@ -361,7 +361,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   async setInputDevice(deviceId: string): Promise<void> {
     await this.#network.tick();
     if (!this.#network.inputDevices.includes(deviceId)) {
-      throw new VoiceSDKError('device-not-found', `No microphone with id "${deviceId}"`);
+      throw new VoiceSDKError('device-not-found', `No microphone "${deviceId}"`);
     }
     this.#inputDeviceId = deviceId;
   }
@@ -369,7 +369,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   async setOutputDevice(deviceId: string): Promise<void> {
     await this.#network.tick();
     if (deviceId !== 'default' && !this.#network.outputDevices.includes(deviceId)) {
-      throw new VoiceSDKError('device-not-found', `No audio output with id "${deviceId}"`);
+      throw new VoiceSDKError('device-not-found', `No audio output "${deviceId}"`);
     }
     this.#outputDeviceId = deviceId;
   }
