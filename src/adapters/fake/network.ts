@@ -73,13 +73,10 @@ export class FakeNetwork {
   readonly noAnswerTimeoutMs: number;
   /** What the fake stats report now (RTT, jitter, loss, codec…); change with `setConditions()`. */
   conditions: FakeConditions = { ...DEFAULT_CONDITIONS };
-  /** @internal Recorders not yet stopped or disposed. */
-  readonly recorders = new Set<{ fail(error: VoiceSDKError): void }>();
-
   /** Recorders not yet stopped or disposed. */
-  get activeRecorders(): number {
-    return this.recorders.size;
-  }
+  activeRecorders = 0;
+  /** @internal */
+  readonly recorders = new Set<{ fail(error: VoiceSDKError): void }>();
   /** Every user agent a Device created on this network, oldest first. */
   readonly userAgents: FakeUserAgent[] = [];
   /** @internal user → password, when REGISTER checks them. */

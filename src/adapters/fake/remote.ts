@@ -64,7 +64,7 @@ export class RemoteCall implements FakeEnd {
       headers: Record<string, string>;
       from: string;
       fromUser?: string;
-      media: NegotiatedMedia;
+      media?: NegotiatedMedia;
       /** We call with video. */
       video?: boolean;
       /** The device's INVITE to us offered video. */
@@ -73,7 +73,7 @@ export class RemoteCall implements FakeEnd {
   ) {
     this.video = init.video === true;
     this.#videoLine = init.video === true || init.offeredVideo === true;
-    this.media = { ...init.media };
+    this.media = { ...(init.media ?? FAKE_DEFAULT_MEDIA) };
     this.#network = network;
     this.#device = device;
     this.direction = init.direction;
