@@ -34,6 +34,15 @@ const KB = 1024;
  * dead code as a root (evanw/esbuild#3704, #3252) and so puts the SIP.js
  * chunk's helpers in the entry's chunk of an app that imports VoiceSDKError
  * alone (4.3 KB instead of 0.8 KB); Rollup drops that dead `import()`.
+ *
+ * Testing: issue 12 asks for 8 KB. The fake network's transfers, video, ICE
+ * and Timer B models took it to 10.7 KB; one call shape and one routing path,
+ * reading the URIs it has checked already with `splitSipUri`, and fewer
+ * one-use helpers brought it to 10.0 KB (the default error messages kept
+ * their full wording: ~0.1 KB). What is left is the behaviour the
+ * fake models (spread evenly over its call, network, remote, user agent and
+ * stats) and the src/sip rules it shares with the SIP.js adapter (~1.6 KB
+ * gzip of it): the 8 KB target is not met.
  */
 export const BUDGETS = [
   {
@@ -44,7 +53,7 @@ export const BUDGETS = [
     maxTotalGzip: 105 * KB,
   },
   { name: "import { VoiceSDKError } from 'callchart'", code: "import { VoiceSDKError } from 'callchart'; console.log(VoiceSDKError);", maxGzip: 3 * KB },
-  { name: "import { createFakeNetwork } from 'callchart/testing'", code: "import { createFakeNetwork } from 'callchart/testing'; console.log(createFakeNetwork);", maxGzip: 11 * KB },
+  { name: "import { createFakeNetwork } from 'callchart/testing'", code: "import { createFakeNetwork } from 'callchart/testing'; console.log(createFakeNetwork);", maxGzip: 10.2 * KB },
   {
     name: 'for comparison: what Device needs of SIP.js and XState alone',
     code: [

@@ -149,6 +149,17 @@ export function sipUriParts(value: unknown): SipUri | undefined {
   return { scheme: scheme.toLowerCase() as 'sip' | 'sips', user, ...parts, params };
 }
 
+/**
+ * The scheme, user part (as written) and `host[:port]` of a SIP or SIPS URI
+ * that was checked already (`sip:user@host[:port][;params]`), without
+ * checking the rest of its syntax again: what the fake network routes and
+ * names a far end by. `undefined` when there is no user part. Never throws.
+ */
+export function splitSipUri(value: string): { scheme: string; user: string; hostPort: string } | undefined {
+  const match = /^(sips?):([^@]+)@([^;?]+)/i.exec(value.trim());
+  return match ? { scheme: match[1]!, user: match[2]!, hostPort: match[3]! } : undefined;
+}
+
 /** Parses a SIP or SIPS URI with a user part (an address of record, a target). */
 export function parseSipUri(value: unknown, what = 'SIP URI'): SipUri {
   if (typeof value !== 'string' || hasControlCharacters(value)) {

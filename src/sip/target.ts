@@ -12,7 +12,7 @@ import {
   isE164,
   isSipUser,
   parseSipUri,
-  sipUriParts,
+  splitSipUri,
   telUriNumber,
   unescapeUser,
   withoutControlCharacters,
@@ -87,7 +87,15 @@ export const MAX_IDENTITY_LENGTH = 256;
  * the result is at most `MAX_IDENTITY_LENGTH` characters. Never throws.
  */
 export function remoteIdentity(uri: string | UriLike): string {
-  const identity = typeof uri === 'string' ? identityOfText(uri) : identityOfParts(uri);
+  return typeof uri === 'string' ? bounded(identityOfText(uri)) : remoteIdentityOfUri(uri);
+}
+
+/** `remoteIdentity` of a parsed URI (SIP.js's): the SIP.js adapter's entry, which leaves the text parsing out of its bundle. */
+export function remoteIdentityOfUri(uri: UriLike): string {
+  return bounded(identityOfParts(uri));
+}
+
+function bounded(identity: string): string {
   return withoutControlCharacters(identity).slice(0, MAX_IDENTITY_LENGTH);
 }
 
@@ -101,12 +109,17 @@ function identityOfParts(uri: UriLike): string {
   return formatSipUri({ ...scheme, user: escapeUser(user), host, ...(port === undefined ? {} : { port }) });
 }
 
-/** From a URI as text (the fake network): decoded the way SIP.js decodes it, then the same rule. */
+/**
+ * From a URI as text (the fake network): decoded the way SIP.js decodes it,
+ * then the same rule. The URIs the fake network meets are valid already (a
+ * normalised target, an AOR, a checked Refer-To), so this reads only
+ * `scheme:user@host[:port]` and leaves the rest of a URI's syntax alone.
+ */
 function identityOfText(text: string): string {
   const number = telUriNumber(text);
   if (number !== undefined) return number;
-  const parts = sipUriParts(text);
-  return parts ? identityOfParts({ ...parts, user: unescapeUser(parts.user) }) : text.trim();
+  const uri = splitSipUri(text);
+  return uri && isSipUser(uri.user) ? identityOfParts({ scheme: uri.scheme, user: unescapeUser(uri.user), host: uri.hostPort }) : text.trim();
 }
 
 /** The longest Refer-To URI a transfer request may carry. */

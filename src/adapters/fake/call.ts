@@ -16,24 +16,26 @@ import { createStatsClock, syntheticReport, type StatsClock } from './stats';
 import { fakeSipfrag, referToReplacing } from './transfer';
 import { FAKE_DEFAULT_MEDIA, FAKE_TIMER_B_MS, UNANSWERED, type FakeEnd, type WireMessage } from './wire';
 import { FakeVideo } from './video';
+import { routeInvite } from './routing';
+import { customHeadersOf } from '../../sip/headers';
+import { remoteIdentity } from '../../sip/target';
 
 /** The dialog as SIP sees it: `canceled` once we sent CANCEL for our INVITE. */
 type Dialog = 'new' | 'early' | 'canceled' | 'confirmed' | 'ended';
 
 export interface FakeCallInit {
-  id: string;
   direction: 'inbound' | 'outbound';
-  remoteIdentity: string;
-  /** What the headers naming the far end said (inbound: its From, P-Asserted-Identity …). */
-  remoteParty?: RemoteParty;
-  customHeaders: Record<string, string>;
-  /** Outbound: the target URI. */
-  target?: string;
-  /** Outbound: the caller's AOR and caller-ID user. */
-  from?: { aor: string; user?: string; headers: Record<string, string> };
+  /** The far end: its URI (outbound: the target; `remoteIdentity` is made from it) and what the headers naming it said. */
+  party: RemoteParty & { uri: string };
+  /** The INVITE's headers (full names); the custom headers are read from them with `prefix`. */
+  headers: Record<string, string>;
+  /** The header prefix of the user agent the call belongs to. */
+  prefix: string;
+  /** Outbound: the caller's AOR, caller-ID user and From display name. */
+  from?: { aor: string; user?: string; displayName?: string };
   /** Inbound: the calling end. */
   peer?: FakeEnd;
-  /** The far end's address, as a transfer's Refer-To names it (outbound: the target; inbound: the caller's AOR). */
+  /** The far end's address as a transfer's Refer-To names it, when it is not `party.uri` (a device's call: the caller's AOR). */
   remoteUri?: string;
   /** Inbound: the id of this user agent's call that the INVITE's Replaces names (the network matched it). */
   replaces?: string;
@@ -99,18 +101,23 @@ export class FakeCallPort implements CallPort, FakeEnd {
   constructor(network: FakeNetwork, init: FakeCallInit) {
     this.#network = network;
     this.#init = init;
-    this.id = init.id;
+    this.id = network.nextCallId();
     this.direction = init.direction;
-    this.remoteIdentity = init.remoteIdentity;
-    this.remoteParty = Object.freeze({ ...init.remoteParty });
-    this.customHeaders = init.customHeaders;
+    this.remoteIdentity = remoteIdentity(init.party.uri);
+    this.remoteParty = Object.freeze({ ...init.party });
+    this.customHeaders = customHeadersOf(Object.entries(init.headers), init.prefix);
     this.replaces = init.replaces;
     this.#peer = init.peer;
     // Outbound the offer is ours (camera asked for); inbound the caller's offer decides whether a video stream exists.
     this.#video = new FakeVideo(init.direction === 'outbound' && init.video === true, init.video === true);
     if (init.direction === 'inbound') {
       this.#dialog = 'early';
-      this.#noAnswerTimer = setTimeout(() => this.#noAnswer(), network.noAnswerTimeoutMs);
+      // Ringing too long: the stack answers 480 itself.
+      this.#noAnswerTimer = setTimeout(() => {
+        if (this.#dialog !== 'early') return;
+        this.#send({ type: 'reject', status: UNAVAILABLE_STATUS });
+        this.#end();
+      }, network.noAnswerTimeoutMs);
     }
   }
 
@@ -118,10 +125,9 @@ export class FakeCallPort implements CallPort, FakeEnd {
     const self = this;
     return {
       id: this.id,
-      target: this.#init.target,
-      get receivedDigits() {
-        return self.#receivedDigits;
-      },
+      target: this.direction === 'outbound' ? this.#init.party.uri : undefined,
+      // The array itself: it fills as digits arrive.
+      receivedDigits: this.#receivedDigits,
       get remoteHold() {
         return self.#remoteHold;
       },
@@ -191,7 +197,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (this.#video.wanted && this.#network.takeFault('camera')) this.#video.wanted = this.#video.line = false;
     this.#openMedia();
     this.#dialog = 'early';
-    this.#network.route(this, this.#init.target ?? '', this.#init.from!, this.#init.referral?.replaces);
+    routeInvite(this.#network, this, this.#init);
     // The proxy's 100 Trying.
     this.#notifyReferrer(100);
   }
@@ -226,7 +232,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.#openMedia();
     this.#dialog = 'confirmed';
     const declined = this.#init.video === true && !this.#video.line;
-    this.#send(declined ? { type: 'answer', videoDeclined: true } : { type: 'answer' });
+    this.#send({ type: 'answer', videoDeclined: declined });
     this.#emit({ type: 'established' });
     this.#reportNegotiated();
     this.#reportVideo();
@@ -285,12 +291,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
       if (options.video) this.#video.line = true;
     }
     this.#holding = options.hold;
-    this.#send({
-      type: 'reinvite',
-      hold: options.hold,
-      ...(this.#video.line ? { video: this.wantsVideo } : {}),
-      ...(options.iceRestart ? { iceRestart: true } : {}),
-    });
+    this.#send({ type: 'reinvite', hold: options.hold, video: this.wantsVideo, iceRestart: options.iceRestart });
     if (options.iceRestart) this.restartIce();
     if (this.wantsVideo !== videoBefore) this.#emit(this.#video.localStream());
     this.#reportVideo();
@@ -348,17 +349,13 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** Refer-To for a transfer to this call's far end, replacing this dialog there (the far end's port id names it on the fake network). */
   #replacingReferTo(): string {
     const peer = this.#peer;
-    return referToReplacing(this.#init.remoteUri ?? this.#init.target ?? '', peer instanceof FakeCallPort ? peer.id : this.id);
+    return referToReplacing(this.#init.remoteUri ?? this.#init.party.uri, peer instanceof FakeCallPort ? peer.id : this.id);
   }
 
   /** Following a REFER: the referrer hears how our INVITE goes (RFC 3515 §2.4.4), as SIP.js's Inviter tells it. */
   #notifyReferrer(status: number): void {
     const referrer = this.#init.referral?.referrer;
-    if (referrer !== undefined) referrer.#notify(fakeSipfrag(status));
-  }
-
-  #notify(body: string): void {
-    if (this.#dialog === 'confirmed') this.#send({ type: 'notify', event: 'refer', body });
+    if (referrer && referrer.#dialog === 'confirmed') referrer.#send({ type: 'notify', event: 'refer', body: fakeSipfrag(status) });
   }
 
   async setInputDevice(deviceId: string): Promise<void> {
@@ -385,12 +382,14 @@ export class FakeCallPort implements CallPort, FakeEnd {
 
   async getStats(): Promise<RTCStatsReport | undefined> {
     if (!this.#media || !this.#stats) return undefined;
-    const now = this.#network.now();
-    const receiving = this.#peer?.sendingAudio ?? false;
-    const video = { videoSending: this.#video.sending, videoReceiving: this.#video.receiving };
-    // A failed ICE (or a cut path) carries nothing; a `disconnected` report alone may still carry packets.
-    const pathUp = !this.#network.mediaCut && this.#ice !== 'failed' && this.#ice !== 'checking';
-    const report = syntheticReport(this.#stats, now, this.#network.conditions, { sending: this.sendingAudio, receiving, pathUp, ...video });
+    const report = syntheticReport(this.#stats, this.#network.now(), this.#network.conditions, {
+      sending: this.sendingAudio,
+      receiving: this.#peer?.sendingAudio ?? false,
+      // A failed ICE (or a cut path) carries nothing; a `disconnected` report alone may still carry packets.
+      pathUp: !this.#network.mediaCut && this.#ice !== 'failed' && this.#ice !== 'checking',
+      videoSending: this.#video.sending,
+      videoReceiving: this.#video.receiving,
+    });
     return report as unknown as RTCStatsReport;
   }
 
@@ -408,7 +407,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     else if (this.#dialog === 'early') this.#send(this.direction === 'inbound' ? { type: 'reject', status: UNAVAILABLE_STATUS } : { type: 'cancel' });
     if (this.#dialog !== 'ended') this.#end();
     this.#media = false;
-    this.#network.releaseMedia(this);
+    this.#network.openMedia.delete(this);
   }
 
   /** Called by the network with messages from the far end. */
@@ -449,7 +448,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
       case 'reject':
         if (this.#dialog !== 'early' && this.#dialog !== 'canceled') return;
         this.#notifyReferrer(message.status);
-        this.#emit(message.reason === undefined ? { type: 'final', status: message.status } : { type: 'final', status: message.status, reason: message.reason });
+        this.#emit({ ...message, type: 'final' });
         this.#end();
         break;
       case 'failure':
@@ -460,13 +459,13 @@ export class FakeCallPort implements CallPort, FakeEnd {
         break;
       case 'cancel':
         if (this.#dialog !== 'early') return;
-        this.#emit(message.reason === undefined ? { type: 'cancel' } : { type: 'cancel', reason: message.reason });
+        this.#emit(message);
         this.#send({ type: 'reject', status: 487 });
         this.#end();
         break;
       case 'bye':
         if (this.#dialog !== 'confirmed') return;
-        this.#emit(message.reason === undefined ? { type: 'bye' } : { type: 'bye', reason: message.reason });
+        this.#emit(message);
         this.#end();
         break;
       case 'reinvite':
@@ -489,7 +488,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
         }
         break;
       case 'info':
-        if (this.#dialog === 'confirmed') this.#emit({ type: 'info', contentType: message.contentType, body: message.body });
+        if (this.#dialog === 'confirmed') this.#emit(message);
         break;
       case 'refer':
         if (this.#dialog !== 'confirmed') return;
@@ -508,7 +507,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
         break;
       }
       case 'notify':
-        if (this.#dialog === 'confirmed') this.#emit({ type: 'notify', event: message.event, body: message.body });
+        if (this.#dialog === 'confirmed') this.#emit(message);
         break;
     }
   }
@@ -563,18 +562,12 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (remote) this.#emit(remote);
   }
 
-  #noAnswer(): void {
-    this.#noAnswerTimer = undefined;
-    if (this.#dialog !== 'early') return;
-    this.#send({ type: 'reject', status: UNAVAILABLE_STATUS });
-    this.#end();
-  }
 
   #openMedia(): void {
     this.#media = true;
     this.#emit(this.#video.localStream());
     if (this.direction === 'inbound') this.#stats = createStatsClock(this.#network.now());
-    this.#network.trackMedia(this);
+    this.#network.openMedia.add(this);
   }
 
   #send(message: WireMessage): void {
@@ -590,7 +583,6 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.#referAnswer?.reject(new VoiceSDKError('invalid-state', 'The call ended before the REFER was answered'));
     this.#referAnswer = undefined;
     clearTimeout(this.#noAnswerTimer);
-    this.#noAnswerTimer = undefined;
     this.#emit({ type: 'terminated' });
   }
 

@@ -10,8 +10,8 @@ import type { AdapterFactory, UserAgentConfig } from '../adapter';
 import { VoiceSDKError } from '../../errors';
 import { codeForSipStatus } from '../../sip/status';
 import type { FakeCallPort } from './call';
-import { ScriptedRemote, type RemoteCall } from './remote';
-import { callFromRemote, routeInvite, userOf, type InviteFrom, type RemoteCallOptions } from './routing';
+import { ScriptedRemote } from './remote';
+import { userOf } from './routing';
 import { FakeUserAgent } from './user-agent';
 import { DEFAULT_CONDITIONS, UNANSWERED, type FakeConditions } from './wire';
 
@@ -79,25 +79,33 @@ export class FakeNetwork {
   readonly recorders = new Set<{ fail(error: VoiceSDKError): void }>();
   /** Every user agent a Device created on this network, oldest first. */
   readonly userAgents: FakeUserAgent[] = [];
-  readonly #users: Record<string, string> | undefined;
+  /** @internal user → password, when REGISTER checks them. */
+  readonly users: Record<string, string> | undefined;
   readonly #latencyMs: number;
-  readonly #bindings = new Map<string, FakeUserAgent>();
-  readonly #remotes = new Map<string, ScriptedRemote>();
+  /** @internal The fake device registered as each user. */
+  readonly bindings = new Map<string, FakeUserAgent>();
+  /** @internal The scripted remotes, by user. */
+  readonly remotes = new Map<string, ScriptedRemote>();
+  /** @internal The responses scripted for the next INVITEs. */
+  readonly inviteResponses: Array<number | 'timeout'> = [];
   readonly #faults = new Map<FaultKind, VoiceSDKError[]>();
-  readonly #inviteResponses: Array<number | 'timeout'> = [];
-  readonly #downServers = new Set<string>();
-  readonly #registerCounts = new Map<string, number>();
-  readonly #pingCounts = new Map<string, number>();
-  readonly #droppingRegister = new Set<string>();
-  readonly #openMedia = new Set<FakeCallPort>();
+  /** @internal Servers that refuse connections (`setServerDown`). */
+  readonly downServers = new Set<string>();
+  /** @internal REGISTERs and pings sent, by `register <uri>` / `ping <uri>`. */
+  readonly counts = new Map<string, number>();
+  /** @internal Servers that close the connection on REGISTER (`dropEachRegister`). */
+  readonly droppingRegister = new Set<string>();
+  /** @internal Calls whose media is open. */
+  readonly openMedia = new Set<FakeCallPort>();
   #callSequence = 0;
-  #mediaCut = false;
+  /** @internal Whether the media path is cut (`cutMedia()`). */
+  mediaCut = false;
   /** Deliveries on their way: the timer (latency > 0) and what arrives. */
   readonly #inFlight = new Set<{ timer: ReturnType<typeof setTimeout> | undefined; arrive: () => void }>();
 
   constructor(options: FakeNetworkOptions = {}) {
     this.domain = options.domain ?? 'example.com';
-    this.#users = options.users;
+    this.users = options.users;
     this.#latencyMs = options.latencyMs ?? 0;
     this.inputDevices = options.inputDevices ?? ['default', 'fake-mic-2'];
     this.outputDevices = options.outputDevices ?? ['default', 'fake-speaker-2'];
@@ -116,8 +124,8 @@ export class FakeNetwork {
 
   /** A scripted far end reachable as `user` (`sip:user@domain`). */
   remote(user: string): ScriptedRemote {
-    let remote = this.#remotes.get(user);
-    if (!remote) this.#remotes.set(user, (remote = new ScriptedRemote(this, user)));
+    let remote = this.remotes.get(user);
+    if (!remote) this.remotes.set(user, (remote = new ScriptedRemote(this, user)));
     return remote;
   }
 
@@ -128,8 +136,8 @@ export class FakeNetwork {
 
   /** Every connection to `server` fails while it is down. */
   setServerDown(server: string, down = true): this {
-    if (down) this.#downServers.add(server);
-    else this.#downServers.delete(server);
+    if (down) this.downServers.add(server);
+    else this.downServers.delete(server);
     return this;
   }
 
@@ -145,7 +153,7 @@ export class FakeNetwork {
 
   /** The next INVITE, from any device, gets this final response (486, 603, 404, 503 …) or no answer. */
   failNextInvite(response: number | 'timeout'): this {
-    this.#inviteResponses.push(response);
+    this.inviteResponses.push(response);
     return this;
   }
 
@@ -223,8 +231,8 @@ export class FakeNetwork {
 
   /** `server` accepts connections and closes each one when a REGISTER arrives on it (a flapping server). */
   dropEachRegister(server: string, drop = true): this {
-    if (drop) this.#droppingRegister.add(server);
-    else this.#droppingRegister.delete(server);
+    if (drop) this.droppingRegister.add(server);
+    else this.droppingRegister.delete(server);
     return this;
   }
 
@@ -236,7 +244,7 @@ export class FakeNetwork {
 
   /** The registrar forgets `uri` (as when a refresh is rejected). */
   dropRegistration(uri: string): this {
-    this.#bindings.get(userOf(uri))?.loseRegistration();
+    this.bindings.get(userOf(uri))?.loseRegistration();
     return this;
   }
 
@@ -247,14 +255,9 @@ export class FakeNetwork {
    * Signalling is not touched.
    */
   cutMedia(cut = true): this {
-    this.#mediaCut = cut;
-    for (const call of [...this.#openMedia]) call.setPathCut(cut);
+    this.mediaCut = cut;
+    for (const call of [...this.openMedia]) call.setPathCut(cut);
     return this;
-  }
-
-  /** @internal Whether the media path is cut (`cutMedia()`). */
-  get mediaCut(): boolean {
-    return this.#mediaCut;
   }
 
   /** Changes what getStats() reports from now on. */
@@ -267,22 +270,22 @@ export class FakeNetwork {
 
   /** REGISTER requests sent for `uri` (a digest challenge counts twice). */
   registerCount(uri: string): number {
-    return this.#registerCounts.get(uri) ?? 0;
+    return this.counts.get(`register ${uri}`) ?? 0;
   }
 
   /** Keep-alive pings sent by the device `uri`. */
   pingCount(uri: string): number {
-    return this.#pingCounts.get(uri) ?? 0;
+    return this.counts.get(`ping ${uri}`) ?? 0;
   }
 
   /** Whether `uri` (`sip:alice@example.com`) is registered now. */
   isRegistered(uri: string): boolean {
-    return this.#bindings.get(userOf(uri))?.config.uri === uri;
+    return this.bindings.get(userOf(uri))?.config.uri === uri;
   }
 
   /** Calls whose media (peer connection, microphone) is still open. */
   get openMediaCount(): number {
-    return this.#openMedia.size;
+    return this.openMedia.size;
   }
 
   // --- used by the fake user agents and calls --------------------------------
@@ -301,7 +304,7 @@ export class FakeNetwork {
       if (this.#inFlight.size === 0) return;
       for (const delivery of [...this.#inFlight]) {
         this.#inFlight.delete(delivery);
-        if (delivery.timer !== undefined) clearTimeout(delivery.timer);
+        clearTimeout(delivery.timer);
         delivery.arrive();
       }
     }
@@ -338,87 +341,23 @@ export class FakeNetwork {
     return this.#faults.get(kind)?.shift();
   }
 
-  /** @internal */
-  serverFault(server: string): VoiceSDKError | undefined {
-    return this.#downServers.has(server) ? new VoiceSDKError('transport-failed', `${server} is down`) : undefined;
-  }
 
-  /** @internal */
-  checkPassword(ua: FakeUserAgent): boolean {
-    if (!this.#users) return true;
-    const user = ua.config.authorizationUsername ?? userOf(ua.config.uri);
-    return this.#users[user] !== undefined && ua.hasPassword(this.#users[user]);
-  }
 
-  /** @internal */
-  countRegister(uri: string, n: number): void {
-    this.#registerCounts.set(uri, this.registerCount(uri) + n);
-  }
 
-  /** @internal */
-  countPing(uri: string): void {
-    this.#pingCounts.set(uri, this.pingCount(uri) + 1);
-  }
-
-  /** @internal */
-  dropsRegister(server: string | undefined): boolean {
-    return server !== undefined && this.#droppingRegister.has(server);
-  }
-
-  /** @internal */
-  bind(uri: string, ua: FakeUserAgent): void {
-    this.#bindings.set(userOf(uri), ua);
-  }
-
-  /** @internal */
-  unbind(uri: string, ua: FakeUserAgent): void {
-    if (this.#bindings.get(userOf(uri)) === ua) this.#bindings.delete(userOf(uri));
-  }
 
   /** @internal */
   nextCallId(): string {
     return `fake-call-${++this.#callSequence}`;
   }
 
-  /** @internal */
-  trackMedia(call: FakeCallPort): void {
-    this.#openMedia.add(call);
-  }
 
-  /** @internal */
-  releaseMedia(call: FakeCallPort): void {
-    this.#openMedia.delete(call);
-  }
-
-  /** @internal An outbound INVITE from a fake device. */
-  route(call: FakeCallPort, target: string, from: InviteFrom, replaces?: string): void {
-    routeInvite(this, call, target, from, replaces);
-  }
 
   /** @internal The user agent holding the answered call `id`, for an INVITE whose Replaces names it. */
   holderOfCall(id: string): FakeUserAgent | undefined {
     return this.userAgents.find((ua) => [...ua.calls].some((call) => call.id === id && call.answered));
   }
 
-  /** @internal A scripted remote calls a fake device. */
-  callFromRemote(remote: ScriptedRemote, target: string, options: RemoteCallOptions): RemoteCall {
-    return callFromRemote(this, remote, target, options);
-  }
 
-  /** @internal The response scripted for the next INVITE, if any. */
-  takeInviteResponse(): number | 'timeout' | undefined {
-    return this.#inviteResponses.shift();
-  }
-
-  /** @internal The scripted remote `user`, if there is one. */
-  remoteNamed(user: string): ScriptedRemote | undefined {
-    return this.#remotes.get(user);
-  }
-
-  /** @internal The fake device registered as `user`. */
-  bindingOf(user: string): FakeUserAgent | undefined {
-    return this.#bindings.get(user);
-  }
 
   #addFault(kind: FaultKind, error: VoiceSDKError): this {
     const list = this.#faults.get(kind) ?? [];

@@ -10,6 +10,7 @@ import { isFinalFailureStatus } from '../../sip/responses';
 import { parseCallerId } from '../../sip/target';
 import type { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
+import { callFromRemote } from './routing';
 import { FAKE_DEFAULT_MEDIA, type FakeEnd, type WireMessage } from './wire';
 
 /** A remote call's state, seen from the remote: `incoming` (not answered yet), `outgoing` (the remote called), `answered`, `ended`. */
@@ -99,11 +100,10 @@ export class RemoteCall implements FakeEnd {
 
   /** Adds or removes our video by re-INVITE (keeping the hold state). */
   setVideo(on: boolean): void {
-    this.#expect('answered', 'change its video');
+    this.#expect('answered', 'setVideo');
     this.video = on;
     if (on) this.#videoLine = true;
-    const hold = this.holdingDevice;
-    this.#send({ type: 'reinvite', hold, direction: hold ? 'sendonly' : 'sendrecv', video: on });
+    this.#reinvite({ video: on });
   }
 
   get sendingAudio(): boolean {
@@ -118,7 +118,7 @@ export class RemoteCall implements FakeEnd {
   /** Sends 180 Ringing; with `earlyMedia`, 183 Session Progress with an SDP answer (the far end plays its own audio). */
   ring(options: { earlyMedia?: boolean } = {}): void {
     this.#expect('incoming', 'ring');
-    this.#send(options.earlyMedia ? { type: 'ringing', earlyMedia: true } : { type: 'ringing' });
+    this.#send({ type: 'ringing', earlyMedia: options.earlyMedia });
   }
 
   /**
@@ -130,7 +130,7 @@ export class RemoteCall implements FakeEnd {
     this.#expect('incoming', 'answer');
     this.#state = 'answered';
     this.video = options.video === true;
-    this.#send(identity === undefined ? { type: 'answer' } : { type: 'answer', identity });
+    this.#send({ type: 'answer', identity });
   }
 
   /**
@@ -139,18 +139,16 @@ export class RemoteCall implements FakeEnd {
    * Remote-Party-ID (raw: hostile values are a test of the device's cleaning).
    */
   updateIdentity(identity: Omit<RemoteParty, 'uri'>): void {
-    this.#expect('answered', 'update its identity');
-    const hold = this.holdingDevice;
-    this.#send({ type: 'reinvite', hold, direction: hold ? 'sendonly' : 'sendrecv', identity });
+    this.#expect('answered', 'updateIdentity');
+    this.#reinvite({ identity });
   }
 
   /** Sends a final failure (486 busy, 603 decline, 404, 503 …), with a Reason header when given (`Q.850;cause=17`). */
   reject(status: number, reason?: string): void {
     this.#expect('incoming', 'reject');
     if (!isFinalFailureStatus(status)) throw new Error(`The remote cannot reject with ${status}: a final failure is 300-699`);
-    this.#state = 'ended';
-    this.endedBy = 'reject';
-    this.#send(reason === undefined ? { type: 'reject', status } : { type: 'reject', status, reason });
+    this.#end('reject');
+    this.#send({ type: 'reject', status, reason });
   }
 
   /**
@@ -159,7 +157,7 @@ export class RemoteCall implements FakeEnd {
    * `disconnected` while packets still flow (a consent hiccup).
    */
   fail(ice: 'failed' | 'disconnected' = 'failed'): void {
-    this.#send(ice === 'failed' ? { type: 'failure' } : { type: 'failure', ice });
+    this.#send({ type: 'failure', ice });
   }
 
   /**
@@ -193,14 +191,14 @@ export class RemoteCall implements FakeEnd {
    * (`sendrecv`, or `recvonly`). Our audio stops while we hold.
    */
   hold(onHold = true, direction: MediaDirection = onHold ? 'sendonly' : 'sendrecv'): void {
-    this.#expect('answered', onHold ? 'hold' : 'resume');
+    this.#expect('answered', 'hold');
     this.holdingDevice = onHold;
     this.#send({ type: 'reinvite', hold: onHold, direction });
   }
 
   /** Sends digits by SIP INFO, one request per digit (`application/dtmf-relay`, `Signal=…` / `Duration=…`). */
   sendDigits(digits: string, durationMs = 160): void {
-    this.#expect('answered', 'send digits');
+    this.#expect('answered', 'sendDigits');
     for (const digit of parseDtmfDigits(digits).replaceAll(',', '')) {
       this.#send({ type: 'info', contentType: 'application/dtmf-relay', body: dtmfRelayBody(digit, durationMs) });
     }
@@ -208,23 +206,21 @@ export class RemoteCall implements FakeEnd {
 
   /** Sends one SIP INFO as it is (any content type and body: a test of untrusted input). */
   sendInfo(contentType: string, body: string): void {
-    this.#expect('answered', 'send INFO');
+    this.#expect('answered', 'sendInfo');
     this.#send({ type: 'info', contentType, body });
   }
 
   /** Sends BYE on an answered call, with a Reason header when given (`Q.850;cause=16`). */
   hangup(reason?: string): void {
-    this.#expect('answered', 'hang up');
-    this.#state = 'ended';
-    this.endedBy = 'bye';
-    this.#send(reason === undefined ? { type: 'bye' } : { type: 'bye', reason });
+    this.#expect('answered', 'hangup');
+    this.#end('bye');
+    this.#send({ type: 'bye', reason });
   }
 
   /** Sends CANCEL on our unanswered outbound call. */
   cancel(): void {
     this.#expect('outgoing', 'cancel');
-    this.#state = 'ended';
-    this.endedBy = 'cancel';
+    this.#end('cancel');
     this.#send({ type: 'cancel' });
   }
 
@@ -254,20 +250,17 @@ export class RemoteCall implements FakeEnd {
         break;
       case 'reject':
         if (this.#state === 'outgoing') {
-          this.#state = 'ended';
-          this.endedBy = 'reject';
+          this.#end('reject');
         }
         break;
       case 'cancel':
         if (this.#state !== 'incoming') break; // answered already: the CANCEL changes nothing
-        this.#state = 'ended';
-        this.endedBy = 'cancel';
+        this.#end('cancel');
         // The INVITE is answered 487 Request Terminated, a network latency later.
         this.#network.deliver(() => this.#device.receive({ type: 'reject', status: 487 }));
         break;
       case 'bye':
-        this.#state = 'ended';
-        this.endedBy = 'remote-bye';
+        this.#end('remote-bye');
         break;
       case 'reinvite':
         if (message.video === true) this.#videoLine = true;
@@ -287,13 +280,13 @@ export class RemoteCall implements FakeEnd {
       case 'notify':
         this.notifications.push(message.body);
         break;
-      case 'ack':
-      case 'ringing':
-      case 'failure':
-      case 'renegotiated':
-      case 'info':
-        break;
     }
+  }
+
+  /** A re-INVITE that keeps the hold state. */
+  #reinvite(fields: { video?: boolean; identity?: RemoteParty }): void {
+    const hold = this.holdingDevice;
+    this.#send({ type: 'reinvite', hold, direction: hold ? 'sendonly' : 'sendrecv', ...fields });
   }
 
   /** The test drives the remote step by step, so its messages arrive at once. */
@@ -301,8 +294,14 @@ export class RemoteCall implements FakeEnd {
     this.#device.receive(message);
   }
 
-  #expect(state: RemoteCallState, what: string): void {
-    if (this.#state !== state) throw new Error(`The remote cannot ${what}: its call is ${this.#state}`);
+  #end(by: 'cancel' | 'bye' | 'reject' | 'remote-bye'): void {
+    this.#state = 'ended';
+    this.endedBy = by;
+  }
+
+  /** `method` (its name, for the message) needs the call in `state`. */
+  #expect(state: RemoteCallState, method: string): void {
+    if (this.#state !== state) throw new Error(`The remote cannot ${method}(): its call is ${this.#state}`);
   }
 }
 
@@ -331,7 +330,7 @@ export class ScriptedRemote {
 
   /** The most recent call. */
   get lastCall(): RemoteCall | undefined {
-    return this.calls[this.calls.length - 1];
+    return this.calls.at(-1);
   }
 
   /**
@@ -358,7 +357,7 @@ export class ScriptedRemote {
     options: { headers?: Record<string, string>; fromUser?: string; party?: Omit<RemoteParty, 'uri'>; video?: boolean } = {},
   ): RemoteCall {
     if (options.fromUser !== undefined) parseCallerId(options.fromUser);
-    return this.#network.callFromRemote(this, target, options);
+    return callFromRemote(this.#network, this, target, options);
   }
 
   /** @internal */

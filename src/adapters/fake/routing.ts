@@ -1,21 +1,11 @@
 /** How INVITEs find their way on the fake network: to a scripted remote, a registered fake device, or nowhere. */
-import { customHeadersOf } from '../../sip/headers';
-import { sipUriParts } from '../../sip/grammar';
+import { splitSipUri } from '../../sip/grammar';
 import { CALL_DOES_NOT_EXIST_STATUS, UNAVAILABLE_STATUS } from '../../sip/responses';
-import { remoteIdentity } from '../../sip/target';
-import { FakeCallPort } from './call';
+import { FakeCallPort, type FakeCallInit } from './call';
+import type { WireMessage } from './wire';
 import type { FakeNetwork } from './network';
 import { RemoteCall, type ScriptedRemote } from './remote';
 import type { RemoteParty } from '../adapter';
-
-/** Who sends an outbound INVITE: the caller's AOR, the caller-ID user, the headers. */
-export interface InviteFrom {
-  aor: string;
-  user?: string;
-  /** The From display name (the device's `displayName`). */
-  displayName?: string;
-  headers: Record<string, string>;
-}
 
 /** What a scripted remote's call to a device carries. */
 export interface RemoteCallOptions {
@@ -29,124 +19,67 @@ export interface RemoteCallOptions {
 
 /** The user part of a SIP URI: what the registrar binds and routes by. */
 export function userOf(uri: string): string {
-  return sipUriParts(uri)?.user ?? uri;
-}
-
-/** The custom headers a fake device reads from an INVITE: the same rule (and bounds) as the SIP.js adapter. */
-function customHeadersFor(headers: Record<string, string>, prefix: string): Record<string, string> {
-  return customHeadersOf(Object.entries(headers), prefix);
-}
-
-/** An outbound INVITE from a fake device: to a scripted remote, a registered fake device, or a 404. */
-export function routeInvite(network: FakeNetwork, call: FakeCallPort, target: string, from: InviteFrom, replaces?: string): void {
-  if (replaces !== undefined) {
-    routeReplacing(network, call, from, replaces);
-    return;
-  }
-  const response = network.takeInviteResponse();
-  if (response !== undefined) {
-    network.deliver(() => {
-      if (call.ended) return;
-      // No answer at all: the stack's Timer B ends the INVITE with a 408 of its own.
-      call.receive({ type: 'reject', status: response === 'timeout' ? 408 : response });
-    });
-    return;
-  }
-  // The far end gets the INVITE at once; its answers travel back with latency.
-  {
-    const user = userOf(target);
-    const remote = network.remoteNamed(user);
-    if (remote) {
-      const remoteCall = new RemoteCall(network, call, {
-        direction: 'inbound',
-        headers: from.headers,
-        from: from.aor,
-        media: remote.media,
-        offeredVideo: call.wantsVideo,
-        ...(from.user ? { fromUser: from.user } : {}),
-      });
-      call.connectTo(remoteCall);
-      remote.accept(remoteCall);
-      return;
-    }
-    const ua = network.bindingOf(user);
-    const callerUri = from.user ? `sip:${from.user}@${network.domain}` : from.aor;
-    const inbound =
-      ua &&
-      new FakeCallPort(network, {
-        id: network.nextCallId(),
-        direction: 'inbound',
-        remoteIdentity: remoteIdentity(callerUri),
-        remoteParty: { uri: callerUri, ...(from.displayName === undefined ? {} : { displayName: from.displayName }) },
-        video: call.wantsVideo,
-        customHeaders: customHeadersFor(from.headers, ua.config.headerPrefix),
-        peer: call,
-        remoteUri: from.aor,
-      });
-    if (!ua || !inbound) {
-      network.deliver(() => call.receive({ type: 'reject', status: 404 }));
-      return;
-    }
-    call.connectTo(inbound);
-    if (ua.deliverIncoming(inbound)) network.deliver(() => call.receive({ type: 'ringing' }));
-    else network.deliver(() => call.receive({ type: 'reject', status: UNAVAILABLE_STATUS }));
-  }
+  return splitSipUri(uri)?.user ?? uri;
 }
 
 /**
- * An INVITE with Replaces (RFC 3891): to the user agent holding the answered
- * call it names, whatever the request URI's user; 481 when none does.
+ * An outbound INVITE of a fake device's call: to a scripted remote, a
+ * registered fake device, or a 404. An INVITE with Replaces (RFC 3891) goes
+ * to the user agent holding the answered call it names, whatever the request
+ * URI's user; 481 when none does.
  */
-function routeReplacing(network: FakeNetwork, call: FakeCallPort, from: InviteFrom, replaces: string): void {
-  const ua = network.holderOfCall(replaces);
-  if (!ua) {
-    network.deliver(() => call.receive({ type: 'reject', status: CALL_DOES_NOT_EXIST_STATUS }));
-    return;
+export function routeInvite(network: FakeNetwork, call: FakeCallPort, init: FakeCallInit): void {
+  const { aor, user: fromUser, displayName } = init.from!;
+  const replaces = init.referral?.replaces;
+  const user = userOf(init.party.uri);
+  const answer = (message: WireMessage): void => network.deliver(() => call.receive(message));
+  const remote = network.remotes.get(user);
+  const response = replaces === undefined ? network.inviteResponses.shift() : undefined;
+  // No answer at all: the stack's Timer B ends the INVITE with a 408 of its own.
+  if (response !== undefined) return answer({ type: 'reject', status: response === 'timeout' ? 408 : response });
+  // The far end gets the INVITE at once; its answers travel back with latency.
+  if (remote && replaces === undefined) {
+    const remoteCall = new RemoteCall(network, call, {
+      direction: 'inbound',
+      headers: init.headers,
+      from: aor,
+      media: remote.media,
+      offeredVideo: call.wantsVideo,
+      ...(fromUser ? { fromUser } : {}),
+    });
+    call.connectTo(remoteCall);
+    return remote.accept(remoteCall);
   }
+  const ua = replaces === undefined ? network.bindings.get(user) : network.holderOfCall(replaces);
+  if (!ua) return answer({ type: 'reject', status: replaces === undefined ? 404 : CALL_DOES_NOT_EXIST_STATUS });
   const inbound = new FakeCallPort(network, {
-    id: network.nextCallId(),
     direction: 'inbound',
-    remoteIdentity: remoteIdentity(from.user ? `sip:${from.user}@${network.domain}` : from.aor),
-    customHeaders: customHeadersFor(from.headers, ua.config.headerPrefix),
+    party: { uri: fromUser ? `sip:${fromUser}@${network.domain}` : aor, ...(displayName === undefined ? {} : { displayName }) },
+    video: call.wantsVideo,
+    headers: init.headers,
+    prefix: ua.config.headerPrefix,
     peer: call,
-    remoteUri: from.aor,
+    remoteUri: aor,
     replaces,
   });
   call.connectTo(inbound);
-  if (ua.deliverIncoming(inbound)) network.deliver(() => call.receive({ type: 'ringing' }));
-  else network.deliver(() => call.receive({ type: 'reject', status: UNAVAILABLE_STATUS }));
+  answer(ua.deliverIncoming(inbound) ? { type: 'ringing' } : { type: 'reject', status: UNAVAILABLE_STATUS });
 }
 
 /** A scripted remote calls a fake device. */
 export function callFromRemote(network: FakeNetwork, remote: ScriptedRemote, target: string, options: RemoteCallOptions): RemoteCall {
-  const ua = network.bindingOf(userOf(target));
+  const ua = network.bindings.get(userOf(target));
   if (!ua) throw new Error(`No device is registered as ${target}`);
   const headers = options.headers ?? {};
   const callerUri = `sip:${options.fromUser ?? remote.user}@${network.domain}`;
-  let remoteCall: RemoteCall | undefined;
   const inbound = new FakeCallPort(network, {
-    id: network.nextCallId(),
     direction: 'inbound',
-    remoteIdentity: remoteIdentity(callerUri),
-    remoteParty: { uri: callerUri, ...options.party },
+    party: { uri: callerUri, ...options.party },
     video: options.video === true,
-    customHeaders: customHeadersFor(headers, ua.config.headerPrefix),
-    remoteUri: callerUri,
-    peer: {
-      immediate: true,
-      receive: (message) => remoteCall?.receive(message),
-      get sendingAudio() {
-        return remoteCall?.sendingAudio ?? false;
-      },
-      get media() {
-        return remoteCall?.media;
-      },
-      get wantsVideo() {
-        return remoteCall?.wantsVideo ?? false;
-      },
-    },
+    headers,
+    prefix: ua.config.headerPrefix,
   });
-  remoteCall = new RemoteCall(network, inbound, {
+  const remoteCall = new RemoteCall(network, inbound, {
     direction: 'outbound',
     headers,
     from: callerUri,
@@ -154,6 +87,7 @@ export function callFromRemote(network: FakeNetwork, remote: ScriptedRemote, tar
     ...(options.fromUser ? { fromUser: options.fromUser } : {}),
     video: options.video === true,
   });
+  inbound.connectTo(remoteCall);
   remote.accept(remoteCall);
   network.deliver(() => ua.deliverIncoming(inbound));
   return remoteCall;

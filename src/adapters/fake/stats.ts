@@ -103,20 +103,14 @@ export function syntheticReport(
     { id: 'LC01', type: 'local-candidate', timestamp: now, candidateType: conditions.localCandidateType, protocol: 'udp', address: '127.0.0.1', port: 40000 },
     { id: 'RC01', type: 'remote-candidate', timestamp: now, candidateType: conditions.remoteCandidateType, protocol: 'udp', address: '127.0.0.1', port: 40002 },
   ];
-  entries.push(...syntheticVideo(elapsedSeconds, now, flags));
-  return new Map(entries.map((entry) => [entry['id'] as string, entry]));
-}
-
-/** 640×480 at 30 fps, 500 kbit/s each way, from the call's start (the fake keeps no video clock of its own). */
-function syntheticVideo(elapsedSeconds: number, now: number, flags: { videoSending?: boolean; videoReceiving?: boolean }): Record<string, unknown>[] {
+  // Video: 640×480 at 30 fps, 500 kbit/s each way, from the call's start (the fake keeps no video clock of its own).
   const frames = Math.floor(elapsedSeconds * 30);
   const bytes = Math.floor(elapsedSeconds * 62_500);
-  const video: Record<string, unknown>[] = [];
   if (flags.videoReceiving) {
-    video.push({ id: 'IV01', type: 'inbound-rtp', timestamp: now, kind: 'video', ssrc: 3333, packetsReceived: frames * 3, packetsLost: 0, bytesReceived: bytes, framesDecoded: frames, framesPerSecond: 30, frameWidth: 640, frameHeight: 480 });
+    entries.push({ id: 'IV01', type: 'inbound-rtp', timestamp: now, kind: 'video', ssrc: 3333, packetsReceived: frames * 3, packetsLost: 0, bytesReceived: bytes, framesDecoded: frames, framesPerSecond: 30, frameWidth: 640, frameHeight: 480 });
   }
   if (flags.videoSending) {
-    video.push({ id: 'OV01', type: 'outbound-rtp', timestamp: now, kind: 'video', ssrc: 4444, packetsSent: frames * 3, bytesSent: bytes, framesEncoded: frames, framesPerSecond: 30, frameWidth: 640, frameHeight: 480 });
+    entries.push({ id: 'OV01', type: 'outbound-rtp', timestamp: now, kind: 'video', ssrc: 4444, packetsSent: frames * 3, bytesSent: bytes, framesEncoded: frames, framesPerSecond: 30, frameWidth: 640, frameHeight: 480 });
   }
-  return video;
+  return new Map(entries.map((entry) => [entry['id'] as string, entry]));
 }

@@ -1,14 +1,12 @@
 /** A fake device's user agent on the in-memory network. */
 import type { CallPort, InviteRequest, Unsubscribe, UserAgentConfig, UserAgentPort } from '../adapter';
 import { VoiceSDKError } from '../../errors';
-import { customHeadersOf } from '../../sip/headers';
-import { UNAVAILABLE_STATUS } from '../../sip/responses';
-import { remoteIdentity } from '../../sip/target';
 import { ListenerSet } from '../listeners';
 import { referTargetOf } from '../../sip/refer';
-import { FakeCallPort } from './call';
+import { FakeCallPort, type FakeCallInit } from './call';
 import { replacesOf } from './transfer';
 import type { FakeNetwork } from './network';
+import { userOf } from './routing';
 
 export class FakeUserAgent implements UserAgentPort {
   /** The configuration without the password. */
@@ -68,7 +66,9 @@ export class FakeUserAgent implements UserAgentPort {
 
   async connect(server: string): Promise<void> {
     await this.#network.tick();
-    const fault = this.#network.takeFault('connect') ?? this.#network.serverFault(server);
+    const fault =
+      this.#network.takeFault('connect') ??
+      (this.#network.downServers.has(server) ? new VoiceSDKError('transport-failed', `${server} is down`) : undefined);
     if (fault) throw fault;
     this.#endConnection(new VoiceSDKError('transport-failed', 'The connection was replaced'));
     this.#server = server;
@@ -82,7 +82,7 @@ export class FakeUserAgent implements UserAgentPort {
 
   ping(): void {
     if (!this.connected) return;
-    this.#network.countPing(this.config.uri);
+    this.#count('ping');
     if (this.#silent) this.#pongsOwed += 1;
     else this.#sendPong();
   }
@@ -125,52 +125,40 @@ export class FakeUserAgent implements UserAgentPort {
     await this.#network.tick();
     if (!this.connected) throw new VoiceSDKError('transport-failed', 'REGISTER needs an open transport');
     await this.#answered();
-    if (this.#network.dropsRegister(this.#server)) {
-      this.#network.countRegister(this.config.uri, 1);
+    this.#count('register');
+    if (this.#network.droppingRegister.has(this.#server ?? '')) {
       this.loseTransport();
       throw new VoiceSDKError('transport-failed', 'The server closed the connection on REGISTER');
     }
     const fault = this.#network.takeFault('register');
-    this.#network.countRegister(this.config.uri, 1);
     if (fault) throw fault;
-    if (!this.#network.checkPassword(this)) {
+    const users = this.#network.users;
+    const password = users?.[this.config.authorizationUsername ?? userOf(this.config.uri)];
+    if (users !== undefined && (password === undefined || !this.hasPassword(password))) {
       // A digest challenge, the retry with credentials, then the rejection.
-      this.#network.countRegister(this.config.uri, 1);
+      this.#count('register');
       throw new VoiceSDKError('auth-failed', `Registration of ${this.config.uri} was rejected: wrong credentials`, { status: 401 });
     }
     this.#registered = true;
-    this.#network.bind(this.config.uri, this);
+    this.#network.bindings.set(userOf(this.config.uri), this);
   }
 
   async unregister(): Promise<void> {
     await this.#network.tick();
     if (!this.connected) throw new VoiceSDKError('transport-failed', 'Un-REGISTER needs an open transport');
     const fault = this.#network.takeFault('unregister');
-    this.#network.countRegister(this.config.uri, 1);
+    this.#count('register');
     if (fault) throw fault;
     this.#unbind();
   }
 
   createCall(request: InviteRequest): CallPort {
-    const call = new FakeCallPort(this.#network, {
-      id: this.#network.nextCallId(),
-      direction: 'outbound',
-      remoteIdentity: remoteIdentity(request.target),
-      customHeaders: customHeadersOf(Object.entries(request.headers), this.config.headerPrefix),
-      target: request.target,
-      remoteUri: request.target,
-      remoteParty: { uri: request.target },
-      ...(request.video ? { video: true } : {}),
-      from: {
-        aor: this.config.uri,
-        ...(request.fromUser ? { user: request.fromUser } : {}),
-        ...(this.config.displayName === undefined ? {} : { displayName: this.config.displayName }),
-        headers: request.headers,
-      },
+    return this.#outbound({
+      party: { uri: request.target },
+      headers: request.headers,
+      video: request.video,
+      from: { aor: this.config.uri, user: request.fromUser, displayName: this.config.displayName },
     });
-    call.attachTransport(this);
-    this.#calls.add(call);
-    return call;
   }
 
   createReferredCall(referred: CallPort): CallPort {
@@ -179,17 +167,20 @@ export class FakeUserAgent implements UserAgentPort {
     if (referrer === undefined || referTo === undefined) throw new VoiceSDKError('invalid-state', 'No accepted REFER to follow on this call');
     const fault = this.#network.takeFault('referredCall');
     if (fault) throw fault;
-    const { target } = referTargetOf(referTo);
-    const call = new FakeCallPort(this.#network, {
-      id: this.#network.nextCallId(),
-      direction: 'outbound',
-      remoteIdentity: remoteIdentity(target),
-      customHeaders: {},
-      target,
-      remoteUri: target,
-      from: { aor: this.config.uri, headers: {} },
+    return this.#outbound({
+      party: { uri: referTargetOf(referTo).target },
+      headers: {},
+      from: { aor: this.config.uri },
       referral: { replaces: replacesOf(referTo), referrer },
     });
+  }
+
+  #outbound(init: Omit<FakeCallInit, 'direction' | 'prefix'>): FakeCallPort {
+    return this.#own(new FakeCallPort(this.#network, { ...init, direction: 'outbound', prefix: this.config.headerPrefix }));
+  }
+
+  /** The call is this user agent's: its requests go on our socket, and dispose ends it. */
+  #own(call: FakeCallPort): FakeCallPort {
     call.attachTransport(this);
     this.#calls.add(call);
     return call;
@@ -198,9 +189,7 @@ export class FakeUserAgent implements UserAgentPort {
   /** Called by the network: an INVITE for us. */
   deliverIncoming(call: FakeCallPort): boolean {
     if (!this.connected || this.#incoming.size === 0) return false;
-    call.attachTransport(this);
-    this.#calls.add(call);
-    this.#incoming.emit(call);
+    this.#incoming.emit(this.#own(call));
     return true;
   }
 
@@ -264,6 +253,12 @@ export class FakeUserAgent implements UserAgentPort {
 
   #unbind(): void {
     this.#registered = false;
-    this.#network.unbind(this.config.uri, this);
+    const user = userOf(this.config.uri);
+    if (this.#network.bindings.get(user) === this) this.#network.bindings.delete(user);
+  }
+
+  #count(kind: 'register' | 'ping'): void {
+    const key = `${kind} ${this.config.uri}`;
+    this.#network.counts.set(key, (this.#network.counts.get(key) ?? 0) + 1);
   }
 }

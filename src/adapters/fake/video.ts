@@ -30,9 +30,9 @@ function fakeTrack(kind: 'audio' | 'video'): FakeTrack {
   };
 }
 
-/** A MediaStream stand-in with the reading methods apps use. */
-export function fakeStream(kinds: ReadonlyArray<'audio' | 'video'>): MediaStream {
-  const tracks = kinds.map(fakeTrack);
+/** A MediaStream stand-in with the reading methods apps use: an audio track, and a video track with `video`. */
+export function fakeStream(video: boolean): MediaStream {
+  const tracks = (video ? (['audio', 'video'] as const) : (['audio'] as const)).map(fakeTrack);
   const stream = {
     id: `fake-stream-${++trackSequence}`,
     active: true,
@@ -50,7 +50,8 @@ export class FakeVideo {
   /** An offer carried a video stream (it stays in the session). */
   line: boolean;
   #reported: string | undefined;
-  #remoteKinds: string | undefined;
+  /** Whether the far end's last stream had video (undefined: none reported yet). */
+  #remoteVideo: boolean | undefined;
   /** What the last `video` fact said. */
   sending = false;
   receiving = false;
@@ -78,15 +79,14 @@ export class FakeVideo {
 
   /** Our stream: the microphone, and the camera when we send video. */
   localStream(): CallFact {
-    return { type: 'stream', direction: 'local', stream: fakeStream(this.wanted && this.line ? ['audio', 'video'] : ['audio']) };
+    return { type: 'stream', direction: 'local', stream: fakeStream(this.wanted && this.line) };
   }
 
   /** The far end's stream, when what it sends changed (its first audio, its video added or removed). */
   remoteStream(peerWants: boolean): CallFact | undefined {
-    const kinds: Array<'audio' | 'video'> = peerWants && this.line ? ['audio', 'video'] : ['audio'];
-    const key = kinds.join('+');
-    if (key === this.#remoteKinds) return undefined;
-    this.#remoteKinds = key;
-    return { type: 'stream', direction: 'remote', stream: fakeStream(kinds) };
+    const video = peerWants && this.line;
+    if (video === this.#remoteVideo) return undefined;
+    this.#remoteVideo = video;
+    return { type: 'stream', direction: 'remote', stream: fakeStream(video) };
   }
 }

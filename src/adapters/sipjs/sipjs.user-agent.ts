@@ -19,7 +19,7 @@ import { scrubLogText, toExtraHeaderLines } from './headers';
 import { customHeadersOf, readCustomHeaders } from '../../sip/headers';
 import { isSipUser } from '../../sip/grammar';
 import { UNAVAILABLE_STATUS } from '../../sip/responses';
-import { remoteIdentity } from '../../sip/target';
+import { remoteIdentityOfUri } from '../../sip/target';
 import { identityHeadersOf } from './sipjs.identity';
 import { createSessionDescriptionHandlerFactory } from './sdh';
 import { offerProblem, warningHeaderValue } from '../../sip/sdp';
@@ -220,7 +220,7 @@ export class SipJsUserAgent implements UserAgentPort {
       new SipJsCall(this.callContext(), {
         direction: 'outbound',
         session: inviter,
-        remoteIdentity: remoteIdentity(target),
+        remoteIdentity: remoteIdentityOfUri(target),
         remoteParty: { uri: target.toString() },
         ...(request.video ? { video: true } : {}),
         customHeaders: customHeadersOf(Object.entries(request.headers), this.#config.headerPrefix),
@@ -238,7 +238,7 @@ export class SipJsUserAgent implements UserAgentPort {
       new SipJsCall(this.callContext(), {
         direction: 'outbound',
         session: inviter,
-        remoteIdentity: remoteIdentity(inviter.request.ruri),
+        remoteIdentity: remoteIdentityOfUri(inviter.request.ruri),
         remoteParty: { uri: inviter.request.ruri.toString() },
         customHeaders: {},
       }),
@@ -279,7 +279,7 @@ export class SipJsUserAgent implements UserAgentPort {
       new SipJsCall(this.callContext(), {
         direction: 'inbound',
         session: invitation,
-        remoteIdentity: remoteIdentity(invitation.remoteIdentity.uri),
+        remoteIdentity: remoteIdentityOfUri(invitation.remoteIdentity.uri),
         remoteParty: identityHeadersOf(invitation.request, invitation.remoteIdentity),
         customHeaders: readCustomHeaders(invitation.request.data, this.#config.headerPrefix),
         ...(replaced === undefined ? {} : { replaces: replaced.id }),
