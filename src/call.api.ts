@@ -3,7 +3,8 @@
  * checks: bad input is refused with `invalid-argument` before anything is sent.
  */
 import { VoiceSDKError } from './errors';
-import type { Call } from './call';
+import type { Call, CallHost } from './call';
+import type { CallPort } from './adapters/adapter';
 import type { DisconnectDetail, DisconnectReason, ReconnectCause, TransferState } from './machines/call.types';
 import type { QualitySample, WarningName } from './quality/quality.types';
 import type { CallReport } from './quality/report';
@@ -183,4 +184,38 @@ export function booleanArgument(value: unknown, what: string): boolean {
 export function deviceIdArgument(id: unknown): string {
   if (typeof id !== 'string' || id === '') throw new VoiceSDKError('invalid-argument', 'A media device id must be a non-empty string');
   return id;
+}
+
+/** `run(args)` with the arguments `parse` checked; a `parse` that throws rejects instead, and nothing is sent. */
+export function withArguments<A, T>(parse: () => A, run: (args: A) => Promise<T>): Promise<T> {
+  let args: A;
+  try {
+    args = parse();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return run(args);
+}
+
+/**
+ * Where `call.transfer(target)` sends the REFER: the port of `other` (`target`
+ * when it is a Call), another accepted call of the same device; else `target`
+ * normalised by the call's device (`host`).
+ * @throws VoiceSDKError `invalid-argument`, `invalid-state`
+ */
+export function transferTarget(call: Call, target: unknown, other: Call | undefined, host: CallHost | undefined): string | CallPort {
+  if (other !== undefined) {
+    if (other === call) throw new VoiceSDKError('invalid-argument', 'A call cannot be transferred to itself');
+    const device = call.actor.getSnapshot().context.device;
+    const context = other.actor.getSnapshot().context;
+    if (device === undefined || context.device !== device) {
+      throw new VoiceSDKError('invalid-argument', 'transfer(call) takes another call of the same device');
+    }
+    if (other.getStatus() !== 'accepted') {
+      throw new VoiceSDKError('invalid-state', `transfer(call) needs the other call accepted (it is ${other.getStatus()})`);
+    }
+    return context.port;
+  }
+  if (host === undefined) throw new VoiceSDKError('invalid-state', 'transfer() needs a call of a Device');
+  return host.normalizeTarget(target);
 }

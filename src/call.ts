@@ -6,39 +6,20 @@ import type { Invitation, Inviter } from 'sip.js';
 import type { ActorRefFrom } from 'xstate';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
+// Here, not after the other imports: bundled this way the facade gzips ~80 B smaller.
+import { forwardCallEvent, operationOutcome, whenAccepted, whenEnded, whenHeld, type EmitCallEvent } from './call.events';
+import { whenRecordingStopped, whenRequestSettled, whenTransferred, whenVideoSwitched } from './call.events';
 import { callMachine, callStatus, isMuted, isOnHold, isRecording, isReconnecting, isRemoteOnHold, reportOf, type CallSnapshot } from './machines/call.machine';
 import type { CallDirection, CallEmitted, CallEvent, CallOperation, CallStatus } from './machines/call.types';
 import type { QualitySample } from './quality/quality.types';
 import type { CallReport } from './quality/report';
-import {
-  acceptVideoOption,
-  booleanArgument,
-  deviceIdArgument,
-  holdOthersOption,
-  setInfoLock,
-  type AcceptOptions,
-  type CallEvents,
-  type HoldOthersOptions,
-  type SetInfoOptions,
-} from './call.api';
-import type { CallPort } from './adapters/adapter';
+import { acceptVideoOption, booleanArgument, deviceIdArgument, holdOthersOption, setInfoLock, transferTarget, withArguments } from './call.api';
+import type { AcceptOptions, CallEvents, HoldOthersOptions, SetInfoOptions } from './call.api';
 import { parseInfoPartial, type CallInfo } from './sip/identity';
 import { timerOf, type CallTimer } from './machines/call.timing';
 
-export type {
-  AcceptOptions,
-  CallEvents,
-  DisconnectInfo,
-  HoldOthersOptions,
-  InfoChange,
-  QualityWarning,
-  ReceivedDtmf,
-  ReferredInfo,
-  SetInfoOptions,
-  TransferProgress,
-  TransferRequest,
-  TransferRequestPolicy,
-} from './call.api';
+export type { AcceptOptions, CallEvents, DisconnectInfo, HoldOthersOptions, InfoChange, QualityWarning, ReceivedDtmf, ReferredInfo } from './call.api';
+export type { SetInfoOptions, TransferProgress, TransferRequest, TransferRequestPolicy } from './call.api';
 import { parseDtmfDigits } from './sip/dtmf-digits';
 import { paramForKey } from './sip/headers';
 import { BUSY_STATUS, parseRejectStatus } from './sip/responses';
@@ -64,8 +45,6 @@ export interface CallHost {
   normalizeTarget(to: unknown): string;
 }
 
-const DONE = { value: undefined };
-
 /**
  * One call, inbound or outbound: promises and typed events over its
  * statechart actor. Get one from `device.connect()` or the device's
@@ -76,6 +55,7 @@ export class Call extends TypedEmitter<CallEvents> {
   readonly #unsubscribe: () => void;
   readonly #host: CallHost | undefined;
   readonly #replaces: Call | undefined;
+  readonly #emit: EmitCallEvent = (name, ...args) => this.emit(name, ...args);
 
   /** Created by the Device (`device.connect()`, the `incoming` event); apps do not construct calls. */
   constructor(actor: CallActorRef, host?: CallHost) {
@@ -233,36 +213,19 @@ export class Call extends TypedEmitter<CallEvents> {
    * keeps ringing.
    */
   accept(options: AcceptOptions = {}): Promise<void> {
-    let holdOthers: boolean;
-    let video: boolean;
-    try {
-      holdOthers = holdOthersOption(options, 'accept()');
-      video = acceptVideoOption(options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#run({ type: 'ACCEPT', holdOthers, video }, 'accept', 'accept() is for inbound calls that are ringing', (e) =>
-      e.type === 'accepted' ? DONE : undefined,
-    );
+    const parse = () => ({ holdOthers: holdOthersOption(options, 'accept()'), video: acceptVideoOption(options) });
+    return withArguments(parse, (args) => this.#run({ type: 'ACCEPT', ...args }, 'accept', 'accept() is for inbound calls that are ringing', whenAccepted));
   }
 
   /** Inbound: rejects the call; 486 (busy, default) or 603 (decline / do-not-disturb). */
   reject(statusCode = BUSY_STATUS): Promise<void> {
-    try {
-      parseRejectStatus(statusCode);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#run({ type: 'REJECT', statusCode }, 'reject', 'reject() is for inbound calls that are ringing', (e) =>
-      e.type === 'disconnect' ? DONE : undefined,
-    );
+    const reject = () => this.#run({ type: 'REJECT', statusCode }, 'reject', 'reject() is for inbound calls that are ringing', whenEnded);
+    return withArguments(() => parseRejectStatus(statusCode), reject);
   }
 
   /** Hangs up an answered call, or cancels an unanswered outbound one. Resolves when the call has ended. */
   disconnect(): Promise<void> {
-    return this.#run({ type: 'DISCONNECT' }, 'hangup', 'The call is ending or has ended', (e) =>
-      e.type === 'disconnect' ? DONE : undefined,
-    );
+    return this.#run({ type: 'DISCONNECT' }, 'hangup', 'The call is ending or has ended', whenEnded);
   }
 
   /**
@@ -274,9 +237,7 @@ export class Call extends TypedEmitter<CallEvents> {
   terminate(): Promise<void> {
     const status = this.getStatus();
     if ((status === 'disconnected' || status === 'failed') && this.#snapshot.status !== 'active') return Promise.resolve();
-    return this.#run({ type: 'TERMINATE' }, 'terminate', 'The call cannot be terminated now', (e) =>
-      e.type === 'disconnect' ? DONE : undefined,
-    );
+    return this.#run({ type: 'TERMINATE' }, 'terminate', 'The call cannot be terminated now', whenEnded);
   }
 
   /** Mutes or unmutes the microphone (no signalling). Idempotent. */
@@ -291,17 +252,10 @@ export class Call extends TypedEmitter<CallEvents> {
    * device's other accepted calls on hold first.
    */
   hold(shouldHold = true, options: HoldOthersOptions = {}): Promise<void> {
-    let holdOthers: boolean;
-    try {
-      booleanArgument(shouldHold, 'hold()');
-      holdOthers = holdOthersOption(options, 'hold()');
-    } catch (error) {
-      return Promise.reject(error);
-    }
     const operation = shouldHold ? 'hold' : 'resume';
-    const event: CallEvent = shouldHold ? { type: 'HOLD' } : { type: 'UNHOLD', holdOthers };
-    return this.#run(event, operation, `${operation} is not possible now`, (e) =>
-      (e.type === 'hold' && e.onHold === shouldHold) || (e.type === 'unchanged' && e.operation === operation) ? DONE : undefined,
+    return withArguments(
+      () => (booleanArgument(shouldHold, 'hold()'), holdOthersOption(options, 'hold()')),
+      (holdOthers) => this.#run(shouldHold ? { type: 'HOLD' } : { type: 'UNHOLD', holdOthers }, operation, `${operation} is not possible now`, whenHeld(shouldHold, operation)),
     );
   }
 
@@ -316,48 +270,25 @@ export class Call extends TypedEmitter<CallEvents> {
    * call stays as it was; `invalid-argument` / `invalid-state` send nothing.
    */
   transfer(target: string | Call): Promise<void> {
-    let to: string | CallPort;
-    try {
-      to = this.#transferTarget(target);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#run({ type: 'TRANSFER', to }, 'transfer', 'transfer() needs an accepted call with no transfer under way', (e) => {
-      if (e.type !== 'transfer') return undefined;
-      if (e.state === 'succeeded') return DONE;
-      return e.state === 'failed' ? { error: e.error ?? new VoiceSDKError('transfer-failed', 'The transfer did not complete') } : undefined;
-    });
+    return withArguments(
+      () => transferTarget(this, target, target instanceof Call ? target : undefined, this.#host),
+      (to) => this.#run({ type: 'TRANSFER', to }, 'transfer', 'transfer() needs an accepted call with no transfer under way', whenTransferred),
+    );
   }
 
   /** Sends DTMF digits (0-9 * # A-D, `,` a 2 s pause). Resolves once the tones were handed over. */
   sendDigits(digits: string): Promise<void> {
-    let valid: string;
-    try {
-      valid = parseDtmfDigits(digits);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#request((requestId) => ({ type: 'SEND_DIGITS', digits: valid, requestId }), 'digits');
+    return withArguments(() => parseDtmfDigits(digits), (valid) => this.#request((requestId) => ({ type: 'SEND_DIGITS', digits: valid, requestId }), 'digits'));
   }
 
   /** Replaces the microphone (sending track) with another input device. */
   setInputDevice(deviceId: string): Promise<void> {
-    try {
-      deviceIdArgument(deviceId);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#request((requestId) => ({ type: 'SET_INPUT_DEVICE', deviceId, requestId }), 'input-device');
+    return withArguments(() => deviceIdArgument(deviceId), () => this.#request((requestId) => ({ type: 'SET_INPUT_DEVICE', deviceId, requestId }), 'input-device'));
   }
 
   /** Plays the far end's audio on another output device (setSinkId). */
   setOutputDevice(deviceId: string): Promise<void> {
-    try {
-      deviceIdArgument(deviceId);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#request((requestId) => ({ type: 'SET_OUTPUT_DEVICE', deviceId, requestId }), 'output-device');
+    return withArguments(() => deviceIdArgument(deviceId), () => this.#request((requestId) => ({ type: 'SET_OUTPUT_DEVICE', deviceId, requestId }), 'output-device'));
   }
 
   /** Whether our camera goes out (as the last offer/answer settled it). */
@@ -388,24 +319,13 @@ export class Call extends TypedEmitter<CallEvents> {
    * call stays as it was. Idempotent.
    */
   setVideo(on: boolean): Promise<void> {
-    try {
-      booleanArgument(on, 'setVideo()');
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#run({ type: 'SET_VIDEO', on }, 'video', 'setVideo() works on an accepted call that is not changing its video', (e) =>
-      (e.type === 'video.switched' && e.on === on) || (e.type === 'unchanged' && e.operation === 'video') ? DONE : undefined,
-    );
+    const switchVideo = () => this.#run({ type: 'SET_VIDEO', on }, 'video', 'setVideo() works on an accepted call that is not changing its video', whenVideoSwitched(on));
+    return withArguments(() => booleanArgument(on, 'setVideo()'), switchVideo);
   }
 
   /** Switches the camera (sending track) to another video input device; `invalid-state` when no video is sent. */
   setVideoInputDevice(deviceId: string): Promise<void> {
-    try {
-      deviceIdArgument(deviceId);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#request((requestId) => ({ type: 'SET_VIDEO_INPUT_DEVICE', deviceId, requestId }), 'video-input-device');
+    return withArguments(() => deviceIdArgument(deviceId), () => this.#request((requestId) => ({ type: 'SET_VIDEO_INPUT_DEVICE', deviceId, requestId }), 'video-input-device'));
   }
 
   /** Starts recording a mix of local and remote audio. */
@@ -425,107 +345,16 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /** Stops recording; resolves with the recording (audio/webm, Opus). Paused spans are left out. */
   stopRecording(): Promise<Blob> {
-    return this.#run({ type: 'STOP_RECORDING' }, 'recording', 'stopRecording() needs a recording in progress', (e) =>
-      e.type === 'recording.stopped' ? { value: e.blob } : undefined,
-    );
+    return this.#run({ type: 'STOP_RECORDING' }, 'recording', 'stopRecording() needs a recording in progress', whenRecordingStopped);
   }
 
   get #snapshot(): CallSnapshot {
     return this.#actor.getSnapshot();
   }
 
-  /** Where `transfer(target)` sends the REFER: a normalised URI, or the port of another accepted call of this device. */
-  #transferTarget(target: unknown): string | CallPort {
-    if (target instanceof Call) {
-      if (target === this) throw new VoiceSDKError('invalid-argument', 'A call cannot be transferred to itself');
-      const device = this.#snapshot.context.device;
-      const other = target.actor.getSnapshot().context;
-      if (device === undefined || other.device !== device) {
-        throw new VoiceSDKError('invalid-argument', 'transfer(call) takes another call of the same device');
-      }
-      if (target.getStatus() !== 'accepted') {
-        throw new VoiceSDKError('invalid-state', `transfer(call) needs the other call accepted (it is ${target.getStatus()})`);
-      }
-      return other.port;
-    }
-    if (this.#host === undefined) throw new VoiceSDKError('invalid-state', 'transfer() needs a call of a Device');
-    return this.#host.normalizeTarget(target);
-  }
-
   #forward(event: CallEmitted): void {
-    switch (event.type) {
-      case 'ringing':
-      case 'accepted':
-      case 'confirmed':
-      case 'reconnected':
-        this.emit(event.type);
-        break;
-      case 'disconnect':
-        this.emit('disconnect', {
-          reason: event.reason,
-          ...(event.detail === undefined ? {} : { detail: event.detail }),
-          ...(event.status === undefined ? {} : { status: event.status }),
-          ...(event.cause === undefined ? {} : { cause: event.cause }),
-          report: event.report,
-        });
-        this.#unsubscribe();
-        break;
-      case 'error':
-        this.emit('error', event.error);
-        break;
-      case 'mute':
-        this.emit('mute', event.muted);
-        break;
-      case 'hold':
-        this.emit('hold', event.onHold);
-        break;
-      case 'remote-hold':
-        this.emit('remote-hold', event.onHold);
-        break;
-      case 'reconnecting':
-        this.emit('reconnecting', { cause: event.cause });
-        break;
-      case 'transfer':
-        this.emit('transfer', { state: event.state, ...(event.status === undefined ? {} : { status: event.status }) });
-        break;
-      case 'referred': {
-        const call = this.#host?.callOf(event.callId);
-        if (call) this.emit('referred', { target: event.target, call });
-        break;
-      }
-      case 'dtmf':
-        this.emit('dtmf', {
-          digit: event.digit,
-          method: event.method,
-          ...(event.durationMs === undefined ? {} : { durationMs: event.durationMs }),
-        });
-        break;
-      case 'quality':
-        this.emit('quality', event.sample);
-        break;
-      case 'warning':
-        this.emit('warning', { name: event.name, value: event.value, threshold: event.threshold });
-        break;
-      case 'warning-cleared':
-        this.emit('warning-cleared', { name: event.name });
-        break;
-      case 'report':
-        this.emit('report', event.report);
-        break;
-      case 'info':
-        this.emit('info', { info: event.info, previous: event.previous });
-        break;
-      case 'timer':
-        this.emit('timer', event.timer);
-        break;
-      case 'video':
-      case 'remote-video':
-        this.emit(event.type, event.on);
-        break;
-      case 'stream':
-        this.emit('stream', { direction: event.direction, stream: event.stream });
-        break;
-    }
+    forwardCallEvent(event, this.#emit, (callId) => this.#host?.callOf(callId));
+    if (event.type === 'disconnect') this.#unsubscribe();
   }
 
   #wrongState(message: string): VoiceSDKError {
@@ -545,28 +374,12 @@ export class Call extends TypedEmitter<CallEvents> {
    */
   #run<T = void>(event: CallEvent, operation: CallOperation, refusal: string, done: (e: CallEmitted) => Outcome<T>): Promise<T> {
     if (!this.#snapshot.can(event)) return Promise.reject(this.#wrongState(refusal));
-    let failure: VoiceSDKError | undefined;
-    return sendAndSettle(
-      this.#actor,
-      () => this.#actor.send(event),
-      (e): Outcome<T> => {
-        const outcome = done(e);
-        if (outcome !== undefined) return outcome;
-        if (e.type === 'error' && e.operation === operation) return { error: e.error };
-        // The call itself failed: remember why, `disconnect` follows.
-        if (e.type === 'error' && e.operation === undefined) failure = e.error;
-        if (e.type !== 'disconnect') return undefined;
-        return { error: failure ?? new VoiceSDKError('invalid-state', `The call ended (${e.reason}) before ${operation} completed`) };
-      },
-    );
+    return sendAndSettle(this.#actor, () => this.#actor.send(event), operationOutcome(operation, done));
   }
 
   /** A request the chart answers with `request.settled` for its id (DTMF, devices). */
   #request(make: (requestId: string) => CallEvent, operation: CallOperation): Promise<void> {
     const requestId = `${operation}-${++requestSequence}`;
-    return this.#run(make(requestId), operation, `${operation} needs an accepted call`, (e) => {
-      if (e.type !== 'request.settled' || e.requestId !== requestId) return undefined;
-      return e.error ? { error: e.error } : DONE;
-    });
+    return this.#run(make(requestId), operation, `${operation} needs an accepted call`, whenRequestSettled(requestId));
   }
 }

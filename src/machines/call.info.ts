@@ -3,11 +3,12 @@
  * `remoteParty`, updated by `identity` facts), merged with the app's own
  * fields (`setInfo`). Fields the app locked keep the app's value when the far
  * end's identity changes. Pure functions; the call chart's actions
- * (`updateInfoFromNetwork`, `setAppInfo` in ./call.setup) apply them.
+ * (`updateInfoFromNetwork`, `setAppInfo` in ./call.setup) apply them with
+ * `applyInfoChange`.
  */
 import type { RemoteParty } from '../adapters/adapter';
 import { callInfoOf, infoEquals, withAppInfo, withNetworkInfo, type CallInfo } from '../sip/identity';
-import type { CallContext } from './call.types';
+import type { CallContext, CallEmitted } from './call.types';
 
 /** What an info change assigns and emits; undefined when nothing changed. */
 export interface InfoChange {
@@ -40,6 +41,18 @@ export function appInfoChange(
     ? [...new Set([...context.infoLocked, ...keys])]
     : context.infoLocked.filter((key) => !keys.includes(key));
   return { party: context.party, info: withAppInfo(context.info, fields), infoLocked };
+}
+
+/** Assigns an info change and emits `info` when the info itself changed. */
+export function applyInfoChange(
+  enqueue: { assign: (values: Partial<CallContext>) => void; emit: (event: CallEmitted) => void },
+  context: CallContext,
+  change: InfoChange | undefined,
+): void {
+  if (change === undefined) return;
+  // Frozen: `call.info` hands this object to the app.
+  enqueue.assign({ party: change.party, info: Object.freeze(change.info), infoLocked: change.infoLocked });
+  if (!infoEquals(change.info, context.info)) enqueue.emit({ type: 'info', info: change.info, previous: context.info });
 }
 
 export { callInfoOf };

@@ -1,7 +1,9 @@
 /**
  * The media region's rules (`call.media.ts`), as pure functions and
- * constants: when ICE counts as up, when media flows again, how long to wait.
+ * constants: when ICE counts as up, when media flows again, how long to wait,
+ * and the error of media that could not be set up.
  */
+import { VoiceSDKError } from '../errors';
 import type { QualitySample } from '../quality/quality.types';
 import type { CallContext } from './call.types';
 
@@ -32,3 +34,9 @@ export function mediaFlowsAgain(context: Pick<CallContext, 'ice' | 'onHold' | 'r
   const now = sample.bytesReceived;
   return before !== undefined && now !== undefined && now > before;
 }
+
+/** Why a call ends when its offer/answer settled on no usable media. */
+export const MEDIA_NOT_NEGOTIATED = 'The call ended: its media could not be negotiated';
+
+/** A `media-failed` error: the call's media could not be set up or failed before it was answered. */
+export const mediaFailedError = (message: string): VoiceSDKError => new VoiceSDKError('media-failed', message);

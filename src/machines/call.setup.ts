@@ -2,23 +2,16 @@
  * The call machine's implementations: guards, actions, actors and delays,
  * named for the chart in `call.machine.ts`. Port commands (setSending,
  * respondToRefer, dispose) are named actions here; everything that waits is
- * an actor from `./call.actors`. Time comes from `context.now`.
+ * an actor from `./call.actors`. Time comes from `context.now`. The
+ * recovery and media regions' implementations (`./call.recovery.setup`) and
+ * the transfer region's (`./call.transfer.setup`) extend this setup.
  */
-import { assertEvent, assign, emit, enqueueActions, or, raise, sendTo, setup, stateIn, stopChild } from 'xstate';
+import { assertEvent, assign, emit, enqueueActions, sendTo, setup, stopChild } from 'xstate';
 import { toVoiceSDKError, VoiceSDKError } from '../errors';
 import { chooseDtmfMethod, dtmfUnavailableReason } from '../sip/dtmf';
 import { dtmfOfInfo } from '../sip/dtmf-digits';
 import { isHoldDirection } from '../sip/sdp';
-import { isUsableReferTarget } from '../sip/target';
-import { isReferEvent, referProgressOf, referTargetOf, sipfragStatus, type ReferProgress } from '../sip/refer';
-import {
-  referActor,
-  transferDecisionActor,
-  transferFailure,
-  TRANSFER_DECISION_TIMEOUT_MS,
-  TRANSFER_PROGRESS_TIMEOUT_MS,
-} from './call.transfer.actors';
-import { infoEquals } from '../sip/identity';
+import { referActor, transferDecisionActor, TRANSFER_DECISION_TIMEOUT_MS, TRANSFER_PROGRESS_TIMEOUT_MS } from './call.transfer.actors';
 import { causeOfReason, declineReasonForStatus, inviteError, isSuccessStatus } from '../sip/status';
 import {
   acceptActor,
@@ -33,6 +26,7 @@ import {
   type CallRequest,
 } from './call.actors';
 import type {
+  CallChildren,
   CallContext,
   CallEmitted,
   CallEvent,
@@ -40,124 +34,38 @@ import type {
   CallOperation,
   DisconnectDetail,
   DisconnectReason,
-  TransferState,
-  ReconnectCause,
 } from './call.types';
-import { ICE_RESTART_WAIT_MS, isIceUpState, MEDIA_STALL_MS, mediaFlowsAgain, restartBackoffMs } from './call.media.rules';
 import { statsActor } from './stats.actor';
 import { KEYPAD_TONE_ID, soundActor } from './call.sounds';
-import { buildReport, withSample, withWarning, type CallReport } from '../quality/report';
+import { withSample, withWarning } from '../quality/report';
 
 export { EMPTY_REPORT_STATE } from '../quality/report';
 import { warningMachine } from '../quality/warning.machine';
 import { warningEvents } from '../quality/warnings';
 import type { QualitySample, WarningName } from '../quality/quality.types';
-import type { CallPort, DtmfMethod } from '../adapters/adapter';
-import { appInfoChange, networkInfoChange, type InfoChange } from './call.info';
+import { appInfoChange, applyInfoChange, networkInfoChange } from './call.info';
+import { reportOf, warningActorId } from './call.reporting.rules';
+import { mediaFailedError } from './call.media.rules';
 import { holdTimingAt, TIMER_INTERVAL_MS, timerOf } from './call.timing';
+// Imported last, so that bundlers put the extensions next to this setup (the bundle gzips ~60 B smaller).
+import { withRecovery } from './call.recovery.setup';
+import { withTransfers } from './call.transfer.setup';
 
-/** The id of the warning actor for `name`. */
-export const warningActorId = (name: string): string => `warning.${name}`;
+// Moved to the files of the parts they belong to; named here still for the code that imports them from ./call.setup.
+export { HANGUP_SOCKET_WAIT_MS, MAX_REFRESH_488_RETRIES, MAX_REFRESH_RETRIES, REFRESH_RETRY_MS, REFRESH_TIMEOUT_MS } from './call.recovery.setup';
+export { reportOf, warningActorId } from './call.reporting.rules';
+export { MEDIA_NOT_NEGOTIATED, mediaFailedError } from './call.media.rules';
+export { dtmfMethodFor } from './call.dtmf.rules';
 
-/** The call report from the machine's context, as of `now` for a call still up. */
-export function reportOf(context: CallContext, now = context.now()): CallReport {
-  return buildReport(context.report, {
-    startedAt: context.startedAt,
-    ...(context.acceptedAt === undefined ? {} : { acceptedAt: context.acceptedAt }),
-    endedAt: context.endedAt ?? now,
-  });
-}
-
-type CallActorSource =
-  | 'sessionListener'
-  | 'inviteActor'
-  | 'acceptActor'
-  | 'rejectActor'
-  | 'cancelActor'
-  | 'byeActor'
-  | 'reinviteActor'
-  | 'recorderActor'
-  | 'requestActor'
-  | 'statsActor'
-  | 'warningMachine'
-  | 'referActor'
-  | 'transferDecisionActor'
-  | 'soundActor';
-
-/** How long the target-refresh re-INVITE after a reconnect may go unanswered before the call ends `connection-lost`, in ms. */
-export const REFRESH_TIMEOUT_MS = 10_000;
-/**
- * How long a hangup waits for a lost socket to come back before the call ends
- * locally without a BYE, in ms: about as long as the far end's ICE keeps a
- * silent call up (consent freshness, ~30 s), after which a BYE tells it nothing.
- */
-export const HANGUP_SOCKET_WAIT_MS = 30_000;
-/**
- * A refresh that met glare (491) or our own re-INVITE still in flight (SIP.js
- * holds it until Timer B, ~32 s) is sent again after this wait, in ms: the
- * caller (owner of the Call-ID) waits longer than the callee, as in RFC 3261
- * §14.1, so the two ends do not collide again.
- */
-export const REFRESH_RETRY_MS = { outbound: 3000, inbound: 1000 } as const;
-/** At most this many retries (40 s and more: a re-INVITE in flight ends by Timer B, 32 s): then reported, and the call goes on unrefreshed. */
-export const MAX_REFRESH_RETRIES = 40;
-/**
- * A refresh answered 488 is sent again this many times: when both ends
- * refresh at once (a proxy restart, a failover) one end's offer can meet the
- * other's being made, and SIP.js answers 488 instead of 491. A 488 that
- * stays is reported.
- */
-export const MAX_REFRESH_488_RETRIES = 2;
-
-export const MEDIA_NOT_NEGOTIATED = 'The call ended: its media could not be negotiated';
-
-export const mediaFailedError = (message: string): VoiceSDKError => new VoiceSDKError('media-failed', message);
-
-/**
- * How digits go on this call: the configured method, or the other one where
- * the configured one would not arrive (src/sip/dtmf.ts). Only called when the
- * `dtmfUnavailable` guard did not match.
- */
-export function dtmfMethodFor(context: CallContext): DtmfMethod {
-  const method = chooseDtmfMethod(context.dtmf.method, context.negotiated);
-  return method === 'unavailable' ? context.dtmf.method : method;
-}
-
-/**
- * The call machine's `setup()`, made when the machine is (call.machine.ts):
- * a function, so that a bundle that never uses the machine drops it whole
- * (its action creators would otherwise count as side effects at load).
- */
-export const callSetup = () =>
+/** The call machine's types, actors and the implementations shared by its regions. */
+const callBaseSetup = () =>
   setup({
   types: {
     context: {} as CallContext,
     events: {} as CallEvent,
     input: {} as CallMachineInput,
     emitted: {} as CallEmitted,
-    // Spelled out so the published .d.ts is valid without skipLibCheck:
-    // invoked ids, plus the spawned requests and warnings by dynamic id.
-    children: {} as {
-      [id: string]: CallActorSource;
-      sessionListener: 'sessionListener';
-      inviteActor: 'inviteActor';
-      acceptActor: 'acceptActor';
-      rejectActor: 'rejectActor';
-      cancelActor: 'cancelActor';
-      byeActor: 'byeActor';
-      holdReinvite: 'reinviteActor';
-      videoReinvite: 'reinviteActor';
-      resumeReinvite: 'reinviteActor';
-      refreshReinvite: 'reinviteActor';
-      iceRestartReinvite: 'reinviteActor';
-      recorder: 'recorderActor';
-      statsActor: 'statsActor';
-      referActor: 'referActor';
-      transferDecision: 'transferDecisionActor';
-      ringtone: 'soundActor';
-      ringback: 'soundActor';
-      keypadTone: 'soundActor';
-    },
+    children: {} as CallChildren,
   },
   actors: {
     sessionListener,
@@ -184,23 +92,9 @@ export const callSetup = () =>
     isHangUpWhenAnswered: ({ context }) => context.hangUpWhenAnswered,
     /** hold() came while the resume was under way. */
     isHoldAfterResume: ({ context }) => context.holdAfterResume,
-    /** A REFER whose Refer-To is malformed or hostile (CR/LF, another scheme, over-long): 400. */
-    isUnusableReferTarget: ({ event }) => event.type === 'PORT.REFER' && !isUsableReferTarget(event.referTo),
-    /** The far end's REFERs are refused (603): the policy says so, or there is no device to place the referred call. */
-    refusesTransfers: ({ context }) => context.transferPolicy === 'refuse' || context.device === undefined,
-    /** The far end's REFERs are followed without asking. */
-    followsTransfers: ({ context }) => context.transferPolicy === 'follow',
-    /** A NOTIFY of our REFER's subscription whose sipfrag means `progress`. */
-    isReferProgress: ({ event }, params: { progress: ReferProgress }) => {
-      if (event.type !== 'PORT.NOTIFY' || !isReferEvent(event.event)) return false;
-      const status = sipfragStatus(event.body);
-      return status !== undefined && referProgressOf(status) === params.progress;
-    },
     isTrue: (_, params: { value: unknown }) => params.value === true,
     /** An INVITE with Replaces that matched a call of this device: answered without accept(). */
     isReplacement: ({ context }) => context.replaces !== undefined,
-    /** The call is ending because of a transfer: a BYE crossing ours does not change why. */
-    isTransferEnd: ({ context }) => context.endReason === 'transferred' || context.endReason === 'replaced',
     /** A 2xx final response. */
     isSuccess: (_, params: { status: number }) => isSuccessStatus(params.status),
     /** A final failure that ends the call normally (busy, declined). */
@@ -211,63 +105,22 @@ export const callSetup = () =>
     isFailureResponse: ({ event }) => event.type === 'PORT.FINAL' && event.status >= 300,
     /** ICE or the peer connection (ICE + DTLS) failed. */
     isMediaFailure: ({ event }) => event.type === 'PORT.MEDIA' && (event.ice === 'failed' || event.connection === 'failed'),
-    /** The same, once accepted: an ICE restart may bring it back. */
-    isIceFailed: ({ event }) => event.type === 'PORT.MEDIA' && (event.ice === 'failed' || event.connection === 'failed'),
-    isIceDisconnected: ({ event }) => event.type === 'PORT.MEDIA' && event.ice === 'disconnected',
-    isIceUp: ({ event }) => event.type === 'PORT.MEDIA' && isIceUpState(event.ice),
-    /** Inbound bytes grew since ICE went `disconnected` (audio still arrives). */
-    inboundGrewSinceStall: ({ context }) =>
-      context.stallBytes !== undefined && (context.lastSample?.bytesReceived ?? 0) > context.stallBytes,
-    /** Media flows again: ICE connected and inbound bytes moving — or no audio to expect (either side holds). */
-    isMediaFlowing: ({ context, event }) => event.type === 'QUALITY' && mediaFlowsAgain(context, event.sample),
-    /** The signalling path is being recovered (socket lost, or its refresh not answered yet). */
-    isSignallingLost: ({ context }) => context.signallingLost,
-    /** Our hold or resume re-INVITE is out (one re-INVITE at a time in a dialog: the ICE restart waits its turn). */
-    isReinviteInFlight: or([stateIn({ accepted: { hold: 'holding' } }), stateIn({ accepted: { hold: 'resuming' } })]),
-    /** The media region is restoring the media path. */
-    isMediaRecovering: ({ context }) => context.mediaLost,
     /** The far end's re-INVITE puts us on hold (sendonly, inactive, c=0.0.0.0). */
     isHoldOffer: ({ event }) => event.type === 'PORT.REINVITE' && isHoldDirection(event.direction),
     /** The far end's re-INVITE takes us off hold (sendrecv, recvonly). */
     isResumeOffer: ({ event }) => event.type === 'PORT.REINVITE' && !isHoldDirection(event.direction),
     /** An INFO that carries a DTMF tone (application/dtmf-relay or application/dtmf). */
     isInfoDigit: ({ event }) => event.type === 'PORT.INFO' && dtmfOfInfo(event.body, event.contentType) !== undefined,
-    /** The device's signalling socket is down (a BYE now would be lost). */
-    isSocketDown: ({ context }) => context.socketDown,
-    /** The refresh re-INVITE's failure says the dialog is gone: 481, 408 or a local timeout. */
-    isDialogLost: (_, params: { error: unknown }) => {
-      const error = toVoiceSDKError(params.error);
-      return error.status === 481 || error.status === 408 || error.code === 'timeout';
-    },
     /** setVideo(on) asks for what was asked already. */
     isVideoAsked: ({ context, event }) => event.type === 'SET_VIDEO' && event.on === context.videoWanted,
-    /**
-     * The refresh met glare (491), a proxy that could not relay it yet (500,
-     * 503: just after a restart it may still hold the far end's dead
-     * connection) or a re-INVITE of ours still in flight (`invalid-state`):
-     * worth sending again.
-     */
-    isRefreshBlocked: ({ context }, params: { error: unknown }) => {
-      const error = toVoiceSDKError(params.error);
-      if (error.status === 488) return context.refreshRetries < MAX_REFRESH_488_RETRIES;
-      const retryable = error.status === 491 || error.status === 500 || error.status === 503 || error.code === 'invalid-state';
-      return retryable && context.refreshRetries < MAX_REFRESH_RETRIES;
-    },
     /** Neither RFC 4733 nor SIP INFO would reach the far end (see src/sip/dtmf.ts). */
     dtmfUnavailable: ({ context }) => chooseDtmfMethod(context.dtmf.method, context.negotiated) === 'unavailable',
   },
   delays: {
     reportInterval: ({ context }) => context.reportIntervalMs,
     timerInterval: TIMER_INTERVAL_MS,
-    refreshTimeout: REFRESH_TIMEOUT_MS,
-    hangupSocketWait: HANGUP_SOCKET_WAIT_MS,
     transferProgressTimeout: TRANSFER_PROGRESS_TIMEOUT_MS,
     transferDecisionTimeout: TRANSFER_DECISION_TIMEOUT_MS,
-    mediaStallWait: MEDIA_STALL_MS,
-    iceRestartWait: ICE_RESTART_WAIT_MS,
-    recoveryTimeout: ({ context }) => context.recoveryTimeoutMs,
-    restartBackoff: ({ context }) => restartBackoffMs(context.restartAttempts, context.direction),
-    refreshRetry: ({ context }) => REFRESH_RETRY_MS[context.direction],
   },
   actions: {
     emitRinging: emit({ type: 'ringing' } as const),
@@ -368,49 +221,6 @@ export const callSetup = () =>
       if (context.device) enqueue.sendTo(context.device, { type: 'CALL_STATUS', callId: self.id, status: 'ended' });
     }),
     emitConfirmed: emit({ type: 'confirmed' } as const),
-    setSocketDown: assign((_, params: { down: boolean }) => ({ socketDown: params.down })),
-    /** One path (signalling or media) is lost and being restored: said at once. */
-    startRecovery: enqueueActions(({ enqueue }, params: { cause: ReconnectCause }) => {
-      enqueue.assign(params.cause === 'media' ? { mediaLost: true, restartAttempts: 0 } : { signallingLost: true });
-      enqueue.emit({ type: 'reconnecting', cause: params.cause });
-    }),
-    /** That path is restored (or given up on, `restored: false`); `reconnected` once neither is lost. */
-    endRecovery: enqueueActions(({ context, enqueue }, params: { cause: ReconnectCause; restored: boolean }) => {
-      const media = params.cause === 'media';
-      enqueue.assign(media ? { mediaLost: false, restartAttempts: 0 } : { signallingLost: false });
-      const otherLost = media ? context.signallingLost : context.mediaLost;
-      if (params.restored && !otherLost) enqueue.emit({ type: 'reconnected' });
-    }),
-    /** Tells the media region the signalling path is usable again (its restart may go). */
-    signalBack: raise({ type: 'SIGNALLING_BACK' }),
-    storeIce: assign(({ event }) => {
-      assertEvent(event, 'PORT.MEDIA');
-      return { ice: event.ice };
-    }),
-    noteStall: assign({ stallBytes: ({ context }) => context.lastSample?.bytesReceived ?? 0 }),
-    countRestart: assign({ restartAttempts: ({ context }) => context.restartAttempts + 1 }),
-    /** The media did not come back within `recoveryTimeoutMs`, or the far end hung up meanwhile (it lost it too). */
-    failMediaLost: assign(({ context }, params: { farEndHungUp: boolean }) => ({
-      endReason: 'failed' as const,
-      error: new VoiceSDKError(
-        'media-lost',
-        params.farEndHungUp ? 'Media lost: the far end hung up while it was being restored' : `Media lost: not restored within ${context.recoveryTimeoutMs} ms`,
-      ),
-    })),
-    countRefreshRetry: assign({ refreshRetries: ({ context }) => context.refreshRetries + 1 }),
-    resetRefreshRetries: assign({ refreshRetries: 0 }),
-    /** The dialog did not survive the reconnect (`params.error`: the refresh's failure, or none: no answer). */
-    failConnectionLost: assign((_, params: { error?: unknown }) => {
-      const cause = params.error === undefined ? undefined : toVoiceSDKError(params.error);
-      const answer = cause === undefined ? `no answer within ${REFRESH_TIMEOUT_MS} ms` : cause.message;
-      return {
-        endReason: 'failed' as const,
-        error: new VoiceSDKError('connection-lost', `Lost with the connection (refresh: ${answer})`, {
-          ...(cause?.status === undefined ? {} : { status: cause.status }),
-          cause,
-        }),
-      };
-    }),
     failByMedia: assign(({ event }) => {
       assertEvent(event, 'PORT.MEDIA');
       const error = mediaFailedError(`The media connection failed (ICE ${event.ice}, ${event.connection})`);
@@ -506,52 +316,6 @@ export const callSetup = () =>
       requestId: params.requestId,
       error: params.error,
     }) as const),
-    /** The REFER is refused (policy, the app's answer, or another transfer under way): 603 Decline. */
-    declineRefer: ({ context, event }) => {
-      assertEvent(event, 'PORT.REFER');
-      context.port.respondToRefer(603, event.id);
-    },
-    /** The REFER being decided is refused (the app said no, threw, or took too long): 603. */
-    declineReferral: ({ context }) => context.port.respondToRefer(603, context.referral?.id),
-    storeTransferTo: assign((_, params: { to: string | CallPort }) => ({ transferTo: params.to })),
-    storeReferral: assign(({ event }) => {
-      assertEvent(event, 'PORT.REFER');
-      return { referral: { ...referTargetOf(event.referTo), id: event.id } };
-    }),
-    forgetTransfer: assign({ transferTo: undefined, referral: undefined }),
-    /** A step of our transfer; `body`: the NOTIFY's sipfrag, whose status is told. */
-    emitTransfer: emit((_, params: { state: TransferState; body?: string }) => ({
-      type: 'transfer',
-      state: params.state,
-      status: params.body === undefined ? undefined : sipfragStatus(params.body),
-      error: undefined,
-    }) as const),
-    /** Our transfer failed: the REFER's refusal (`error`), the referred call's failure (`body`), or no outcome in time. */
-    emitTransferFailed: emit((_, params: { error?: unknown; body?: string }) => {
-      const status = params.body === undefined ? toVoiceSDKError(params.error ?? 'no outcome').status : sipfragStatus(params.body);
-      return { type: 'transfer', state: 'failed', status, error: transferFailure(status, params.error) } as const;
-    }),
-    /** 202 Accepted, and the device places the referred call. */
-    followRefer: enqueueActions(({ context, enqueue, self }) => {
-      context.port.respondToRefer(202, context.referral?.id);
-      if (context.device) enqueue.sendTo(context.device, { type: 'FOLLOW_REFER', callId: self.id });
-    }),
-    emitReferred: emit(({ context }, params: { callId: string }) => ({
-      type: 'referred',
-      target: context.referral?.target ?? '',
-      callId: params.callId,
-    }) as const),
-    /** Accepted in place of another call (Replaces): the device ends that one. */
-    tellDeviceReplaced: enqueueActions(({ context, enqueue, self }) => {
-      if (context.device && context.replaces !== undefined) {
-        enqueue.sendTo(context.device, { type: 'CALL_REPLACED', callId: self.id, replacedId: context.replaces });
-      }
-    }),
-    /** A Refer-To no transfer could use: 400 Bad Request. */
-    refuseBadRefer: ({ context, event }) => {
-      assertEvent(event, 'PORT.REFER');
-      context.port.respondToRefer(400, event.id);
-    },
     releaseMedia: ({ context }) => context.port.dispose(),
     /** What the last offer/answer settled on: the DTMF method is chosen from it. */
     storeNegotiated: assign({
@@ -570,17 +334,19 @@ export const callSetup = () =>
   },
 });
 
-/** Assigns an info change and emits `info` when the info itself changed. */
-function applyInfoChange(
-  enqueue: { assign: (values: Partial<CallContext>) => void; emit: (event: CallEmitted) => void },
-  context: CallContext,
-  change: InfoChange | undefined,
-): void {
-  if (change === undefined) return;
-  // Frozen: `call.info` hands this object to the app.
-  enqueue.assign({ party: change.party, info: Object.freeze(change.info), infoLocked: change.infoLocked });
-  if (!infoEquals(change.info, context.info)) enqueue.emit({ type: 'info', info: change.info, previous: context.info });
-}
+/**
+ * The setups that regions' own implementations extend, one after the other:
+ * the base, then `./call.recovery.setup`, then `./call.transfer.setup`.
+ */
+export type CallBaseSetup = ReturnType<typeof callBaseSetup>;
+export type CallRecoverySetup = ReturnType<typeof withRecovery>;
+
+/**
+ * The call machine's `setup()`, made when the machine is (call.machine.ts):
+ * a function, so that a bundle that never uses the machine drops it whole
+ * (its action creators would otherwise count as side effects at load).
+ */
+export const callSetup = () => withTransfers(withRecovery(callBaseSetup()));
 
 /**
  * `createStateConfig` of the call machine's setup, without making the setup

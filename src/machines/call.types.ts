@@ -310,3 +310,47 @@ export type CallEmitted =
   | { type: 'request.settled'; requestId: string; error: VoiceSDKError | undefined }
   /** A request that asked for what already is (hold when on hold, mute when muted): settled, nothing changed. */
   | { type: 'unchanged'; operation: CallOperation };
+
+/** The call machine's actor sources (its `setup({ actors })`). */
+export type CallActorSource =
+  | 'sessionListener'
+  | 'inviteActor'
+  | 'acceptActor'
+  | 'rejectActor'
+  | 'cancelActor'
+  | 'byeActor'
+  | 'reinviteActor'
+  | 'recorderActor'
+  | 'requestActor'
+  | 'statsActor'
+  | 'warningMachine'
+  | 'referActor'
+  | 'transferDecisionActor'
+  | 'soundActor';
+
+/**
+ * The call machine's children, spelled out so the published .d.ts is valid
+ * without skipLibCheck: invoked ids, plus the spawned requests and warnings
+ * by dynamic id.
+ */
+export type CallChildren = {
+  [id: string]: CallActorSource;
+  sessionListener: 'sessionListener';
+  inviteActor: 'inviteActor';
+  acceptActor: 'acceptActor';
+  rejectActor: 'rejectActor';
+  cancelActor: 'cancelActor';
+  byeActor: 'byeActor';
+  holdReinvite: 'reinviteActor';
+  videoReinvite: 'reinviteActor';
+  resumeReinvite: 'reinviteActor';
+  refreshReinvite: 'reinviteActor';
+  iceRestartReinvite: 'reinviteActor';
+  recorder: 'recorderActor';
+  statsActor: 'statsActor';
+  referActor: 'referActor';
+  transferDecision: 'transferDecisionActor';
+  ringtone: 'soundActor';
+  ringback: 'soundActor';
+  keypadTone: 'soundActor';
+};
