@@ -13,49 +13,13 @@ import { parseRejectStatus, UNAVAILABLE_STATUS } from '../../sip/responses';
 import type { FakeNetwork } from './network';
 import { FakeRecorder } from './recorder';
 import { createStatsClock, syntheticReport, type StatsClock } from './stats';
-import { fakeSipfrag, referToReplacing } from './transfer';
+import { FakeReferrals, fakeSipfrag, referToReplacing } from './transfer';
 import { FAKE_DEFAULT_MEDIA, FAKE_TIMER_B_MS, UNANSWERED, type FakeEnd, type WireMessage } from './wire';
 import { FakeVideo } from './video';
 import { routeInvite } from './routing';
+import type { Dialog, FakeCallInit, FakeSession } from './session';
 import { customHeadersOf } from '../../sip/headers';
 import { remoteIdentity } from '../../sip/target';
-
-/** The dialog as SIP sees it: `canceled` once we sent CANCEL for our INVITE. */
-type Dialog = 'new' | 'early' | 'canceled' | 'confirmed' | 'ended';
-
-export interface FakeCallInit {
-  direction: 'inbound' | 'outbound';
-  /** The far end: its URI (outbound: the target; `remoteIdentity` is made from it) and what the headers naming it said. */
-  party: RemoteParty & { uri: string };
-  /** The INVITE's headers (full names); the custom headers are read from them with `prefix`. */
-  headers: Record<string, string>;
-  /** The header prefix of the user agent the call belongs to. */
-  prefix: string;
-  /** Outbound: the caller's AOR, caller-ID user and From display name. */
-  from?: { aor: string; user?: string; displayName?: string };
-  /** Inbound: the calling end. */
-  peer?: FakeEnd;
-  /** The far end's address as a transfer's Refer-To names it, when it is not `party.uri` (a device's call: the caller's AOR). */
-  remoteUri?: string;
-  /** Inbound: the id of this user agent's call that the INVITE's Replaces names (the network matched it). */
-  replaces?: string;
-  /** Outbound, following a REFER: the Replaces it carried, and the call it came on (told our progress by NOTIFY). */
-  referral?: { replaces: string | undefined; referrer: FakeCallPort };
-  /** Outbound: the INVITE offers video. Inbound: the caller's INVITE offered video. */
-  video?: boolean;
-}
-
-/** What the far end sees of a fake session (the `session` escape hatch). */
-export interface FakeSession {
-  /** The call id (the port's `id`). */
-  readonly id: string;
-  /** Outbound: the SIP URI the INVITE went to; inbound: undefined. */
-  readonly target: string | undefined;
-  /** Digits received from the far end, in order, with the method used. */
-  readonly receivedDigits: ReadonlyArray<{ digits: string; method: string }>;
-  /** Whether the far end put us on hold. */
-  readonly remoteHold: boolean;
-}
 
 export class FakeCallPort implements CallPort, FakeEnd {
   readonly id: string;
@@ -90,13 +54,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** The user agent whose WebSocket carries this call's requests (set once it owns the call). */
   #transport: { readonly connected: boolean } | undefined;
   readonly #receivedDigits: Array<{ digits: string; method: string }> = [];
-  /** Our REFER waiting for its response. */
-  #referAnswer: { resolve: () => void; reject: (error: VoiceSDKError) => void } | undefined;
-  /** The far end's REFERs not answered yet, by the id of their `refer` fact. */
-  readonly #referrals = new Map<string, string>();
-  #referSequence = 0;
-  /** The Refer-To of the REFER answered 2xx last: `createReferredCall` follows it. */
-  #acceptedReferTo: string | undefined;
+  readonly #refers = new FakeReferrals();
 
   constructor(network: FakeNetwork, init: FakeCallInit) {
     this.#network = network;
@@ -317,12 +275,8 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.#send({ type: 'digits', digits, method: options.method, durationMs: options.durationMs });
   }
 
-  respondToRefer(statusCode: number, id = `refer-${this.#referSequence}`): void {
-    const referTo = this.#referrals.get(id);
-    if (referTo === undefined) return;
-    this.#referrals.delete(id);
-    if (statusCode >= 200 && statusCode < 300) this.#acceptedReferTo = referTo;
-    this.#send({ type: 'refer-response', status: statusCode });
+  respondToRefer(statusCode: number, id?: string): void {
+    if (this.#refers.respond(statusCode, id)) this.#send({ type: 'refer-response', status: statusCode });
   }
 
   async refer(target: string | CallPort): Promise<void> {
@@ -333,17 +287,14 @@ export class FakeCallPort implements CallPort, FakeEnd {
     if (typeof target === 'string') referTo = `<${target}>`;
     else if (target instanceof FakeCallPort && target.#dialog === 'confirmed') referTo = target.#replacingReferTo();
     else throw new VoiceSDKError('invalid-state', 'An attended transfer needs another answered call of this user agent');
-    return new Promise<void>((resolve, reject) => {
-      this.#referAnswer = { resolve, reject };
-      this.#send({ type: 'refer', referTo });
-    });
+    const answer = this.#refers.sent();
+    this.#send({ type: 'refer', referTo });
+    return answer;
   }
 
   /** @internal What `createReferredCall` follows: the Refer-To of the REFER we answered 2xx. */
   acceptedReferTo(): string | undefined {
-    const referTo = this.#acceptedReferTo;
-    this.#acceptedReferTo = undefined;
-    return referTo;
+    return this.#refers.take();
   }
 
   /** Refer-To for a transfer to this call's far end, replacing this dialog there (the far end's port id names it on the fake network). */
@@ -491,21 +442,11 @@ export class FakeCallPort implements CallPort, FakeEnd {
         if (this.#dialog === 'confirmed') this.#emit(message);
         break;
       case 'refer':
-        if (this.#dialog !== 'confirmed') return;
-        {
-          const id = `refer-${++this.#referSequence}`;
-          this.#referrals.set(id, message.referTo);
-          this.#emit({ type: 'refer', referTo: message.referTo, id });
-        }
+        if (this.#dialog === 'confirmed') this.#emit({ type: 'refer', referTo: message.referTo, id: this.#refers.received(message.referTo) });
         break;
-      case 'refer-response': {
-        const answer = this.#referAnswer;
-        this.#referAnswer = undefined;
-        if (answer === undefined) return;
-        if (message.status >= 200 && message.status < 300) answer.resolve();
-        else answer.reject(new VoiceSDKError('sip-error', `The REFER was answered ${message.status}`, { status: message.status }));
+      case 'refer-response':
+        this.#refers.answered(message.status);
         break;
-      }
       case 'notify':
         if (this.#dialog === 'confirmed') this.#emit(message);
         break;
@@ -580,8 +521,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** The session is over: `terminated` is the last fact. */
   #end(): void {
     this.#dialog = 'ended';
-    this.#referAnswer?.reject(new VoiceSDKError('invalid-state', 'The call ended before the REFER was answered'));
-    this.#referAnswer = undefined;
+    this.#refers.end();
     clearTimeout(this.#noAnswerTimer);
     this.#emit({ type: 'terminated' });
   }

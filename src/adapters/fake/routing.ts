@@ -1,7 +1,8 @@
 /** How INVITEs find their way on the fake network: to a scripted remote, a registered fake device, or nowhere. */
 import { splitSipUri } from '../../sip/grammar';
 import { CALL_DOES_NOT_EXIST_STATUS, UNAVAILABLE_STATUS } from '../../sip/responses';
-import { FakeCallPort, type FakeCallInit } from './call';
+import { FakeCallPort } from './call';
+import type { FakeCallInit } from './session';
 import type { WireMessage } from './wire';
 import type { FakeNetwork } from './network';
 import { RemoteCall, type ScriptedRemote } from './remote';

@@ -3,7 +3,8 @@ import type { CallPort, InviteRequest, Unsubscribe, UserAgentConfig, UserAgentPo
 import { VoiceSDKError } from '../../errors';
 import { ListenerSet } from '../listeners';
 import { referTargetOf } from '../../sip/refer';
-import { FakeCallPort, type FakeCallInit } from './call';
+import { FakeCallPort } from './call';
+import type { FakeCallInit } from './session';
 import { replacesOf } from './transfer';
 import type { FakeNetwork } from './network';
 import { userOf } from './routing';
