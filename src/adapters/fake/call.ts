@@ -12,7 +12,8 @@ import { dtmfRelayBody, parseDtmfDigits } from '../../sip/dtmf-digits';
 import { parseRejectStatus, UNAVAILABLE_STATUS } from '../../sip/responses';
 import type { FakeNetwork } from './network';
 import { FakeRecorder } from './recorder';
-import { createStatsClock, syntheticReport, type StatsClock } from './stats';
+import { FakeMediaPath } from './stats';
+import { knownDevice } from './devices';
 import { FakeReferrals, fakeSipfrag, referToReplacing } from './transfer';
 import { FAKE_DEFAULT_MEDIA, FAKE_TIMER_B_MS, UNANSWERED, type FakeEnd, type WireMessage } from './wire';
 import { FakeVideo } from './video';
@@ -36,8 +37,6 @@ export class FakeCallPort implements CallPort, FakeEnd {
   #media = false;
   #sending = true;
   #remoteHold = false;
-  /** This end's ICE connection state: `connected` from the answer on (the fake reports only its changes). */
-  #ice: 'connected' | 'checking' | 'disconnected' | 'failed' = 'connected';
   /** Inbound: the far end's ACK to our 200 arrived (reported once as `confirmed`). */
   #acked = false;
   #inputDeviceId = 'default';
@@ -46,7 +45,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   /** We hold the far end (our last re-INVITE offered sendonly). */
   #holding = false;
   #outputDeviceId = 'default';
-  #stats: StatsClock | undefined;
+  readonly #path: FakeMediaPath;
   /** Inbound: the stack's own no-answer timer (SIP.js answers 480 after 60 s). */
   #noAnswerTimer: ReturnType<typeof setTimeout> | undefined;
   /** An unanswered re-INVITE of ours, until its Timer B fires. */
@@ -66,6 +65,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     this.customHeaders = customHeadersOf(Object.entries(init.headers), init.prefix);
     this.replaces = init.replaces;
     this.#peer = init.peer;
+    this.#path = new FakeMediaPath(network, this.#facts);
     // Outbound the offer is ours (camera asked for); inbound the caller's offer decides whether a video stream exists.
     this.#video = new FakeVideo(init.direction === 'outbound' && init.video === true, init.video === true);
     if (init.direction === 'inbound') {
@@ -258,10 +258,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   async setVideoInputDevice(deviceId: string): Promise<void> {
     await this.#network.tick();
     if (!this.wantsVideo) throw new VoiceSDKError('invalid-state', 'The call sends no video');
-    if (!this.#network.videoInputDevices.includes(deviceId)) {
-      throw new VoiceSDKError('device-not-found', `No camera with id "${deviceId}"`);
-    }
-    this.#videoInputDeviceId = deviceId;
+    this.#videoInputDeviceId = knownDevice(this.#network.videoInputDevices, deviceId, 'camera');
     this.#emit(this.#video.localStream());
   }
 
@@ -311,18 +308,12 @@ export class FakeCallPort implements CallPort, FakeEnd {
 
   async setInputDevice(deviceId: string): Promise<void> {
     await this.#network.tick();
-    if (!this.#network.inputDevices.includes(deviceId)) {
-      throw new VoiceSDKError('device-not-found', `No microphone with id "${deviceId}"`);
-    }
-    this.#inputDeviceId = deviceId;
+    this.#inputDeviceId = knownDevice(this.#network.inputDevices, deviceId, 'microphone');
   }
 
   async setOutputDevice(deviceId: string): Promise<void> {
     await this.#network.tick();
-    if (deviceId !== 'default' && !this.#network.outputDevices.includes(deviceId)) {
-      throw new VoiceSDKError('device-not-found', `No audio output with id "${deviceId}"`);
-    }
-    this.#outputDeviceId = deviceId;
+    this.#outputDeviceId = deviceId === 'default' ? deviceId : knownDevice(this.#network.outputDevices, deviceId, 'audio output');
   }
 
   startRecording(): RecorderPort {
@@ -332,16 +323,13 @@ export class FakeCallPort implements CallPort, FakeEnd {
   }
 
   async getStats(): Promise<RTCStatsReport | undefined> {
-    if (!this.#media || !this.#stats) return undefined;
-    const report = syntheticReport(this.#stats, this.#network.now(), this.#network.conditions, {
+    if (!this.#media) return undefined;
+    return this.#path.stats({
       sending: this.sendingAudio,
       receiving: this.#peer?.sendingAudio ?? false,
-      // A failed ICE (or a cut path) carries nothing; a `disconnected` report alone may still carry packets.
-      pathUp: !this.#network.mediaCut && this.#ice !== 'failed' && this.#ice !== 'checking',
       videoSending: this.#video.sending,
       videoReceiving: this.#video.receiving,
     });
-    return report as unknown as RTCStatsReport;
   }
 
   getPeerConnection(): RTCPeerConnection | undefined {
@@ -372,7 +360,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
       case 'answer':
         if (this.#dialog !== 'early' && this.#dialog !== 'canceled') return;
         this.#notifyReferrer(200);
-        this.#stats = createStatsClock(this.#network.now());
+        this.#path.start();
         if (message.videoDeclined) this.#video.line = false;
         // As SIP.js: the 2xx's identity headers are read as it is accepted, before the session is established.
         if (message.identity !== undefined && this.#dialog === 'early') this.#emit({ type: 'identity', ...message.identity });
@@ -404,9 +392,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
         break;
       case 'failure':
         if (this.#dialog === 'ended') return;
-        if (message.ice === 'disconnected') return this.#setIce('disconnected');
-        this.#ice = 'failed';
-        this.#emit({ type: 'media', ice: 'failed', connection: 'failed' });
+        this.#path.set(message.ice === 'disconnected' ? 'disconnected' : 'failed');
         break;
       case 'cancel':
         if (this.#dialog !== 'early') return;
@@ -466,22 +452,12 @@ export class FakeCallPort implements CallPort, FakeEnd {
    * it had failed: that takes an ICE restart).
    */
   setPathCut(cut: boolean): void {
-    if (this.#dialog !== 'confirmed') return;
-    if (cut && this.#ice === 'connected') this.#setIce('disconnected');
-    else if (!cut && (this.#ice === 'disconnected' || this.#ice === 'checking')) this.#setIce('connected');
+    if (this.#dialog === 'confirmed') this.#path.cut(cut);
   }
 
   /** @internal ICE restarts (our offer or the far end's): checks run, and succeed a delivery later if the path is up. */
   restartIce(): void {
-    this.#setIce('checking');
-    this.#network.deliver(() => {
-      if (this.#dialog === 'confirmed' && this.#ice === 'checking' && !this.#network.mediaCut) this.#setIce('connected');
-    });
-  }
-
-  #setIce(state: 'connected' | 'checking' | 'disconnected' | 'failed'): void {
-    this.#ice = state;
-    this.#emit({ type: 'media', ice: state, connection: state === 'checking' ? 'connecting' : state });
+    this.#path.restart(() => this.#dialog === 'confirmed');
   }
 
   /** Called by the network when it hands an outbound INVITE to a far end. */
@@ -507,7 +483,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   #openMedia(): void {
     this.#media = true;
     this.#emit(this.#video.localStream());
-    if (this.direction === 'inbound') this.#stats = createStatsClock(this.#network.now());
+    if (this.direction === 'inbound') this.#path.start();
     this.#network.openMedia.add(this);
   }
 

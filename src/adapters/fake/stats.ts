@@ -2,6 +2,9 @@
  * Synthetic `getStats()` reports for fake calls, shaped like Chromium's, with
  * counters that grow with (fake) time at 50 packets/s as Opus does.
  */
+import type { CallFact } from '../adapter';
+import type { ListenerSet } from '../listeners';
+import type { FakeNetwork } from './network';
 import type { FakeConditions } from './wire';
 
 const PACKETS_PER_SECOND = 50;
@@ -113,4 +116,61 @@ export function syntheticReport(
     entries.push({ id: 'OV01', type: 'outbound-rtp', timestamp: now, kind: 'video', ssrc: 4444, packetsSent: frames * 3, bytesSent: bytes, framesEncoded: frames, framesPerSecond: 30, frameWidth: 640, frameHeight: 480 });
   }
   return new Map(entries.map((entry) => [entry['id'] as string, entry]));
+}
+
+type IceState = 'connected' | 'checking' | 'disconnected' | 'failed';
+
+/**
+ * A fake call's media path: its ICE connection state (`connected` from the
+ * answer on; the fake reports only its changes, as `media` facts) and the
+ * clock its synthetic `getStats()` reports count packets with.
+ */
+export class FakeMediaPath {
+  #ice: IceState = 'connected';
+  #stats: StatsClock | undefined;
+  readonly #network: FakeNetwork;
+  readonly #facts: ListenerSet<CallFact>;
+
+  constructor(network: FakeNetwork, facts: ListenerSet<CallFact>) {
+    this.#network = network;
+    this.#facts = facts;
+  }
+
+  /** Media starts flowing: the stats count from now. */
+  start(): void {
+    this.#stats = createStatsClock(this.#network.now());
+  }
+
+  set(state: IceState): void {
+    this.#ice = state;
+    this.#facts.emit({ type: 'media', ice: state, connection: state === 'checking' ? 'connecting' : state });
+  }
+
+  /**
+   * The path breaks (`cut`: ICE `disconnected`, no packets) or comes back
+   * (ICE `connected` again, unless it had failed: that takes an ICE restart).
+   */
+  cut(cut: boolean): void {
+    if (cut && this.#ice === 'connected') this.set('disconnected');
+    else if (!cut && (this.#ice === 'disconnected' || this.#ice === 'checking')) this.set('connected');
+  }
+
+  /** ICE restarts: checks run, and succeed a delivery later if the path is up and the dialog `live` still. */
+  restart(live: () => boolean): void {
+    this.set('checking');
+    this.#network.deliver(() => {
+      if (live() && this.#ice === 'checking' && !this.#network.mediaCut) this.set('connected');
+    });
+  }
+
+  /** The synthetic report (undefined before media flows). */
+  stats(flags: { sending: boolean; receiving: boolean; videoSending: boolean; videoReceiving: boolean }): RTCStatsReport | undefined {
+    if (!this.#stats) return undefined;
+    const report = syntheticReport(this.#stats, this.#network.now(), this.#network.conditions, {
+      ...flags,
+      // A failed ICE (or a cut path) carries nothing; a `disconnected` report alone may still carry packets.
+      pathUp: !this.#network.mediaCut && this.#ice !== 'failed' && this.#ice !== 'checking',
+    });
+    return report as unknown as RTCStatsReport;
+  }
 }
