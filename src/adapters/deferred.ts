@@ -37,6 +37,8 @@ class DeferredUserAgent implements UserAgentPort {
   #loading: Promise<AdapterFactory> | undefined;
   #real: UserAgentPort | undefined;
   #disposed = false;
+  /** Counts connect / disconnect requests: a connect still waiting for the load when a newer one came is not carried out. */
+  #requests = 0;
   /** Until the real port is made, the network coming back is ours to report: it is when a failed load is worth trying again. */
   #stopWatchingOnline: () => void;
 
@@ -92,10 +94,16 @@ class DeferredUserAgent implements UserAgentPort {
   }
 
   async connect(server: string): Promise<void> {
-    return (await this.#ready()).connect(server);
+    const request = ++this.#requests;
+    const real = await this.#ready();
+    if (request !== this.#requests) {
+      throw new VoiceSDKError('transport-failed', `The connection to ${server} was given up before the SIP stack had loaded`);
+    }
+    return real.connect(server);
   }
 
   async disconnect(): Promise<void> {
+    this.#requests++;
     return this.#real?.disconnect();
   }
 

@@ -164,4 +164,36 @@ describe('the deferred port before its code arrived', () => {
     port.ping();
     await port.dispose();
   });
+
+  it('carries out only the newest of the connect / disconnect requests made while the code was loading', async () => {
+    const network = newNetwork();
+    const servers: string[] = [];
+    const factory: AdapterFactory = (given) => {
+      const real = network.adapter(given);
+      const connect = real.connect.bind(real);
+      real.connect = (server) => {
+        servers.push(server);
+        return connect(server);
+      };
+      return real;
+    };
+    const load = () => new Promise<AdapterFactory>((resolve) => setTimeout(() => resolve(factory), LOAD_MS));
+
+    const port = deferAdapter(load)(config);
+    const first = port.connect('wss://a.example.com/ws').catch((error: unknown) => error);
+    const second = port.connect('wss://b.example.com/ws');
+    await vi.advanceTimersByTimeAsync(LOAD_MS);
+    await settle(second, 'the newer connect()');
+    expectSDKError(await first, 'transport-failed', /given up/);
+    expect(servers).toEqual(['wss://b.example.com/ws']);
+    await settle(port.dispose(), 'dispose()');
+
+    const again = deferAdapter(load)(config);
+    const abandoned = again.connect('wss://a.example.com/ws').catch((error: unknown) => error);
+    await again.disconnect();
+    await vi.advanceTimersByTimeAsync(LOAD_MS);
+    expectSDKError(await abandoned, 'transport-failed');
+    expect(servers).toEqual(['wss://b.example.com/ws']);
+    await settle(again.dispose(), 'dispose()');
+  });
 });
