@@ -3,6 +3,8 @@
 // session is "current". It answers incoming calls at once, can transfer
 // the current call (REFER) and report what the NOTIFYs said, hold / resume it
 // and send INFO.
+import { playReceived } from '../shared/remote-audio.js';
+
 const { JsSIP } = window;
 
 const MEDIA = { mediaConstraints: { audio: true, video: false }, pcConfig: { iceServers: [] } };
@@ -18,17 +20,9 @@ function current() {
   return session;
 }
 
-function playRemoteAudio(session) {
-  const pc = session.connection;
-  if (!pc) return;
-  const audio = new Audio();
-  audio.srcObject = new MediaStream(pc.getReceivers().map((receiver) => receiver.track));
-  void audio.play();
-}
-
 function track(session) {
   sessions.push(session);
-  session.on('confirmed', () => playRemoteAudio(session));
+  session.on('confirmed', () => playReceived(session.connection));
 }
 
 async function register({ server, user, password, sipDomain, displayName }) {

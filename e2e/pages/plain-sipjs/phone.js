@@ -10,6 +10,7 @@ import {
   SIPExtension,
   UserAgent,
 } from '/node_modules/sip.js/lib/index.js';
+import { playReceived } from '../shared/remote-audio.js';
 
 const AUDIO_ONLY = { constraints: { audio: true, video: false } };
 /** setVideo(true): calls and answers offer / take video too (the fake camera). */
@@ -46,15 +47,6 @@ function peerConnection() {
   return pc;
 }
 
-/** Plays the remote audio: Chromium only computes inbound audio levels for played-out tracks. */
-function playRemoteAudio(session) {
-  const pc = session.sessionDescriptionHandler?.peerConnection;
-  if (!pc) return;
-  const audio = new Audio();
-  audio.srcObject = new MediaStream(pc.getReceivers().map((receiver) => receiver.track));
-  void audio.play();
-}
-
 function track(session) {
   sessions.push(session);
   session.delegate = {
@@ -73,7 +65,7 @@ function track(session) {
     },
   };
   session.stateChange.addListener((state) => {
-    if (state === SessionState.Established) playRemoteAudio(session);
+    if (state === SessionState.Established) playReceived(session.sessionDescriptionHandler?.peerConnection);
   });
 }
 
