@@ -38,6 +38,7 @@ import {
   type Relay,
 } from '../../e2e/harness/index.js';
 import type { CallReport, QualitySample } from '../../src/index.js';
+import { estimateMos } from '../../src/quality/mos.js';
 
 // --- what the page keeps (e2e/pages/quality/quality.js) -----------------
 
@@ -88,13 +89,18 @@ const onPage = pageApi<QualityPage>('quality');
 
 /**
  * low-mos between a clean and a 5 %-lossy call, chosen from the E-model
- * (mos.ts) before measuring: Opus has Ie 0 and Bpl 20, so 5 % random loss
- * costs Ie,eff = 95·5/(5+20) = 19 R points. With the 30–150 ms jitter buffer
+ * (mos.ts): Opus has Ie 0 and Bpl 20, so 5 % random loss costs
+ * Ie,eff = 95·5/(5+20) = 19 R points. With the 30–150 ms jitter buffer
  * Chromium reports on an idle loopback call, a clean call rates 4.29–4.38
- * and a 5 %-lossy one 3.55–3.72; 4.0 is the middle (a sample is bad from
- * about 2.5 % loss). The test checks the measured values fall either side.
+ * and a 5 %-lossy one 3.55–3.72. The relay drops each packet at random, so
+ * what one interval loses varies: alice learns her outbound loss from RTCP
+ * receiver reports, one value per 2.5–7.5 s, and a run where the relay
+ * dropped 3.4 % gave her windows of 2.4–3.6 %; bob counts 0–3 of the 50
+ * packets a second. 4.1 (a sample is bad from about 2–2.3 % loss) keeps
+ * 0.19 above it for a clean call and leaves the warning's 3-of-5 rule room
+ * in such runs; 4.0 failed one (median 4.12 over a window of ~2 % loss).
  */
-const LOW_MOS = 4.0;
+const LOW_MOS = 4.1;
 /**
  * high-jitter for 0–30 ms of uniform added delay. RFC 3550's estimator
  * converges to E|Dᵢ − Dᵢ₋₁| = 30/3 = 10 ms for two independent uniform
@@ -138,6 +144,18 @@ function median(values: readonly number[]): number {
 
 function metric(samples: readonly QualitySample[], read: (s: QualitySample) => number | undefined): number[] {
   return samples.map(read).filter((v): v is number => v !== undefined);
+}
+
+/** The MOS a sample would have with `loss` in one direction (how src/quality/stats.ts rates each direction). */
+function expectedMosAt(sample: QualitySample, loss: number, direction: 'talking' | 'listening'): number | undefined {
+  const { rttMs, selectedCodec: codec } = sample;
+  if (rttMs === undefined) return undefined;
+  if (direction === 'talking') {
+    return sample.remoteJitterMs === undefined ? undefined : estimateMos({ rttMs, jitterMs: sample.remoteJitterMs, loss, codec });
+  }
+  return sample.jitterMs === undefined
+    ? undefined
+    : estimateMos({ rttMs, jitterMs: sample.jitterMs, loss, codec, jitterBufferMs: sample.jitterBufferDelayMs });
 }
 
 const fmt = (values: readonly number[], digits = 1) => values.map((v) => v.toFixed(digits)).join(' ');
@@ -438,8 +456,15 @@ describe('call quality the SDK reports on real calls', () => {
       const lossyMos = metric(lossy[name], (s) => s.mosEstimate);
       console.info(`${name} MOS clean ${fmt(cleanMos, 2)} | 5 % loss ${fmt(lossyMos, 2)}`);
       expect(Math.max(...cleanMos)).toBeGreaterThan(LOW_MOS);
-      expect(median(lossyMos)).toBeLessThan(LOW_MOS);
-      expect(median(lossyMos)).toBeLessThan(median(cleanMos));
+      // The MOS drops clearly (0.15 is what ~1.2 % loss costs; the relay's 3–7 % costs 0.4–1.0)…
+      expect(median(lossyMos)).toBeLessThan(median(cleanMos) - 0.15);
+      // …and to what the E-model gives for the loss the relay really dropped, with the delay each sample measured
+      // (alice rates what she sends, bob what he hears: the worse direction of each). ±0.25 is the ±1.5 points of
+      // loss the RTCP-reported value may be off by over a run's few receiver reports.
+      const expectedMos = metric(lossy[name], (s) => expectedMosAt(s, relayLoss, name === 'alice' ? 'talking' : 'listening'));
+      console.info(`${name} MOS mean ${mean(lossyMos).toFixed(2)}, the E-model at the relay's ${relayLoss.toFixed(3)}: ${mean(expectedMos).toFixed(2)}`);
+      expect(expectedMos).toHaveLength(lossyMos.length);
+      expect(Math.abs(mean(lossyMos) - mean(expectedMos))).toBeLessThanOrEqual(0.25);
 
       const current = await log(page);
       expect(wasRaisedDuring(current, 'low-mos', lossStart, lossEnd)).toBe(true);
