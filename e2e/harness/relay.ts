@@ -39,6 +39,13 @@ export interface Impairment {
   jitterMs: number;
   /** Fraction of RTP/RTCP packets dropped, 0..1. STUN and DTLS are never dropped. */
   loss: number;
+  /**
+   * How the dropped packets are chosen: `'random'` drops each with probability
+   * `loss` (runs of few or many losses happen by chance); `'spread'` drops one
+   * packet at a random place in each block of round(1 / `loss`), per kind (RTP,
+   * RTCP), so any stretch of n packets loses n·loss ± 1. @default 'random'
+   */
+  lossPattern?: 'random' | 'spread';
 }
 
 /** What went through one direction since the relay started (or `resetCounts`). */
@@ -79,7 +86,7 @@ export interface Relay {
 const HOST = '127.0.0.1';
 /** At 50 packets/s each way, 1000 waiting packets is 10 s of delay: plenty, and bounded. */
 const MAX_IN_FLIGHT = 1000;
-const NO_IMPAIRMENT: Impairment = { delayMs: 0, jitterMs: 0, loss: 0 };
+const NO_IMPAIRMENT: Impairment = { delayMs: 0, jitterMs: 0, loss: 0, lossPattern: 'random' };
 
 type PacketKind = 'stun' | 'dtls' | 'rtp' | 'rtcp' | 'other';
 
@@ -115,6 +122,20 @@ export async function startRelay(): Promise<Relay> {
   const endpoints = new Map<number, Endpoint>();
   const timers = new Set<NodeJS.Timeout>();
   const impairments: Record<RelayDirection, Impairment> = { 'a-to-b': NO_IMPAIRMENT, 'b-to-a': NO_IMPAIRMENT };
+  /** `'spread'` loss: where each direction and kind is in its block, and which place in it is dropped. */
+  const blocks = new Map<string, { at: number; drop: number }>();
+  const dropsPacket = (direction: RelayDirection, kind: 'rtp' | 'rtcp', { loss, lossPattern }: Impairment): boolean => {
+    if (loss <= 0) return false;
+    if (lossPattern !== 'spread') return Math.random() < loss;
+    const size = Math.max(1, Math.round(1 / loss));
+    const key = `${direction} ${kind}`;
+    let block = blocks.get(key);
+    if (block === undefined || block.at >= size) {
+      block = { at: 0, drop: Math.floor(Math.random() * size) };
+      blocks.set(key, block);
+    }
+    return block.at++ === block.drop;
+  };
   let counts: Record<RelayDirection, RelayCounts> = { 'a-to-b': emptyCounts(), 'b-to-a': emptyCounts() };
   let stopped = false;
 
@@ -172,13 +193,14 @@ export async function startRelay(): Promise<Relay> {
     if (stopped || to.state === 'closed') return;
     const from = endpointFor(to.side === 'a' ? 'b' : 'a', fromPort);
     const direction: RelayDirection = from.side === 'a' ? 'a-to-b' : 'b-to-a';
-    const { delayMs, jitterMs, loss } = impairments[direction];
+    const impairment = impairments[direction];
+    const { delayMs, jitterMs } = impairment;
     const tally = counts[direction];
     tally.received += 1;
 
     const kind = packetKind(packet);
     if (kind === 'rtp' || kind === 'rtcp') {
-      const dropped = loss > 0 && Math.random() < loss;
+      const dropped = dropsPacket(direction, kind, impairment);
       if (kind === 'rtp') {
         tally.rtp += 1;
         if (dropped) tally.rtpDropped += 1;
@@ -209,10 +231,14 @@ export async function startRelay(): Promise<Relay> {
     portFor: (side, realPort) => endpointFor(side, realPort).bound,
     setImpairment(direction, impairment) {
       const next = { ...NO_IMPAIRMENT, ...impairment };
-      if (next.delayMs < 0 || next.jitterMs < 0 || next.loss < 0 || next.loss > 1) {
+      if (next.delayMs < 0 || next.jitterMs < 0 || next.loss < 0 || next.loss > 1 || !['random', 'spread'].includes(next.lossPattern ?? 'random')) {
         throw new Error(`relay: invalid impairment ${JSON.stringify(impairment)}`);
       }
-      for (const d of direction === 'both' ? (['a-to-b', 'b-to-a'] as const) : [direction]) impairments[d] = next;
+      for (const d of direction === 'both' ? (['a-to-b', 'b-to-a'] as const) : [direction]) {
+        impairments[d] = next;
+        blocks.delete(`${d} rtp`);
+        blocks.delete(`${d} rtcp`);
+      }
     },
     impairment: (direction) => ({ ...impairments[direction] }),
     counts: (direction) => ({ ...counts[direction] }),

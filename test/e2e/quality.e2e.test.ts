@@ -92,13 +92,12 @@ const onPage = pageApi<QualityPage>('quality');
  * (mos.ts): Opus has Ie 0 and Bpl 20, so 5 % random loss costs
  * Ie,eff = 95·5/(5+20) = 19 R points. With the 30–150 ms jitter buffer
  * Chromium reports on an idle loopback call, a clean call rates 4.29–4.38
- * and a 5 %-lossy one 3.55–3.72. The relay drops each packet at random, so
- * what one interval loses varies: alice learns her outbound loss from RTCP
- * receiver reports, one value per 2.5–7.5 s, and a run where the relay
- * dropped 3.4 % gave her windows of 2.4–3.6 %; bob counts 0–3 of the 50
- * packets a second. 4.1 (a sample is bad from about 2–2.3 % loss) keeps
- * 0.19 above it for a clean call and leaves the warning's 3-of-5 rule room
- * in such runs; 4.0 failed one (median 4.12 over a window of ~2 % loss).
+ * and a 5 %-lossy one 3.55–3.72. Bob counts what a second of 50 packets
+ * lost (2 or 3 of them: 4–6 %); alice learns her outbound loss from RTCP
+ * receiver reports, one value per 2.5–7.5 s. 4.1 (a sample is bad from about
+ * 2–2.3 % loss) keeps 0.19 above it for a clean call and below it every
+ * lossy window (when the relay dropped each packet at random, a window of
+ * ~2 % loss once gave a median of 4.12).
  */
 const LOW_MOS = 4.1;
 /**
@@ -415,7 +414,10 @@ describe('call quality the SDK reports on real calls', () => {
     };
 
     relay.resetCounts();
-    relay.setImpairment('a-to-b', { loss: 0.05 });
+    // One RTP packet in each 20 (and one RTCP packet in each 20) dropped at a random place: every window the SDK
+    // measures over loses 5 % ± a packet. With each packet dropped at random (p = 0.05) a receiver-report window now
+    // and then lost ~2 %, and the loss and MOS checks below had to allow for that chance rather than for the SDK.
+    relay.setImpairment('a-to-b', { loss: 0.05, lossPattern: 'spread' });
     const lossStart = Date.now();
     const lossyStats = await onPage(bob, 'recordStats', 8, 1000);
     // Outbound loss comes from RTCP receiver reports (every 2.5–7.5 s); the
@@ -439,10 +441,10 @@ describe('call quality the SDK reports on real calls', () => {
         `alice outboundLoss ${fmt(aliceOutbound, 3)} (mean ${mean(aliceOutbound).toFixed(3)})\n` +
         `alice inboundLoss mean ${mean(aliceInbound).toFixed(4)}, bob outboundLoss mean ${mean(bobOutbound).toFixed(4)}`,
     );
-    // The relay drops each packet with probability 0.05: over ~1500 packets that is 5 % ± 0.6 % (one standard deviation).
-    expect(Math.abs(relayLoss - 0.05)).toBeLessThanOrEqual(0.02);
+    // One in each 20 from the change on: over ~1500 packets 5 % within a packet or two.
+    expect(Math.abs(relayLoss - 0.05)).toBeLessThanOrEqual(0.002);
     // The receiver counts exactly what the relay dropped; the sender learns it from RTCP. Both are judged against
-    // what the relay really dropped (once 50 of 1488, 3.4 %: alice's RTCP-reported 2.9 % was right, not 2 points off 5 %).
+    // what the relay really dropped.
     expect(Math.abs(mean(bobInbound) - relayLoss)).toBeLessThanOrEqual(0.01);
     expect(Math.abs(mean(aliceOutbound) - relayLoss)).toBeLessThanOrEqual(0.015);
     expect(mean(aliceInbound)).toBeLessThan(0.01);
