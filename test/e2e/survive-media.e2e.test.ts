@@ -134,8 +134,12 @@ describe('calls across a lost media path (UDP cut), two SDK pages through Kamail
       expect(seen.filter((e) => e.type === 'error').map((e) => e.detail), `${name}'s error`).toEqual(['media-lost']);
       expect(ended[name]).toMatchObject({ detail: 'failed', state: 'failed' });
       // Page clocks: restarting and the end are both on this page's clock.
-      expect(ended[name]!.at - restarting[name].at, `${name} gave up within recovery.timeoutMs`).toBeLessThanOrEqual(SHORT_RECOVERY_MS + 500);
+      // (+1 s: the timer's and the page's lateness on a busy machine; measured 6–27 ms late.)
+      expect(ended[name]!.at - restarting[name].at, `${name} gave up within recovery.timeoutMs`).toBeLessThanOrEqual(SHORT_RECOVERY_MS + 1000);
     }
+    // …and not before it: the end that gave up by its own timer waited recovery.timeoutMs (the other may end sooner, by the BYE).
+    const waited = NAMES.map((name) => ended[name]!.at - restarting[name].at);
+    expect(Math.max(...waited), 'the first to give up waited recovery.timeoutMs').toBeGreaterThanOrEqual(SHORT_RECOVERY_MS - 50);
     // The first to give up sent BYE (over TCP, which still works): the other ended before its own timer, or with it.
     const gaveUp = NAMES.map((name) => `${name} ${Math.round(ended[name]!.at - restarting[name].at)} ms`);
     figures.push(`UDP cut for good (recovery.timeoutMs ${SHORT_RECOVERY_MS}): reconnecting → failed media-lost: ${gaveUp.join(', ')}`);
