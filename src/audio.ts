@@ -53,6 +53,8 @@ export type DeviceAudioEvents = {
 export interface DeviceAudioHost {
   /** The device's calls that have not ended. */
   calls: () => Call[];
+  /** Tells the device chart the microphone calls made from now on open. */
+  chooseInput: (deviceId: string) => void;
   sounds: SoundController;
 }
 
@@ -118,10 +120,14 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
     return { inputs: this.inputs, outputs: this.outputs };
   }
 
-  /** The microphone of every accepted call, and of calls to come (switched once accepted); `'default'` for the browser's. */
+  /**
+   * The microphone of every accepted call (switched now) and of the calls made
+   * from now on, outbound and inbound (they open it for their INVITE or
+   * answer); `'default'` for the browser's.
+   */
   async setInputDevice(deviceId: string): Promise<void> {
     await this.#check(deviceId, 'inputs');
-    this.#input = deviceId;
+    this.#setInput(deviceId);
     await this.#apply('input');
   }
 
@@ -154,7 +160,8 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
   adopt(call: Call): void {
     // The first call's microphone permission is when the browser shows labels and ids: list again.
     this.#onChange();
-    if (this.#input !== DEFAULT) call.setInputDevice(this.#input).catch(() => undefined);
+    // The call opened the microphone chosen when it was made: it switches only when another one was chosen since.
+    if (this.#input !== call.actor.getSnapshot().context.inputDeviceId) call.setInputDevice(this.#input).catch(() => undefined);
     if (this.#output !== DEFAULT) call.setOutputDevice(this.#output).catch(() => undefined);
   }
 
@@ -162,6 +169,11 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
   dispose(): void {
     this.#media?.removeEventListener?.('devicechange', this.#onChange);
     this.removeAllListeners();
+  }
+
+  #setInput(deviceId: string): void {
+    this.#input = deviceId;
+    this.#host.chooseInput(deviceId);
   }
 
   #soundName(name: SoundName): void {
@@ -194,7 +206,7 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
     const lost: AudioDeviceLost[] = [];
     if (gone(this.#input, this.#lists.inputs)) {
       lost.push({ kind: 'input', deviceId: this.#input });
-      this.#input = DEFAULT;
+      this.#setInput(DEFAULT);
     }
     if (gone(this.#output, this.#lists.outputs)) {
       lost.push({ kind: 'output', deviceId: this.#output });

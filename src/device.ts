@@ -145,7 +145,13 @@ export class Device extends TypedEmitter<DeviceEvents> {
    * chosen device that disappears falls back to the default (`device-lost`).
    */
   get audio(): DeviceAudio {
-    this.#audio ??= new DeviceAudio({ calls: () => this.calls, sounds: this.#sounds });
+    this.#audio ??= new DeviceAudio({
+      calls: () => this.calls,
+      chooseInput: (deviceId) => {
+        if (this.#actor.getSnapshot().status === 'active') this.#actor.send({ type: 'SET_INPUT_DEVICE', deviceId });
+      },
+      sounds: this.#sounds,
+    });
     return this.#audio;
   }
 

@@ -206,9 +206,11 @@ export interface CallPort {
   /**
    * Inbound: answers 200 OK; resolves once media is set up. `video`: answer
    * an offered video stream with our camera too; without it an offered video
-   * stream is declined (answered inactive).
+   * stream is declined (answered inactive). `inputDeviceId`: the microphone
+   * to open (`device-not-found` when there is no such one); absent or
+   * `'default'`: the browser's default.
    */
-  answer(options?: { video?: boolean }): Promise<void>;
+  answer(options?: { video?: boolean; inputDeviceId?: string }): Promise<void>;
   /** Inbound: answers with a final failure status (400–699). */
   reject(statusCode: number): Promise<void>;
   /** Sends BYE; resolves on its 2xx, at once when the session is over already; rejects when it cannot be sent, is refused or gets no answer within a short wait (the session is over locally either way). */
@@ -267,6 +269,12 @@ export interface InviteRequest {
   headers: Record<string, string>;
   /** Offer video too: the camera is opened with the microphone (the call goes audio-only when it cannot be). */
   video?: boolean;
+  /**
+   * The microphone the call opens for its INVITE, a `deviceId`
+   * (`device-not-found` when there is no such one); absent or `'default'`:
+   * the browser's default.
+   */
+  inputDeviceId?: string;
 }
 
 /** One user agent: transport, registration, call factory. */
@@ -298,9 +306,10 @@ export interface UserAgentPort {
    * `referred` reported and answered 202: to its Refer-To, with Referred-By
    * and the Replaces it carried. The stack NOTIFYs the referrer of the new
    * call's progress (RFC 3515 §2.4.4) by itself. Throws `invalid-state` when
-   * `referred` has no accepted REFER.
+   * `referred` has no accepted REFER. `options.inputDeviceId`: the microphone
+   * it opens, as for `createCall`.
    */
-  createReferredCall(referred: CallPort): CallPort;
+  createReferredCall(referred: CallPort, options?: Pick<InviteRequest, 'inputDeviceId'>): CallPort;
   /** Ends every call, closes the transport, releases everything. Idempotent. */
   dispose(): Promise<void>;
 }

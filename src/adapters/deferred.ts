@@ -123,8 +123,8 @@ class DeferredUserAgent implements UserAgentPort {
     return this.#loaded('place a call').createCall(request);
   }
 
-  createReferredCall(referred: CallPort): CallPort {
-    return this.#loaded('follow a transfer').createReferredCall(referred);
+  createReferredCall(referred: CallPort, options?: Pick<InviteRequest, 'inputDeviceId'>): CallPort {
+    return this.#loaded('follow a transfer').createReferredCall(referred, options);
   }
 
   onTransportLost(listener: (error: VoiceSDKError) => void): Unsubscribe {

@@ -55,8 +55,8 @@ export const sessionListener = /* @__PURE__ */ fromCallback<CallEvent, PortInput
 );
 
 export const inviteActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.invite());
-export const acceptActor = /* @__PURE__ */ fromPromise<void, PortInput & { video: boolean }>(({ input }) =>
-  input.video ? input.port.answer({ video: true }) : input.port.answer(),
+export const acceptActor = /* @__PURE__ */ fromPromise<void, PortInput & { video: boolean; inputDeviceId: string }>(({ input }) =>
+  input.port.answer({ ...(input.video ? { video: true } : {}), ...(input.inputDeviceId === 'default' ? {} : { inputDeviceId: input.inputDeviceId }) }),
 );
 export const cancelActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.cancel());
 export const byeActor = /* @__PURE__ */ fromPromise<void, PortInput>(({ input }) => input.port.bye());

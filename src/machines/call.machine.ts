@@ -41,6 +41,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     recoveryTimeoutMs: input.recoveryTimeoutMs,
     now: input.now,
     sounds: input.sounds,
+    inputDeviceId: input.inputDeviceId ?? 'default',
     startedAt: input.now(),
     endedAt: undefined,
     report: EMPTY_REPORT_STATE,
@@ -181,7 +182,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
           invoke: {
             id: 'acceptActor',
             src: 'acceptActor',
-            input: ({ context }) => ({ port: context.port, video: context.videoWanted }),
+            input: ({ context }) => ({ port: context.port, video: context.videoWanted, inputDeviceId: context.inputDeviceId }),
             onDone: [
               // terminate() while answering: BYE as soon as the call is up.
               {

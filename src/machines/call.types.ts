@@ -77,6 +77,12 @@ export interface CallMachineInput {
   sounds?: SoundPlayer;
   /** Outbound: the INVITE offers video (`connect({ video: true })`). */
   video?: boolean;
+  /**
+   * The microphone the call opens (`deviceId`; the device's choice when the
+   * call was made): outbound the port got it with the INVITE request,
+   * inbound `answer()` opens it. @default 'default'
+   */
+  inputDeviceId?: string;
 }
 
 export interface CallContext {
@@ -91,6 +97,8 @@ export interface CallContext {
   recoveryTimeoutMs: number;
   now: () => number;
   sounds: SoundPlayer | undefined;
+  /** The microphone the call's media opens with (see `CallMachineInput.inputDeviceId`). */
+  inputDeviceId: string;
   /** When the call was created (INVITE sent or received), epoch ms. */
   startedAt: number;
   /** When the call ended, epoch ms. */

@@ -4,6 +4,7 @@
  * resumed. Pure reads of the children's snapshots.
  */
 import type { AnyActorRef } from 'xstate';
+import type { DeviceContext } from './device.types';
 import { isOnHold, type CallSnapshot } from './call.connect';
 import type { CallActorLike, HoldOthersInput } from './device.actors';
 
@@ -45,4 +46,10 @@ export function holdOthersRequest(
     if (snapshot.status === 'active' && isTalking(snapshot)) others.push(child as CallActorLike);
   }
   return { others, requester: requester as CallActorLike };
+}
+
+/** The microphone a call made now opens: the device's choice, left out when it is the browser's default. */
+export function microphoneOf(context: DeviceContext): { inputDeviceId?: string } {
+  const deviceId = context.call.inputDeviceId;
+  return deviceId === undefined || deviceId === 'default' ? {} : { inputDeviceId: deviceId };
 }

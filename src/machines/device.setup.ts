@@ -8,7 +8,7 @@ import { assign, emit, enqueueActions, raise, setup, stateIn, stopChild, type An
 import { toVoiceSDKError, VoiceSDKError } from '../errors';
 import { callMachine } from './call.machine';
 import { connectActor, destroyActor, holdOthersActor, registerActor, unregisterActor, userAgentListener } from './device.actors';
-import { holdOthersRequest, isInvokedActorId, liveCallActors } from './device.calls';
+import { holdOthersRequest, isInvokedActorId, liveCallActors, microphoneOf } from './device.calls';
 import { BUSY_STATUS } from '../sip/responses';
 import type { CallSnapshot } from './call.connect';
 import type { CallPort } from '../adapters/adapter';
@@ -95,13 +95,16 @@ export const deviceSetup = () =>
     /** Spawns the call actors of `calls` (one CALL, or the queue once the transport is up) and empties the queue. */
     startCalls: enqueueActions(({ context, enqueue, self }, params: { calls: QueuedCall[] }) => {
       for (const { callId, request } of params.calls) {
-        enqueue.spawnChild('callMachine', { id: callId, input: { ...context.call, port: context.ua.createCall(request), device: self, video: request.video === true } });
+        const port = context.ua.createCall({ ...request, ...microphoneOf(context) });
+        enqueue.spawnChild('callMachine', { id: callId, input: { ...context.call, port, device: self, video: request.video === true } });
         enqueue.emit({ type: 'call-started', callId });
       }
       const live = { ...context.liveCalls };
       for (const { callId } of params.calls) live[callId] = 'pending';
       enqueue.assign({ queuedCalls: [], liveCalls: live });
     }),
+    /** Calls made from now on open microphone `deviceId`. */
+    chooseInputDevice: assign(({ context }, params: { deviceId: string }) => ({ call: { ...context.call, inputDeviceId: params.deviceId } })),
     queueCall: assign({ queuedCalls: ({ context }, params: QueuedCall) => [...context.queuedCalls, params] }),
     /** The transport gave up: every queued call fails with its error. */
     failQueuedCalls: enqueueActions(({ context, enqueue }, params: { error: VoiceSDKError }) => {
@@ -149,7 +152,7 @@ export const deviceSetup = () =>
       if (referring === undefined) return;
       let port: CallPort;
       try {
-        port = context.ua.createReferredCall((referring.getSnapshot() as CallSnapshot).context.port);
+        port = context.ua.createReferredCall((referring.getSnapshot() as CallSnapshot).context.port, microphoneOf(context));
       } catch (error) {
         enqueue.sendTo(referring, { type: 'REFER_NOT_FOLLOWED', error: toVoiceSDKError(error) });
         return;

@@ -76,6 +76,14 @@ export interface PortLab {
   sending(party: Party, label: string): Promise<boolean>;
   sendDtmf(party: Party, label: string, digits: string, method: 'rfc2833' | 'info'): Promise<Outcome>;
   setInputDevice(party: Party, label: string, deviceId: string): Promise<Outcome>;
+  /** The party's microphones besides the default one (device ids). */
+  microphones(party: Party): Promise<string[]>;
+  /** createCall({ target, headers: {}, inputDeviceId }) + invite(). */
+  callWithMicrophone(party: Party, label: string, target: string, deviceId: string): Promise<Outcome>;
+  /** answer({ inputDeviceId }). */
+  answerWithMicrophone(party: Party, label: string, deviceId: string): Promise<Outcome>;
+  /** The device id of the microphone the call sends (undefined without one). */
+  microphone(party: Party, label: string): Promise<string | undefined>;
   setOutputDevice(party: Party, label: string, deviceId: string): Promise<Outcome>;
   /** The next re-INVITE towards `party` is answered `status` without reaching its call. */
   refuseNextReinvite(party: Party, status: number): Promise<void>;
@@ -97,6 +105,8 @@ export interface PortLab {
 
 export interface Scenario {
   name: string;
+  /** Why the stack logs errors in it (on purpose): a run that checks the console for errors runs it after that check. */
+  logsErrors?: string;
   run(lab: PortLab): Promise<void>;
 }
 
@@ -395,6 +405,50 @@ export const SCENARIOS: Scenario[] = [
       expect((await lab.streamKinds('alice', 'video')).local).toEqual(['audio']);
       expect(await lab.bye('alice', 'video')).toEqual({ ok: true });
       await lab.waitForFact('bob', incoming, 'terminated');
+    },
+  },
+  {
+    name: 'a microphone named with the INVITE or the answer is the one the call opens, and stays after re-INVITEs',
+    async run(lab) {
+      const [aliceMic] = await lab.microphones('alice');
+      const [bobMic] = await lab.microphones('bob');
+      expect(aliceMic, "a microphone besides alice's default").toBeDefined();
+      expect(bobMic, "a microphone besides bob's default").toBeDefined();
+      expect(await lab.callWithMicrophone('alice', 'mic', uriOf('bob'), aliceMic!)).toEqual({ ok: true });
+      const incoming = await lab.nextIncoming('bob');
+      await lab.waitForFact('alice', 'mic', 'provisional');
+      // Opened for the INVITE: before the far end answers.
+      expect(await lab.microphone('alice', 'mic')).toBe(aliceMic);
+      expect(await lab.answerWithMicrophone('bob', incoming, bobMic!)).toEqual({ ok: true });
+      await lab.waitForFact('alice', 'mic', 'negotiated');
+      expect(await lab.microphone('bob', incoming)).toBe(bobMic);
+      expect(await lab.reinvite('alice', 'mic', true)).toEqual({ ok: true });
+      expect(await lab.reinvite('alice', 'mic', false)).toEqual({ ok: true });
+      expect(await lab.reinvite('bob', incoming, true)).toEqual({ ok: true });
+      expect(await lab.reinvite('bob', incoming, false)).toEqual({ ok: true });
+      expect([await lab.microphone('alice', 'mic'), await lab.microphone('bob', incoming)]).toEqual([aliceMic, bobMic]);
+      await hangUp(lab, 'mic', incoming);
+    },
+  },
+  {
+    name: 'a microphone that is not there fails the call device-not-found: the INVITE never goes out, the answer is a 480',
+    logsErrors: 'SIP.js logs the offer / answer it could not make as errors',
+    async run(lab) {
+      expect(await lab.callWithMicrophone('alice', 'no-mic', uriOf('bob'), 'no-such-microphone')).toMatchObject({
+        ok: false,
+        error: { code: 'device-not-found' },
+      });
+      await expectEnded(lab, 'alice', 'no-mic', [TERMINATED]);
+      const ringing = await ring(lab, 'no-mic-in');
+      expect(await lab.answerWithMicrophone('bob', ringing, 'no-such-microphone')).toMatchObject({
+        ok: false,
+        error: { code: 'device-not-found' },
+      });
+      await expectEnded(lab, 'alice', 'no-mic-in', [RINGING, { type: 'final', status: 480 }, TERMINATED]);
+      await expectEnded(lab, 'bob', ringing, [TERMINATED]);
+      await lab.disposeCall('alice', 'no-mic');
+      await lab.disposeCall('alice', 'no-mic-in');
+      await lab.disposeCall('bob', ringing);
     },
   },
   {

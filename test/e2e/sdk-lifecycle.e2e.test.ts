@@ -286,6 +286,34 @@ describe('callchart SDK: how calls end, devices, recording and wss', () => {
       await hangUp('alice', 'mic', 'bob', incoming);
     });
 
+    it('a microphone chosen with device.audio is the one the next calls open, caller and callee, before the answer: no second getUserMedia', async () => {
+      await startDevices(['alice', 'bob']);
+      const named = async (name: Name) => (await lab(pages[name], 'audioInputs')).filter((id) => id !== 'default' && id !== '');
+      const [aliceMic] = await named('alice');
+      const [bobMic] = await named('bob');
+      expect(aliceMic, "a microphone besides alice's default").toBeDefined();
+      expect(bobMic, "a microphone besides bob's default").toBeDefined();
+      expect(await lab(pages.alice, 'chooseInputDevice', aliceMic!)).toEqual({ ok: true, value: undefined });
+      expect(await lab(pages.bob, 'chooseInputDevice', bobMic!)).toEqual({ ok: true, value: undefined });
+      const opened = { alice: await lab(pages.alice, 'microphonesOpened'), bob: await lab(pages.bob, 'microphonesOpened') };
+
+      expect(await lab(pages.alice, 'call', 'chosen', 'bob')).toMatchObject({ ok: true });
+      const incoming = await nextIncoming('bob');
+      await waitForCallEvent(pages.alice, 'chosen', 'ringing');
+      // Ringing, not answered: the INVITE went out with the chosen microphone.
+      expect((await lab(pages.alice, 'senderTrack', 'chosen'))?.deviceId).toBe(aliceMic);
+      expect(await lab(pages.bob, 'accept', incoming)).toMatchObject({ ok: true });
+      await waitForCallEvent(pages.alice, 'chosen', 'accepted');
+      expect((await lab(pages.bob, 'senderTrack', incoming))?.deviceId).toBe(bobMic);
+      await expectInboundAudioGrowing(pages.bob, incoming);
+      await expectInboundAudioGrowing(pages.alice, 'chosen');
+      // One microphone each: nothing was switched once the call was accepted.
+      expect(await lab(pages.alice, 'microphonesOpened')).toBe(opened.alice + 1);
+      expect(await lab(pages.bob, 'microphonesOpened')).toBe(opened.bob + 1);
+      expect((await lab(pages.alice, 'senderTrack', 'chosen'))?.deviceId).toBe(aliceMic);
+      await hangUp('alice', 'chosen', 'bob', incoming);
+    });
+
     it('setting the output device: default works, an unknown id is device-not-found', async () => {
       await startDevices(['alice', 'bob']);
       const incoming = await establishCall('alice', 'speaker', 'bob');

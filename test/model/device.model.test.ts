@@ -109,6 +109,8 @@ function events(state: ModelStep['state']): ModelStep['event'][] {
   if (connected) list.push(done('unregisterActor'));
   if (!waiting) {
     list.push({ type: 'CONNECT' }, { type: 'REGISTER' }, { type: 'UNREGISTER' }, { type: AFTER });
+    // The app chooses a microphone (device.audio): the calls made from now on open it.
+    list.push({ type: 'SET_INPUT_DEVICE', deviceId: 'default' });
     list.push({ type: 'REGISTRATION_LOST', error: new VoiceSDKError('sip-error', 'model') });
   } else {
     // Asking again for what is under way joins it: no second request.
@@ -212,6 +214,13 @@ async function perform(world: World, event: ModelStep['event'], from: ModelStep[
       const far = world.remote.call(uri);
       if (refusesIncoming(from)) await flushUntil(() => far.state === 'ended', 'the 486 to the refused call');
       else await flushUntil(() => device.calls.length > before, 'the incoming call');
+      return;
+    }
+    case 'SET_INPUT_DEVICE': {
+      const chosen = settled(device.audio.setInputDevice('default'));
+      await flushUntil(() => chosen.outcome() !== 'pending', 'device.audio.setInputDevice');
+      expect(chosen.outcome()).toBe('resolved');
+      expect(device.actor.getSnapshot().context.call.inputDeviceId).toBe('default');
       return;
     }
     case 'HOLD_OTHERS': {

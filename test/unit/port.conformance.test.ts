@@ -146,6 +146,17 @@ function fakeLab(): PortLab {
     sendDtmf: (party, label, digits, method) =>
       attempt(() => tracked(party, label).call.sendDtmf(digits, { method, durationMs: 100, gapMs: 70 })),
     setInputDevice: (party, label, id) => attempt(() => tracked(party, label).call.setInputDevice(id)),
+    microphones: async () => network.inputDevices.filter((id) => id !== 'default'),
+    async callWithMicrophone(party, label, target, deviceId) {
+      const call = agent(party).createCall({ target, headers: {}, inputDeviceId: deviceId });
+      track(party, label, call);
+      return attempt(() => call.invite());
+    },
+    answerWithMicrophone: (party, label, deviceId) => attempt(() => tracked(party, label).call.answer({ inputDeviceId: deviceId })),
+    microphone: async (party, label) => {
+      const call = tracked(party, label).call as FakeCallPort;
+      return call.mediaOpen ? call.inputDeviceId : undefined;
+    },
     setOutputDevice: (party, label, id) => attempt(() => tracked(party, label).call.setOutputDevice(id)),
     async refuseNextReinvite(_party, status) {
       network.failNextReinvite(status);

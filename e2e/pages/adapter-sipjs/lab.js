@@ -242,6 +242,16 @@ window.lab = {
     return [...calls.entries()].find(([, other]) => id !== undefined && other.call.id === id)?.[0];
   },
   setInputDevice: (label, id) => attempt(() => entry(label).call.setInputDevice(id)),
+  async callWithMicrophone(label, target, inputDeviceId) {
+    const outgoing = track(label, userAgent.createCall({ target, headers: {}, inputDeviceId }));
+    return attempt(() => outgoing.call.invite());
+  },
+  answerWithMicrophone: (label, inputDeviceId) => attempt(() => entry(label).call.answer({ inputDeviceId })),
+  /** The device id of the microphone track the call sends, if it has one. */
+  microphone(label) {
+    const sender = entry(label).call.getPeerConnection()?.getSenders().find((candidate) => candidate.track?.kind === 'audio');
+    return sender?.track?.getSettings().deviceId;
+  },
   setOutputDevice: (label, id) => attempt(() => entry(label).call.setOutputDevice(id)),
   async record(label, ms) {
     return attempt(async () => {

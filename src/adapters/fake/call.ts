@@ -153,7 +153,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     }
     // No camera: the call goes audio-only (the offer carries no video).
     if (this.#video.wanted && this.#network.takeFault('camera')) this.#video.wanted = this.#video.line = false;
-    this.#openMedia();
+    this.#openMedia(this.#init.inputDeviceId);
     this.#dialog = 'early';
     routeInvite(this.#network, this, this.#init);
     // The proxy's 100 Trying.
@@ -174,7 +174,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
     // confirmed: a 2xx arrived already; there is nothing left to cancel.
   }
 
-  async answer(options: { video?: boolean } = {}): Promise<void> {
+  async answer(options: { video?: boolean; inputDeviceId?: string } = {}): Promise<void> {
     await this.#network.tick();
     // An offered video stream is answered with our camera only when asked (and the camera opens).
     this.#video.wanted = options.video === true && this.#video.line && !this.#network.takeFault('camera');
@@ -187,7 +187,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
       throw fault;
     }
     if (this.#dialog !== 'early') throw new VoiceSDKError('invalid-state', 'The call is no longer ringing');
-    this.#openMedia();
+    this.#openMedia(options.inputDeviceId, UNAVAILABLE_STATUS);
     this.#dialog = 'confirmed';
     const declined = this.#init.video === true && !this.#video.line;
     this.#send({ type: 'answer', videoDeclined: declined });
@@ -313,7 +313,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
 
   async setOutputDevice(deviceId: string): Promise<void> {
     await this.#network.tick();
-    this.#outputDeviceId = deviceId === 'default' ? deviceId : knownDevice(this.#network.outputDevices, deviceId, 'audio output');
+    this.#outputDeviceId = knownDevice(this.#network.outputDevices, deviceId, 'audio output');
   }
 
   startRecording(): RecorderPort {
@@ -480,7 +480,19 @@ export class FakeCallPort implements CallPort, FakeEnd {
   }
 
 
-  #openMedia(): void {
+  /**
+   * Opens the microphone `inputDeviceId` (the default one when undefined) and the media. A microphone the network does
+   * not list ends the call with `device-not-found`, as getUserMedia failing in SIP.js's invite() / accept() does
+   * (an answer it could not make is refused 480 first).
+   */
+  #openMedia(inputDeviceId?: string, refusal?: number): void {
+    try {
+      this.#inputDeviceId = knownDevice(this.#network.inputDevices, inputDeviceId ?? 'default', 'microphone');
+    } catch (error) {
+      if (refusal !== undefined) this.#send({ type: 'reject', status: refusal });
+      this.#end();
+      throw error;
+    }
     this.#media = true;
     this.#emit(this.#video.localStream());
     if (this.direction === 'inbound') this.#path.start();

@@ -30,6 +30,8 @@ export interface FakeCallInit {
   referral?: { replaces: string | undefined; referrer: FakeCallPort };
   /** Outbound: the INVITE offers video. Inbound: the caller's INVITE offered video. */
   video?: boolean;
+  /** Outbound: the microphone the INVITE opens (undefined: the default one). */
+  inputDeviceId?: string;
 }
 
 /** What the far end sees of a fake session (the `session` escape hatch). */

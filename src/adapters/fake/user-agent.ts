@@ -158,11 +158,12 @@ export class FakeUserAgent implements UserAgentPort {
       party: { uri: request.target },
       headers: request.headers,
       video: request.video,
+      inputDeviceId: request.inputDeviceId,
       from: { aor: this.config.uri, user: request.fromUser, displayName: this.config.displayName },
     });
   }
 
-  createReferredCall(referred: CallPort): CallPort {
+  createReferredCall(referred: CallPort, options: Pick<InviteRequest, 'inputDeviceId'> = {}): CallPort {
     const referrer = referred instanceof FakeCallPort && this.#calls.has(referred) ? referred : undefined;
     const referTo = referrer?.acceptedReferTo();
     if (referrer === undefined || referTo === undefined) throw new VoiceSDKError('invalid-state', 'No accepted REFER to follow on this call');
@@ -172,6 +173,7 @@ export class FakeUserAgent implements UserAgentPort {
       party: { uri: referTargetOf(referTo).target },
       headers: {},
       from: { aor: this.config.uri },
+      inputDeviceId: options.inputDeviceId,
       referral: { replaces: replacesOf(referTo), referrer },
     });
   }

@@ -14,7 +14,7 @@
 import { SessionDescriptionHandler } from 'sip.js/lib/platform/web/session-description-handler/session-description-handler.js';
 import type { Session, Web } from 'sip.js';
 import { VoiceSDKError } from '../../errors';
-import { acquireMicrophone, stopStream } from './media/microphone';
+import { acquireMicrophone, microphoneConstraints, stopStream } from './media/microphone';
 import { acquireCamera } from './media/camera';
 
 /** The kind of local ICE candidate, by how far it reaches. */
@@ -254,13 +254,21 @@ export interface SessionDescriptionHandlerSettings {
   iceGatheringTimeoutMs: number;
 }
 
+/** What our calls pass SIP.js as `sessionDescriptionHandlerOptions`: its own, and the microphone to open. */
+export interface CallMediaOptions extends Web.SessionDescriptionHandlerOptions {
+  /** The microphone's `deviceId`; undefined or `'default'`: the browser's default. */
+  inputDeviceId?: string;
+}
+
 /**
- * The media stream factory: getUserMedia with SDK errors (`media-denied`…),
- * and tracks stopped if the call was closed while the browser was asking.
+ * The media stream factory: getUserMedia with SDK errors (`media-denied`,
+ * `device-not-found` for a microphone that is not there…) for the microphone
+ * the call's options name, and tracks stopped if the call was closed while
+ * the browser was asking.
  */
-export const microphoneStreamFactory: Web.MediaStreamFactory = async (constraints, sessionDescriptionHandler) => {
+export const microphoneStreamFactory: Web.MediaStreamFactory = async (constraints, sessionDescriptionHandler, options) => {
   if (!constraints.audio && !constraints.video) return new MediaStream();
-  const stream = await acquireMicrophone({ audio: constraints.audio ?? true, video: false });
+  const stream = await acquireMicrophone(microphoneConstraints((options as CallMediaOptions | undefined)?.inputDeviceId));
   // Video asked for: the camera too, or audio only when there is none (the call still works).
   const camera = constraints.video ? await acquireCamera().catch(() => undefined) : undefined;
   camera?.getVideoTracks().forEach((track) => stream.addTrack(track));

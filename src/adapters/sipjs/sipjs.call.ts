@@ -12,7 +12,7 @@ import type { CallFact, CallPort, DtmfOptions, RecorderPort, RemoteParty, Unsubs
 import { VoiceSDKError } from '../../errors';
 import { ListenerSet } from '../listeners';
 import { settlesWithin } from '../timeouts';
-import type { FastIceSessionDescriptionHandler } from './sdh';
+import type { CallMediaOptions, FastIceSessionDescriptionHandler } from './sdh';
 import { LocalAudio } from './sipjs.devices';
 import { DtmfSender } from './sipjs.dtmf';
 import { asVoiceSDKError } from './sipjs.errors';
@@ -45,6 +45,8 @@ export interface SipJsCallInit {
   readonly replaces?: string;
   /** Outbound: offer video too. */
   readonly video?: boolean;
+  /** Outbound: the microphone the INVITE opens (undefined: the default one). */
+  readonly inputDeviceId?: string;
 }
 
 export class SipJsCall implements CallPort {
@@ -66,6 +68,7 @@ export class SipJsCall implements CallPort {
   readonly #negotiation: NegotiationReporter;
   readonly #video: CallVideo;
   readonly #offerVideo: boolean;
+  readonly #inputDeviceId: string | undefined;
   #disposed = false;
 
   /** Escape hatch: the SIP.js `Inviter` or `Invitation`. */
@@ -101,6 +104,7 @@ export class SipJsCall implements CallPort {
     this.#media = new CallMedia(handler, emit);
     this.#video = new CallVideo(handler, emit);
     this.#offerVideo = init.video === true;
+    this.#inputDeviceId = init.inputDeviceId;
     this.#local = new LocalAudio(handler, () => this.#media.audioSender);
     this.#dtmf = new DtmfSender(init.session, () => this.#media.audioSender, transportUp);
     this.#negotiation = new NegotiationReporter(
@@ -143,9 +147,10 @@ export class SipJsCall implements CallPort {
     if (!this.#context.userAgent.isConnected()) {
       throw new VoiceSDKError('transport-failed', 'Cannot call: the connection to the SIP server is down');
     }
+    const media: CallMediaOptions = { constraints: this.#offerVideo ? AUDIO_AND_VIDEO : AUDIO_ONLY, inputDeviceId: this.#inputDeviceId };
     try {
       await inviter.invite({
-        sessionDescriptionHandlerOptions: { constraints: this.#offerVideo ? AUDIO_AND_VIDEO : AUDIO_ONLY },
+        sessionDescriptionHandlerOptions: media,
         requestDelegate: this.#reporter.inviteDelegate(),
       });
     } catch (error) {
@@ -165,11 +170,12 @@ export class SipJsCall implements CallPort {
 
   // ---- inbound ------------------------------------------------------------
 
-  async answer(options: { video?: boolean } = {}): Promise<void> {
+  async answer(options: { video?: boolean; inputDeviceId?: string } = {}): Promise<void> {
     const invitation = this.#invitation('answer');
     const restoreReject = answerOfferFailuresWith488(invitation);
     try {
-      await invitation.accept({ sessionDescriptionHandlerOptions: { constraints: options.video ? AUDIO_AND_VIDEO : AUDIO_ONLY } });
+      const media: CallMediaOptions = { constraints: options.video ? AUDIO_AND_VIDEO : AUDIO_ONLY, inputDeviceId: options.inputDeviceId };
+      await invitation.accept({ sessionDescriptionHandlerOptions: media });
     } catch (error) {
       throw asVoiceSDKError(error, 'media-failed', 'Could not answer the call');
     } finally {

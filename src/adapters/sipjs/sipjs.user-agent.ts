@@ -223,13 +223,14 @@ export class SipJsUserAgent implements UserAgentPort {
         remoteIdentity: remoteIdentityOfUri(target),
         remoteParty: { uri: target.toString() },
         ...(request.video ? { video: true } : {}),
+        inputDeviceId: request.inputDeviceId,
         customHeaders: customHeadersOf(Object.entries(request.headers), this.#config.headerPrefix),
       }),
     );
     return call;
   }
 
-  createReferredCall(referred: CallPort): CallPort {
+  createReferredCall(referred: CallPort, options: Pick<InviteRequest, 'inputDeviceId'> = {}): CallPort {
     this.assertUsable();
     const call = [...this.#calls].find((candidate) => candidate === referred);
     const inviter = call?.referredInviter();
@@ -241,6 +242,7 @@ export class SipJsUserAgent implements UserAgentPort {
         remoteIdentity: remoteIdentityOfUri(inviter.request.ruri),
         remoteParty: { uri: inviter.request.ruri.toString() },
         customHeaders: {},
+        inputDeviceId: options.inputDeviceId,
       }),
     );
   }

@@ -78,6 +78,10 @@ export interface LabApi {
   openCalls(): number;
   audioInputs(): Promise<string[]>;
   setInputDevice(label: string, deviceId: string): Promise<Outcome>;
+  /** `device.audio.setInputDevice(deviceId)`: the microphone of the calls made from now on. */
+  chooseInputDevice(deviceId: string): Promise<Outcome>;
+  /** How many microphone tracks getUserMedia has handed out so far. */
+  microphonesOpened(): number;
   setOutputDevice(label: string, deviceId: string): Promise<Outcome>;
   senderTrack(label: string): SenderTrack | undefined;
   inboundAudio(label: string): Promise<{ packetsReceived: number; totalAudioEnergy: number }>;
@@ -241,6 +245,13 @@ export function installLab(): void {
       (await navigator.mediaDevices.enumerateDevices())
         .filter((info) => info.kind === 'audioinput')
         .map((info) => info.deviceId),
+    chooseInputDevice: (deviceId: string) =>
+      outcome(async () => {
+        if (!device) throw new Error('no device');
+        await device.audio.setInputDevice(deviceId);
+        return undefined;
+      }),
+    microphonesOpened: () => microphoneTracks().length,
     setInputDevice: (label: string, deviceId: string) =>
       outcome(() => callOf(label).setInputDevice(deviceId).then(() => undefined)),
     setOutputDevice: (label: string, deviceId: string) =>

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AudioDeviceLost, Call } from '../../../src/index';
 import type { FakeNetwork } from '../../../src/testing';
 import type { SoundPlay, SoundPlayer } from '../../../src/sounds/sounds';
-import { answeredCall, expectSDKError, flushUntil, incomingCall, newNetwork, registeredDevice, settle, useFakeTime } from './harness';
+import { answeredCall, callEvents, callRemote, expectSDKError, flushUntil, incomingCall, newNetwork, registeredDevice, settle, useFakeTime } from './harness';
 
 useFakeTime();
 
@@ -71,7 +71,7 @@ describe('device.audio', () => {
     expect(device.audio.inputs[1]!.label).toBe('Headset mic');
   });
 
-  it('the chosen devices go to the accepted call and to the calls that follow', async () => {
+  it('the chosen devices go to the accepted call, and the calls that follow open that microphone from the start', async () => {
     stubMediaDevices(HEADSET);
     const network = newNetwork();
     const device = await registeredDevice(network);
@@ -82,11 +82,74 @@ describe('device.audio', () => {
     expect([fakeCallOf(network).inputDeviceId, fakeCallOf(network).outputDeviceId]).toEqual(['fake-mic-2', 'fake-speaker-2']);
     await settle(call.disconnect(), 'disconnect()');
 
+    // Inbound: answer() opens the headset's microphone; nothing is switched afterwards.
     const next = await incomingCall(device, network.remote('carol'));
-    expect(fakeCallOf(network, 1).inputDeviceId).toBe('default');
+    const inbound = fakeCallOf(network, 1);
+    const switched = vi.spyOn(inbound, 'setInputDevice');
+    expect(inbound.inputDeviceId).toBe('default'); // ringing: no microphone open yet
     await settle(next.call.accept(), 'accept()');
-    await flushUntil(() => fakeCallOf(network, 1).inputDeviceId === 'fake-mic-2', 'the next call on the headset');
-    expect(fakeCallOf(network, 1).outputDeviceId).toBe('fake-speaker-2');
+    expect(inbound.inputDeviceId).toBe('fake-mic-2');
+    await flushUntil(() => inbound.outputDeviceId === 'fake-speaker-2', 'the call on the headset speaker');
+    expect(switched).not.toHaveBeenCalled();
+    await settle(next.call.disconnect(), 'disconnect()');
+
+    // Outbound: the INVITE is sent with the headset's microphone open, before the far end answers.
+    const { call: out, far } = await callRemote(device, network.remote('dave'));
+    const outbound = fakeCallOf(network, 2);
+    const switchedOut = vi.spyOn(outbound, 'setInputDevice');
+    expect([far.state, out.getStatus(), outbound.mediaOpen, outbound.inputDeviceId]).toEqual(['incoming', 'pending', true, 'fake-mic-2']);
+    far.answer();
+    await flushUntil(() => outbound.outputDeviceId === 'fake-speaker-2', 'the answered call on the headset speaker');
+    expect(outbound.inputDeviceId).toBe('fake-mic-2');
+    expect(switchedOut).not.toHaveBeenCalled();
+  });
+
+  it('a microphone chosen while a call rings is switched to once it is accepted, back to the default too', async () => {
+    stubMediaDevices(HEADSET);
+    const network = newNetwork();
+    const device = await registeredDevice(network);
+    const ringing = await incomingCall(device, network.remote('carol'));
+    await settle(device.audio.setInputDevice('fake-mic-2'), 'setInputDevice');
+    await settle(ringing.call.accept(), 'accept()');
+    // The call was made (and answered) with the microphone chosen before: it switches now.
+    await flushUntil(() => fakeCallOf(network).inputDeviceId === 'fake-mic-2', 'the call on the headset microphone');
+    await settle(ringing.call.disconnect(), 'disconnect()');
+
+    const { call } = await callRemote(device, network.remote('bob'));
+    expect(fakeCallOf(network, 1).inputDeviceId).toBe('fake-mic-2');
+    await settle(device.audio.setInputDevice('default'), 'setInputDevice(default)');
+    network.remote('bob').lastCall!.answer();
+    await flushUntil(() => call.getStatus() === 'accepted', 'the call accepted');
+    await flushUntil(() => fakeCallOf(network, 1).inputDeviceId === 'default', 'the call back on the default microphone');
+  });
+
+  it('a chosen microphone gone when a call opens it: that call fails device-not-found (the device asked for is not swapped for another)', async () => {
+    stubMediaDevices(HEADSET);
+    // The browser still lists the headset, but getUserMedia no longer finds it (unplugged a moment ago).
+    const network = newNetwork({ inputDevices: ['default'] });
+    const device = await registeredDevice(network);
+    await settle(device.audio.setInputDevice('fake-mic-2'), 'setInputDevice');
+    // The socket is open, so connect() resolves without fake time passing: no event is missed.
+    const call = await device.connect({ to: 'bob' });
+    const events = callEvents(call);
+    await flushUntil(() => events.includes('disconnect:failed'), 'the call failed');
+    expect(events).toEqual(['error:device-not-found', 'disconnect:failed']);
+    expect(network.remote('bob').calls).toHaveLength(0);
+
+    const ringing = await incomingCall(device, network.remote('carol'));
+    const inboundEvents = callEvents(ringing.call);
+    let answered: unknown;
+    void ringing.call.accept().then(
+      () => (answered = 'resolved'),
+      (error: unknown) => (answered = error),
+    );
+    await flushUntil(() => answered !== undefined, 'accept() to settle');
+    expectSDKError(answered, 'device-not-found');
+    await flushUntil(() => ringing.far.state === 'ended', 'the caller told');
+    expect(ringing.far.endedBy).toBe('reject');
+    await flushUntil(() => inboundEvents.includes('disconnect:failed'), 'the call failed');
+    expect(inboundEvents).toEqual(['error:device-not-found', 'disconnect:failed']);
+    expect(ringing.call.getStatus()).toBe('failed');
   });
 
   it('a device the browser does not list is device-not-found; a bad id invalid-argument; nothing changes', async () => {
