@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AudioDeviceLost, Call } from '../../../src/index';
 import type { FakeNetwork } from '../../../src/testing';
 import type { SoundPlay, SoundPlayer } from '../../../src/sounds/sounds';
-import { answeredCall, callEvents, callRemote, expectSDKError, flushUntil, incomingCall, newNetwork, registeredDevice, settle, useFakeTime } from './harness';
+import { answeredCall, callEvents, callRemote, expectSDKError, flushUntil, incomingCall, newNetwork, registeredDevice, settle, uriOf, useFakeTime } from './harness';
 
 useFakeTime();
 
@@ -102,6 +102,18 @@ describe('device.audio', () => {
     await flushUntil(() => outbound.outputDeviceId === 'fake-speaker-2', 'the answered call on the headset speaker');
     expect(outbound.inputDeviceId).toBe('fake-mic-2');
     expect(switchedOut).not.toHaveBeenCalled();
+  });
+
+  it('the call that follows a REFER opens the chosen microphone for its INVITE too', async () => {
+    stubMediaDevices(HEADSET);
+    const network = newNetwork();
+    const device = await registeredDevice(network);
+    await settle(device.audio.setInputDevice('fake-mic-2'), 'setInputDevice');
+    const { far } = await answeredCall(device, network.remote('bob'));
+    far.refer(`<${uriOf('carol')}>`);
+    await flushUntil(() => network.remote('carol').lastCall?.state === 'incoming', "the referred call's INVITE at carol");
+    const referred = fakeCallOf(network, 1);
+    expect([referred.mediaOpen, referred.inputDeviceId]).toEqual([true, 'fake-mic-2']);
   });
 
   it('a microphone chosen while a call rings is switched to once it is accepted, back to the default too', async () => {
