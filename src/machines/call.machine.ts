@@ -159,6 +159,8 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
             },
           },
           on: {
+            // No microphone is open yet: the answer opens the one the device chose last.
+            INPUT_DEVICE_CHOSEN: { actions: 'noteInputDevice' },
             REJECT: {
               target: '#call.rejecting',
               actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'rejected', status: event.statusCode }) },

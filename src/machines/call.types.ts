@@ -229,6 +229,8 @@ export type CallEvent =
   | { type: 'SET_VIDEO_INPUT_DEVICE'; deviceId: string; requestId: string }
   // from the device
   | { type: 'DEVICE_DESTROYED' }
+  /** The device's calls open microphone `deviceId` from now on (`device.audio`); a ringing inbound call answers with it. */
+  | { type: 'INPUT_DEVICE_CHOSEN'; deviceId: string }
   | { type: 'OTHERS_HELD' }
   | { type: 'OTHERS_HOLD_FAILED'; error: VoiceSDKError }
   /** The device lost its signalling socket. */

@@ -103,8 +103,11 @@ export const deviceSetup = () =>
       for (const { callId } of params.calls) live[callId] = 'pending';
       enqueue.assign({ queuedCalls: [], liveCalls: live });
     }),
-    /** Calls made from now on open microphone `deviceId`. */
-    chooseInputDevice: assign(({ context }, params: { deviceId: string }) => ({ call: { ...context.call, inputDeviceId: params.deviceId } })),
+    /** Calls made from now on open microphone `deviceId`; the live ones are told (a ringing one answers with it). */
+    chooseInputDevice: enqueueActions(({ context, enqueue, self }, params: { deviceId: string }) => {
+      enqueue.assign({ call: { ...context.call, inputDeviceId: params.deviceId } });
+      for (const call of liveCallActors(self.getSnapshot()?.children ?? {})) enqueue.sendTo(call, { type: 'INPUT_DEVICE_CHOSEN', deviceId: params.deviceId });
+    }),
     queueCall: assign({ queuedCalls: ({ context }, params: QueuedCall) => [...context.queuedCalls, params] }),
     /** The transport gave up: every queued call fails with its error. */
     failQueuedCalls: enqueueActions(({ context, enqueue }, params: { error: VoiceSDKError }) => {

@@ -60,6 +60,8 @@ const EVENTS: ModelStep['event'][] = [
   { type: 'SET_INPUT_DEVICE', deviceId: 'fake-mic-2', requestId: 'model' },
   { type: 'SET_OUTPUT_DEVICE', deviceId: 'no-such-speaker', requestId: 'model' },
   { type: 'DEVICE_DESTROYED' },
+  // The app chooses a microphone with device.audio (the device tells its calls).
+  { type: 'INPUT_DEVICE_CHOSEN', deviceId: 'default' },
   { type: 'PORT.PROVISIONAL', status: 180 },
   // 183 with SDP: early media, so no ringback tone.
   { type: 'PORT.PROVISIONAL', status: 183, earlyMedia: true },
@@ -269,6 +271,8 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
       return keep(world, 'output', call.setOutputDevice('no-such-speaker'));
     case 'DEVICE_DESTROYED':
       return keep(world, 'destroy', world.device.destroy());
+    case 'INPUT_DEVICE_CHOSEN':
+      return keep(world, 'input-choice', world.device.audio.setInputDevice('default'));
     case 'PORT.PROVISIONAL':
       return remoteCall(world).ring({ earlyMedia: event['earlyMedia'] === true });
     case 'PORT.ESTABLISHED':

@@ -116,23 +116,44 @@ describe('device.audio', () => {
     expect([referred.mediaOpen, referred.inputDeviceId]).toEqual([true, 'fake-mic-2']);
   });
 
-  it('a microphone chosen while a call rings is switched to once it is accepted, back to the default too', async () => {
+  it('a microphone chosen while a call rings: an inbound call answers with it; an outbound one (its microphone open already) switches once accepted', async () => {
     stubMediaDevices(HEADSET);
     const network = newNetwork();
     const device = await registeredDevice(network);
     const ringing = await incomingCall(device, network.remote('carol'));
+    const inbound = fakeCallOf(network);
+    const switched = vi.spyOn(inbound, 'setInputDevice');
     await settle(device.audio.setInputDevice('fake-mic-2'), 'setInputDevice');
     await settle(ringing.call.accept(), 'accept()');
-    // The call was made (and answered) with the microphone chosen before: it switches now.
-    await flushUntil(() => fakeCallOf(network).inputDeviceId === 'fake-mic-2', 'the call on the headset microphone');
+    expect(inbound.inputDeviceId).toBe('fake-mic-2');
+    expect(switched).not.toHaveBeenCalled();
     await settle(ringing.call.disconnect(), 'disconnect()');
 
     const { call } = await callRemote(device, network.remote('bob'));
-    expect(fakeCallOf(network, 1).inputDeviceId).toBe('fake-mic-2');
+    const outbound = fakeCallOf(network, 1);
+    expect(outbound.inputDeviceId).toBe('fake-mic-2');
     await settle(device.audio.setInputDevice('default'), 'setInputDevice(default)');
     network.remote('bob').lastCall!.answer();
     await flushUntil(() => call.getStatus() === 'accepted', 'the call accepted');
-    await flushUntil(() => fakeCallOf(network, 1).inputDeviceId === 'default', 'the call back on the default microphone');
+    await flushUntil(() => outbound.inputDeviceId === 'default', 'the call back on the default microphone');
+  });
+
+  it('a chosen headset unplugged while a call rings: the call answers on the default microphone', async () => {
+    const media = stubMediaDevices(HEADSET);
+    const network = newNetwork();
+    const device = await registeredDevice(network);
+    await settle(device.audio.setInputDevice('fake-mic-2'), 'setInputDevice');
+    const ringing = await incomingCall(device, network.remote('carol'));
+    const lost: AudioDeviceLost[] = [];
+    device.audio.on('device-lost', (event) => lost.push(event));
+    // Gone from the browser and from what getUserMedia finds.
+    network.inputDevices.splice(network.inputDevices.indexOf('fake-mic-2'), 1);
+    media.set(BUILT_IN);
+    await flushUntil(() => lost.length === 1, 'device-lost');
+    const events = callEvents(ringing.call);
+    await settle(ringing.call.accept(), 'accept()');
+    expect(fakeCallOf(network).inputDeviceId).toBe('default');
+    expect(events).toEqual(['accepted']);
   });
 
   it('a chosen microphone gone when a call opens it: that call fails device-not-found (the device asked for is not swapped for another)', async () => {
