@@ -27,7 +27,9 @@ const KB = 1024;
  * (src/adapters/default.ts): `maxGzip` is what loads with the import, measured
  * as app bundlers build it (`splitting`: Vite, Rollup and webpack split
  * `import()` by default); `maxTotalGzip` is everything a call needs, the
- * SIP.js chunk included, and guards against growth.
+ * SIP.js chunk included, and guards against growth (105 KB → 106 KB when
+ * calls began to use the devices chosen with `device.audio` from their start:
+ * 104.5 → 105.1 KB).
  *
  * The other cases have no `import()` of their own and are measured without
  * splitting: esbuild's splitting keeps an `import()` target reached only from
@@ -50,7 +52,7 @@ export const BUDGETS = [
     code: "import { Device } from 'callchart'; console.log(Device);",
     splitting: true,
     maxGzip: 80 * KB,
-    maxTotalGzip: 105 * KB,
+    maxTotalGzip: 106 * KB,
   },
   { name: "import { VoiceSDKError } from 'callchart'", code: "import { VoiceSDKError } from 'callchart'; console.log(VoiceSDKError);", maxGzip: 3 * KB },
   { name: "import { createFakeNetwork } from 'callchart/testing'", code: "import { createFakeNetwork } from 'callchart/testing'; console.log(createFakeNetwork);", maxGzip: 10.2 * KB },

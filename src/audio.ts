@@ -55,6 +55,8 @@ export interface DeviceAudioHost {
   calls: () => Call[];
   /** Tells the device chart the microphone calls made from now on open. */
   chooseInput: (deviceId: string) => void;
+  /** Tells the device chart the output calls play on from now on. */
+  chooseOutput: (deviceId: string) => void;
   sounds: SoundController;
 }
 
@@ -131,10 +133,15 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
     await this.#apply('input');
   }
 
-  /** Where every accepted call (and calls to come) plays (`setSinkId`; `not-supported` without it). */
+  /**
+   * Where every call plays (`setSinkId`; `not-supported` without it): the
+   * accepted ones switch now, the others (ringing, early media) at once, and
+   * calls made from now on from their start; their ringback, keypad and
+   * disconnect tones play there too (the ringtone has its own output).
+   */
   async setOutputDevice(deviceId: string): Promise<void> {
     await this.#check(deviceId, 'outputs');
-    this.#output = deviceId;
+    this.#setOutput(deviceId);
     await this.#apply('output');
   }
 
@@ -161,8 +168,10 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
     // The first call's microphone permission is when the browser shows labels and ids: list again.
     this.#onChange();
     // The call opened the microphone chosen when it was made: it switches only when another one was chosen since.
-    if (this.#input !== call.actor.getSnapshot().context.inputDeviceId) call.setInputDevice(this.#input).catch(() => undefined);
-    if (this.#output !== DEFAULT) call.setOutputDevice(this.#output).catch(() => undefined);
+    const { inputDeviceId, outputDeviceId } = call.actor.getSnapshot().context;
+    if (this.#input !== inputDeviceId) call.setInputDevice(this.#input).catch(() => undefined);
+    // It played on the chosen output from the start (early media): it switches only when another one was chosen since.
+    if (this.#output !== outputDeviceId) call.setOutputDevice(this.#output).catch(() => undefined);
   }
 
   /** @internal Stops listening for `devicechange` (the Device's `destroy()`). */
@@ -174,6 +183,12 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
   #setInput(deviceId: string): void {
     this.#input = deviceId;
     this.#host.chooseInput(deviceId);
+  }
+
+  #setOutput(deviceId: string): void {
+    this.#output = deviceId;
+    this.#host.chooseOutput(deviceId);
+    this.#host.sounds.setCallDevice(deviceId);
   }
 
   #soundName(name: SoundName): void {
@@ -210,7 +225,7 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
     }
     if (gone(this.#output, this.#lists.outputs)) {
       lost.push({ kind: 'output', deviceId: this.#output });
-      this.#output = DEFAULT;
+      this.#setOutput(DEFAULT);
     }
     if (gone(this.#host.sounds.ringtoneDevice, this.#lists.outputs)) {
       lost.push({ kind: 'ringtone', deviceId: this.#host.sounds.ringtoneDevice });

@@ -147,9 +147,8 @@ export class Device extends TypedEmitter<DeviceEvents> {
   get audio(): DeviceAudio {
     this.#audio ??= new DeviceAudio({
       calls: () => this.calls,
-      chooseInput: (deviceId) => {
-        if (this.#actor.getSnapshot().status === 'active') this.#actor.send({ type: 'SET_INPUT_DEVICE', deviceId });
-      },
+      chooseInput: (deviceId) => this.#tell({ type: 'SET_INPUT_DEVICE', deviceId }),
+      chooseOutput: (deviceId) => this.#tell({ type: 'SET_OUTPUT_DEVICE', deviceId }),
       sounds: this.#sounds,
     });
     return this.#audio;
@@ -218,6 +217,11 @@ export class Device extends TypedEmitter<DeviceEvents> {
     this.#actor.stop();
     this.#sounds.dispose();
     this.#audio?.dispose();
+  }
+
+  /** Sends `event` to the device chart unless the device is gone (no answer expected). */
+  #tell(event: DeviceEvent): void {
+    if (this.#actor.getSnapshot().status === 'active') this.#actor.send(event);
   }
 
   #destroyedError(): VoiceSDKError {

@@ -42,6 +42,8 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     now: input.now,
     sounds: input.sounds,
     inputDeviceId: input.inputDeviceId ?? 'default',
+    outputDeviceId: input.outputDeviceId ?? 'default',
+    outputRequests: 0,
     startedAt: input.now(),
     endedAt: undefined,
     report: EMPTY_REPORT_STATE,
@@ -88,10 +90,26 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     'PORT.VIDEO': { actions: 'storeVideo' },
     'PORT.STREAM': { actions: 'storeStream' },
     DEVICE_DESTROYED: { target: '.disconnected', actions: { type: 'setEnd', params: { reason: 'device-destroyed' } } },
+    // One-off requests (DTMF, devices) report back by id, in whatever state the call is by then.
+    REQUEST_DONE: {
+      actions: [
+        { type: 'stopRequest', params: ({ event }) => event },
+        { type: 'emitRequestSettled', params: ({ event }) => ({ requestId: event.requestId }) },
+      ],
+    },
+    REQUEST_FAILED: {
+      actions: [
+        { type: 'stopRequest', params: ({ event }) => event },
+        { type: 'emitRequestSettled', params: ({ event }) => event },
+      ],
+    },
   },
   initial: 'pending',
   states: {
     pending: {
+      // The far end's audio plays on the chosen output from the start (early media, an answer), and follows a new choice.
+      entry: 'playOnChosenOutput',
+      on: { OUTPUT_DEVICE_CHOSEN: { actions: 'playOnChosenOutput' } },
       initial: 'routing',
       states: {
         routing: {
@@ -219,6 +237,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
         earlyMedia: {},
       },
       on: {
+        OUTPUT_DEVICE_CHOSEN: { actions: 'playOnChosenOutput' },
         'PORT.ESTABLISHED': 'accepted',
         'PORT.FINAL': [
           { guard: 'isDeclineResponse', target: 'disconnected', actions: 'endByResponse' },
@@ -319,18 +338,6 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
             type: 'spawnRequest',
             params: ({ event }) => ({ requestId: event.requestId, request: { kind: 'video-input-device', deviceId: event.deviceId } }),
           },
-        },
-        REQUEST_DONE: {
-          actions: [
-            { type: 'stopRequest', params: ({ event }) => event },
-            { type: 'emitRequestSettled', params: ({ event }) => ({ requestId: event.requestId }) },
-          ],
-        },
-        REQUEST_FAILED: {
-          actions: [
-            { type: 'stopRequest', params: ({ event }) => event },
-            { type: 'emitRequestSettled', params: ({ event }) => event },
-          ],
         },
       },
       states: {

@@ -301,6 +301,15 @@ const callBaseSetup = () =>
     spawnRequest: enqueueActions(({ context, enqueue }, params: { requestId: string; request: CallRequest }) => {
       enqueue.spawnChild('requestActor', { id: params.requestId, input: { port: context.port, ...params } });
     }),
+    /** Before the answer: the far end's audio plays on the output the device chose (asked again when the choice changes). */
+    playOnChosenOutput: enqueueActions(({ context, enqueue, event }) => {
+      const chosen = event.type === 'OUTPUT_DEVICE_CHOSEN';
+      const deviceId = chosen ? event.deviceId : context.outputDeviceId;
+      if (!chosen && deviceId === 'default') return;
+      const requestId = `output-device.${context.outputRequests + 1}`;
+      enqueue.assign({ outputDeviceId: deviceId, outputRequests: context.outputRequests + 1 });
+      enqueue.spawnChild('requestActor', { id: requestId, input: { port: context.port, requestId, request: { kind: 'output-device', deviceId } } });
+    }),
     stopRequest: stopChild((_, params: { requestId: string }) => params.requestId),
     /** Keypad feedback for digits being sent: one tone at a time, the last digits' (a sound never outlives `accepted`). */
     playKeypadTone: enqueueActions(({ context, enqueue }, params: { digits: string }) => {

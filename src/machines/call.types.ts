@@ -83,6 +83,8 @@ export interface CallMachineInput {
    * inbound `answer()` opens it. @default 'default'
    */
   inputDeviceId?: string;
+  /** The output the far end's audio plays on from the start, early media included (the device's choice). @default 'default' */
+  outputDeviceId?: string;
 }
 
 export interface CallContext {
@@ -99,6 +101,10 @@ export interface CallContext {
   sounds: SoundPlayer | undefined;
   /** The microphone the call's media opens with (see `CallMachineInput.inputDeviceId`). */
   inputDeviceId: string;
+  /** The output the call plays on before it is accepted (see `CallMachineInput.outputDeviceId`). */
+  outputDeviceId: string;
+  /** Output devices asked for before the answer so far (each request actor gets its own id). */
+  outputRequests: number;
   /** When the call was created (INVITE sent or received), epoch ms. */
   startedAt: number;
   /** When the call ended, epoch ms. */
@@ -231,6 +237,8 @@ export type CallEvent =
   | { type: 'DEVICE_DESTROYED' }
   /** The device's calls open microphone `deviceId` from now on (`device.audio`); a ringing inbound call answers with it. */
   | { type: 'INPUT_DEVICE_CHOSEN'; deviceId: string }
+  /** The device's calls play on output `deviceId` from now on; one not yet accepted moves there now. */
+  | { type: 'OUTPUT_DEVICE_CHOSEN'; deviceId: string }
   | { type: 'OTHERS_HELD' }
   | { type: 'OTHERS_HOLD_FAILED'; error: VoiceSDKError }
   /** The device lost its signalling socket. */

@@ -67,8 +67,9 @@ export const deviceMachine = /* @__PURE__ */ deviceSetup().createMachine({
         CALL_REPLACED: { actions: { type: 'endReplacedCall', params: ({ event }) => event } },
         // Answering a waiting call or resuming a held one: the others go on hold first.
         HOLD_OTHERS: { actions: { type: 'holdOthers', params: ({ event }) => event } },
-        // The microphone the calls made from now on open (those already open are switched by the facade's request).
+        // The microphone and output the calls made from now on use (accepted calls are switched by the facade's requests).
         SET_INPUT_DEVICE: { actions: { type: 'chooseInputDevice', params: ({ event }) => event } },
+        SET_OUTPUT_DEVICE: { actions: { type: 'chooseOutputDevice', params: ({ event }) => event } },
         DESTROY: 'destroying',
         // A call actor reached its final state (the invoked actors' done events are handled where they run).
         'xstate.done.actor.*': {

@@ -108,6 +108,11 @@ export const deviceSetup = () =>
       enqueue.assign({ call: { ...context.call, inputDeviceId: params.deviceId } });
       for (const call of liveCallActors(self.getSnapshot()?.children ?? {})) enqueue.sendTo(call, { type: 'INPUT_DEVICE_CHOSEN', deviceId: params.deviceId });
     }),
+    /** Calls play on output `deviceId` from the start from now on; the live ones are told (one not accepted moves there). */
+    chooseOutputDevice: enqueueActions(({ context, enqueue, self }, params: { deviceId: string }) => {
+      enqueue.assign({ call: { ...context.call, outputDeviceId: params.deviceId } });
+      for (const call of liveCallActors(self.getSnapshot()?.children ?? {})) enqueue.sendTo(call, { type: 'OUTPUT_DEVICE_CHOSEN', deviceId: params.deviceId });
+    }),
     queueCall: assign({ queuedCalls: ({ context }, params: QueuedCall) => [...context.queuedCalls, params] }),
     /** The transport gave up: every queued call fails with its error. */
     failQueuedCalls: enqueueActions(({ context, enqueue }, params: { error: VoiceSDKError }) => {

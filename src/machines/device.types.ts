@@ -84,6 +84,8 @@ export type DeviceEvent =
   | { type: 'CALL'; callId: string; request: InviteRequest }
   /** The microphone calls made from now on open (`device.audio.setInputDevice`, or its fallback to the default). */
   | { type: 'SET_INPUT_DEVICE'; deviceId: string }
+  /** The output calls play on from now on (`device.audio.setOutputDevice`, or its fallback to the default). */
+  | { type: 'SET_OUTPUT_DEVICE'; deviceId: string }
   | { type: 'DESTROY' }
   // from the user agent listener
   | { type: 'TRANSPORT_LOST'; error: VoiceSDKError }

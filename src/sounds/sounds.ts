@@ -114,6 +114,8 @@ export class SoundController implements SoundPlayer {
   readonly #output: SoundPlayer;
   readonly #playing = new Set<Playing>();
   #ringtoneDevice: string;
+  /** Where the calls' own sounds play (ringback, keypad, disconnect): the calls' output. */
+  #callDevice = 'default';
   #disposed = false;
 
   constructor(settings: SoundSettings, output: SoundPlayer) {
@@ -161,6 +163,12 @@ export class SoundController implements SoundPlayer {
     this.set('ringtone', this.#choices.ringtone);
   }
 
+  /** The output the calls play on (`device.audio.setOutputDevice`): their ringback, keypad and disconnect tones play there too, the ringback sounding now restarted there. */
+  setCallDevice(deviceId: string): void {
+    this.#callDevice = deviceId;
+    this.set('ringback', this.#choices.ringback);
+  }
+
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
@@ -177,7 +185,8 @@ export class SoundController implements SoundPlayer {
     const { request } = playing;
     const choice = this.#choices[request.sound];
     if (choice === false) return;
-    const sinkId = request.sound === 'ringtone' && this.#ringtoneDevice !== 'default' ? this.#ringtoneDevice : undefined;
+    const device = request.sound === 'ringtone' ? this.#ringtoneDevice : this.#callDevice;
+    const sinkId = device === 'default' ? undefined : device;
     const play: SoundPlay = { ...request, ...(typeof choice === 'string' ? { url: choice } : {}), ...(sinkId ? { sinkId } : {}) };
     try {
       playing.stop = this.#output.play(play);

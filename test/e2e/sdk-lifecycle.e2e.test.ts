@@ -23,6 +23,7 @@ import {
   openLabPages,
   waitForCallEvent,
   waitForIncoming,
+  WAIT,
   type CallEventRecord,
 } from './sdk/lifecycle-helpers.js';
 
@@ -70,6 +71,19 @@ describe('callchart SDK: how calls end, devices, recording and wss', () => {
   const hangUp = async (caller: Name, label: string, callee: Name, incoming: string): Promise<void> => {
     expect(await lab(pages[caller], 'hangup', label)).toMatchObject({ ok: true });
     expect(await waitForCallEvent(pages[callee], incoming, 'disconnect')).toMatchObject({ reason: 'remote-hangup' });
+  };
+
+  /** Alice and bob each choose (device.audio) a microphone or output of Chromium's fake ones other than the default. */
+  const chooseNamedDevices = async (kind: 'input' | 'output'): Promise<Record<'alice' | 'bob', string>> => {
+    const chosen = {} as Record<'alice' | 'bob', string>;
+    for (const name of ['alice', 'bob'] as const) {
+      const ids = await lab(pages[name], kind === 'input' ? 'audioInputs' : 'audioOutputs');
+      const named = ids.find((id) => id !== 'default' && id !== '');
+      expect(named, `${name}: a ${kind} device besides the default`).toBeDefined();
+      expect(await lab(pages[name], kind === 'input' ? 'chooseInputDevice' : 'chooseOutputDevice', named!)).toEqual({ ok: true, value: undefined });
+      chosen[name] = named!;
+    }
+    return chosen;
   };
 
   const types = async (page: Page, label: string): Promise<string[]> =>
@@ -288,13 +302,7 @@ describe('callchart SDK: how calls end, devices, recording and wss', () => {
 
     it('a microphone chosen with device.audio is the one the next calls open, caller and callee, before the answer: no second getUserMedia', async () => {
       await startDevices(['alice', 'bob']);
-      const named = async (name: Name) => (await lab(pages[name], 'audioInputs')).filter((id) => id !== 'default' && id !== '');
-      const [aliceMic] = await named('alice');
-      const [bobMic] = await named('bob');
-      expect(aliceMic, "a microphone besides alice's default").toBeDefined();
-      expect(bobMic, "a microphone besides bob's default").toBeDefined();
-      expect(await lab(pages.alice, 'chooseInputDevice', aliceMic!)).toEqual({ ok: true, value: undefined });
-      expect(await lab(pages.bob, 'chooseInputDevice', bobMic!)).toEqual({ ok: true, value: undefined });
+      const { alice: aliceMic, bob: bobMic } = await chooseNamedDevices('input');
       const opened = { alice: await lab(pages.alice, 'microphonesOpened'), bob: await lab(pages.bob, 'microphonesOpened') };
 
       expect(await lab(pages.alice, 'call', 'chosen', 'bob')).toMatchObject({ ok: true });
@@ -312,6 +320,29 @@ describe('callchart SDK: how calls end, devices, recording and wss', () => {
       expect(await lab(pages.bob, 'microphonesOpened')).toBe(opened.bob + 1);
       expect((await lab(pages.alice, 'senderTrack', 'chosen'))?.deviceId).toBe(aliceMic);
       await hangUp('alice', 'chosen', 'bob', incoming);
+    });
+
+    it('an output chosen with device.audio plays the next calls from the start, on both ends: the call audio and the ringback tone while ringing', async () => {
+      await startDevices(['alice', 'bob']);
+      const { alice: aliceOut, bob: bobOut } = await chooseNamedDevices('output');
+      const newest = async (name: Name) => (await lab(pages[name], 'audioElementSinks')).at(-1);
+      const elementsBefore = { alice: (await lab(pages.alice, 'audioElementSinks')).length, bob: (await lab(pages.bob, 'audioElementSinks')).length };
+
+      expect(await lab(pages.alice, 'call', 'out', 'bob')).toMatchObject({ ok: true });
+      const incoming = await nextIncoming('bob');
+      await waitForCallEvent(pages.alice, 'out', 'ringing');
+      // Ringing, not answered: each call's <audio> plays on the chosen output already, and so does alice's ringback.
+      for (const [name, chosen] of [['alice', aliceOut!], ['bob', bobOut!]] as const) {
+        await waitFor(async () => (await newest(name)) === chosen, { ...WAIT, description: `${name}'s call audio on ${chosen}` });
+        expect((await lab(pages[name], 'audioElementSinks')).length).toBe(elementsBefore[name] + 1);
+      }
+      expect(await lab(pages.alice, 'soundSinks')).toContain(aliceOut);
+      expect(await lab(pages.bob, 'accept', incoming)).toMatchObject({ ok: true });
+      await waitForCallEvent(pages.alice, 'out', 'accepted');
+      await expectInboundAudioGrowing(pages.alice, 'out');
+      await expectInboundAudioGrowing(pages.bob, incoming);
+      expect([await newest('alice'), await newest('bob')]).toEqual([aliceOut, bobOut]);
+      await hangUp('alice', 'out', 'bob', incoming);
     });
 
     it('setting the output device: default works, an unknown id is device-not-found', async () => {

@@ -62,6 +62,7 @@ const EVENTS: ModelStep['event'][] = [
   { type: 'DEVICE_DESTROYED' },
   // The app chooses a microphone with device.audio (the device tells its calls).
   { type: 'INPUT_DEVICE_CHOSEN', deviceId: 'default' },
+  { type: 'OUTPUT_DEVICE_CHOSEN', deviceId: 'default' },
   { type: 'PORT.PROVISIONAL', status: 180 },
   // 183 with SDP: early media, so no ringback tone.
   { type: 'PORT.PROVISIONAL', status: 183, earlyMedia: true },
@@ -95,6 +96,7 @@ const WAITING_EVENTS = new Set([
   'SEND_DIGITS',
   'SET_INPUT_DEVICE',
   'SET_OUTPUT_DEVICE',
+  'OUTPUT_DEVICE_CHOSEN',
   'WARNING_RAISED',
   'WARNING_CLEARED',
 ]);
@@ -273,6 +275,8 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
       return keep(world, 'destroy', world.device.destroy());
     case 'INPUT_DEVICE_CHOSEN':
       return keep(world, 'input-choice', world.device.audio.setInputDevice('default'));
+    case 'OUTPUT_DEVICE_CHOSEN':
+      return keep(world, 'output-choice', world.device.audio.setOutputDevice('default'));
     case 'PORT.PROVISIONAL':
       return remoteCall(world).ring({ earlyMedia: event['earlyMedia'] === true });
     case 'PORT.ESTABLISHED':

@@ -110,7 +110,7 @@ function events(state: ModelStep['state']): ModelStep['event'][] {
   if (!waiting) {
     list.push({ type: 'CONNECT' }, { type: 'REGISTER' }, { type: 'UNREGISTER' }, { type: AFTER });
     // The app chooses a microphone (device.audio): the calls made from now on open it.
-    list.push({ type: 'SET_INPUT_DEVICE', deviceId: 'default' });
+    list.push({ type: 'SET_INPUT_DEVICE', deviceId: 'default' }, { type: 'SET_OUTPUT_DEVICE', deviceId: 'default' });
     list.push({ type: 'REGISTRATION_LOST', error: new VoiceSDKError('sip-error', 'model') });
   } else {
     // Asking again for what is under way joins it: no second request.
@@ -216,11 +216,14 @@ async function perform(world: World, event: ModelStep['event'], from: ModelStep[
       else await flushUntil(() => device.calls.length > before, 'the incoming call');
       return;
     }
-    case 'SET_INPUT_DEVICE': {
-      const chosen = settled(device.audio.setInputDevice('default'));
-      await flushUntil(() => chosen.outcome() !== 'pending', 'device.audio.setInputDevice');
+    case 'SET_INPUT_DEVICE':
+    case 'SET_OUTPUT_DEVICE': {
+      const input = event.type === 'SET_INPUT_DEVICE';
+      const chosen = settled(input ? device.audio.setInputDevice('default') : device.audio.setOutputDevice('default'));
+      await flushUntil(() => chosen.outcome() !== 'pending', `device.audio's choice (${event.type})`);
       expect(chosen.outcome()).toBe('resolved');
-      expect(device.actor.getSnapshot().context.call.inputDeviceId).toBe('default');
+      const { inputDeviceId, outputDeviceId } = device.actor.getSnapshot().context.call;
+      expect(input ? inputDeviceId : outputDeviceId).toBe('default');
       return;
     }
     case 'HOLD_OTHERS': {

@@ -82,6 +82,14 @@ export interface LabApi {
   chooseInputDevice(deviceId: string): Promise<Outcome>;
   /** How many microphone tracks getUserMedia has handed out so far. */
   microphonesOpened(): number;
+  /** `device.audio.setOutputDevice(deviceId)`: where the calls made from now on play. */
+  chooseOutputDevice(deviceId: string): Promise<Outcome>;
+  /** Device ids of the audio outputs the browser lists. */
+  audioOutputs(): Promise<string[]>;
+  /** The `sinkId` of every <audio> element the page made, oldest first ('' is the default output). */
+  audioElementSinks(): string[];
+  /** The `sinkId` of every AudioContext still open (the SDK's sounds), '' for the default output. */
+  soundSinks(): string[];
   setOutputDevice(label: string, deviceId: string): Promise<Outcome>;
   senderTrack(label: string): SenderTrack | undefined;
   inboundAudio(label: string): Promise<{ packetsReceived: number; totalAudioEnergy: number }>;
@@ -148,6 +156,14 @@ export function installLab(): void {
   const { peerConnections, tracks, audioContexts, sockets: webSockets } = (window as unknown as { __callchartLab: PageRegistry })
     .__callchartLab;
   const microphoneTracks = (): MediaStreamTrack[] => tracks.filter((t) => t.kind === 'audio');
+  // Every <audio> element (a call plays the far end in one it makes).
+  const audioElements: HTMLAudioElement[] = [];
+  const nativeCreateElement = document.createElement.bind(document);
+  document.createElement = ((tagName: string, options?: ElementCreationOptions) => {
+    const element = nativeCreateElement(tagName, options);
+    if (tagName.toLowerCase() === 'audio') audioElements.push(element as HTMLAudioElement);
+    return element;
+  }) as typeof document.createElement;
 
   // --- the device and its calls ---
   let device: Device | undefined;
@@ -252,6 +268,17 @@ export function installLab(): void {
         return undefined;
       }),
     microphonesOpened: () => microphoneTracks().length,
+    chooseOutputDevice: (deviceId: string) =>
+      outcome(async () => {
+        if (!device) throw new Error('no device');
+        await device.audio.setOutputDevice(deviceId);
+        return undefined;
+      }),
+    audioOutputs: async () =>
+      (await navigator.mediaDevices.enumerateDevices()).filter((info) => info.kind === 'audiooutput').map((info) => info.deviceId),
+    audioElementSinks: () => audioElements.map((element) => element.sinkId),
+    soundSinks: () =>
+      audioContexts.filter((context) => context.state !== 'closed').map((context) => String((context as AudioContext & { sinkId?: unknown }).sinkId ?? '')),
     setInputDevice: (label: string, deviceId: string) =>
       outcome(() => callOf(label).setInputDevice(deviceId).then(() => undefined)),
     setOutputDevice: (label: string, deviceId: string) =>

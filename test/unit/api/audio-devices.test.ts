@@ -104,6 +104,38 @@ describe('device.audio', () => {
     expect(switchedOut).not.toHaveBeenCalled();
   });
 
+  it('the chosen output plays a call from the start (early media, ringing), follows a new choice before the answer, and is not set again once accepted', async () => {
+    const media = stubMediaDevices(HEADSET);
+    const network = newNetwork({ outputDevices: ['default', 'fake-speaker-2', 'fake-speaker-3'] });
+    const device = await registeredDevice(network);
+    await settle(device.audio.setOutputDevice('fake-speaker-2'), 'setOutputDevice');
+
+    const { call, far } = await callRemote(device, network.remote('bob'));
+    const outbound = fakeCallOf(network);
+    const sinks = vi.spyOn(outbound, 'setOutputDevice');
+    far.ring({ earlyMedia: true });
+    await flushUntil(() => outbound.outputDeviceId === 'fake-speaker-2', 'the early media on the headset');
+    expect(call.getStatus()).toBe('ringing');
+    far.answer();
+    await flushUntil(() => call.getStatus() === 'accepted', 'the call accepted');
+    expect(outbound.outputDeviceId).toBe('fake-speaker-2');
+    expect(sinks).not.toHaveBeenCalled(); // set before the spy, once
+    await settle(call.disconnect(), 'disconnect()');
+
+    // Inbound: on the chosen output while it rings; a new choice moves it at once.
+    const ringing = await incomingCall(device, network.remote('carol'));
+    const inbound = fakeCallOf(network, 1);
+    await flushUntil(() => inbound.outputDeviceId === 'fake-speaker-2', 'the ringing call on the headset');
+    media.set([...HEADSET, info('fake-speaker-3', 'audiooutput', 'Desk speaker')]);
+    await settle(device.audio.setOutputDevice('fake-speaker-3'), 'setOutputDevice(speaker 3)');
+    await flushUntil(() => inbound.outputDeviceId === 'fake-speaker-3', 'the ringing call moved');
+    const inboundSinks = vi.spyOn(inbound, 'setOutputDevice');
+    await settle(ringing.call.accept(), 'accept()');
+    await flushUntil(() => inbound.mediaOpen, 'media');
+    expect(inbound.outputDeviceId).toBe('fake-speaker-3');
+    expect(inboundSinks).not.toHaveBeenCalled();
+  });
+
   it('the call that follows a REFER opens the chosen microphone for its INVITE too', async () => {
     stubMediaDevices(HEADSET);
     const network = newNetwork();
@@ -251,6 +283,34 @@ describe('device.audio', () => {
     expect(rec.playing).toEqual([]);
     expect(() => device.audio.setSound('beep' as never, true)).toThrow(/No sound named/);
     expect(() => device.audio.setSound('dtmf', 'https://x.example/dtmf.mp3')).toThrow(/sounds.dtmf/);
+  });
+
+  it("a call's own sounds (ringback, keypad, disconnect) play on the calls' chosen output; the ringtone on its own", async () => {
+    stubMediaDevices(HEADSET);
+    const network = newNetwork();
+    const rec = recordingPlayer();
+    const played: unknown[] = [];
+    const player: SoundPlayer = { play: (request) => (played.push(request), rec.player.play(request)) };
+    const device = await registeredDevice(network, 'alice', { sounds: { player } });
+    const { call, far } = await callRemote(device, network.remote('bob'));
+    far.ring();
+    await flushUntil(() => rec.playing.length === 1, 'the ringback');
+    expect(rec.playing).toEqual([{ sound: 'ringback' }]);
+    // Chosen while it rings: the ringback goes on in the headset.
+    await settle(device.audio.setOutputDevice('fake-speaker-2'), 'setOutputDevice');
+    expect(rec.playing).toEqual([{ sound: 'ringback', sinkId: 'fake-speaker-2' }]);
+    far.answer();
+    await flushUntil(() => call.getStatus() === 'accepted', 'the call accepted');
+    expect(rec.playing).toEqual([]);
+    await settle(call.sendDigits('1'), 'sendDigits');
+    await settle(call.disconnect(), 'disconnect()');
+    expect(played.slice(-2)).toEqual([
+      { sound: 'dtmf', digits: '1', durationMs: 100, gapMs: 70, sinkId: 'fake-speaker-2' },
+      { sound: 'disconnect', sinkId: 'fake-speaker-2' },
+    ]);
+    // The ringtone keeps its own output (the default here).
+    await incomingCall(device, network.remote('carol'));
+    expect(played.at(-1)).toEqual({ sound: 'ringtone' });
   });
 
   it('destroy() stops listening for devicechange', async () => {
