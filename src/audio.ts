@@ -9,7 +9,7 @@
 import type { Call } from './call';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
-import type { SoundController, SoundName } from './sounds/sounds';
+import { SOUND_NAMES, type SoundController, type SoundName } from './sounds/sounds';
 
 export type { SoundName } from './sounds/sounds';
 
@@ -192,8 +192,8 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
   }
 
   #soundName(name: SoundName): void {
-    if (!['ringtone', 'ringback', 'disconnect', 'dtmf'].includes(name)) {
-      throw new VoiceSDKError('invalid-argument', `No sound named ${String(name)}: ringtone, ringback, disconnect or dtmf`);
+    if (!SOUND_NAMES.includes(name)) {
+      throw new VoiceSDKError('invalid-argument', `No sound named ${String(name)}: ${SOUND_NAMES.join(', ')}`);
     }
   }
 

@@ -112,7 +112,7 @@ export interface DeviceOptions {
    * Ringtone, ringback (no early media), disconnect tone and keypad tones,
    * generated with WebAudio; each can be a URL or `false`, or `false` for
    * all. Changeable later through `device.audio`.
-   * @default { ringtone: true, ringback: true, disconnect: true, dtmf: true, ringtoneDevice: 'default' }
+   * @default { ringtone: true, callWaiting: true, ringback: true, disconnect: true, dtmf: true, ringtoneDevice: 'default' }
    */
   sounds?: SoundOptions | false;
 }

@@ -44,6 +44,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
     inputDeviceId: input.inputDeviceId ?? 'default',
     outputDeviceId: input.outputDeviceId ?? 'default',
     outputRequests: 0,
+    othersTalking: input.othersTalking ?? false,
     startedAt: input.now(),
     endedAt: undefined,
     report: EMPTY_REPORT_STATE,
@@ -153,7 +154,9 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
           },
         },
         incoming: {
-          invoke: { id: 'ringtone', src: 'soundActor', input: ({ context }) => ({ sounds: context.sounds, request: { sound: 'ringtone' } }) },
+          // The ringtone; the call-waiting tone instead while another call of the device is accepted.
+          entry: 'ring',
+          exit: 'stopRinging',
           initial: 'waiting',
           states: {
             waiting: {
@@ -179,6 +182,7 @@ export const callMachine = /* @__PURE__ */ callSetup().createMachine({
           on: {
             // No microphone is open yet: the answer opens the one the device chose last.
             INPUT_DEVICE_CHOSEN: { actions: 'noteInputDevice' },
+            OTHERS_TALKING: { actions: 'ring' },
             REJECT: {
               target: '#call.rejecting',
               actions: { type: 'setEnd', params: ({ event }) => ({ reason: 'rejected', status: event.statusCode }) },

@@ -310,6 +310,22 @@ const callBaseSetup = () =>
       enqueue.assign({ outputDeviceId: deviceId, outputRequests: context.outputRequests + 1 });
       enqueue.spawnChild('requestActor', { id: requestId, input: { port: context.port, requestId, request: { kind: 'output-device', deviceId } } });
     }),
+    /**
+     * Rings: the ringtone, or the call-waiting tone while another call of the device is accepted; on `OTHERS_TALKING`
+     * the tone changes only when that changed.
+     */
+    ring: enqueueActions(({ context, enqueue, event }) => {
+      const talking = event.type === 'OTHERS_TALKING' ? event.talking : context.othersTalking;
+      if (event.type === 'OTHERS_TALKING' && talking === context.othersTalking) return;
+      enqueue.assign({ othersTalking: talking });
+      enqueue.stopChild(talking ? 'ringtone' : 'callWaitingTone');
+      const sound = talking ? 'callWaiting' : 'ringtone';
+      enqueue.spawnChild('soundActor', { id: talking ? 'callWaitingTone' : 'ringtone', input: { sounds: context.sounds, request: { sound } } });
+    }),
+    stopRinging: enqueueActions(({ enqueue }) => {
+      enqueue.stopChild('ringtone');
+      enqueue.stopChild('callWaitingTone');
+    }),
     stopRequest: stopChild((_, params: { requestId: string }) => params.requestId),
     /** Keypad feedback for digits being sent: one tone at a time, the last digits' (a sound never outlives `accepted`). */
     playKeypadTone: enqueueActions(({ context, enqueue }, params: { digits: string }) => {

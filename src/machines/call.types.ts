@@ -85,6 +85,8 @@ export interface CallMachineInput {
   inputDeviceId?: string;
   /** The output the far end's audio plays on from the start, early media included (the device's choice). @default 'default' */
   outputDeviceId?: string;
+  /** Inbound: another call of the device is accepted, so it rings with the call-waiting tone. @default false */
+  othersTalking?: boolean;
 }
 
 export interface CallContext {
@@ -105,6 +107,8 @@ export interface CallContext {
   outputDeviceId: string;
   /** Output devices asked for before the answer so far (each request actor gets its own id). */
   outputRequests: number;
+  /** Another call of the device is accepted (the device says so while this one rings): the call-waiting tone, not the ringtone. */
+  othersTalking: boolean;
   /** When the call was created (INVITE sent or received), epoch ms. */
   startedAt: number;
   /** When the call ended, epoch ms. */
@@ -239,6 +243,8 @@ export type CallEvent =
   | { type: 'INPUT_DEVICE_CHOSEN'; deviceId: string }
   /** The device's calls play on output `deviceId` from now on; one not yet accepted moves there now. */
   | { type: 'OUTPUT_DEVICE_CHOSEN'; deviceId: string }
+  /** Whether another call of the device is accepted now (told on every accepted or ended call). */
+  | { type: 'OTHERS_TALKING'; talking: boolean }
   | { type: 'OTHERS_HELD' }
   | { type: 'OTHERS_HOLD_FAILED'; error: VoiceSDKError }
   /** The device lost its signalling socket. */
@@ -369,6 +375,7 @@ export type CallChildren = {
   referActor: 'referActor';
   transferDecision: 'transferDecisionActor';
   ringtone: 'soundActor';
+  callWaitingTone: 'soundActor';
   ringback: 'soundActor';
   keypadTone: 'soundActor';
 };

@@ -59,6 +59,7 @@ export const deviceMachine = /* @__PURE__ */ deviceSetup().createMachine({
         CALL_STATUS: {
           actions: [
             { type: 'noteCallStatus', params: ({ event }) => event },
+            'tellOthersTalking',
             { type: 'tellReferringCall', params: ({ event }) => event },
           ],
         },

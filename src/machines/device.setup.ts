@@ -121,7 +121,8 @@ export const deviceSetup = () =>
     }),
     spawnInboundCall: enqueueActions(({ context, enqueue, self }, params: { port: CallPort }) => {
       const replaces = params.port.replaces === undefined ? {} : { replaces: params.port.replaces };
-      enqueue.spawnChild('callMachine', { id: params.port.id, input: { ...context.call, ...replaces, port: params.port, device: self } });
+      const othersTalking = Object.values(context.liveCalls).includes('accepted');
+      enqueue.spawnChild('callMachine', { id: params.port.id, input: { ...context.call, ...replaces, othersTalking, port: params.port, device: self } });
       enqueue.assign({ liveCalls: { ...context.liveCalls, [params.port.id]: 'pending' } });
     }),
     /** The policy refused the call: 486 Busy Here (481 for a Replaces naming no call of ours), and nothing is surfaced. */
@@ -138,6 +139,11 @@ export const deviceSetup = () =>
         if (known === undefined) return context.liveCalls;
         return params.status === 'ended' ? others : { ...context.liveCalls, [params.callId]: 'accepted' as const };
       },
+    }),
+    /** A call was accepted or ended: the calls still ringing hear whether another one is accepted now (call-waiting tone or ringtone). */
+    tellOthersTalking: enqueueActions(({ context, enqueue, self }) => {
+      const talking = Object.values(context.liveCalls).includes('accepted');
+      for (const call of liveCallActors(self.getSnapshot()?.children ?? {})) enqueue.sendTo(call, { type: 'OTHERS_TALKING', talking });
     }),
     /** A referred call was accepted or ended: the call whose REFER it follows is told (once: the referral is over). */
     tellReferringCall: enqueueActions(({ context, enqueue, self }, params: { callId: string; status: 'accepted' | 'ended' }) => {

@@ -1,6 +1,6 @@
 /**
  * Sounds: which one plays is the charts' decision (an invoked `soundActor`
- * while its state is active: the ringtone in `pending.incoming`, the ringback
+ * while its state is active: the ringtone (or the call-waiting tone) in `pending.incoming`, the ringback
  * in `ringing.ringback`, a keypad tone per `sendDigits`, the disconnect tone as
  * an accepted call ends). This file holds the port the charts play through
  * (`SoundPlayer`), the `sounds` option and the controller between them: it
@@ -11,22 +11,27 @@
 import { invalidArgument } from '../sip/grammar';
 
 /** The sounds of a phone. */
-export type SoundName = 'ringtone' | 'ringback' | 'disconnect' | 'dtmf';
+export type SoundName = 'ringtone' | 'callWaiting' | 'ringback' | 'disconnect' | 'dtmf';
 
-const SOUND_NAMES: readonly SoundName[] = ['ringtone', 'ringback', 'disconnect', 'dtmf'];
+/** Every sound, in the order the docs list them. */
+export const SOUND_NAMES: readonly SoundName[] = ['ringtone', 'callWaiting', 'ringback', 'disconnect', 'dtmf'];
+
+/** The sounds that loop until their state ends. */
+const LOOPING: readonly SoundName[] = ['ringtone', 'callWaiting', 'ringback'];
 
 /**
- * What a chart asks to hear: the ringtone (an incoming call), the ringback
- * (our call rings at the far end, no early media), the disconnect tone (an
- * accepted call ended), or keypad feedback for digits being sent.
+ * What a chart asks to hear: the ringtone (an incoming call), the
+ * call-waiting tone (an incoming call while another one is accepted), the
+ * ringback (our call rings at the far end, no early media), the disconnect
+ * tone (an accepted call ended), or keypad feedback for digits being sent.
  */
 export type SoundRequest =
-  | { sound: 'ringtone' | 'ringback' | 'disconnect' }
+  | { sound: 'ringtone' | 'callWaiting' | 'ringback' | 'disconnect' }
   | { sound: 'dtmf'; digits: string; durationMs: number; gapMs: number };
 
 /** A request as the output gets it: with the file to play instead of the generated tone, and the output device. */
 export type SoundPlay = SoundRequest & {
-  /** Play this file (looped for ringtone and ringback) instead of the generated tone. */
+  /** Play this file (looped for the ringtone, the call-waiting tone and the ringback) instead of the generated tone. */
   url?: string;
   /** Output device (`setSinkId`); absent: the default output. */
   sinkId?: string;
@@ -49,6 +54,13 @@ export interface SoundPlayer {
 export interface SoundOptions {
   /** An incoming call rings: `true` the generated tone, a URL that file (looped), `false` none. @default true */
   ringtone?: boolean | string;
+  /**
+   * An incoming call while another call of the device is accepted: a soft
+   * double beep (440 Hz, every 4 s) on the calls' output instead of the
+   * ringtone; `true`, a URL (looped), or `false` (none: the call still rings
+   * silently and can be answered). @default true
+   */
+  callWaiting?: boolean | string;
   /** Our call rings at the far end and it sends no early media: `true`, a URL, or `false`. @default true */
   ringback?: boolean | string;
   /** An accepted call ended: `true`, a URL, or `false`. @default true */
@@ -64,6 +76,7 @@ export interface SoundOptions {
 /** Every sound on, generated; the ringtone on the default output (`DEFAULTS.sounds`). */
 export const SOUND_DEFAULTS = /* @__PURE__ */ Object.freeze({
   ringtone: true,
+  callWaiting: true,
   ringback: true,
   disconnect: true,
   dtmf: true,
@@ -79,7 +92,7 @@ export interface SoundSettings {
 
 /** Checks `sounds` and fills in the defaults (every sound on, generated). */
 export function parseSoundOptions(options: SoundOptions | false | undefined): SoundSettings {
-  if (options === false) options = { ringtone: false, ringback: false, disconnect: false, dtmf: false };
+  if (options === false) options = { ringtone: false, callWaiting: false, ringback: false, disconnect: false, dtmf: false };
   if (typeof options !== 'object' || options === null) {
     if (options !== undefined) throw invalidArgument('`sounds` must be false or an object');
     options = {};
@@ -149,7 +162,7 @@ export class SoundController implements SoundPlayer {
       if (playing.request.sound !== name) continue;
       this.#halt(playing);
       // A one-shot that was cut is not replayed.
-      if (name === 'ringtone' || name === 'ringback') this.#start(playing);
+      if (LOOPING.includes(name)) this.#start(playing);
     }
   }
 

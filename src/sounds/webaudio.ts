@@ -16,9 +16,11 @@ interface Cadence {
 }
 
 // Looping tones are scheduled ahead for about ten minutes; nobody rings longer.
-const CADENCES: Record<'ringtone' | 'ringback' | 'disconnect', Cadence> = {
+const CADENCES: Record<'ringtone' | 'callWaiting' | 'ringback' | 'disconnect', Cadence> = {
   // A double ring (400 + 450 Hz), as British phones ring.
   ringtone: { hz: [400, 450], steps: [0.4, 0.2, 0.4, 2], loops: 200 },
+  // A soft double beep every 4 s over the call in progress (440 Hz, as the North American call-waiting tone).
+  callWaiting: { hz: [440], steps: [0.2, 0.2, 0.2, 3.4], loops: 150 },
   // North American ringback (440 + 480 Hz, 2 s on, 4 s off).
   ringback: { hz: [440, 480], steps: [2, 4], loops: 100 },
   // Three short beeps of the busy tone (480 + 620 Hz).
@@ -152,7 +154,7 @@ export function createWebAudioPlayer(): SoundPlayer {
   const playFile = (play: SoundPlay & { url: string }): (() => void) => {
     if (typeof Audio === 'undefined') return () => undefined;
     const element = new Audio(play.url);
-    element.loop = play.sound === 'ringtone' || play.sound === 'ringback';
+    element.loop = play.sound === 'ringtone' || play.sound === 'callWaiting' || play.sound === 'ringback';
     if (play.sinkId && typeof element.setSinkId === 'function') element.setSinkId(play.sinkId).catch(() => undefined);
     element.play().catch(() => undefined);
     const stop = (): void => {

@@ -456,18 +456,28 @@ describe('callchart SDK calls through Kamailio in Chromium', () => {
     await registered('alice');
     await registered('bob');
     await registered('carol');
-    // bob calls alice, she answers.
+    /** The frequencies of the first tone alice's page generates after `since` oscillators. */
+    const nextTone = (since: number, what: string) =>
+      waitFor(async () => {
+        const { hz } = await lab(pages.alice, 'tones', since);
+        return hz.length > 0 ? hz : undefined;
+      }, { ...WAIT, description: what });
+    // bob calls alice (she hears the ringtone: 400 + 450 Hz), she answers.
     let before = await lab(pages.alice, 'incomingLabels');
+    const ringBefore = (await lab(pages.alice, 'tones')).count;
     expect(await lab(pages.bob, 'connect', 'to-alice', { to: 'alice' })).toMatchObject({ ok: true });
     const fromBob = await nextIncoming('alice', before);
+    expect((await nextTone(ringBefore, "alice's ringtone")).slice(0, 2)).toEqual([400, 450]);
     expect(await lab(pages.alice, 'accept', fromBob)).toMatchObject({ ok: true });
     await expectAudioGrowing('alice', fromBob);
-    // carol calls while they talk: it waits.
+    // carol calls while they talk: it waits, with the call-waiting tone (one 440 Hz oscillator), not the ringtone (400 + 450 Hz).
     before = await lab(pages.alice, 'incomingLabels');
+    const tonesBefore = (await lab(pages.alice, 'tones')).count;
     expect(await lab(pages.carol, 'connect', 'to-alice', { to: 'alice' })).toMatchObject({ ok: true });
     const fromCarol = await nextIncoming('alice', before);
     await waitForCallEvent('carol', 'to-alice', 'ringing');
     expect(await lab(pages.alice, 'device')).toMatchObject({ calls: 2 });
+    expect(await nextTone(tonesBefore, "alice's call-waiting tone")).toEqual([440]);
     // Answering carol holds bob first.
     const answer = await lab(pages.alice, 'accept', fromCarol);
     expect(answer).toMatchObject({ ok: true });

@@ -63,6 +63,8 @@ const EVENTS: ModelStep['event'][] = [
   // The app chooses a microphone with device.audio (the device tells its calls).
   { type: 'INPUT_DEVICE_CHOSEN', deviceId: 'default' },
   { type: 'OUTPUT_DEVICE_CHOSEN', deviceId: 'default' },
+  // Another call of the device was accepted while this one rings (the device tells it): the call-waiting tone.
+  { type: 'OTHERS_TALKING', talking: true },
   { type: 'PORT.PROVISIONAL', status: 180 },
   // 183 with SDP: early media, so no ringback tone.
   { type: 'PORT.PROVISIONAL', status: 183, earlyMedia: true },
@@ -275,6 +277,10 @@ async function perform(world: World, from: ModelStep['state'], event: ModelStep[
       return keep(world, 'destroy', world.device.destroy());
     case 'INPUT_DEVICE_CHOSEN':
       return keep(world, 'input-choice', world.device.audio.setInputDevice('default'));
+    case 'OTHERS_TALKING':
+      // What the device tells its calls when another one is accepted (the device model runs that part).
+      call.actor.send({ type: 'OTHERS_TALKING', talking: true });
+      return;
     case 'OUTPUT_DEVICE_CHOSEN':
       return keep(world, 'output-choice', world.device.audio.setOutputDevice('default'));
     case 'PORT.PROVISIONAL':

@@ -76,6 +76,8 @@ export interface CallsLab {
   /** Labels of incoming calls so far: 'in1', 'in2', … */
   incomingLabels(): string[];
   callInfo(label: string): CallInfo;
+  /** How many oscillators the page's sounds made so far, and the frequencies (Hz) of those made after `since`. */
+  tones(since?: number): { count: number; hz: number[] };
   /** hasVideo() and hasRemoteVideo(). */
   videoFlags(label: string): { video: boolean; remoteVideo: boolean };
   callEvents(label: string): RecordedEvent[];
@@ -120,7 +122,7 @@ export function installCallsLab(): void {
   type SDK = { Device: new (options: LabDeviceOptions) => Device };
   const page = window as unknown as { callchart?: SDK; callsLab?: CallsLab };
 
-  const { sent, received, sockets, peerConnections, tracks, timed, timedSync, need } = (window as unknown as { __callchartLab: PageRegistry })
+  const { sent, received, sockets, peerConnections, tracks, oscillators, timed, timedSync, need } = (window as unknown as { __callchartLab: PageRegistry })
     .__callchartLab;
 
   let device: Device | undefined;
@@ -230,6 +232,7 @@ export function installCallsLab(): void {
       return timed(async () => track(label, await currentDevice().connect(options)));
     },
     incomingLabels: () => [...calls.keys()].filter((label) => /^in\d+$/.test(label)),
+    tones: (since = 0) => ({ count: oscillators.length, hz: oscillators.slice(since).map((node) => node.frequency.value) }),
     callInfo(label) {
       const call = callOf(label);
       return {

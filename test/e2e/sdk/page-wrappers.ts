@@ -31,6 +31,8 @@ export interface PageRegistry {
   received: string[];
   /** Every AudioContext the page created (the SDK's sounds run in them). */
   audioContexts: AudioContext[];
+  /** Every oscillator made in them, oldest first (a generated tone is one per frequency). */
+  oscillators: OscillatorNode[];
   errorInfo(error: unknown): ErrorInfo;
   /** Runs `run` and says how it settled. */
   timed(run: () => unknown): Promise<Outcome>;
@@ -86,6 +88,13 @@ export function installPageWrappers(): void {
 
   const audioContexts: AudioContext[] = [];
   window.AudioContext = recording(window.AudioContext, audioContexts);
+  const oscillators: OscillatorNode[] = [];
+  const nativeCreateOscillator = BaseAudioContext.prototype.createOscillator;
+  BaseAudioContext.prototype.createOscillator = function createOscillator(this: BaseAudioContext) {
+    const node = nativeCreateOscillator.call(this);
+    oscillators.push(node);
+    return node;
+  };
 
   const errorInfo = (error: unknown): ErrorInfo => {
     const e = error as { name?: string; code?: string; status?: number; message?: string };
@@ -103,6 +112,7 @@ export function installPageWrappers(): void {
     sent,
     received,
     audioContexts,
+    oscillators,
     errorInfo,
     async timed(run) {
       const started = performance.now();

@@ -231,7 +231,7 @@ describe('device.audio', () => {
     const network = newNetwork();
     const rec = recordingPlayer();
     const device = await registeredDevice(network, 'alice', { sounds: { player: rec.player } });
-    await answeredCall(device, network.remote('bob'));
+    const { call } = await answeredCall(device, network.remote('bob'));
     await settle(device.audio.setInputDevice('fake-mic-2'), 'setInputDevice');
     await settle(device.audio.setOutputDevice('fake-speaker-2'), 'setOutputDevice');
     await settle(device.audio.setRingtoneDevice('fake-speaker-2'), 'setRingtoneDevice');
@@ -247,9 +247,10 @@ describe('device.audio', () => {
     await flushUntil(() => fakeCallOf(network).inputDeviceId === 'default', 'the call back on the default microphone');
     expect(fakeCallOf(network).outputDeviceId).toBe('default');
     expect([device.audio.inputDevice, device.audio.outputDevice, device.audio.ringtoneDevice]).toEqual(['default', 'default', 'default']);
-    // The next ringtone plays on the default output.
+    // The call's own sounds and the next ringtone play on the default output.
+    await settle(call.disconnect(), 'disconnect()');
     await incomingCall(device, network.remote('carol'));
-    expect(rec.playing).toEqual([{ sound: 'ringtone' }]);
+    expect(rec.playing).toEqual([{ sound: 'disconnect' }, { sound: 'ringtone' }]);
   });
 
   it('labels and ids hidden before permission (empty ids) are no reason to fall back', async () => {

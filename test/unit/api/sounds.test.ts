@@ -77,6 +77,39 @@ describe('ringtone', () => {
     expect(rec.sounding()).toEqual([]);
   });
 
+  it('a call coming in while another is accepted rings with the call-waiting tone; the ringtone again once that call ends', async () => {
+    const { device, network, rec, remote } = await setUp();
+    const talking = await answeredCall(device, remote);
+    const waiting = await incomingCall(device, network.remote('carol'));
+    expect(rec.sounding()).toEqual(['callWaiting']);
+    talking.far.hangup();
+    await flushUntil(() => talking.call.getStatus() === 'disconnected', 'the first call ended');
+    // Nobody talks now: it rings as a call does (the disconnect tone of the first call is a one-shot).
+    expect(rec.sounding().filter((sound) => sound !== 'disconnect')).toEqual(['ringtone']);
+    await settle(waiting.call.accept(), 'accept()');
+    expect(rec.log.filter((entry) => !entry.endsWith(':disconnect'))).toEqual([
+      'start:callWaiting',
+      'stop:callWaiting',
+      'start:ringtone',
+      'stop:ringtone',
+    ]);
+  });
+
+  it('a call ringing when another is answered turns to the call-waiting tone; `callWaiting: false` rings silently', async () => {
+    const { device, network, rec, remote } = await setUp();
+    const ringing = await incomingCall(device, network.remote('carol'));
+    const out = await callRemote(device, remote);
+    expect(rec.sounding()).toEqual(['ringtone']);
+    out.far.answer();
+    await flushUntil(() => out.call.getStatus() === 'accepted', 'the other call answered');
+    expect(rec.sounding()).toEqual(['callWaiting']);
+    device.audio.setSound('callWaiting', false);
+    expect(rec.sounding()).toEqual([]);
+    expect(ringing.call.getStatus()).toBe('pending');
+    await settle(ringing.call.reject(), 'reject()');
+    expect(device.audio.sound('callWaiting')).toBe(false);
+  });
+
   it('plays a URL instead of the generated tone, on the ringtone device', async () => {
     const { device, rec, remote } = await setUp({ ringtone: 'https://cdn.example.com/ring.mp3', ringtoneDevice: 'speakers-1' });
     await incomingCall(device, remote);
