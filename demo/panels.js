@@ -178,7 +178,7 @@ export function bindAudioPanel(device, { sounds, mic, speaker, ringtone, log }) 
     render(audio);
   });
   const applySounds = () => {
-    for (const name of ['ringtone', 'ringback', 'disconnect', 'dtmf']) audio.setSound(name, sounds.checked);
+    for (const name of ['ringtone', 'callWaiting', 'ringback', 'disconnect', 'dtmf']) audio.setSound(name, sounds.checked);
   };
   applySounds();
   sounds.onchange = () => {
