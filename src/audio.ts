@@ -57,6 +57,8 @@ export interface DeviceAudioHost {
   chooseInput: (deviceId: string) => void;
   /** Tells the device chart the output calls play on from now on. */
   chooseOutput: (deviceId: string) => void;
+  /** The microphone and output the device chart holds for calls (`'default'` until one is chosen). */
+  chosen: () => { input: string; output: string };
   sounds: SoundController;
 }
 
@@ -67,8 +69,6 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
   readonly #host: DeviceAudioHost;
   readonly #media: MediaDevices | undefined;
   #lists: AudioDeviceLists = { inputs: [], outputs: [] };
-  #input = DEFAULT;
-  #output = DEFAULT;
   readonly #onChange = (): void => {
     this.refresh().catch(() => undefined);
   };
@@ -180,13 +180,20 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
     this.removeAllListeners();
   }
 
+  /** The choices are the device chart's (its context); this facade only reads them. */
+  get #input(): string {
+    return this.#host.chosen().input;
+  }
+
+  get #output(): string {
+    return this.#host.chosen().output;
+  }
+
   #setInput(deviceId: string): void {
-    this.#input = deviceId;
     this.#host.chooseInput(deviceId);
   }
 
   #setOutput(deviceId: string): void {
-    this.#output = deviceId;
     this.#host.chooseOutput(deviceId);
     this.#host.sounds.setCallDevice(deviceId);
   }

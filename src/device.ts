@@ -149,6 +149,10 @@ export class Device extends TypedEmitter<DeviceEvents> {
       calls: () => this.calls,
       chooseInput: (deviceId) => this.#tell({ type: 'SET_INPUT_DEVICE', deviceId }),
       chooseOutput: (deviceId) => this.#tell({ type: 'SET_OUTPUT_DEVICE', deviceId }),
+      chosen: () => {
+        const { inputDeviceId = 'default', outputDeviceId = 'default' } = this.#actor.getSnapshot().context.call;
+        return { input: inputDeviceId, output: outputDeviceId };
+      },
       sounds: this.#sounds,
     });
     return this.#audio;
