@@ -176,10 +176,11 @@ export class SoundController implements SoundPlayer {
     this.set('ringtone', this.#choices.ringtone);
   }
 
-  /** The output the calls play on (`device.audio.setOutputDevice`): their ringback, keypad and disconnect tones play there too, the ringback sounding now restarted there. */
+  /** The output the calls play on (`device.audio.setOutputDevice`): their sounds play there too, a looping one sounding now restarted there. */
   setCallDevice(deviceId: string): void {
     this.#callDevice = deviceId;
     this.set('ringback', this.#choices.ringback);
+    this.set('callWaiting', this.#choices.callWaiting);
   }
 
   dispose(): void {

@@ -314,6 +314,18 @@ describe('device.audio', () => {
     expect(played.at(-1)).toEqual({ sound: 'ringtone' });
   });
 
+  it('the call-waiting tone follows an output chosen while it sounds', async () => {
+    stubMediaDevices(HEADSET);
+    const network = newNetwork();
+    const rec = recordingPlayer();
+    const device = await registeredDevice(network, 'alice', { sounds: { player: rec.player } });
+    await answeredCall(device, network.remote('bob'));
+    await incomingCall(device, network.remote('carol'));
+    expect(rec.playing).toEqual([{ sound: 'callWaiting' }]);
+    await settle(device.audio.setOutputDevice('fake-speaker-2'), 'setOutputDevice');
+    expect(rec.playing).toEqual([{ sound: 'callWaiting', sinkId: 'fake-speaker-2' }]);
+  });
+
   it('destroy() stops listening for devicechange', async () => {
     const media = stubMediaDevices(HEADSET);
     const device = await registeredDevice(newNetwork());
