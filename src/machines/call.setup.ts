@@ -244,9 +244,9 @@ const callBaseSetup = () =>
     })),
     setHoldAfterResume: assign((_, params: { value: boolean }) => ({ holdAfterResume: params.value })),
     setVideoWanted: assign((_, params: { on: boolean }) => ({ videoWanted: params.on })),
-    /** accept({ video }): the answer takes an offered video stream. */
     /** Ringing, no microphone open yet: the answer opens the one the device chose last. */
     noteInputDevice: assign(({ context, event }) => ({ inputDeviceId: event.type === 'INPUT_DEVICE_CHOSEN' ? event.deviceId : context.inputDeviceId })),
+    /** accept({ video }): the answer takes an offered video stream. */
     noteAcceptVideo: assign(({ context, event }) => ({ videoWanted: event.type === 'ACCEPT' ? (event.video ?? false) : context.videoWanted })),
     emitVideoSwitched: emit(({ context }) => ({ type: 'video.switched', on: context.videoWanted }) as const),
     /** What video flows now (a `video` fact): `video` / `remote-video` when it changed. */
