@@ -258,8 +258,12 @@ export class Device extends TypedEmitter<DeviceEvents> {
     if (!call) {
       const created = (call = new Call(ref, this.#callHost));
       this.#facades.set(ref, created);
-      // Calls use the devices chosen in `device.audio` once they have media.
-      created.once('accepted', () => this.#audio?.adopt(created));
+      // Calls use the devices chosen in `device.audio` once they have media. Heard on the actor, not the facade:
+      // an app's `call.removeAllListeners()` must not take the SDK's own hook away.
+      const accepted = ref.on('accepted', () => {
+        accepted.unsubscribe();
+        this.#audio?.adopt(created);
+      });
     }
     return call;
   }

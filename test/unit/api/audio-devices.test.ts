@@ -170,6 +170,19 @@ describe('device.audio', () => {
     await flushUntil(() => outbound.inputDeviceId === 'default', 'the call back on the default microphone');
   });
 
+  it("an app's call.removeAllListeners() does not take away the switch to a microphone chosen while the call rang", async () => {
+    stubMediaDevices(HEADSET);
+    const network = newNetwork();
+    const device = await registeredDevice(network);
+    const { call } = await callRemote(device, network.remote('bob'));
+    const outbound = fakeCallOf(network);
+    call.removeAllListeners();
+    await settle(device.audio.setInputDevice('fake-mic-2'), 'setInputDevice');
+    network.remote('bob').lastCall!.answer();
+    await flushUntil(() => call.getStatus() === 'accepted', 'the call accepted');
+    await flushUntil(() => outbound.inputDeviceId === 'fake-mic-2', 'the call on the chosen microphone');
+  });
+
   it('a chosen headset unplugged while a call rings: the call answers on the default microphone', async () => {
     const media = stubMediaDevices(HEADSET);
     const network = newNetwork();
