@@ -192,7 +192,12 @@ export class Device extends TypedEmitter<DeviceEvents> {
     });
   }
 
-  /** Places a call. The socket is opened first if needed; resolves with the Call once the INVITE is under way. */
+  /**
+   * Places a call. The socket is opened first if needed; resolves with the Call once the INVITE is under way (not
+   * when it is answered: wait for the call's `accepted`). Rejects `invalid-argument` for a bad target, header or
+   * option, `invalid-state` when `maxCalls` calls are up or the device is destroyed, `transport-failed` when the
+   * socket cannot be opened.
+   */
   async connect(options: ConnectOptions): Promise<Call> {
     if (typeof options !== 'object' || options === null) throw new VoiceSDKError('invalid-argument', 'connect() needs { to }');
     const target = normalizeTarget(options.to, this.#domain);

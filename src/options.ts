@@ -96,7 +96,11 @@ export interface DeviceOptions {
    * @default true
    */
   callWaiting?: boolean;
-  /** The most calls (inbound and outbound, not ended) at once, no limit by default; an INVITE beyond it is answered 486 and never surfaced. @default Infinity */
+  /**
+   * The most calls (inbound and outbound, not ended, those waiting for the transport included) at once, no limit by
+   * default: an INVITE beyond it is answered 486 and never surfaced, a `connect()` beyond it rejects `invalid-state`
+   * and sends nothing. @default Infinity
+   */
   maxCalls?: number;
   /**
    * What to do when the far end of an accepted call transfers it to us

@@ -222,6 +222,7 @@ export const deviceMachine = /* @__PURE__ */ deviceSetup().createMachine({
             idle: {
               on: {
                 CALL: [
+                  { guard: 'isOverMaxCalls', actions: { type: 'refuseCall', params: ({ event }) => event } },
                   {
                     guard: 'isTransportConnected',
                     actions: { type: 'startCalls', params: ({ event }) => ({ calls: [event] }) },
@@ -240,7 +241,10 @@ export const deviceMachine = /* @__PURE__ */ deviceSetup().createMachine({
                 actions: { type: 'startCalls', params: ({ context }) => ({ calls: context.queuedCalls }) },
               },
               on: {
-                CALL: { actions: { type: 'queueCall', params: ({ event }) => event } },
+                CALL: [
+                  { guard: 'isOverMaxCalls', actions: { type: 'refuseCall', params: ({ event }) => event } },
+                  { actions: { type: 'queueCall', params: ({ event }) => event } },
+                ],
                 // The transport region already emitted the error.
                 TRANSPORT_FAILED: { target: 'idle', actions: { type: 'failQueuedCalls', params: ({ event }) => event } },
               },

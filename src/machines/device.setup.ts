@@ -31,8 +31,8 @@ export const deviceSetup = () =>
   guards: {
     /** Call waiting is off and a call is accepted: the INVITE is answered 486. */
     isWaitingRefused: ({ context }) => !context.policy.callWaiting && Object.values(context.liveCalls).includes('accepted'),
-    /** As many calls as `maxCalls` are up already: the INVITE is answered 486. */
-    isOverMaxCalls: ({ context }) => Object.keys(context.liveCalls).length >= context.policy.maxCalls,
+    /** As many calls as `maxCalls` are up already (those waiting for the transport too): an INVITE is answered 486, `connect()` refused. */
+    isOverMaxCalls: ({ context }) => Object.keys(context.liveCalls).length + context.queuedCalls.length >= context.policy.maxCalls,
     canRetry: ({ context }) => context.failedAttempts + 1 < context.reconnect.maxAttempts,
     isTransportConnected: stateIn('#transportConnected'),
     isUnregistered: stateIn({ active: { registration: 'unregistered' } }),
@@ -113,6 +113,12 @@ export const deviceSetup = () =>
       enqueue.assign({ call: { ...context.call, outputDeviceId: params.deviceId } });
       for (const call of liveCallActors(self.getSnapshot()?.children ?? {})) enqueue.sendTo(call, { type: 'OUTPUT_DEVICE_CHOSEN', deviceId: params.deviceId });
     }),
+    /** `connect()` beyond `maxCalls`: refused, nothing sent. */
+    refuseCall: emit(({ context }, params: QueuedCall) => ({
+      type: 'call-failed',
+      callId: params.callId,
+      error: new VoiceSDKError('invalid-state', `connect() needs a free line: ${context.policy.maxCalls} calls are up (maxCalls)`),
+    }) as const),
     queueCall: assign({ queuedCalls: ({ context }, params: QueuedCall) => [...context.queuedCalls, params] }),
     /** The transport gave up: every queued call fails with its error. */
     failQueuedCalls: enqueueActions(({ context, enqueue }, params: { error: VoiceSDKError }) => {

@@ -37,9 +37,12 @@ const POLICY = { callWaiting: false, maxCalls: 2 };
 const OUT_ANSWERED = { type: 'CALL_STATUS', callId: 'model-out', status: 'accepted' };
 
 const liveCalls = (state: ModelStep['state']) => state.context['liveCalls'] as Record<string, 'pending' | 'accepted'>;
+const queuedCount = (state: ModelStep['state']) => (state.context['queuedCalls'] as unknown[]).length;
+/** `maxCalls` calls are up (placed ones waiting for the transport count): a CALL is refused, an INVITE answered 486. */
+const atMaxCalls = (state: ModelStep['state']): boolean => Object.keys(liveCalls(state)).length + queuedCount(state) >= POLICY.maxCalls;
 /** The policy refuses the next INVITE (the chart's guards, read from the model's context). */
-const refusesIncoming = (state: ModelStep['state']): boolean =>
-  Object.values(liveCalls(state)).includes('accepted') || Object.keys(liveCalls(state)).length >= POLICY.maxCalls;
+const refusesIncoming = (state: ModelStep['state']): boolean => Object.values(liveCalls(state)).includes('accepted') || atMaxCalls(state);
+const CALL = { type: 'CALL', callId: 'model-out', request: { target: 'sip:bob@example.com', headers: {} } };
 
 const modelInput = {
   ua: {
@@ -83,6 +86,8 @@ function events(state: ModelStep['state']): ModelStep['event'][] {
       ...(talking ? [{ type: 'HOLD_OTHERS', callId: 'model-out' }] : []),
       // Registering is what makes an INVITE reach the device at all.
       ...(registered ? [] : [{ type: 'REGISTER' }, done('registerActor')]),
+      // One call more than maxCalls: connect() is refused.
+      ...(atMaxCalls(state) ? [CALL] : []),
       { type: 'DESTROY' },
     ];
   }
@@ -131,7 +136,7 @@ function events(state: ModelStep['state']): ModelStep['event'][] {
   // bob answers alice's call: it is accepted, and call waiting is off (nothing else in flight meanwhile).
   if (connected && !waiting && liveCalls(state)['model-out'] === 'pending') list.push(OUT_ANSWERED);
   // A call asked for without a transport waits for it (and opens it).
-  list.push({ type: 'CALL', callId: 'model-out', request: { target: 'sip:bob@example.com', headers: {} } });
+  list.push(CALL);
   return list;
 }
 
@@ -144,6 +149,7 @@ const paths = transitionPaths(deviceMachine, {
       state.value,
       Math.min(Number(state.context['failedAttempts']), RECONNECT.maxAttempts + 1),
       Object.keys(liveCalls(state)).length,
+      queuedCount(state),
       Object.values(liveCalls(state)).includes('accepted'),
     ]),
 });
@@ -355,6 +361,17 @@ async function runPath(path: ModelPath): Promise<void> {
     expect(world.device.transportState, 'transportState').toBe(transport(step.state));
     expect([...world.events].sort(), `events after ${step.event.type}`).toEqual(expectedEvents(from, step));
     if (step.event.type === 'xstate.done.actor.registerActor') expect(world.pending.get('register')?.outcome()).toBe('resolved');
+    if (step.event.type === 'CALL' && atMaxCalls(from)) {
+      const refused = (matches(from, 'transport', 'connected') ? world.started : world.calls).at(-1)!;
+      await flushUntil(() => refused.outcome() !== 'pending', 'connect() beyond maxCalls to settle');
+      expect(refused.outcome(), 'connect() beyond maxCalls').toBe('rejected');
+      expect((refused.error as VoiceSDKError).code).toBe('invalid-state');
+      const context = actor.getSnapshot().context;
+      expect([Object.keys(context.liveCalls).length, context.queuedCalls.length], 'calls live and waiting').toEqual([
+        Object.keys(liveCalls(from)).length,
+        queuedCount(from),
+      ]);
+    }
     if (step.event.type === 'INCOMING_CALL' && refusesIncoming(from)) {
       expect(world.remote.lastCall!.endedBy, 'a refused call').toBe('reject');
     }

@@ -74,6 +74,33 @@ describe('call waiting and maxCalls', () => {
     expect(network.openMediaCount).toBe(1);
   });
 
+  it('maxCalls: connect() beyond it is invalid-state and sends nothing, until a call ends', async () => {
+    const network = newNetwork();
+    const device = await registeredDevice(network, 'alice', { maxCalls: 2 });
+    const { call: first } = await answeredCall(device, network.remote('bob'));
+    await incomingCall(device, network.remote('carol'));
+    expectSDKError(await rejection(device.connect({ to: 'dave' }), 'connect() beyond maxCalls'), 'invalid-state', /maxCalls/);
+    await letTimePass();
+    expect(network.remote('dave').calls).toHaveLength(0);
+    expect(device.calls).toHaveLength(2);
+    // A line is free again once a call ends.
+    await settle(first.disconnect(), 'disconnect()');
+    const call = await settle(device.connect({ to: 'dave' }), 'connect() with a free line');
+    await flushUntil(() => network.remote('dave').calls.length === 1, "dave's INVITE");
+    expect(device.calls).toContain(call);
+  });
+
+  it('maxCalls: calls placed before the transport is up count too', async () => {
+    const network = newNetwork();
+    const device = newDevice(network, 'alice', { maxCalls: 1 });
+    const first = device.connect({ to: 'bob' });
+    expectSDKError(await rejection(device.connect({ to: 'carol' }), 'a second connect() waiting for the transport'), 'invalid-state', /maxCalls/);
+    const call = await settle(first, 'the first connect() once the transport is up');
+    expect(device.calls).toEqual([call]);
+    await letTimePass();
+    expect(network.remote('carol').calls).toHaveLength(0);
+  });
+
   it('bad callWaiting / maxCalls are invalid-argument', () => {
     const network = newNetwork();
     for (const options of [{ callWaiting: 'no' }, { maxCalls: 0 }, { maxCalls: 1.5 }, { maxCalls: Number.NaN }, { maxCalls: '2' }]) {
