@@ -2,62 +2,72 @@
  * An app's call panel, without a framework: it follows a Device and its call,
  * keeps what the panel shows in `view`, and renders it as HTML. The buttons
  * call `answer()`, `decline()`, `toggleHold()` and `hangUp()`.
+ *
+ * The panel keeps no clock of its own: the times it shows are the call's
+ * (`call.getTimer()`, and the `timer` event once a second while accepted).
  */
-import type { Call, Device } from 'callchart';
+import { isVoiceSDKError, type Call, type CallTimer, type Device } from 'callchart';
 
 /** What the panel shows. */
 export interface PanelView {
   /** The one line at the top: who, and where the call is. */
   title: string;
-  /** Call duration as mm:ss while a call is up. */
+  /** The call's times (`timerText`): talking (and on hold) once answered, how long it rang if it never was. */
   timer: string;
   /** The buttons that can be pressed now. */
   buttons: Array<'answer' | 'decline' | 'hold' | 'resume' | 'hang up'>;
-  /** A problem to show, until the next call. */
+  /** A problem to show (`code: message` of a VoiceSDKError), until the next call. */
   alert: string | undefined;
 }
 
 const idle = (): PanelView => ({ title: 'No call', timer: '', buttons: [], alert: undefined });
 
+/** `mm:ss` of a duration in ms. */
+const clock = (ms: number): string => {
+  const seconds = Math.floor(ms / 1000);
+  return `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
+};
+
+/** The call's times for people: `01:05`, `01:05 · on hold 00:10`, or `rang 00:12` for a call never answered. */
+export function timerText(timer: CallTimer): string {
+  if (timer.answeredAt === undefined) return timer.endedAt === undefined ? '' : `rang ${clock(timer.ringingMs)}`;
+  return timer.onHoldMs > 0 ? `${clock(timer.talkingMs)} · on hold ${clock(timer.onHoldMs)}` : clock(timer.talkingMs);
+}
+
+/** What went wrong, for people: `code: message` of a VoiceSDKError. */
+const problem = (error: unknown): string => (isVoiceSDKError(error) ? `${error.code}: ${error.message}` : String(error));
+
 export class CallPanel {
   view: PanelView = idle();
   #call: Call | undefined;
-  #timer: ReturnType<typeof setInterval> | undefined;
-  #seconds = 0;
 
   constructor(device: Device) {
     device.on('incoming', (call) => {
       this.#follow(call);
-      this.view = { ...this.view, title: `Incoming call from ${call.remoteIdentity}`, buttons: ['answer', 'decline'], alert: undefined };
+      this.view = { ...idle(), title: `Incoming call from ${call.remoteIdentity}`, buttons: ['answer', 'decline'] };
     });
   }
 
   /** Shows an outbound call placed by the app. */
   show(call: Call): void {
     this.#follow(call);
-    this.view = { ...this.view, title: `Calling ${call.remoteIdentity}…`, buttons: ['hang up'], alert: undefined };
+    this.view = { ...idle(), title: `Calling ${call.remoteIdentity}…`, buttons: ['hang up'] };
   }
 
-  async answer(): Promise<void> {
-    await this.#call?.accept();
+  answer(): Promise<void> {
+    return this.#try('Answer', (call) => call.accept());
   }
 
-  async decline(): Promise<void> {
-    await this.#call?.reject(603);
+  decline(): Promise<void> {
+    return this.#try('Decline', (call) => call.reject(603));
   }
 
-  async toggleHold(): Promise<void> {
-    const call = this.#call;
-    if (!call) return;
-    try {
-      await call.hold(!call.isOnHold());
-    } catch (error) {
-      this.view = { ...this.view, alert: `Hold failed (${(error as { code?: string }).code ?? 'error'})` };
-    }
+  toggleHold(): Promise<void> {
+    return this.#try('Hold', (call) => call.hold(!call.isOnHold()));
   }
 
-  async hangUp(): Promise<void> {
-    await this.#call?.disconnect();
+  hangUp(): Promise<void> {
+    return this.#try('Hang up', (call) => call.disconnect());
   }
 
   /** The panel as HTML. */
@@ -67,35 +77,33 @@ export class CallPanel {
     return `<section><h2>${this.view.title}</h2><time>${this.view.timer}</time>${buttons}${alert}</section>`;
   }
 
+  /** Runs a button's action on the current call; a rejection becomes the alert (`Hold failed: sip-error: …`). */
+  async #try(action: string, run: (call: Call) => Promise<void>): Promise<void> {
+    const call = this.#call;
+    if (!call) return;
+    try {
+      await run(call);
+    } catch (error) {
+      this.view = { ...this.view, alert: `${action} failed: ${problem(error)}` };
+    }
+  }
+
   #follow(call: Call): void {
     this.#call = call;
+    const showTimer = (timer: CallTimer = call.getTimer()): void => void (this.view = { ...this.view, timer: timerText(timer) });
     call.on('ringing', () => (this.view = { ...this.view, title: `Ringing ${call.remoteIdentity}…` }));
     call.on('accepted', () => {
       this.view = { ...this.view, title: `In call with ${call.remoteIdentity}`, buttons: ['hold', 'hang up'] };
-      this.#startTimer();
+      showTimer();
     });
+    call.on('timer', showTimer);
     call.on('hold', (onHold) => {
       this.view = { ...this.view, title: `${onHold ? 'On hold' : 'In call'} with ${call.remoteIdentity}`, buttons: [onHold ? 'resume' : 'hold', 'hang up'] };
+      showTimer();
     });
     call.on('disconnect', ({ reason }) => {
-      this.#stopTimer();
-      this.view = { ...idle(), title: `Call ended (${reason})`, alert: this.view.alert };
+      // getTimer() is frozen at the end: the panel goes on showing how long the call was.
+      this.view = { ...idle(), title: `Call ended (${reason})`, timer: timerText(call.getTimer()), alert: this.view.alert };
     });
-  }
-
-  #startTimer(): void {
-    this.#seconds = 0;
-    this.view = { ...this.view, timer: '00:00' };
-    this.#timer = setInterval(() => {
-      this.#seconds++;
-      const mm = String(Math.floor(this.#seconds / 60)).padStart(2, '0');
-      const ss = String(this.#seconds % 60).padStart(2, '0');
-      this.view = { ...this.view, timer: `${mm}:${ss}` };
-    }, 1000);
-  }
-
-  #stopTimer(): void {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
   }
 }
