@@ -1,7 +1,7 @@
 // examples/vite-app, as built by scripts/examples.sh from the packed tarball
 // (Vite bundles callchart; SIP.js lands in a chunk the page fetches when it
 // makes its Device), placing a real call in Chromium
-// through Kamailio: alice uses the example page, bob the demo softphone.
+// through Kamailio and taking one (Answer, Decline): alice uses the example page, bob the demo softphone.
 //
 // Run: bash scripts/examples.sh && bash e2e/scripts/in-netns.sh npx vitest run --project e2e test/e2e/example-vite-app.e2e.test.ts
 import { existsSync } from 'node:fs';
@@ -105,6 +105,35 @@ describe('examples/vite-app in Chromium', () => {
 
     await alice.locator('#hangup').click();
     await waitForStatus(alice, 'Call ended: local-hangup');
+    await bob.getByTestId('in-call').waitFor({ state: 'hidden', timeout: 15_000 });
+    expect(browser.consoleErrors()).toEqual([]);
+    expect(kamailioErrors(demo.kamailio)).toEqual([]);
+  });
+
+  it('takes a call from bob with Answer, and declines the next one with Decline (603)', async () => {
+    const bobUri = sipUri('bob', demo.kamailio.domain);
+    const incoming = alice.locator('#incoming');
+    await bob.getByTestId('to').fill('alice');
+    await bob.getByTestId('call').click();
+    await waitForStatus(alice, `Incoming call from ${bobUri}`);
+    await incoming.waitFor({ state: 'visible', timeout: 15_000 });
+    await alice.locator('#answer').click();
+    await waitForStatus(alice, `In call with ${bobUri}`);
+    await incoming.waitFor({ state: 'hidden', timeout: 15_000 });
+    await waitFor(async () => ((await bob.getByTestId('call-status').textContent()) ?? '').trim() === 'accepted' || undefined, {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+      description: "bob's call answered by the example page",
+    });
+    await alice.locator('#hangup').click();
+    await waitForStatus(alice, 'Call ended: local-hangup');
+    await bob.getByTestId('in-call').waitFor({ state: 'hidden', timeout: 15_000 });
+
+    await bob.getByTestId('call').click();
+    await waitForStatus(alice, `Incoming call from ${bobUri}`);
+    await alice.locator('#decline').click();
+    await waitForStatus(alice, 'Call ended: rejected');
+    await incoming.waitFor({ state: 'hidden', timeout: 15_000 });
     await bob.getByTestId('in-call').waitFor({ state: 'hidden', timeout: 15_000 });
     expect(browser.consoleErrors()).toEqual([]);
     expect(kamailioErrors(demo.kamailio)).toEqual([]);
