@@ -54,3 +54,19 @@ echo "-- the installed package from CommonJS and ESM (node $(node --version))"
     console.log('import: callchart, callchart/testing, callchart/adapter load');
   "
 )
+
+# README: "or straight from git (npm install git+<repository>)". npm clones the repository, installs its
+# devDependencies and runs its `prepare` script (the build) — of the last commit: uncommitted changes are not in it.
+echo "-- installed from git (git+file://, the last commit $(git rev-parse --short HEAD))"
+rm -rf .tmp/git-install && mkdir -p .tmp/git-install
+(
+  cd .tmp/git-install
+  echo '{ "name": "git-install-check", "private": true, "type": "module" }' > package.json
+  npm install --prefer-offline --no-audit --no-fund --loglevel=error "git+file://$(cd ../.. && pwd)" >/dev/null
+  for file in index.js index.cjs index.d.ts testing.js adapter.js; do
+    [[ -f "node_modules/callchart/dist/$file" ]] || { echo "examples: the git install has no dist/$file (was prepare run?)" >&2; exit 1; }
+  done
+  node -e "const { Device } = require('callchart'); if (typeof Device !== 'function') throw new Error('require: no Device');"
+  node -e "import('callchart').then((m) => { if (typeof m.Device !== 'function') throw new Error('import: no Device'); console.log('git install: dist/ built by prepare; require() and import load'); })"
+)
+rm -rf .tmp/git-install

@@ -38,7 +38,7 @@ npx publint run --strict "$tarball"
 echo "== API reference (TypeDoc; every public export documented)"
 npm run --silent docs
 
-echo "== examples, installed from the tarball"
+echo "== examples, installed from the tarball; the package installed from git"
 bash scripts/examples.sh "$tarball"
 
 echo "== end-to-end (Kamailio + Chromium, loopback-only network namespace)"
