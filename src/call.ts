@@ -48,7 +48,8 @@ export interface CallHost {
 /**
  * One call, inbound or outbound: promises and typed events over its
  * statechart actor. Get one from `device.connect()` or the device's
- * `incoming` event.
+ * `incoming` event; apps do not construct calls.
+ * @hideconstructor
  */
 export class Call extends TypedEmitter<CallEvents> {
   readonly #actor: CallActorRef;

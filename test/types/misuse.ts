@@ -4,7 +4,7 @@
  * after all ("Unused '@ts-expect-error' directive").
  */
 import { Call, Device, VoiceSDKError, type DeviceOptions } from 'callchart';
-import { createFakeNetwork } from 'callchart/testing';
+import { createFakeNetwork, RemoteCall, ScriptedRemote } from 'callchart/testing';
 // @ts-expect-error: machine internals are not public API
 import type { CallContext } from 'callchart';
 // @ts-expect-error: port types live in `callchart/adapter`, not the app entry
@@ -127,3 +127,27 @@ call.info.displayName = 'Mallory';
 call.setInfo({ company: 42 });
 // @ts-expect-error: the remote-video event carries a boolean
 call.on('remote-video', (on: string) => void on);
+
+// --- callchart/testing: what tests read is read-only; the fake's plumbing is not public ---
+
+declare const remoteCall: RemoteCall;
+// @ts-expect-error: heldByDevice is what the device did, read-only
+remoteCall.heldByDevice = true;
+// @ts-expect-error: iceRestarts is counted by the fake, read-only
+remoteCall.iceRestarts = 0;
+// @ts-expect-error: endedBy is read-only
+remoteCall.endedBy = 'bye';
+// @ts-expect-error: the wire's entry point is internal
+remoteCall.receive({ type: 'ack' });
+// @ts-expect-error: a RemoteCall comes from a ScriptedRemote; it has no argument-less constructor
+new RemoteCall();
+// @ts-expect-error: a ScriptedRemote comes from network.remote(user); it needs its network
+new ScriptedRemote();
+// @ts-expect-error: conditions change through setConditions()
+network.conditions = network.conditions;
+// @ts-expect-error: nor field by field
+network.conditions.rttMs = 10;
+// @ts-expect-error: activeRecorders is counted by the fake, read-only
+network.activeRecorders = 0;
+// @ts-expect-error: the user agents of the fake are internal
+void network.userAgents;
