@@ -64,7 +64,16 @@ export interface DeviceAudioHost {
 
 const DEFAULT = 'default';
 
-/** `device.audio` (above). */
+/**
+ * The audio devices and sounds of a Device, as `device.audio`: lists the
+ * microphones and speakers (`inputs`, `outputs`, `refresh()`, the
+ * `devicechange` event), chooses the ones calls use (`setInputDevice`,
+ * `setOutputDevice`: calls in progress switch too) and the ringtone's output
+ * (`setRingtoneDevice`), switches each sound on, off or to a URL
+ * (`sound`, `setSound`), and falls back to the default device when a chosen
+ * one is unplugged (`device-lost`). Made by the Device on first use.
+ * @hideconstructor
+ */
 export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
   readonly #host: DeviceAudioHost;
   readonly #media: MediaDevices | undefined;
@@ -73,7 +82,7 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
     this.refresh().catch(() => undefined);
   };
 
-  /** @internal Made by the Device (`device.audio`). */
+  /** Made by the Device (`device.audio`). */
   constructor(host: DeviceAudioHost) {
     super();
     this.#host = host;

@@ -18,8 +18,12 @@ import { parseSoundOptions, SOUND_DEFAULTS, type SoundOptions, type SoundSetting
 
 
 /**
- * Where XState inspection events go: a function called with each event, or an
- * observer whose `next` is (what `@statelyai/inspect`'s `inspector.inspect` is).
+ * The type of the Device's `inspect` option (`callchart`): where XState
+ * inspection events go, a function called with each event, or an observer
+ * whose `next` is (what `@statelyai/inspect`'s `inspector.inspect` is). Not
+ * to be confused with the one of the same name in `callchart/devtools`,
+ * {@link devtools!Inspector}: what its `createInspector()` returns, one such
+ * function (with `close()`).
  */
 export type Inspector = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 

@@ -39,8 +39,8 @@ export type SoundPlay = SoundRequest & {
 
 /**
  * Plays sounds (the port behind `sounds.player`). `play` starts one at once
- * and returns the function that stops it; ringtone and ringback loop until
- * stopped, the others end by themselves (stopping them then does nothing).
+ * and returns the function that stops it; the ringtone, the call-waiting
+ * tone and the ringback loop until stopped, the others end by themselves (stopping them then does nothing).
  * It must not throw; `dispose` stops everything (the Device's `destroy()`).
  */
 export interface SoundPlayer {
