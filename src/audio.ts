@@ -9,9 +9,9 @@
 import type { Call } from './call';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
-import { SOUND_NAMES, type SoundController, type SoundName } from './sounds/sounds';
+import { SOUND_NAMES, type SoundController, type SoundName, type UrlSoundName } from './sounds/sounds';
 
-export type { SoundName } from './sounds/sounds';
+export type { SoundName, UrlSoundName } from './sounds/sounds';
 
 /** A microphone or a speaker, as `enumerateDevices()` lists it. */
 export interface AudioDeviceInfo {
@@ -160,13 +160,18 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
     this.#host.sounds.setRingtoneDevice(deviceId);
   }
 
-  /** Whether a sound plays: `true` (generated), a URL, or `false`. */
+  /** Whether a sound plays: `true` (generated), a URL (not for `dtmf`), or `false`. */
+  sound(name: 'dtmf'): boolean;
+  sound(name: SoundName): boolean | string;
   sound(name: SoundName): boolean | string {
     this.#soundName(name);
     return this.#host.sounds.choice(name);
   }
 
-  /** Turns a sound on (`true`, or a URL) or off; one sounding now stops, a ringtone or ringback asked for now starts. */
+  /** Turns a sound on (`true`) or off; one sounding now stops, a ringtone or ringback asked for now starts. */
+  setSound(name: SoundName, on: boolean): void;
+  /** Plays a file instead of the generated tone (every sound but `dtmf`), or turns the sound on (`true`) or off. */
+  setSound(name: UrlSoundName, choice: boolean | string): void;
   setSound(name: SoundName, choice: boolean | string): void {
     this.#soundName(name);
     this.#host.sounds.set(name, choice);

@@ -147,6 +147,26 @@ export interface InfoChange {
   previous: Readonly<CallInfo>;
 }
 
+/**
+ * The fields `call.setInfo()` sets: those of `call.info` but `uri` (the far
+ * end's address, which the app cannot change), as strings; `undefined`
+ * removes one.
+ */
+export interface CallInfoUpdate {
+  /** The display name shown for the far end. */
+  displayName?: string | undefined;
+  /** Its number or extension. */
+  number?: string | undefined;
+  /** An avatar URL. */
+  avatar?: string | undefined;
+  /** A company name. */
+  company?: string | undefined;
+  /** Not settable: `call.info.uri` is the far end's. */
+  uri?: never;
+  /** More fields of the app's own (letters, digits, `-` and `_` in the name; at most 1 KB a value). */
+  [field: string]: string | undefined;
+}
+
 /** What `setInfo` takes besides the fields. */
 export interface SetInfoOptions {
   /**

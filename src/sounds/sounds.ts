@@ -13,6 +13,12 @@ import { invalidArgument } from '../sip/grammar';
 /** The sounds of a phone. */
 export type SoundName = 'ringtone' | 'callWaiting' | 'ringback' | 'disconnect' | 'dtmf';
 
+/**
+ * The sounds that can play a file instead of the generated tone: the ones
+ * whose `SoundOptions` field takes a URL (all but `dtmf`, a tone per digit).
+ */
+export type UrlSoundName = { [Name in SoundName]-?: string extends NonNullable<SoundOptions[Name]> ? Name : never }[SoundName];
+
 /** Every sound, in the order the docs list them. */
 export const SOUND_NAMES: readonly SoundName[] = ['ringtone', 'callWaiting', 'ringback', 'disconnect', 'dtmf'];
 

@@ -125,6 +125,15 @@ void call.setVideo('on');
 call.info.displayName = 'Mallory';
 // @ts-expect-error: setInfo takes string fields
 call.setInfo({ company: 42 });
+// @ts-expect-error: `uri` is the far end's: setInfo throws invalid-argument for it
+call.setInfo({ uri: 'sip:mallory@example.com' });
+// @ts-expect-error: the keypad tones are generated, never a file (setSound throws "sounds.dtmf must be a boolean")
+device.audio.setSound('dtmf', 'https://cdn.example.com/dtmf.mp3');
+declare const someSound: import('callchart').SoundName;
+// @ts-expect-error: a URL needs a sound that takes one (UrlSoundName)
+device.audio.setSound(someSound, 'https://cdn.example.com/beep.mp3');
+// @ts-expect-error: no sound of that name
+device.audio.setSound('beep', true);
 // @ts-expect-error: the remote-video event carries a boolean
 call.on('remote-video', (on: string) => void on);
 
