@@ -15,15 +15,21 @@ const dts = { compilerOptions: { stripInternal: true } };
  * `resolution-mode: 'import'` is allowed there (TypeScript ≥ 5.3). The
  * declaration bundler drops import attributes (it rewrites
  * `import('sip.js', { with: … })` into a plain import), so they are put back
- * here, after it. test/types/check-types.mjs (setup node16-cjs) fails without.
+ * here, after it. The bundler also leaves bare `import 'sip.js'` lines
+ * (meaningless in a declaration file, and TS1479 too for an app with
+ * `noUncheckedSideEffectImports`): they go. test/types/check-types.mjs
+ * (setup node16-cjs) fails without either fix.
  */
 function importSipJsTypesAsEsm(outDir: string): void {
   const plainImport = /^import (\{[^}]*\}|\* as [\w$]+) from (['"])sip\.js\2;$/gm;
+  const bareImport = /^import (['"])sip\.js\1;\n/gm;
   for (const file of fs.readdirSync(outDir)) {
     if (!file.endsWith('.d.cts')) continue;
     const full = path.join(outDir, file);
     const text = fs.readFileSync(full, 'utf8');
-    const fixed = text.replace(plainImport, (_, names: string) => `import type ${names} from 'sip.js' with { 'resolution-mode': 'import' };`);
+    const fixed = text
+      .replace(plainImport, (_, names: string) => `import type ${names} from 'sip.js' with { 'resolution-mode': 'import' };`)
+      .replace(bareImport, '');
     if (fixed !== text) fs.writeFileSync(full, fixed);
   }
 }

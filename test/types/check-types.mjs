@@ -92,6 +92,8 @@ const common = {
   noImplicitOverride: true,
   forceConsistentCasingInFileNames: true,
   isolatedModules: true,
+  // Bare `import 'x'` lines of the .d.ts must resolve too (a CommonJS .d.cts cannot require ESM-only sip.js).
+  noUncheckedSideEffectImports: true,
 };
 
 const setups = [
