@@ -9,9 +9,9 @@
 import type { Call } from './call';
 import { VoiceSDKError } from './errors';
 import { TypedEmitter } from './events';
-import { SOUND_NAMES, type SoundController, type SoundName } from './sounds/sounds';
+import { SOUND_NAMES, type SoundController, type SoundName, type UrlSoundName } from './sounds/sounds';
 
-export type { SoundName } from './sounds/sounds';
+export type { SoundName, UrlSoundName } from './sounds/sounds';
 
 /** A microphone or a speaker, as `enumerateDevices()` lists it. */
 export interface AudioDeviceInfo {
@@ -64,7 +64,16 @@ export interface DeviceAudioHost {
 
 const DEFAULT = 'default';
 
-/** `device.audio` (above). */
+/**
+ * The audio devices and sounds of a Device, as `device.audio`: lists the
+ * microphones and speakers (`inputs`, `outputs`, `refresh()`, the
+ * `devicechange` event), chooses the ones calls use (`setInputDevice`,
+ * `setOutputDevice`: calls in progress switch too) and the ringtone's output
+ * (`setRingtoneDevice`), switches each sound on, off or to a URL
+ * (`sound`, `setSound`), and falls back to the default device when a chosen
+ * one is unplugged (`device-lost`). Made by the Device on first use.
+ * @hideconstructor
+ */
 export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
   readonly #host: DeviceAudioHost;
   readonly #media: MediaDevices | undefined;
@@ -73,7 +82,7 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
     this.refresh().catch(() => undefined);
   };
 
-  /** @internal Made by the Device (`device.audio`). */
+  /** Made by the Device (`device.audio`). */
   constructor(host: DeviceAudioHost) {
     super();
     this.#host = host;
@@ -151,13 +160,18 @@ export class DeviceAudio extends TypedEmitter<DeviceAudioEvents> {
     this.#host.sounds.setRingtoneDevice(deviceId);
   }
 
-  /** Whether a sound plays: `true` (generated), a URL, or `false`. */
+  /** Whether a sound plays: `true` (generated), a URL (not for `dtmf`), or `false`. */
+  sound(name: 'dtmf'): boolean;
+  sound(name: SoundName): boolean | string;
   sound(name: SoundName): boolean | string {
     this.#soundName(name);
     return this.#host.sounds.choice(name);
   }
 
-  /** Turns a sound on (`true`, or a URL) or off; one sounding now stops, a ringtone or ringback asked for now starts. */
+  /** Turns a sound on (`true`) or off; one sounding now stops, a ringtone or ringback asked for now starts. */
+  setSound(name: SoundName, on: boolean): void;
+  /** Plays a file instead of the generated tone (every sound but `dtmf`), or turns the sound on (`true`) or off. */
+  setSound(name: UrlSoundName, choice: boolean | string): void;
   setSound(name: SoundName, choice: boolean | string): void {
     this.#soundName(name);
     this.#host.sounds.set(name, choice);

@@ -108,17 +108,17 @@ export type CallEvents = {
   referred: [info: ReferredInfo];
   /** The far end sent a DTMF digit by SIP INFO (application/dtmf-relay or application/dtmf). */
   dtmf: [dtmf: ReceivedDtmf];
-  /** A quality sample, once a second while accepted. */
+  /** A quality sample, every `qualityIntervalMs` (a Device option, default 1000 ms) while accepted. */
   quality: [sample: QualitySample];
   /** A quality warning was raised (high-rtt, high-jitter, low-mos, silent-microphone…). */
   warning: [warning: QualityWarning];
   /** A raised warning cleared (or was suppressed by mute/hold). */
   'warning-cleared': [info: { name: WarningName }];
-  /** The call report so far, every 3 s while accepted. */
+  /** The call report so far, every `reportIntervalMs` (a Device option, default 3000 ms) while accepted. */
   report: [report: CallReport];
   /** `call.info` changed: the far end's identity (its P-Asserted-Identity, a new display name in the dialog), or the app's `setInfo`. */
   info: [change: InfoChange];
-  /** The call timer, once a second while accepted (until `stopTimer()`). */
+  /** The call timer, once a second (1000 ms, fixed) while accepted (until `stopTimer()`). */
   timer: [timer: CallTimer];
   /** Our video started (true) or stopped (false) going out: after `setVideo`, or as the far end's answer settled it. */
   video: [on: boolean];
@@ -145,6 +145,26 @@ export interface InfoChange {
   info: Readonly<CallInfo>;
   /** `call.info` before the change. */
   previous: Readonly<CallInfo>;
+}
+
+/**
+ * The fields `call.setInfo()` sets: those of `call.info` but `uri` (the far
+ * end's address, which the app cannot change), as strings; `undefined`
+ * removes one.
+ */
+export interface CallInfoUpdate {
+  /** The display name shown for the far end. */
+  displayName?: string | undefined;
+  /** Its number or extension. */
+  number?: string | undefined;
+  /** An avatar URL. */
+  avatar?: string | undefined;
+  /** A company name. */
+  company?: string | undefined;
+  /** Not settable: `call.info.uri` is the far end's. */
+  uri?: never;
+  /** More fields of the app's own (letters, digits, `-` and `_` in the name; at most 1 KB a value). */
+  [field: string]: string | undefined;
 }
 
 /** What `setInfo` takes besides the fields. */

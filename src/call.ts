@@ -14,12 +14,12 @@ import type { CallDirection, CallEmitted, CallEvent, CallOperation, CallStatus }
 import type { QualitySample } from './quality/quality.types';
 import type { CallReport } from './quality/report';
 import { acceptVideoOption, booleanArgument, deviceIdArgument, holdOthersOption, setInfoLock, transferTarget, withArguments } from './call.api';
-import type { AcceptOptions, CallEvents, HoldOthersOptions, SetInfoOptions } from './call.api';
+import type { AcceptOptions, CallEvents, CallInfoUpdate, HoldOthersOptions, SetInfoOptions } from './call.api';
 import { parseInfoPartial, type CallInfo } from './sip/identity';
 import { timerOf, type CallTimer } from './machines/call.timing';
 
 export type { AcceptOptions, CallEvents, DisconnectInfo, HoldOthersOptions, InfoChange, QualityWarning, ReceivedDtmf, ReferredInfo } from './call.api';
-export type { SetInfoOptions, TransferProgress, TransferRequest, TransferRequestPolicy } from './call.api';
+export type { CallInfoUpdate, SetInfoOptions, TransferProgress, TransferRequest, TransferRequestPolicy } from './call.api';
 import { parseDtmfDigits } from './sip/dtmf-digits';
 import { paramForKey } from './sip/headers';
 import { BUSY_STATUS, parseRejectStatus } from './sip/responses';
@@ -48,7 +48,8 @@ export interface CallHost {
 /**
  * One call, inbound or outbound: promises and typed events over its
  * statechart actor. Get one from `device.connect()` or the device's
- * `incoming` event.
+ * `incoming` event; apps do not construct calls.
+ * @hideconstructor
  */
 export class Call extends TypedEmitter<CallEvents> {
   readonly #actor: CallActorRef;
@@ -115,7 +116,7 @@ export class Call extends TypedEmitter<CallEvents> {
    * leave these fields as set. Emits `info` when something changed.
    * @throws VoiceSDKError `invalid-argument` for non-string or over-long (> 1 KB) values, `invalid-state` once the call is over.
    */
-  setInfo(fields: Partial<CallInfo>, options: SetInfoOptions = {}): void {
+  setInfo(fields: CallInfoUpdate, options: SetInfoOptions = {}): void {
     const lock = setInfoLock(options);
     const valid = parseInfoPartial(fields, (message) => new VoiceSDKError('invalid-argument', message));
     // The chart takes SET_INFO in every state; an ended call's actor is done.

@@ -7,7 +7,7 @@ export type VoiceSDKErrorCode =
   | 'invalid-argument'
   /** A method was called in a state where it makes no sense. */
   | 'invalid-state'
-  /** The server rejected our credentials (401/403 after a digest challenge). */
+  /** The server rejected our credentials (401/407 after a digest challenge, or 403). */
   | 'auth-failed'
   /** The WebSocket to the SIP server could not be opened or was lost. */
   | 'transport-failed'
@@ -15,7 +15,7 @@ export type VoiceSDKErrorCode =
   | 'media-denied'
   /** Media could not be set up or was lost (SDP, ICE, DTLS). */
   | 'media-failed'
-  /** The callee does not exist (404/604). */
+  /** The callee does not exist (404 Not Found, 410 Gone, 604 Does Not Exist Anywhere). */
   | 'not-found'
   /** The callee is busy (486/600). */
   | 'busy'

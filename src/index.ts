@@ -9,7 +9,7 @@
 export { Device } from './device';
 export type { DeviceOptions, ConnectOptions, DeviceEvents, ReconnectingInfo, DeviceActorRef, Inspector } from './device';
 export type { AudioDeviceInfo, AudioDeviceLists, AudioDeviceLost, DeviceAudio, DeviceAudioEvents } from './audio';
-export type { SoundName, SoundOptions, SoundPlay, SoundPlayer, SoundRequest } from './sounds/sounds';
+export type { SoundName, UrlSoundName, SoundOptions, SoundPlay, SoundPlayer, SoundRequest } from './sounds/sounds';
 export { Call } from './call';
 export type {
   AcceptOptions,
@@ -22,6 +22,7 @@ export type {
   ReceivedDtmf,
   ReferredInfo,
   SetInfoOptions,
+  CallInfoUpdate,
   SipJsSession,
   TransferProgress,
   TransferRequest,

@@ -18,8 +18,12 @@ import { parseSoundOptions, SOUND_DEFAULTS, type SoundOptions, type SoundSetting
 
 
 /**
- * Where XState inspection events go: a function called with each event, or an
- * observer whose `next` is (what `@statelyai/inspect`'s `inspector.inspect` is).
+ * The type of the Device's `inspect` option (`callchart`): where XState
+ * inspection events go, a function called with each event, or an observer
+ * whose `next` is (what `@statelyai/inspect`'s `inspector.inspect` is). Not
+ * to be confused with the one of the same name in `callchart/devtools`,
+ * {@link devtools!Inspector}: what its `createInspector()` returns, one such
+ * function (with `close()`).
  */
 export type Inspector = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
@@ -46,8 +50,8 @@ export interface DeviceOptions {
    * @default 'all'
    */
   iceTransportPolicy?: 'all' | 'relay';
-  /** Receives XState inspection events of the device actor and every call actor: a function, or an observer such as `@statelyai/inspect`'s `inspector.inspect`. */
-  inspect?: Inspector;
+  /** Receives XState inspection events of the device actor and every call actor: a function, or an observer such as `@statelyai/inspect`'s `inspector.inspect`; `undefined` (`viewer?.inspect` of a blocked popup) is none. */
+  inspect?: Inspector | undefined;
   /** The adapter: SIP.js + WebRTC by default (fetched with `import()` when the Device is made: a chunk of its own in your bundle); `network.adapter` of `createFakeNetwork()` from `callchart/testing` in tests; your own from `callchart/adapter`. @default the SIP.js adapter */
   adapter?: AdapterFactory;
   /**

@@ -19,7 +19,14 @@ export interface InspectorOptions {
   targetOrigin?: string;
 }
 
-/** The Device's `inspect` option; `close()` stops sending. */
+/**
+ * What `createInspector()` returns (`callchart/devtools`): a function to pass
+ * as the Device's `inspect` option, which sends each inspection event to a
+ * viewer in another window, and `close()`, which stops sending. Not the type
+ * of that option: the one of the same name in `callchart`,
+ * {@link index!Inspector}, is any function or observer of inspection events
+ * (this one is one of them).
+ */
 export type Inspector = ((event: InspectionEvent) => void) & { close(): void };
 
 const ENDED = new Set(['done', 'error', 'stopped']);

@@ -13,6 +13,12 @@ import { invalidArgument } from '../sip/grammar';
 /** The sounds of a phone. */
 export type SoundName = 'ringtone' | 'callWaiting' | 'ringback' | 'disconnect' | 'dtmf';
 
+/**
+ * The sounds that can play a file instead of the generated tone: the ones
+ * whose `SoundOptions` field takes a URL (all but `dtmf`, a tone per digit).
+ */
+export type UrlSoundName = { [Name in SoundName]-?: string extends NonNullable<SoundOptions[Name]> ? Name : never }[SoundName];
+
 /** Every sound, in the order the docs list them. */
 export const SOUND_NAMES: readonly SoundName[] = ['ringtone', 'callWaiting', 'ringback', 'disconnect', 'dtmf'];
 
@@ -39,8 +45,8 @@ export type SoundPlay = SoundRequest & {
 
 /**
  * Plays sounds (the port behind `sounds.player`). `play` starts one at once
- * and returns the function that stops it; ringtone and ringback loop until
- * stopped, the others end by themselves (stopping them then does nothing).
+ * and returns the function that stops it; the ringtone, the call-waiting
+ * tone and the ringback loop until stopped, the others end by themselves (stopping them then does nothing).
  * It must not throw; `dispose` stops everything (the Device's `destroy()`).
  */
 export interface SoundPlayer {

@@ -19,6 +19,7 @@ import {
 import type {
   CallDirection,
   CallInfo,
+  CallInfoUpdate,
   CallTimer,
   InfoChange,
   CallEvents,
@@ -43,6 +44,8 @@ import type {
   TransportState,
   VoiceSDKErrorCode,
   WarningName,
+  SoundName,
+  UrlSoundName,
 } from 'callchart';
 import { createFakeNetwork, fakeSessionOf, type FakeNetwork, type FakeSession, type RemoteCall } from 'callchart/testing';
 import { createSipJsAdapter, type AdapterFactory, type CallPort, type UserAgentConfig, type UserAgentPort } from 'callchart/adapter';
@@ -121,6 +124,13 @@ export async function useDevice(): Promise<void> {
   await audio.setRingtoneDevice('default');
   const ringtone: boolean | string = audio.sound('ringtone');
   audio.setSound('dtmf', false);
+  // A URL for every sound but the keypad tones (whose `sound()` is a boolean).
+  const withUrl: Exact<UrlSoundName, Exclude<SoundName, 'dtmf'>> = true;
+  for (const sound of ['ringtone', 'callWaiting', 'ringback', 'disconnect'] as const) audio.setSound(sound, `/${sound}.ogg`);
+  const anySound: SoundName = 'dtmf';
+  audio.setSound(anySound, true);
+  const keypad: boolean = audio.sound('dtmf');
+  void [withUrl, keypad];
   audio.on('devicechange', ({ inputs, outputs }) => void [inputs[0]?.deviceId, outputs.length]);
   audio.on('device-lost', (lost) => void `${lost.kind}:${lost.deviceId}`);
   void [mics, speakers, chosen, lists, ringtone];
@@ -231,6 +241,12 @@ export async function useOutboundCall(call: Call): Promise<void> {
   const info: Readonly<CallInfo> = call.info;
   const name: string | undefined = info.displayName ?? info.number ?? info['company'];
   call.setInfo({ avatar: 'https://example.com/a.png', company: 'Acme' }, { lock: true });
+  const update: CallInfoUpdate = { displayName: 'Bob (CRM)', number: '1002', crmId: 'c-42', avatar: undefined };
+  call.setInfo(update);
+  // What `info` holds, without its `uri`, can be set back.
+  const { uri, ...rest } = call.info;
+  call.setInfo(rest);
+  void uri;
   const timer: CallTimer = call.getTimer();
   call.stopTimer();
   await call.setVideo(true);

@@ -4,7 +4,7 @@
  * after all ("Unused '@ts-expect-error' directive").
  */
 import { Call, Device, VoiceSDKError, type DeviceOptions } from 'callchart';
-import { createFakeNetwork } from 'callchart/testing';
+import { createFakeNetwork, RemoteCall, ScriptedRemote } from 'callchart/testing';
 // @ts-expect-error: machine internals are not public API
 import type { CallContext } from 'callchart';
 // @ts-expect-error: port types live in `callchart/adapter`, not the app entry
@@ -125,5 +125,38 @@ void call.setVideo('on');
 call.info.displayName = 'Mallory';
 // @ts-expect-error: setInfo takes string fields
 call.setInfo({ company: 42 });
+// @ts-expect-error: `uri` is the far end's: setInfo throws invalid-argument for it
+call.setInfo({ uri: 'sip:mallory@example.com' });
+// @ts-expect-error: the keypad tones are generated, never a file (setSound throws "sounds.dtmf must be a boolean")
+device.audio.setSound('dtmf', 'https://cdn.example.com/dtmf.mp3');
+declare const someSound: import('callchart').SoundName;
+// @ts-expect-error: a URL needs a sound that takes one (UrlSoundName)
+device.audio.setSound(someSound, 'https://cdn.example.com/beep.mp3');
+// @ts-expect-error: no sound of that name
+device.audio.setSound('beep', true);
 // @ts-expect-error: the remote-video event carries a boolean
 call.on('remote-video', (on: string) => void on);
+
+// --- callchart/testing: what tests read is read-only; the fake's plumbing is not public ---
+
+declare const remoteCall: RemoteCall;
+// @ts-expect-error: heldByDevice is what the device did, read-only
+remoteCall.heldByDevice = true;
+// @ts-expect-error: iceRestarts is counted by the fake, read-only
+remoteCall.iceRestarts = 0;
+// @ts-expect-error: endedBy is read-only
+remoteCall.endedBy = 'bye';
+// @ts-expect-error: the wire's entry point is internal
+remoteCall.receive({ type: 'ack' });
+// @ts-expect-error: a RemoteCall comes from a ScriptedRemote; it has no argument-less constructor
+new RemoteCall();
+// @ts-expect-error: a ScriptedRemote comes from network.remote(user); it needs its network
+new ScriptedRemote();
+// @ts-expect-error: conditions change through setConditions()
+network.conditions = network.conditions;
+// @ts-expect-error: nor field by field
+network.conditions.rttMs = 10;
+// @ts-expect-error: activeRecorders is counted by the fake, read-only
+network.activeRecorders = 0;
+// @ts-expect-error: the user agents of the fake are internal
+void network.userAgents;

@@ -28,7 +28,7 @@ export class FakeCallPort implements CallPort, FakeEnd {
   readonly remoteIdentity: string;
   readonly remoteParty: Readonly<RemoteParty>;
   readonly customHeaders: Readonly<Record<string, string>>;
-  readonly replaces: string | undefined;
+  readonly replaces?: string;
   readonly #network: FakeNetwork;
   readonly #init: FakeCallInit;
   readonly #facts = new ListenerSet<CallFact>();

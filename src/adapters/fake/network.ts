@@ -71,13 +71,10 @@ export class FakeNetwork {
   readonly videoInputDevices: string[];
   /** How long an incoming call rings before the device's stack answers 480 itself, in ms. */
   readonly noAnswerTimeoutMs: number;
-  /** What the fake stats report now (RTT, jitter, loss, codec…); change with `setConditions()`. */
-  conditions: FakeConditions = { ...DEFAULT_CONDITIONS };
-  /** Recorders not yet stopped or disposed. */
-  activeRecorders = 0;
+  #conditions: FakeConditions = { ...DEFAULT_CONDITIONS };
   /** @internal */
   readonly recorders = new Set<{ fail(error: VoiceSDKError): void }>();
-  /** Every user agent a Device created on this network, oldest first. */
+  /** @internal Every user agent a Device created on this network, oldest first. */
   readonly userAgents: FakeUserAgent[] = [];
   /** @internal user → password, when REGISTER checks them. */
   readonly users: Record<string, string> | undefined;
@@ -111,6 +108,16 @@ export class FakeNetwork {
     this.outputDevices = options.outputDevices ?? ['default', 'fake-speaker-2'];
     this.videoInputDevices = options.videoInputDevices ?? ['fake-camera-1', 'fake-camera-2'];
     this.noAnswerTimeoutMs = options.noAnswerTimeoutMs ?? 60_000;
+  }
+
+  /** What the fake stats report now (RTT, jitter, loss, codec…); change with `setConditions()`. */
+  get conditions(): Readonly<FakeConditions> {
+    return this.#conditions;
+  }
+
+  /** Recorders not yet stopped or disposed. */
+  get activeRecorders(): number {
+    return this.recorders.size;
   }
 
   /** Pass as `new Device({ adapter: network.adapter, … })`. */
@@ -262,7 +269,7 @@ export class FakeNetwork {
 
   /** Changes what getStats() reports from now on. */
   setConditions(conditions: Partial<FakeConditions>): this {
-    this.conditions = { ...this.conditions, ...conditions };
+    this.#conditions = { ...this.#conditions, ...conditions };
     return this;
   }
 

@@ -17,7 +17,6 @@ export class FakeRecorder implements RecorderPort {
     this.#network = network;
     this.#callId = callId;
     this.#segmentStart = network.now();
-    network.activeRecorders += 1;
     network.recorders.add(this);
   }
 
@@ -58,7 +57,6 @@ export class FakeRecorder implements RecorderPort {
   dispose(): void {
     if (this.#done) return;
     this.#done = true;
-    this.#network.activeRecorders -= 1;
     this.#network.recorders.delete(this);
   }
 }

@@ -11,13 +11,20 @@ import { parseCallerId } from '../../sip/target';
 import type { FakeCallPort } from './call';
 import type { FakeNetwork } from './network';
 import { callFromRemote } from './routing';
-import { FAKE_DEFAULT_MEDIA, type FakeEnd, type WireMessage } from './wire';
+import { FAKE_DEFAULT_MEDIA, type WireMessage } from './wire';
+
+/** How a remote call ended (`RemoteCall.endedBy`). */
+type RemoteEnd = NonNullable<RemoteCall['endedBy']>;
 
 /** A remote call's state, seen from the remote: `incoming` (not answered yet), `outgoing` (the remote called), `answered`, `ended`. */
 export type RemoteCallState = 'incoming' | 'outgoing' | 'answered' | 'ended';
 
-/** One call between a scripted remote and a fake device. */
-export class RemoteCall implements FakeEnd {
+/**
+ * One call between a scripted remote and a fake device: the remote's side,
+ * from `remote.nextCall()`, `remote.lastCall` or `remote.call()`.
+ * @hideconstructor
+ */
+export class RemoteCall {
   /** Custom headers of the INVITE as sent (full names). */
   readonly headers: Readonly<Record<string, string>>;
   /** The caller-ID user of the From header, when the caller set one. */
@@ -28,10 +35,8 @@ export class RemoteCall implements FakeEnd {
   readonly direction: 'inbound' | 'outbound';
   /** Digits the device sent us. */
   readonly digits: Array<{ digits: string; method: DtmfMethod }> = [];
-  /** How the call ended, seen from the remote. */
-  endedBy: 'cancel' | 'bye' | 'reject' | 'remote-bye' | undefined;
-  /** Whether the device put us on hold. */
-  heldByDevice = false;
+  #endedBy: RemoteEnd | undefined;
+  #heldByDevice = false;
   /** Whether we put the device on hold (`hold()`). */
   holdingDevice = false;
   /** The device's answers to our REFERs (status codes). */
@@ -42,8 +47,8 @@ export class RemoteCall implements FakeEnd {
   readonly notifications: string[] = [];
   /** The device's re-INVITEs, in order, as their hold flag (hold, resume, the refresh after a reconnect, an ICE restart). */
   readonly reinvites: boolean[] = [];
-  /** How many of them restarted ICE. */
-  iceRestarts = 0;
+  #iceRestarts = 0;
+  /** @internal A scripted end gets the device's messages at once (see `FakeEnd`). */
   readonly immediate = true;
   /** What an offer/answer with this call settles on (codec, telephone-event, INFO in Allow). */
   media: NegotiatedMedia;
@@ -83,6 +88,21 @@ export class RemoteCall implements FakeEnd {
     this.#state = init.direction === 'inbound' ? 'incoming' : 'outgoing';
   }
 
+  /** How the call ended, seen from the remote: we cancelled, hung up (`'bye'`) or rejected, or the device hung up (`'remote-bye'`). */
+  get endedBy(): 'cancel' | 'bye' | 'reject' | 'remote-bye' | undefined {
+    return this.#endedBy;
+  }
+
+  /** Whether the device put us on hold. */
+  get heldByDevice(): boolean {
+    return this.#heldByDevice;
+  }
+
+  /** How many of the device's re-INVITEs restarted ICE. */
+  get iceRestarts(): number {
+    return this.#iceRestarts;
+  }
+
   /** Where the call is, seen from the remote. */
   get state(): RemoteCallState {
     return this.#state;
@@ -106,6 +126,7 @@ export class RemoteCall implements FakeEnd {
     this.#reinvite({ video: on });
   }
 
+  /** Whether we send audio now: answered, not muted (`setMuted`), not holding the device. */
   get sendingAudio(): boolean {
     return this.#state === 'answered' && !this.#muted && !this.holdingDevice;
   }
@@ -239,7 +260,7 @@ export class RemoteCall implements FakeEnd {
     this.#muted = muted;
   }
 
-  /** Takes a message from the device's side of the call (the fake wire calls it). */
+  /** @internal Takes a message from the device's side of the call (the fake wire calls it: see `FakeEnd`). */
   receive(message: WireMessage): void {
     switch (message.type) {
       case 'answer':
@@ -264,9 +285,9 @@ export class RemoteCall implements FakeEnd {
         break;
       case 'reinvite':
         if (message.video === true) this.#videoLine = true;
-        this.heldByDevice = message.hold;
+        this.#heldByDevice = message.hold;
         this.reinvites.push(message.hold);
-        if (message.iceRestart) this.iceRestarts++;
+        if (message.iceRestart) this.#iceRestarts++;
         break;
       case 'digits':
         this.digits.push({ digits: message.digits, method: message.method });
@@ -294,9 +315,9 @@ export class RemoteCall implements FakeEnd {
     this.#device.receive(message);
   }
 
-  #end(by: 'cancel' | 'bye' | 'reject' | 'remote-bye'): void {
+  #end(by: RemoteEnd): void {
     this.#state = 'ended';
-    this.endedBy = by;
+    this.#endedBy = by;
   }
 
   /** `method` (its name, for the message) needs the call in `state`. */
@@ -305,7 +326,10 @@ export class RemoteCall implements FakeEnd {
   }
 }
 
-/** A scripted SIP user on the fake network. */
+/**
+ * A scripted SIP user on the fake network: `network.remote(user)`.
+ * @hideconstructor
+ */
 export class ScriptedRemote {
   /** The user part of its address (`bob` in `sip:bob@example.com`). */
   readonly user: string;
