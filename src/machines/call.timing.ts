@@ -11,11 +11,11 @@ export const TIMER_INTERVAL_MS = 1000;
 
 /** The call's times (epoch ms from the injected clock) and durations (ms). */
 export interface CallTimer {
-  /** When the call began (INVITE sent or received). */
+  /** When the call began (INVITE sent or received), epoch ms (`Date.now()`). */
   startedAt: number;
-  /** When it was answered. */
+  /** When it was answered, epoch ms; absent until then. */
   answeredAt?: number;
-  /** When it ended. */
+  /** When it ended, epoch ms; absent until then. */
   endedAt?: number;
   /** From start until answered (or until the end, for a call never answered). */
   ringingMs: number;
