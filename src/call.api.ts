@@ -148,24 +148,14 @@ export interface InfoChange {
 }
 
 /**
- * The fields `call.setInfo()` sets: those of `call.info` but `uri` (the far
- * end's address, which the app cannot change), as strings; `undefined`
- * removes one.
+ * The fields `call.setInfo()` sets: those of `call.info` ({@link CallInfo})
+ * but `uri` (the far end's address, which the app cannot change), as
+ * strings; `undefined` removes one.
  */
-export interface CallInfoUpdate {
-  /** The display name shown for the far end. */
-  displayName?: string | undefined;
-  /** Its number or extension. */
-  number?: string | undefined;
-  /** An avatar URL. */
-  avatar?: string | undefined;
-  /** A company name. */
-  company?: string | undefined;
+export type CallInfoUpdate = { [Field in keyof CallInfo as Field extends 'uri' ? never : Field]?: CallInfo[Field] | undefined } & {
   /** Not settable: `call.info.uri` is the far end's. */
   uri?: never;
-  /** More fields of the app's own (letters, digits, `-` and `_` in the name; at most 1 KB a value). */
-  [field: string]: string | undefined;
-}
+};
 
 /** What `setInfo` takes besides the fields. */
 export interface SetInfoOptions {
