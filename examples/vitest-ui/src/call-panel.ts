@@ -34,6 +34,9 @@ export function timerText(timer: CallTimer): string {
   return timer.onHoldMs > 0 ? `${clock(timer.talkingMs)} · on hold ${clock(timer.onHoldMs)}` : clock(timer.talkingMs);
 }
 
+/** Text as HTML: `&`, `<` and `>` escaped. */
+const html = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 /** What went wrong, for people: `code: message` of a VoiceSDKError. */
 const problem = (error: unknown): string => (isVoiceSDKError(error) ? `${error.code}: ${error.message}` : String(error));
 
@@ -70,11 +73,11 @@ export class CallPanel {
     return this.#try('Hang up', (call) => call.disconnect());
   }
 
-  /** The panel as HTML. */
+  /** The panel as HTML (who calls and error messages come from the network: escaped). */
   render(): string {
     const buttons = this.view.buttons.map((name) => `<button>${name}</button>`).join('');
-    const alert = this.view.alert ? `<p role="alert">${this.view.alert}</p>` : '';
-    return `<section><h2>${this.view.title}</h2><time>${this.view.timer}</time>${buttons}${alert}</section>`;
+    const alert = this.view.alert ? `<p role="alert">${html(this.view.alert)}</p>` : '';
+    return `<section><h2>${html(this.view.title)}</h2><time>${this.view.timer}</time>${buttons}${alert}</section>`;
   }
 
   /** Runs a button's action on the current call; a rejection becomes the alert (`Hold failed: sip-error: …`). */
